@@ -58,7 +58,7 @@ export default tseslint.config(
   },
   {
     // A feature's contract imports only zod, so the web app can share it.
-    files: ["bff/src/features/*/contract.ts", "bff/src/contract.ts"],
+    files: ["bff/src/features/*/contract.ts", "bff/src/contract.ts", "bff/src/shared-contract.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

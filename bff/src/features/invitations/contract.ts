@@ -1,0 +1,121 @@
+// The invitation contract: preview (dry run), imports and their progress. Imports only zod; the web
+// app reuses these schemas to validate CSV rows before they are sent.
+import { z } from "zod";
+import { Email, InvitationState, PersonName, SeatSummary } from "../../shared-contract.ts";
+
+export const MAX_ROWS = 100_000;
+
+/** One person to invite: the shape a CSV row is mapped to. Only `email` is required. */
+export const InvitationRowInput = z.object({
+  email: Email,
+  givenName: PersonName.optional(),
+  familyName: PersonName.optional(),
+  role: z
+    .string()
+    .trim()
+    .max(50, "Longer than 50 characters")
+    .regex(/^[A-Za-z0-9 _-]*$/, "Use letters, digits, spaces, - and _ only")
+    .optional(),
+  locale: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, "Not a language tag such as en or fr-CA")
+    .optional(),
+});
+export type InvitationRowInput = z.infer<typeof InvitationRowInput>;
+
+/**
+ * Preview rows arrive loosely typed so that every row gets its own verdict instead of one 400 for
+ * the whole file. Field values are capped so a hostile body cannot balloon memory.
+ */
+const LooseCell = z.string().max(2_000).optional().nullable();
+export const LooseRow = z.object({
+  email: LooseCell,
+  givenName: LooseCell,
+  familyName: LooseCell,
+  role: LooseCell,
+  locale: LooseCell,
+});
+export type LooseRow = z.infer<typeof LooseRow>;
+
+export const PreviewInput = z.object({ rows: z.array(LooseRow).min(1).max(MAX_ROWS) });
+export type PreviewInput = z.infer<typeof PreviewInput>;
+
+export const Verdict = z.enum([
+  "ready",
+  "invalid",
+  "duplicate_in_file",
+  "already_member",
+  "already_invited",
+  "member_of_other_tenant",
+  "domain_not_allowed",
+  "over_seat_limit",
+]);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const RowVerdict = z.object({
+  /** 1-based index into the rows sent */
+  row: z.number().int().positive(),
+  email: z.string(),
+  verdict: Verdict,
+  /** for `invalid`: which field */
+  field: z.string().optional(),
+  /** a sentence a person understands */
+  reason: z.string().optional(),
+});
+export type RowVerdict = z.infer<typeof RowVerdict>;
+
+export const PreviewResult = z.object({
+  rows: z.array(RowVerdict),
+  counts: z.record(Verdict, z.number().int().nonnegative()),
+  seats: SeatSummary,
+});
+export type PreviewResult = z.infer<typeof PreviewResult>;
+
+export const CreateImportInput = z.object({ rows: z.array(InvitationRowInput).min(1).max(MAX_ROWS) });
+export type CreateImportInput = z.infer<typeof CreateImportInput>;
+
+export const ImportCreated = z.object({ importId: z.uuid() });
+export type ImportCreated = z.infer<typeof ImportCreated>;
+
+export const ImportProgress = z.object({
+  importId: z.uuid(),
+  tenantId: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  total: z.number().int(),
+  counts: z.record(InvitationState, z.number().int().nonnegative()),
+  /** true when every row reached emailed (or later) or failed */
+  done: z.boolean(),
+  /** why the pipeline is currently waiting, e.g. "Auth0 rate limit, retrying in 2 s" */
+  waitingReason: z.string().nullable(),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;
+
+export const ImportRow = z.object({
+  row: z.number().int(),
+  email: z.string(),
+  givenName: z.string().nullable(),
+  familyName: z.string().nullable(),
+  state: InvitationState,
+  failureCode: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  userId: z.string(),
+});
+export type ImportRow = z.infer<typeof ImportRow>;
+
+export const ImportRowsQuery = z.object({
+  state: InvitationState.optional(),
+  failedOnly: z.coerce.boolean().optional(),
+  cursor: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(200),
+  format: z.enum(["json", "csv"]).default("json"),
+});
+export type ImportRowsQuery = z.infer<typeof ImportRowsQuery>;
+
+export const ImportRowsPage = z.object({
+  rows: z.array(ImportRow),
+  /** pass as `cursor` for the next page; null at the end */
+  nextCursor: z.number().int().nullable(),
+});
+export type ImportRowsPage = z.infer<typeof ImportRowsPage>;

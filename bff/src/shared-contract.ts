@@ -1,0 +1,74 @@
+// Schemas shared by several features and by the web app. Imports only zod (lint).
+import { z } from "zod";
+
+/** Every BFF error body. Features branch on `code`, never on status or message text. */
+export const ErrorCode = z.enum([
+  "validation",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "rate_limited",
+  "payload_too_large",
+  "upstream",
+  "internal",
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorBody = z.object({
+  statusCode: z.number().int(),
+  code: ErrorCode,
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const SeatSummary = z.object({
+  limit: z.number().int().nonnegative(),
+  /** members in Auth0 for the tenant (not blocked, not deleted) */
+  used: z.number().int().nonnegative(),
+  /** open invitations (not failed/revoked/expired/accepted) */
+  pending: z.number().int().nonnegative(),
+  free: z.number().int(),
+});
+export type SeatSummary = z.infer<typeof SeatSummary>;
+
+export const InvitationState = z.enum([
+  "queued",
+  "importing",
+  "created",
+  "emailed",
+  "verified",
+  "accepted",
+  "failed",
+  "revoked",
+  "expired",
+]);
+export type InvitationState = z.infer<typeof InvitationState>;
+
+// Characters that could break an email header or hide text: control characters (incl. CR/LF),
+// zero-width and bidi overrides.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Normalised email: trimmed, lower-cased, ≤ 254 characters, one @, a dotted domain. */
+export const Email = z
+  .string({ error: "Email is required" })
+  .trim()
+  .toLowerCase()
+  .min(1, "Email is required")
+  .max(254, "Email is longer than 254 characters")
+  .refine((v) => !UNSAFE_TEXT.test(v), "Email contains control or invisible characters")
+  .pipe(z.email({ error: "Not a valid email address" }));
+
+/** A person's name part: trimmed, 1–150 characters (Auth0's limit), no header-breaking characters. */
+export const PersonName = z
+  .string()
+  .trim()
+  .min(1, "Must not be empty")
+  .max(150, "Longer than 150 characters")
+  .refine((v) => !UNSAFE_TEXT.test(v), "Contains control or invisible characters");
+
+export const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "Not a tenant id");
+/** Auth0 database user ids as Guestlist creates them. */
+export const UserId = z.string().regex(/^auth0\|[A-Za-z0-9_-]{1,64}$/, "Not a user id");
