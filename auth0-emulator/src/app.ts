@@ -27,7 +27,14 @@ export function buildEmulator(opts: EmulatorOptions): FastifyInstance {
   const keys = opts.keys.forIssuer(`${baseUrl}/`);
   const app = Fastify({
     logger: opts.logger
-      ? { level: "info", redact: ["req.headers.authorization", "req.headers.cookie", "res.headers['set-cookie']"] }
+      ? {
+          level: "info",
+          redact: [
+            "req.headers.authorization",
+            "req.headers.cookie",
+            "res.headers['set-cookie']",
+          ],
+        }
       : false,
   });
 
@@ -35,7 +42,8 @@ export function buildEmulator(opts: EmulatorOptions): FastifyInstance {
   void app.register(limitsPlugin, { store });
   void app.register(cors, {
     // Like Auth0: cross-origin calls (the SPA's /oauth/token, /userinfo) only from "Allowed Web Origins".
-    origin: (origin, cb) => cb(null, origin !== undefined && allowedWebOrigins(store).has(origin)),
+    origin: (origin, cb) =>
+      cb(null, origin !== undefined && allowedWebOrigins(store).has(origin)),
     allowedHeaders: ["Auth0-Client", "Content-Type", "Authorization"],
     methods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
     credentials: true,

@@ -2,7 +2,13 @@
 // server-rendered and accessible: one <main>, one <h1>, labelled inputs. Everything interpolated
 // into HTML goes through escapeHtml (or the `html` tag, which escapes every value).
 
-const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
@@ -17,18 +23,23 @@ export function raw(markup: string): SafeHtml {
   return { __html: markup };
 }
 
-type HtmlValue = string | number | SafeHtml | readonly SafeHtml[] | null | undefined | false;
+type HtmlValue =
+  string | number | SafeHtml | readonly SafeHtml[] | null | undefined | false;
 
 function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return "";
   if (typeof value === "number") return String(value);
   if (typeof value === "string") return escapeHtml(value);
-  if (Array.isArray(value)) return (value as readonly SafeHtml[]).map((v) => v.__html).join("");
+  if (Array.isArray(value))
+    return (value as readonly SafeHtml[]).map((v) => v.__html).join("");
   return (value as SafeHtml).__html;
 }
 
 /** Tagged template: `html\`<p>${userText}</p>\`` escapes userText; nested `html` results pass through. */
-export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
+export function html(
+  strings: TemplateStringsArray,
+  ...values: HtmlValue[]
+): SafeHtml {
   let out = strings[0] ?? "";
   values.forEach((v, i) => {
     out += render(v) + (strings[i + 1] ?? "");
@@ -56,28 +67,35 @@ export interface PageOptions {
 }
 
 /** A complete HTML document with the emulator's card layout. */
-export function renderPage({ title, body, note = "Local Auth0 emulator — not a real Auth0 tenant." }: PageOptions): string {
+export function renderPage({
+  title,
+  body,
+  note = "Local Auth0 emulator — not a real Auth0 tenant.",
+}: PageOptions): string {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>${raw(STYLE)}</style>
-</head>
-<body>
-<main>
-${body}
-<p class="note">${note}</p>
-</main>
-</body>
-</html>`.__html;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title}</title>
+        <style>
+          ${raw(STYLE)}
+        </style>
+      </head>
+      <body>
+        <main>
+          ${body}
+          <p class="note">${note}</p>
+        </main>
+      </body>
+    </html>`.__html;
 }
 
 /** A page that says something went wrong, e.g. a callback URL that is not allowed. */
 export function renderErrorPage(title: string, message: string): string {
   return renderPage({
     title,
-    body: html`<h1>${title}</h1><p class="error" role="alert">${message}</p>`,
+    body: html`<h1>${title}</h1>
+      <p class="error" role="alert">${message}</p>`,
   });
 }

@@ -44,17 +44,35 @@ function freePort(host: string): Promise<number> {
 }
 
 function isAddrInUse(err: unknown): boolean {
-  return typeof err === "object" && err !== null && "code" in err && err.code === "EADDRINUSE";
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    "code" in err &&
+    err.code === "EADDRINUSE"
+  );
 }
 
-export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+export async function startEmulator(
+  opts: StartEmulatorOptions = {},
+): Promise<RunningEmulator> {
   const host = opts.host ?? "127.0.0.1";
-  const store = new Store({ dataDir: opts.dataDir, bcryptRounds: opts.bcryptRounds });
+  const store = new Store({
+    dataDir: opts.dataDir,
+    bcryptRounds: opts.bcryptRounds,
+  });
   const keys = await loadKeys(opts.dataDir);
   for (let attempt = 0; ; attempt++) {
     const port = opts.port ? opts.port : await freePort(host);
-    const url = (opts.publicUrl ?? `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/+$/, "");
-    const app = buildEmulator({ store, keys, baseUrl: url, logger: opts.logger });
+    const url = (
+      opts.publicUrl ??
+      `http://${host.includes(":") ? `[${host}]` : host}:${port}`
+    ).replace(/\/+$/, "");
+    const app = buildEmulator({
+      store,
+      keys,
+      baseUrl: url,
+      logger: opts.logger,
+    });
     try {
       await app.listen({ port, host });
     } catch (err) {

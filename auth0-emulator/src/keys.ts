@@ -3,7 +3,15 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from "jose";
+import {
+  SignJWT,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  type JWK,
+  type JWTPayload,
+} from "jose";
 
 export interface Keys {
   kid: string;
@@ -25,7 +33,9 @@ interface StoredKeys {
 }
 
 async function generate(): Promise<StoredKeys> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const { privateKey, publicKey } = await generateKeyPair("RS256", {
+    extractable: true,
+  });
   return {
     kid: randomBytes(12).toString("base64url"),
     privateJwk: await exportJWK(privateKey),
@@ -35,15 +45,21 @@ async function generate(): Promise<StoredKeys> {
 
 function readStored(file: string): StoredKeys | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<StoredKeys>;
-    if (parsed.kid && parsed.privateJwk && parsed.publicJwk) return parsed as StoredKeys;
+    const parsed = JSON.parse(
+      readFileSync(file, "utf8"),
+    ) as Partial<StoredKeys>;
+    if (parsed.kid && parsed.privateJwk && parsed.publicJwk)
+      return parsed as StoredKeys;
   } catch {
     // absent or unreadable: make a new key
   }
   return undefined;
 }
 
-export async function loadKeys(dataDir?: string, opts: { issuer?: string } = {}): Promise<Keys> {
+export async function loadKeys(
+  dataDir?: string,
+  opts: { issuer?: string } = {},
+): Promise<Keys> {
   const file = dataDir ? join(dataDir, "keys.json") : undefined;
   let stored = file ? readStored(file) : undefined;
   if (!stored) {
@@ -56,7 +72,14 @@ export async function loadKeys(dataDir?: string, opts: { issuer?: string } = {})
   const { kid } = stored;
   const privateKey = await importJWK(stored.privateJwk, "RS256");
   const publicKey = await importJWK(stored.publicJwk, "RS256");
-  const publicJwk: JWK = { kty: stored.publicJwk.kty, n: stored.publicJwk.n, e: stored.publicJwk.e, kid, alg: "RS256", use: "sig" };
+  const publicJwk: JWK = {
+    kty: stored.publicJwk.kty,
+    n: stored.publicJwk.n,
+    e: stored.publicJwk.e,
+    kid,
+    alg: "RS256",
+    use: "sig",
+  };
   const jwks = { keys: [publicJwk] };
 
   const make = (issuer: string | undefined): Keys => ({
@@ -65,7 +88,10 @@ export async function loadKeys(dataDir?: string, opts: { issuer?: string } = {})
     issuer,
     async sign(claims, { expiresInSec }) {
       const iat = claims.iat ?? Math.floor(Date.now() / 1000);
-      const withIss = issuer && claims.iss === undefined ? { ...claims, iss: issuer } : claims;
+      const withIss =
+        issuer && claims.iss === undefined
+          ? { ...claims, iss: issuer }
+          : claims;
       return new SignJWT(withIss)
         .setProtectedHeader({ alg: "RS256", typ: "JWT", kid })
         .setIssuedAt(iat)

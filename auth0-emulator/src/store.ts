@@ -40,6 +40,8 @@ export interface EmuUser {
   logins_count: number;
   /** role ids (RBAC); permissions in access tokens are the union of the roles' permissions. */
   roles: string[];
+  /** permissions assigned directly to the user (Auth0 RBAC allows both); added to the roles' ones. */
+  permissions?: string[];
 }
 
 export interface EmuConnection {
@@ -94,6 +96,8 @@ export interface EmuJob {
   summary?: { failed: number; updated: number; inserted: number; total: number };
   errors?: { user: Record<string, unknown>; errors: { code: string; message: string; path?: string }[] }[];
   status_details?: string;
+  /** epoch ms when the import worker started processing (progress = elapsed × users per second) */
+  started_ms?: number;
 }
 
 export interface EmuTicket {
@@ -269,6 +273,11 @@ export class Store {
     this.changed();
   }
 
+  /** bcrypt cost used for passwords set through the API and ticket pages (low in tests). */
+  get passwordRounds(): number {
+    return this.bcryptRounds;
+  }
+
   onReset(listener: () => void): void {
     this.resetListeners.push(listener);
   }
@@ -314,9 +323,9 @@ export class Store {
     return this.state.apis.find((a) => a.identifier === identifier);
   }
 
-  /** RBAC: the union of the permissions of the user's roles. */
+  /** RBAC: the union of the permissions of the user's roles and those assigned directly. */
   permissionsOf(user: EmuUser): string[] {
-    const perms = new Set<string>();
+    const perms = new Set<string>(user.permissions ?? []);
     for (const roleId of user.roles) {
       for (const p of this.state.roles.find((r) => r.id === roleId)?.permissions ?? []) perms.add(p);
     }

@@ -72,3 +72,14 @@ export const PersonName = z
 export const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "Not a tenant id");
 /** Auth0 database user ids as Guestlist creates them. */
 export const UserId = z.string().regex(/^auth0\|[A-Za-z0-9_-]{1,64}$/, "Not a user id");
+
+/** The BFF API's permissions (RBAC, in the access token's `permissions` claim). */
+export const Permission = z.enum([
+  "read:members",
+  "invite:members",
+  "revoke:members",
+  "resend:invitations",
+  "read:all_tenants",
+  "manage:tenants",
+]);
+export type Permission = z.infer<typeof Permission>;

@@ -10,12 +10,22 @@ export function sameUrl(a: string, b: string): boolean {
   }
 }
 
-export function isAllowedCallback(client: EmuClient, redirectUri: string): boolean {
-  return (client.callbacks ?? []).some((allowed) => sameUrl(allowed, redirectUri));
+export function isAllowedCallback(
+  client: EmuClient,
+  redirectUri: string,
+): boolean {
+  return (client.callbacks ?? []).some((allowed) =>
+    sameUrl(allowed, redirectUri),
+  );
 }
 
-export function isAllowedLogoutUrl(client: EmuClient, returnTo: string): boolean {
-  return (client.allowed_logout_urls ?? []).some((allowed) => sameUrl(allowed, returnTo));
+export function isAllowedLogoutUrl(
+  client: EmuClient,
+  returnTo: string,
+): boolean {
+  return (client.allowed_logout_urls ?? []).some((allowed) =>
+    sameUrl(allowed, returnTo),
+  );
 }
 
 /** Origins from every client's "Allowed Web Origins" (CORS for /oauth/token and /userinfo). */

@@ -104,9 +104,15 @@ export class OidcMemory {
     return grant && grant.expires_at > Date.now() ? grant : undefined;
   }
 
-  issueRefreshToken(grant: Omit<RefreshGrant, "used" | "family"> & { family?: string }): string {
+  issueRefreshToken(
+    grant: Omit<RefreshGrant, "used" | "family"> & { family?: string },
+  ): string {
     const token = randomToken(36);
-    this.refreshTokens.set(token, { ...grant, family: grant.family ?? randomToken(12), used: false });
+    this.refreshTokens.set(token, {
+      ...grant,
+      family: grant.family ?? randomToken(12),
+      used: false,
+    });
     return token;
   }
 

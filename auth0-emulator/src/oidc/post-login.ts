@@ -13,7 +13,12 @@ export interface PostLoginUser {
 }
 
 /** The custom claims the Action would add: `{ [claimName]: tenant_id }`, or none without a tenant. */
-export function addTenantClaim(user: PostLoginUser, claimName: string): Record<string, string> {
+export function addTenantClaim(
+  user: PostLoginUser,
+  claimName: string,
+): Record<string, string> {
   const tenant = user.app_metadata?.tenant_id;
-  return typeof tenant === "string" && tenant !== "" ? { [claimName]: tenant } : {};
+  return typeof tenant === "string" && tenant !== ""
+    ? { [claimName]: tenant }
+    : {};
 }

@@ -27,15 +27,27 @@ export interface UserAccessTokenInput {
 }
 
 /** RBAC: the user's permissions that belong to this API (Auth0 ties permissions to an API). */
-export function apiPermissions(store: Store, user: EmuUser, api: EmuApi): string[] {
+export function apiPermissions(
+  store: Store,
+  user: EmuUser,
+  api: EmuApi,
+): string[] {
   return store.permissionsOf(user).filter((p) => api.scopes.includes(p));
 }
 
 /** The scopes Auth0 grants: known OIDC scopes, plus API scopes the user holds (RBAC enforced). */
-export function grantedScope(requested: string, api: EmuApi | undefined, permissions: string[]): string {
+export function grantedScope(
+  requested: string,
+  api: EmuApi | undefined,
+  permissions: string[],
+): string {
   const wanted = requested.split(/\s+/).filter(Boolean);
   const granted = wanted.filter(
-    (s) => OIDC_SCOPES.includes(s) || (api !== undefined && api.scopes.includes(s) && (!api.enforce_policies || permissions.includes(s))),
+    (s) =>
+      OIDC_SCOPES.includes(s) ||
+      (api !== undefined &&
+        api.scopes.includes(s) &&
+        (!api.enforce_policies || permissions.includes(s))),
   );
   return [...new Set(granted)].join(" ");
 }
@@ -47,8 +59,12 @@ export async function mintUserAccessToken(
   const { store, keys, baseUrl } = ctx;
   const api = input.audience ? store.api(input.audience) : undefined;
   const userinfo = `${baseUrl}/userinfo`;
-  const rbac = api !== undefined && api.enforce_policies && api.token_dialect.endsWith("_authz");
-  const permissions = input.permissions ?? (api ? apiPermissions(store, input.user, api) : []);
+  const rbac =
+    api !== undefined &&
+    api.enforce_policies &&
+    api.token_dialect.endsWith("_authz");
+  const permissions =
+    input.permissions ?? (api ? apiPermissions(store, input.user, api) : []);
   const claimName = store.state.tenantClaim;
   const tenantClaim =
     input.tenant === undefined
@@ -56,13 +72,18 @@ export async function mintUserAccessToken(
       : input.tenant === null
         ? {}
         : { [claimName]: input.tenant };
-  const expiresIn = input.expiresIn ?? api?.token_lifetime ?? DEFAULT_TOKEN_LIFETIME_SEC;
+  const expiresIn =
+    input.expiresIn ?? api?.token_lifetime ?? DEFAULT_TOKEN_LIFETIME_SEC;
   const scope = grantedScope(input.scope, api, permissions);
   const token = await keys.sign(
     {
       ...tenantClaim,
       sub: input.user.user_id,
-      aud: api ? (scope.split(" ").includes("openid") ? [api.identifier, userinfo] : api.identifier) : userinfo,
+      aud: api
+        ? scope.split(" ").includes("openid")
+          ? [api.identifier, userinfo]
+          : api.identifier
+        : userinfo,
       azp: input.clientId,
       scope,
       ...(rbac ? { permissions } : {}),
@@ -80,7 +101,10 @@ export interface IdTokenInput {
   authTime?: number;
 }
 
-export function profileClaims(user: EmuUser, scope: string): Record<string, unknown> {
+export function profileClaims(
+  user: EmuUser,
+  scope: string,
+): Record<string, unknown> {
   const scopes = scope.split(" ");
   return {
     ...(scopes.includes("profile")
@@ -93,11 +117,16 @@ export function profileClaims(user: EmuUser, scope: string): Record<string, unkn
           ...(user.family_name ? { family_name: user.family_name } : {}),
         }
       : {}),
-    ...(scopes.includes("email") ? { email: user.email, email_verified: user.email_verified } : {}),
+    ...(scopes.includes("email")
+      ? { email: user.email, email_verified: user.email_verified }
+      : {}),
   };
 }
 
-export async function mintIdToken(ctx: TokenContext, input: IdTokenInput): Promise<string> {
+export async function mintIdToken(
+  ctx: TokenContext,
+  input: IdTokenInput,
+): Promise<string> {
   return ctx.keys.sign(
     {
       ...addTenantClaim(input.user, ctx.store.state.tenantClaim),

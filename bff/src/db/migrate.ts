@@ -21,7 +21,7 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
     for (const file of files) {
       if (done.has(file)) continue;
       const sql = await readFile(join(dir, file), "utf8");
-      await tx.query(sql);
+      await tx.exec(sql);
       await tx.query("insert into schema_migrations (name) values ($1)", [file]);
       applied.push(file);
     }

@@ -70,12 +70,27 @@ export const PreviewResult = z.object({
   counts: z.record(Verdict, z.number().int().nonnegative()),
   seats: SeatSummary,
 });
+
+export const InvitationsPathParams = z.object({ tenantId: z.string().min(1).max(63) });
+export type InvitationsPathParams = z.infer<typeof InvitationsPathParams>;
+export const ImportParams = z.object({ tenantId: z.string().min(1).max(63), importId: z.uuid() });
+export type ImportParams = z.infer<typeof ImportParams>;
+
+/** Required on POST /imports; optional on POST /members (a retried click then invites once). */
+export const IdempotencyHeaders = z.object({ "idempotency-key": z.string().trim().min(8).max(200) });
+export const OptionalIdempotencyHeaders = z.object({ "idempotency-key": z.string().trim().min(8).max(200).optional() });
 export type PreviewResult = z.infer<typeof PreviewResult>;
 
 export const CreateImportInput = z.object({ rows: z.array(InvitationRowInput).min(1).max(MAX_ROWS) });
 export type CreateImportInput = z.infer<typeof CreateImportInput>;
 
 export const ImportCreated = z.object({ importId: z.uuid() });
+
+/** POST /api/tenants/:tenantId/members: invite one person through the same pipeline. */
+export const InviteMemberInput = InvitationRowInput;
+export type InviteMemberInput = z.infer<typeof InviteMemberInput>;
+export const InviteMemberResult = z.object({ importId: z.uuid(), userId: z.string() });
+export type InviteMemberResult = z.infer<typeof InviteMemberResult>;
 export type ImportCreated = z.infer<typeof ImportCreated>;
 
 export const ImportProgress = z.object({
@@ -106,7 +121,11 @@ export type ImportRow = z.infer<typeof ImportRow>;
 
 export const ImportRowsQuery = z.object({
   state: InvitationState.optional(),
-  failedOnly: z.coerce.boolean().optional(),
+  /** "true" = only failed rows (the error report) */
+  failedOnly: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
   cursor: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(200),
   format: z.enum(["json", "csv"]).default("json"),

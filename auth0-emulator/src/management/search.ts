@@ -1,0 +1,67 @@
+// Evaluates a parsed user-search query against stored users, with Auth0's matching rules:
+// whole-value matches, case-insensitive only on the normalised fields, arrays match on any element,
+// dotted paths walk objects and arrays, `email.domain` is the part after `@`.
+import type { EmuUser } from "../store.ts";
+import type { Query } from "./lucene.ts";
+
+const NORMALISED = new Set(["email", "name", "given_name", "family_name", "nickname", "email.domain"]);
+/** Fields a term without a field name searches (it never matches metadata). */
+const DEFAULT_FIELDS = ["email", "name", "given_name", "family_name", "nickname", "user_id", "username"];
+
+function walk(value: unknown, path: string[]): unknown[] {
+  if (path.length === 0) return Array.isArray(value) ? value.flatMap((v) => walk(v, [])) : [value];
+  if (Array.isArray(value)) return value.flatMap((v) => walk(v, path));
+  if (value === null || typeof value !== "object") return [];
+  const [head, ...rest] = path;
+  return walk((value as Record<string, unknown>)[head ?? ""], rest);
+}
+
+export function fieldValues(user: EmuUser, field: string): unknown[] {
+  if (field === "email.domain") return [user.email.split("@")[1] ?? ""];
+  return walk(user, field.split(".")).filter((v) => v !== undefined && v !== null);
+}
+
+function scalarText(v: unknown): string | undefined {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return undefined;
+}
+
+function wildcardRegex(pattern: string, flags: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`, flags);
+}
+
+function termMatches(user: EmuUser, field: string, value: string, wildcard: boolean): boolean {
+  const insensitive = NORMALISED.has(field);
+  const needle = insensitive ? value.toLowerCase() : value;
+  const re = wildcard ? wildcardRegex(needle, insensitive ? "i" : "") : undefined;
+  return fieldValues(user, field).some((v) => {
+    const text = scalarText(v);
+    if (text === undefined) return false;
+    const hay = insensitive ? text.toLowerCase() : text;
+    return re ? re.test(hay) : hay === needle;
+  });
+}
+
+function isIndexed(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (v && typeof v === "object") return Object.keys(v).length > 0;
+  return v !== null && v !== undefined;
+}
+
+export function matches(user: EmuUser, q: Query): boolean {
+  switch (q.kind) {
+    case "or":
+      return q.nodes.some((n) => matches(user, n));
+    case "and":
+      return q.nodes.every((n) => matches(user, n));
+    case "not":
+      return !matches(user, q.node);
+    case "exists":
+      return fieldValues(user, q.field).some(isIndexed);
+    case "term":
+      if (q.field === null) return DEFAULT_FIELDS.some((f) => termMatches(user, f, q.value, q.wildcard));
+      return termMatches(user, q.field, q.value, q.wildcard);
+  }
+}

@@ -1,0 +1,178 @@
+// buildApp(deps): the whole HTTP surface. Every collaborator comes in through `deps`, so tests pass
+// fakes. Features are registered explicitly below; /api has one authenticated scope.
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance } from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type FastifyPluginAsyncZod,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { DestinationStream } from "pino";
+import { randomUUID } from "node:crypto";
+import { installAuth, publicRoute, type VerifyToken } from "./auth.ts";
+import type { Auth0, RateLimiter } from "./auth0/types.ts";
+import type { Config } from "./config.ts";
+import type { Db } from "./db/db.ts";
+import { AppError, apiNotFound, installErrorHandler } from "./errors.ts";
+import { auditRoutes } from "./features/audit/routes.ts";
+import { healthRoutes } from "./features/health/routes.ts";
+import { createSignupCheck, type SignupCheck } from "./features/health/signup-check.ts";
+import { membersRoutes } from "./features/members/routes.ts";
+import { sessionRoutes } from "./features/session/routes.ts";
+import { supportRoutes } from "./features/support/routes.ts";
+import { tenantsRoutes } from "./features/tenants/routes.ts";
+import { DEFAULT_BODY_LIMIT } from "./http-limits.ts";
+import { fastifyLoggerOption } from "./logger.ts";
+import { registerStatic } from "./static.ts";
+import { acceptRoutes } from "./features/accept/routes.ts";
+import { invitationsRoutes } from "./features/invitations/routes.ts";
+import { resendRoutes } from "./features/resend/routes.ts";
+import { supportActionsRoutes } from "./features/support-actions/routes.ts";
+import type { Branding } from "./mail/invitation-email.ts";
+import type { Mailer } from "./mail/mailer.ts";
+import type { PipelineHandle } from "./pipeline/worker.ts";
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  auth0: Auth0;
+  verifyToken: VerifyToken;
+  /** the shared Management API budget (pipeline code asks it for tokens) */
+  limiter?: RateLimiter;
+  /** where log lines go (tests capture them); default stdout */
+  logStream?: DestinationStream;
+  /** per-user limit on mutating /api requests per minute */
+  mutationsPerMinute?: number;
+  /** health readiness of SMTP; default: a TCP connect to SMTP_URL */
+  smtpCheck?: () => Promise<void>;
+  /** the invitation pipeline's worker (routes wake it after enqueuing work) */
+  pipeline?: PipelineHandle;
+  /** SMTP sender for support links (the pipeline has its own reference) */
+  mailer?: Mailer;
+  /** app and company names in emails and invitee pages */
+  branding?: Branding;
+  /** per-IP limit on the invitee's pages (/invitations/:token…) per minute */
+  invitePagesPerMinute?: number;
+}
+
+/** What every feature plugin receives as its options. */
+export interface FeatureDeps extends AppDeps {
+  signupCheck: SignupCheck;
+}
+
+export type Feature = FastifyPluginAsyncZod<FeatureDeps>;
+
+/**
+ * Features inside the authenticated `/api` scope. Their routes use paths relative to /api and MUST
+ * declare `config: requires(...)` (see auth.ts); a route without it fails at start.
+ * PIPELINE: add invitations/imports/resend/support-actions features to this list.
+ */
+const apiFeatures: Feature[] = [
+  sessionRoutes,
+  healthRoutes,
+  tenantsRoutes,
+  membersRoutes,
+  auditRoutes,
+  supportRoutes,
+  invitationsRoutes,
+  resendRoutes,
+  supportActionsRoutes,
+];
+
+/** Features outside /api with no bearer token (the invitee's journey). PIPELINE: add accept here. */
+const publicFeatures: Feature[] = [acceptRoutes];
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: fastifyLoggerOption(config.logLevel, deps.logStream),
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(helmet, { contentSecurityPolicy: { directives: cspDirectives(config) } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Guestlist BFF", version: "1.0.0", description: "Invite-only onboarding on Auth0" },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const featureDeps: FeatureDeps = { ...deps, signupCheck: createSignupCheck(deps.auth0, app.log) };
+  app.addHook("onReady", async () => {
+    // Reads the connection once at start: warns loudly when sign-ups are still enabled.
+    await featureDeps.signupCheck.refresh().catch(() => undefined);
+  });
+
+  await app.register(
+    async (api) => {
+      installAuth(api, deps.verifyToken);
+      await api.register(rateLimit, {
+        global: true,
+        max: deps.mutationsPerMinute ?? 120,
+        timeWindow: "1 minute",
+        hook: "preParsing",
+        keyGenerator: (req) => req.principal?.sub ?? req.ip,
+        allowList: (req) => req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS",
+        errorResponseBuilder: (_req, ctx) =>
+          new AppError("rate_limited", `Too many changes; try again in ${Math.ceil(ctx.ttl / 1000)} s`, undefined, {
+            retryAfterSeconds: ctx.ttl / 1000,
+          }),
+      });
+      api.get("/docs/json", { config: publicRoute, schema: { hide: true } }, () => app.swagger());
+      for (const feature of apiFeatures) await api.register(feature, featureDeps);
+      api.setNotFoundHandler(apiNotFound);
+    },
+    { prefix: "/api" },
+  );
+  for (const feature of publicFeatures) await app.register(feature, featureDeps);
+  await registerStatic(app, config.webDist);
+  return app;
+}
+
+function origin(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    return [new URL(url).origin];
+  } catch {
+    return [];
+  }
+}
+
+/** CSP for the SPA: scripts from self only; Auth0 (issuer and Management/ticket host) for XHR, the silent-auth iframe and redirects. */
+function cspDirectives(config: Config): Record<string, string[] | null> {
+  const auth0 = [...new Set([...origin(config.auth0.issuer), ...origin(config.auth0.managementUrl), `https://${config.auth0.domain}`])];
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", "data:", "https:"],
+    connectSrc: ["'self'", ...auth0],
+    frameSrc: ["'self'", ...auth0],
+    formAction: ["'self'", ...auth0],
+    frameAncestors: ["'none'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    // On plain-http local stacks, upgrading would break the calls to the http emulator.
+    upgradeInsecureRequests: config.publicUrl.startsWith("https:") ? [] : null,
+  };
+}

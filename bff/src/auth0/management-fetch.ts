@@ -1,0 +1,42 @@
+// The fetch the ManagementClient uses: (1) rewrites https://<domain> to AUTH0_MANAGEMENT_URL when
+// set (the http emulator; auth0-facts.md §10), (2) passes every /api/v2 call through the shared
+// rate budget and feeds the X-RateLimit-* headers back, (3) waits out a 429 and tries again,
+// except for import-job creation, which is never repeated (a repeat could create a second job).
+import type { RateLimiter } from "./types.ts";
+
+export interface ManagementFetchOptions {
+  domain: string;
+  managementUrl: string | undefined;
+  limiter: RateLimiter | undefined;
+  /** extra attempts after a 429 (safe: Auth0 did not process the request); default 4 */
+  rateLimitRetries?: number;
+  fetchImpl?: typeof fetch;
+}
+
+const NEVER_REPEAT = /\/api\/v2\/jobs\/users-imports\/?$/;
+
+function urlOf(input: string | URL | Request): string {
+  return typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+}
+
+export function createManagementFetch(options: ManagementFetchOptions): typeof fetch {
+  const base = options.fetchImpl ?? fetch;
+  const from = `https://${options.domain}`;
+  const to = options.managementUrl?.replace(/\/$/, "");
+  const retries = options.rateLimitRetries ?? 4;
+
+  return async (input, init) => {
+    let url = urlOf(input);
+    if (to && url.startsWith(from)) url = to + url.slice(from.length);
+    const managed = new URL(url).pathname.startsWith("/api/v2/");
+    const limiter = managed ? options.limiter : undefined;
+    const repeatable = !NEVER_REPEAT.test(new URL(url).pathname) && (init?.body === undefined || typeof init.body === "string");
+    for (let attempt = 0; ; attempt++) {
+      await limiter?.acquire(1, init?.signal ? { signal: init.signal } : {});
+      const response = await base(url, init);
+      await limiter?.observe(response.status, response.headers);
+      if (response.status !== 429 || !limiter || !repeatable || attempt >= retries) return response;
+      await response.body?.cancel();
+    }
+  };
+}

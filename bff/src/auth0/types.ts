@@ -1,0 +1,87 @@
+// The Auth0 adapter's interface: our own types only (never Management.*). The real implementation
+// is createAuth0() in auth0.ts; tests may pass a fake that satisfies `Auth0`.
+
+/** One user in a bulk-import file (the fields Guestlist sets; see the bulk import JSON schema). */
+export interface BulkImportUser {
+  user_id: string;
+  email: string;
+  email_verified: boolean;
+  given_name?: string;
+  family_name?: string;
+  name?: string;
+  app_metadata: { tenant_id: string; [key: string]: unknown };
+  user_metadata?: Record<string, unknown>;
+}
+
+export interface Auth0Connection {
+  id: string;
+  name: string;
+  /** options.disable_signup; null when Auth0 did not return options (missing read:connections_options) */
+  disableSignup: boolean | null;
+}
+
+export type Auth0JobStatus = "pending" | "processing" | "completed" | "failed" | "expired";
+
+export interface Auth0Job {
+  id: string;
+  status: Auth0JobStatus;
+  summary?: { failed: number; updated: number; inserted: number; total: number };
+  percentageDone?: number;
+  externalId?: string;
+}
+
+export interface Auth0JobError {
+  user: { email: string; user_id?: string };
+  errors: { code: string; message: string; path?: string }[];
+}
+
+export interface AppUser {
+  userId: string;
+  email: string;
+  emailVerified: boolean;
+  blocked: boolean;
+  name: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  /** app_metadata.tenant_id */
+  tenantId: string | null;
+  lastLogin: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface UserSearchPage {
+  users: AppUser[];
+  total: number;
+  /** true when another page exists below Auth0's 1,000-result cap */
+  hasMore: boolean;
+}
+
+export interface Auth0 {
+  getConnection(): Promise<Auth0Connection>;
+  /** Never retried (a retry could create a second job): failures surface as AppError. */
+  createUsersImportJob(input: { users: BulkImportUser[]; externalId: string }): Promise<{ jobId: string }>;
+  getJob(jobId: string): Promise<Auth0Job>;
+  /** [] when Auth0 answers 204 (no errors). */
+  getJobErrors(jobId: string): Promise<Auth0JobError[]>;
+  /** Returns the ticket URL. */
+  createEmailVerificationTicket(input: { userId: string; resultUrl: string; ttlSec: number }): Promise<string>;
+  createPasswordChangeTicket(input: { userId: string; resultUrl?: string; ttlSec: number; markEmailAsVerified: boolean }): Promise<string>;
+  getUser(userId: string): Promise<AppUser | null>;
+  usersByEmail(email: string): Promise<AppUser[]>;
+  /** Users with app_metadata.tenant_id = tenantId; page is 0-based, 50 per page, newest updates first. */
+  searchTenantUsers(tenantId: string, page: number): Promise<UserSearchPage>;
+  updateUser(userId: string, changes: { blocked?: boolean }): Promise<AppUser>;
+  /** Resolves also when the user did not exist (already gone). */
+  deleteUser(userId: string): Promise<void>;
+}
+
+/** The shared Management API budget (see rate-budget.ts). */
+export interface RateLimiter {
+  /** Waits until n tokens are granted (or throws AppError rate_limited after maxWaitMs / on abort). */
+  acquire(n?: number, options?: { signal?: AbortSignal; maxWaitMs?: number }): Promise<void>;
+  /** Takes n tokens if available now; otherwise says how long to wait. Never blocks. */
+  tryAcquire(n?: number): Promise<{ granted: true } | { granted: false; retryInMs: number }>;
+  /** Feeds X-RateLimit-* response headers back (adapts the budget; a 429 blocks until Reset). */
+  observe(status: number, headers: Headers): Promise<void>;
+}

@@ -1,0 +1,20 @@
+// GET /api/health: liveness plus readiness of the things the BFF depends on. Imports only zod.
+import { z } from "zod";
+
+export const CheckStatus = z.enum(["ok", "down", "skipped"]);
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+export const Check = z.object({ status: CheckStatus, message: z.string().optional() });
+export type Check = z.infer<typeof Check>;
+
+export const Health = z.object({
+  status: z.enum(["ok", "degraded"]),
+  checks: z.object({ db: Check, auth0: Check, smtp: Check }),
+  /**
+   * true when the Auth0 connection still allows public sign-ups (`disable_signup` not true):
+   * then invite-only is not invite-only. null = not known yet.
+   */
+  signupsEnabled: z.boolean().nullable(),
+  warnings: z.array(z.string()),
+});
+export type Health = z.infer<typeof Health>;

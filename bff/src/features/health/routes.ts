@@ -1,0 +1,56 @@
+// GET /api/health: liveness + readiness of db, Auth0 and SMTP, and the sign-up warning.
+import { connect } from "node:net";
+import type { Feature } from "../../app.ts";
+import { publicRoute } from "../../auth.ts";
+import { Health, type Check } from "./contract.ts";
+import { SIGNUPS_WARNING } from "./signup-check.ts";
+
+export const healthRoutes: Feature = async (app, deps) => {
+  const smtpCheck = deps.smtpCheck ?? (() => tcpCheck(deps.config.smtpUrl));
+  app.get("/health", { config: publicRoute, schema: { response: { 200: Health, 503: Health } } }, async (_req, reply) => {
+    const [db, auth0, smtp] = await Promise.all([
+      run(() => deps.db.query("select 1").then(() => undefined)),
+      run(() => deps.signupCheck.refresh().then(() => undefined)),
+      run(smtpCheck),
+    ]);
+    const signupsEnabled = deps.signupCheck.signupsEnabled();
+    const warnings = signupsEnabled ? [SIGNUPS_WARNING] : [];
+    const ok = db.status === "ok" && auth0.status === "ok" && smtp.status !== "down";
+    // 503 only when the database is down: Auth0/SMTP outages degrade but the pipeline waits them out.
+    return reply.code(db.status === "ok" ? 200 : 503).send({
+      status: ok && !signupsEnabled ? "ok" : "degraded",
+      checks: { db, auth0, smtp },
+      signupsEnabled,
+      warnings,
+    });
+  });
+};
+
+async function run(check: () => Promise<void>): Promise<Check> {
+  try {
+    await withTimeout(check(), 3_000);
+    return { status: "ok" };
+  } catch (error) {
+    return { status: "down", message: error instanceof Error ? error.message : "unavailable" };
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+function tcpCheck(smtpUrl: string): Promise<void> {
+  const url = new URL(smtpUrl);
+  const port = Number(url.port || (url.protocol === "smtps:" ? 465 : 25));
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: url.hostname, port }, () => {
+      socket.end();
+      resolve();
+    });
+    socket.setTimeout(2_000, () => socket.destroy(new Error("SMTP did not answer")));
+    socket.once("error", (e) => reject(new Error(`SMTP unreachable (${e.message})`)));
+  });
+}

@@ -1,0 +1,64 @@
+// The preview: what we know from our own tables (one query per kind, whatever the file size), plus
+// Auth0 users-by-email only for the few rows still "ready" when the file is small (AUTH0_LOOKUP_CAP):
+// a 100,000-row file never costs a Management API call per row; anything the preview cannot see
+// shows up later as a per-row "already has an account" from the import job.
+import type { Auth0 } from "../../auth0/types.ts";
+import type { Queryable } from "../../db/db.ts";
+import { AppError } from "../../errors.ts";
+import { seatSummary } from "../../seats.ts";
+import type { LooseRow, PreviewResult } from "./contract.ts";
+import { countVerdicts, decide, type PreviewKnowledge } from "./verdicts.ts";
+
+export const AUTH0_LOOKUP_CAP = 10;
+
+function candidateEmails(rows: readonly LooseRow[]): string[] {
+  const out = new Set<string>();
+  for (const r of rows) if (typeof r.email === "string") out.add(r.email.trim().toLowerCase());
+  return [...out];
+}
+
+export async function loadKnowledge(db: Queryable, tenantId: string, emails: string[]): Promise<PreviewKnowledge> {
+  const tenant = (await db.query<{ allowed_domains: string[] }>("select allowed_domains from tenants where id = $1", [tenantId])).rows[0];
+  if (!tenant) throw new AppError("not_found", "No such tenant");
+  const seats = await seatSummary(db, tenantId);
+  const [members, invited, other] = await Promise.all([
+    db.query<{ email: string }>(
+      `select email from members where tenant_id = $1 and removed_at is null and email = any($2::text[])
+       union select email from invitations where tenant_id = $1 and state = 'accepted' and email = any($2::text[])`,
+      [tenantId, emails],
+    ),
+    db.query<{ email: string }>(
+      `select email from invitations where tenant_id = $1 and state not in ('failed', 'revoked', 'accepted') and email = any($2::text[])`,
+      [tenantId, emails],
+    ),
+    db.query<{ email: string }>(
+      `select email from invitations where tenant_id <> $1 and state not in ('failed', 'revoked') and email = any($2::text[])
+       union select email from members where tenant_id <> $1 and removed_at is null and email = any($2::text[])`,
+      [tenantId, emails],
+    ),
+  ]);
+  return {
+    allowedDomains: tenant.allowed_domains,
+    members: new Set(members.rows.map((r) => r.email)),
+    invited: new Set(invited.rows.map((r) => r.email)),
+    otherTenant: new Set(other.rows.map((r) => r.email)),
+    freeSeats: seats.free,
+  };
+}
+
+export async function preview(db: Queryable, auth0: Auth0, tenantId: string, rows: readonly LooseRow[]): Promise<PreviewResult> {
+  const knowledge = await loadKnowledge(db, tenantId, candidateEmails(rows));
+  // Small files only (a single invite, a short list): look the remaining "ready" rows up in Auth0.
+  const ready = rows.length <= 1_000 ? decide(rows, { ...knowledge, freeSeats: Number.MAX_SAFE_INTEGER }).filter((v) => v.verdict === "ready") : [];
+  if (ready.length > 0 && ready.length <= AUTH0_LOOKUP_CAP) {
+    const members = new Set(knowledge.members);
+    const other = new Set(knowledge.otherTenant);
+    for (const v of ready) {
+      const found = await auth0.usersByEmail(v.email).catch(() => []);
+      for (const u of found) (u.tenantId === tenantId ? members : other).add(v.email);
+    }
+    Object.assign(knowledge, { members, otherTenant: other });
+  }
+  const verdicts = decide(rows, knowledge);
+  return { rows: verdicts, counts: countVerdicts(verdicts), seats: await seatSummary(db, tenantId) };
+}

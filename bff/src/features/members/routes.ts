@@ -1,0 +1,59 @@
+// Members of a tenant: list (admin, support), refresh the Auth0 mirror (admin, support), remove (admin).
+import type { Feature } from "../../app.ts";
+import { actorOf } from "../../audit-log.ts";
+import { requires, requiresOwnOrSupport } from "../../auth.ts";
+import { AppError } from "../../errors.ts";
+import { ErrorBody } from "../../shared-contract.ts";
+import { MemberParams, MembersPage, MembersParams, MembersQuery, MembersSyncResult, RemoveMemberResult } from "./contract.ts";
+import { listMembers } from "./list.ts";
+import { removeMember } from "./remove.ts";
+import { createBackgroundSync, lastSyncedAt, refreshMembers } from "./sync.ts";
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+
+export const membersRoutes: Feature = async (app, { db, auth0, config }) => {
+  const background = createBackgroundSync(db, auth0, app.log, config.membersSyncIntervalSeconds);
+  app.addHook("onClose", () => background.drain());
+  const ensureTenant = async (tenantId: string) => {
+    const r = await db.query("select 1 from tenants where id = $1", [tenantId]);
+    if (r.rowCount === 0) throw new AppError("not_found", "No such tenant");
+  };
+
+  app.get(
+    "/tenants/:tenantId/members",
+    {
+      config: requiresOwnOrSupport("read:members", "read:all_tenants"),
+      schema: { params: MembersParams, querystring: MembersQuery, response: { 200: MembersPage, ...errors } },
+    },
+    async (request) => {
+      const { tenantId } = request.params;
+      const syncedAt = await lastSyncedAt(db, tenantId);
+      await ensureTenant(tenantId);
+      background.maybeRefresh(tenantId, syncedAt);
+      const page = await listMembers(db, tenantId, request.query);
+      return { ...page, syncedAt: syncedAt?.toISOString() ?? null };
+    },
+  );
+
+  app.post(
+    "/tenants/:tenantId/members/sync",
+    {
+      config: requiresOwnOrSupport("read:members", "read:all_tenants"),
+      schema: { params: MembersParams, response: { 200: MembersSyncResult, ...errors } },
+    },
+    async (request) => {
+      await ensureTenant(request.params.tenantId);
+      return refreshMembers(db, auth0, request.params.tenantId);
+    },
+  );
+
+  app.delete(
+    "/tenants/:tenantId/members/:userId",
+    {
+      config: requires("revoke:members"),
+      schema: { params: MemberParams, response: { 200: RemoveMemberResult, 409: ErrorBody, 502: ErrorBody, ...errors } },
+    },
+    (request) =>
+      removeMember({ db, auth0, removal: config.memberRemoval }, request.params.tenantId, request.params.userId, actorOf(request)),
+  );
+};

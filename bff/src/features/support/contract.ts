@@ -1,0 +1,42 @@
+// Support: find a person across tenants. Imports only zod.
+import { z } from "zod";
+import { Email, InvitationState } from "../../shared-contract.ts";
+
+export const SupportUserQuery = z.object({ email: Email });
+export type SupportUserQuery = z.infer<typeof SupportUserQuery>;
+
+export const InvitationHistoryItem = z.object({
+  invitationId: z.string(),
+  tenantId: z.string(),
+  userId: z.string(),
+  state: InvitationState,
+  invitedBy: z.string().nullable(),
+  invitedAt: z.string(),
+  expiresAt: z.string().nullable(),
+  emailedAt: z.string().nullable(),
+  acceptedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  failureReason: z.string().nullable(),
+});
+export type InvitationHistoryItem = z.infer<typeof InvitationHistoryItem>;
+
+export const SupportUserResult = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  tenant: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** from Auth0; null when the user does not exist there (e.g. a queued or failed invitation) */
+  auth0: z
+    .object({
+      emailVerified: z.boolean(),
+      blocked: z.boolean(),
+      lastLogin: z.string().nullable(),
+      createdAt: z.string().nullable(),
+    })
+    .nullable(),
+  invitations: z.array(InvitationHistoryItem),
+});
+export type SupportUserResult = z.infer<typeof SupportUserResult>;
+
+export const SupportUserSearch = z.object({ items: z.array(SupportUserResult) });
+export type SupportUserSearch = z.infer<typeof SupportUserSearch>;

@@ -1,0 +1,58 @@
+// SMTP sending: one pooled nodemailer transport per process. Messages carry From, To, Date and a
+// Message-ID on the sender's domain (nodemailer adds Date; we set Message-ID explicitly).
+import { randomUUID } from "node:crypto";
+import nodemailer from "nodemailer";
+import type { EmailContent } from "./invitation-email.ts";
+
+export interface Mailer {
+  send(to: string, content: EmailContent): Promise<void>;
+  /** true when the SMTP server answers (for /api/health) */
+  verify(): Promise<boolean>;
+  close(): void;
+}
+
+export interface MailerOptions {
+  smtpUrl: string;
+  from: string;
+  /** parallel SMTP connections in the pool */
+  maxConnections?: number;
+}
+
+function senderDomain(from: string): string {
+  const m = /@([^>\s]+)>?\s*$/.exec(from);
+  return m?.[1] ?? "guestlist.invalid";
+}
+
+export function createMailer(o: MailerOptions): Mailer {
+  const url = new URL(o.smtpUrl);
+  const transport = nodemailer.createTransport({
+    host: url.hostname,
+    port: Number(url.port || (url.protocol === "smtps:" ? 465 : 25)),
+    secure: url.protocol === "smtps:",
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    pool: true,
+    maxConnections: o.maxConnections ?? 10,
+    maxMessages: 1_000,
+    connectionTimeout: 5_000,
+    greetingTimeout: 5_000,
+    socketTimeout: 15_000,
+    // A local catcher offers no TLS; real servers on 587 upgrade with STARTTLS when offered.
+    ignoreTLS: url.hostname === "127.0.0.1" || url.hostname === "localhost",
+  });
+  const domain = senderDomain(o.from);
+  return {
+    async send(to, content) {
+      await transport.sendMail({
+        from: o.from,
+        to,
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        messageId: `<${randomUUID()}@${domain}>`,
+        date: new Date(),
+      });
+    },
+    verify: () => transport.verify().then(() => true, () => false),
+    close: () => transport.close(),
+  };
+}

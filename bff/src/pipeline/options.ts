@@ -1,0 +1,54 @@
+// Pipeline tuning. Defaults suit a real Auth0 tenant; tests shorten the waits.
+import { randomUUID } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
+import type { Auth0 } from "../auth0/types.ts";
+import type { Db } from "../db/db.ts";
+import type { Branding } from "../mail/invitation-email.ts";
+import type { Mailer } from "../mail/mailer.ts";
+
+export interface PipelineOptions {
+  /** identifies this process in leases */
+  workerId: string;
+  /** how long a claim is held; a killed worker's work is taken over after this */
+  leaseMs: number;
+  /** Auth0 allows two concurrent import jobs per tenant */
+  maxJobsInFlight: number;
+  pollMinMs: number;
+  pollMaxMs: number;
+  /** after an unknown submission outcome, wait this long before resubmitting (lets an orphan job finish) */
+  reconcileGraceMs: number;
+  /** submissions per batch before its rows fail for good */
+  maxSubmitAttempts: number;
+  /** invitations claimed per mail round */
+  mailBatch: number;
+  mailRetryMaxMs: number;
+  /** sleep when there is nothing to do */
+  idleMs: number;
+}
+
+export const DEFAULT_OPTIONS: PipelineOptions = {
+  workerId: `w-${randomUUID()}`,
+  leaseMs: 60_000,
+  maxJobsInFlight: 2,
+  pollMinMs: 500,
+  pollMaxMs: 10_000,
+  reconcileGraceMs: 30_000,
+  maxSubmitAttempts: 5,
+  mailBatch: 400,
+  mailRetryMaxMs: 60_000,
+  idleMs: 250,
+};
+
+export interface PipelineDeps {
+  db: Db;
+  auth0: Auth0;
+  mailer: Mailer;
+  /** the BFF's public URL; invitation links are `${publicUrl}/invitations/<token>` */
+  publicUrl: string;
+  branding: Branding;
+  log: Pick<FastifyBaseLogger, "info" | "warn" | "error">;
+}
+
+export interface PipelineContext extends PipelineDeps {
+  options: PipelineOptions;
+}

@@ -1,0 +1,68 @@
+// The durable worker inside the BFF: two loops (import batches, email outbox) that only ever act on
+// work claimed from Postgres. Stopping waits for the current step; killing the process loses nothing.
+import { runBatchStep } from "./batch-step.ts";
+import { runMailStep } from "./mail-step.ts";
+import { DEFAULT_OPTIONS, type PipelineContext, type PipelineDeps, type PipelineOptions } from "./options.ts";
+
+/** What HTTP routes need from the worker. */
+export interface PipelineHandle {
+  kick(): void;
+}
+
+export interface Pipeline extends PipelineHandle {
+  /** wakes the loops now (e.g. after an import was created) */
+  kick(): void;
+  stop(): Promise<void>;
+  readonly context: PipelineContext;
+}
+
+export function createPipelineContext(deps: PipelineDeps, options: Partial<PipelineOptions> = {}): PipelineContext {
+  return { ...deps, options: { ...DEFAULT_OPTIONS, ...options } };
+}
+
+export function startPipeline(deps: PipelineDeps, options: Partial<PipelineOptions> = {}): Pipeline {
+  const context = createPipelineContext(deps, options);
+  let running = true;
+  const wakers = new Set<() => void>();
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakers.add(done);
+    });
+  const loop = async (name: string, step: (ctx: PipelineContext) => Promise<boolean>): Promise<void> => {
+    while (running) {
+      let worked = false;
+      try {
+        worked = await step(context);
+      } catch (error) {
+        context.log.error({ err: error, loop: name }, "pipeline step failed");
+        await sleep(1_000);
+      }
+      if (!worked && running) await sleep(context.options.idleMs);
+    }
+  };
+  // Up to two batch loops: one can poll while the other submits.
+  const loops = [loop("batches", runBatchStep), loop("batches-2", runBatchStep), loop("mail", runMailStep)];
+  return {
+    context,
+    kick: () => {
+      for (const w of [...wakers]) w();
+    },
+    async stop() {
+      running = false;
+      for (const w of [...wakers]) w();
+      await Promise.all(loops);
+    },
+  };
+}
+
+/** Runs steps until nothing is due (tests): returns when both loops are idle. */
+export async function drainOnce(context: PipelineContext): Promise<boolean> {
+  const [a, b] = await Promise.all([runBatchStep(context), runMailStep(context)]);
+  return a || b;
+}

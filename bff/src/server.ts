@@ -1,0 +1,58 @@
+// The only wiring of real dependencies: config → database → migrations → seed → Auth0 → app → listen.
+import { createVerifyToken } from "./auth.ts";
+import { createAuth0 } from "./auth0/auth0.ts";
+import { createRateBudget } from "./auth0/rate-budget.ts";
+import { buildApp } from "./app.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { openDb } from "./db/db.ts";
+import { migrate } from "./db/migrate.ts";
+import { readTenantsFile, seedTenants } from "./db/seed.ts";
+import { createInvitationPipeline } from "./pipeline/start.ts";
+
+async function main(config: Config): Promise<void> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir });
+  const applied = await migrate(db);
+  const seeded = config.seedTenants ? await seedTenants(db, await readTenantsFile(config.tenantsFile)) : 0;
+  const limiter = createRateBudget(db, config.auth0.rateLimit);
+  const auth0 = createAuth0(config, { limiter });
+  const verifyToken = createVerifyToken({
+    issuer: config.auth0.issuer,
+    audience: config.auth0.audience,
+    tenantClaim: config.auth0.tenantClaim,
+    jwksUrl: config.auth0.jwksUrl,
+  });
+  const pipeline = createInvitationPipeline(config, db, auth0);
+  const app = await buildApp({ config, db, auth0, verifyToken, limiter, pipeline: pipeline.handle, mailer: pipeline.mailer });
+  app.log.info({ engine: db.engine, migrations: applied, seededTenants: seeded }, "database ready");
+  pipeline.start(app.log.child({ component: "pipeline" }));
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await pipeline.stop().catch((e: unknown) => app.log.error({ err: e }, "pipeline stop failed"));
+    await app.close().catch((e: unknown) => app.log.error({ err: e }, "close failed"));
+    await db.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Guestlist BFF on ${config.publicUrl} (API at ${config.publicUrl}/api, OpenAPI at /api/docs/json)`);
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}
+main(config).catch((error: unknown) => {
+  console.error("The BFF failed to start:", error);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+// The only place specs get `test` and `expect` from: page objects and clients for the stack.
+import AxeBuilder from "@axe-core/playwright";
+import { test as base, expect, type Page } from "@playwright/test";
+import { AppShell } from "./pages/app-shell.ts";
+import { LoginPage } from "./pages/login-page.ts";
+import { EmulatorClient } from "./support/emulator-client.ts";
+import { Mailbox } from "./support/mailbox.ts";
+import { E2E } from "./support/ports.ts";
+
+/** The seeded logins of design.md (local emulator only). */
+export const SEED = {
+  password: "correct-horse-battery-staple",
+  acmeAdmin: "admin@acme.test",
+  globexAdmin: "admin@globex.test",
+  support: "support@exampleco.test",
+} as const;
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: number;
+}
+
+interface Fixtures {
+  emulator: EmulatorClient;
+  mailbox: Mailbox;
+  loginPage: LoginPage;
+  appShell: AppShell;
+  /** Serious and critical axe violations on the current page (WCAG 2.x A/AA rules). */
+  seriousA11yViolations: (page?: Page) => Promise<AxeViolation[]>;
+}
+
+export const test = base.extend<Fixtures>({
+  emulator: async ({ request }, use) => {
+    await use(new EmulatorClient(request, E2E.emulatorUrl));
+  },
+  mailbox: async ({ request }, use) => {
+    await use(new Mailbox(request, E2E.inboxUrl));
+  },
+  loginPage: async ({ page }, use) => {
+    await use(new LoginPage(page));
+  },
+  appShell: async ({ page }, use) => {
+    await use(new AppShell(page));
+  },
+  seriousA11yViolations: async ({ page }, use) => {
+    await use(async (target = page) => {
+      const results = await new AxeBuilder({ page: target })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
+      return results.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => ({
+          id: v.id,
+          impact: v.impact ?? "",
+          help: v.help,
+          nodes: v.nodes.length,
+        }));
+    });
+  },
+});
+
+export { expect };

@@ -1,0 +1,116 @@
+// The signed-in frame: header with tenant, user and sign out; navigation by permission; one error
+// boundary and one Suspense per page. Signed-out visitors get the landing page at any path.
+import { useAuth0 } from "@auth0/auth0-react";
+import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { useQuery } from "@tanstack/react-query";
+import { Suspense } from "react";
+import { NavLink as RouterLink, Outlet, useLocation } from "react-router";
+import type { Me } from "@app/bff/contract";
+import { ColorSchemeToggle } from "../components/color-scheme-toggle.tsx";
+import { ErrorMessage } from "../components/error-message.tsx";
+import { PageLoader } from "../components/page-loader.tsx";
+import { useApiClient } from "../lib/api-context.tsx";
+import { can, sessionQueries, SessionContext } from "../lib/session.tsx";
+import { LandingPage } from "../features/landing/landing-page.tsx";
+import { PageErrorBoundary } from "./error-boundary.tsx";
+
+export function AuthGate() {
+  const { isLoading, isAuthenticated } = useAuth0();
+  const location = useLocation();
+  if (isLoading) return <PageLoader label="Checking your session" />;
+  if (!isAuthenticated) return <LandingPage returnTo={location.pathname + location.search} />;
+  return <SignedIn />;
+}
+
+function SignedIn() {
+  const api = useApiClient();
+  const me = useQuery(sessionQueries.me(api));
+  if (me.isPending) return <PageLoader label="Loading your account" />;
+  if (me.isError) {
+    return (
+      <AppShell padding="xl">
+        <AppShell.Main>
+          <ErrorMessage error={me.error} />
+          <SignOutButton />
+        </AppShell.Main>
+      </AppShell>
+    );
+  }
+  return (
+    <SessionContext.Provider value={me.data}>
+      <Layout me={me.data} />
+    </SessionContext.Provider>
+  );
+}
+
+function SignOutButton() {
+  const { logout } = useAuth0();
+  return (
+    <Button variant="default" onClick={() => void logout({ logoutParams: { returnTo: window.location.origin } })}>
+      Sign out
+    </Button>
+  );
+}
+
+function Navigation({ me, onNavigate }: { me: Me; onNavigate: () => void }) {
+  const links = [
+    { to: "/members", label: "Members", show: me.tenant !== null || can(me, "read:all_tenants") },
+    { to: "/import", label: "Import", show: me.tenant !== null && can(me, "invite:members") },
+    { to: "/support", label: "Support", show: can(me, "read:all_tenants") },
+  ];
+  return (
+    <nav aria-label="Main">
+      {links
+        .filter((l) => l.show)
+        .map((l) => (
+          <NavLink key={l.to} component={RouterLink} to={l.to} label={l.label} onClick={onNavigate} />
+        ))}
+    </nav>
+  );
+}
+
+function Layout({ me }: { me: Me }) {
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Title order={2} size="h4">
+              Guestlist
+            </Title>
+            {me.tenant ? (
+              <Badge variant="light" size="lg" aria-label="Tenant">
+                {me.tenant.name}
+              </Badge>
+            ) : (
+              <Badge variant="light" color="grape" size="lg">
+                ExampleCo support
+              </Badge>
+            )}
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Text size="sm" c="dimmed" visibleFrom="xs" aria-label="Signed in as">
+              {me.user.email ?? me.user.name ?? me.user.sub}
+            </Text>
+            <ColorSchemeToggle />
+            <SignOutButton />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm">
+        <Navigation me={me} onNavigate={close} />
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <PageErrorBoundary resetKey={location.pathname}>
+          <Suspense fallback={<PageLoader />}>
+            <Outlet />
+          </Suspense>
+        </PageErrorBoundary>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

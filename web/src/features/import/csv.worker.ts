@@ -1,0 +1,73 @@
+/// <reference lib="webworker" />
+// Streams a CSV file through papaparse off the main thread, then normalises, recognises columns and
+// validates rows on request. The rows stay here; only the sample and the per-row checks go back.
+import Papa from "papaparse";
+import { analyseRecords, type Analysis } from "./analyse-records.ts";
+import type { FromWorker, ToWorker } from "./csv-protocol.ts";
+import { detectDelimiter } from "./normalise-file.ts";
+import { validateRows } from "./validate-rows.ts";
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let analysis: Analysis | null = null;
+
+function post(message: FromWorker): void {
+  scope.postMessage(message);
+}
+
+async function parse(file: File, maxRows: number): Promise<void> {
+  const delimiter = detectDelimiter(await file.slice(0, 65_536).text());
+  const records: string[][] = [];
+  let tooMany = false;
+  let lastReport = 0;
+  Papa.parse<string[]>(file, {
+    delimiter,
+    skipEmptyLines: false,
+    chunkSize: 1024 * 1024,
+    chunk(results, parser) {
+      for (const record of results.data) records.push(record);
+      // +3: the header, a title row and an Entra version line may precede the data.
+      if (records.length > maxRows + 3 + 50) {
+        tooMany = true;
+        parser.abort();
+      }
+      const now = performance.now();
+      if (now - lastReport > 50) {
+        lastReport = now;
+        post({ type: "progress", loaded: results.meta.cursor, total: file.size, records: records.length });
+      }
+    },
+    complete() {
+      if (tooMany) {
+        post({ type: "failed", reason: "too_many_rows", message: `The file has more than ${maxRows} rows.` });
+        return;
+      }
+      analysis = analyseRecords(records);
+      if (analysis.rows.length > maxRows) {
+        post({ type: "failed", reason: "too_many_rows", message: `The file has more than ${maxRows} rows.` });
+        return;
+      }
+      if (analysis.rows.length === 0) {
+        post({ type: "failed", reason: "empty", message: "The file has no rows with people in it." });
+        return;
+      }
+      post({ type: "progress", loaded: file.size, total: file.size, records: records.length });
+      const { rows: _rows, ...rest } = analysis;
+      post({ type: "parsed", analysis: rest, rowCount: analysis.rows.length, delimiter });
+    },
+    error(error) {
+      post({ type: "failed", reason: "unreadable", message: error.message });
+    },
+  });
+}
+
+scope.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  if (message.type === "parse") {
+    parse(message.file, message.maxRows).catch((error: unknown) => {
+      post({ type: "failed", reason: "unreadable", message: error instanceof Error ? error.message : "Unreadable file" });
+    });
+  } else if (analysis !== null) {
+    const { checks, summary } = validateRows(analysis.rows, analysis.rowNumbers, message.mapping);
+    post({ type: "validated", checks, summary });
+  }
+};

@@ -1,0 +1,83 @@
+// Drives csv.worker.ts from React: one worker per file, terminated when a new file starts or the
+// page unmounts, so a 100,000-row parse never blocks the page.
+import { MAX_ROWS } from "@app/bff/contract";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { Analysis } from "./analyse-records.ts";
+import type { FromWorker, ToWorker } from "./csv-protocol.ts";
+import type { ColumnMapping } from "./detect-columns.ts";
+import type { RowCheck, ValidationSummary } from "./validate-rows.ts";
+
+export type ParsedFile = { fileName: string; analysis: Omit<Analysis, "rows">; rowCount: number };
+export type ValidatedFile = ParsedFile & { mapping: ColumnMapping; checks: RowCheck[]; summary: ValidationSummary };
+
+export type CsvState =
+  | { phase: "idle" }
+  | { phase: "parsing"; fileName: string; loaded: number; total: number }
+  | { phase: "parsed"; file: ParsedFile }
+  | { phase: "validating"; file: ParsedFile }
+  | { phase: "validated"; file: ValidatedFile }
+  | { phase: "failed"; fileName: string; message: string };
+
+export function useCsvWorker() {
+  const [state, setState] = useState<CsvState>({ phase: "idle" });
+  const worker = useRef<Worker | null>(null);
+  const parsed = useRef<ParsedFile | null>(null);
+  const pendingMapping = useRef<ColumnMapping>({});
+
+  const stop = useCallback(() => {
+    worker.current?.terminate();
+    worker.current = null;
+  }, []);
+  useEffect(() => stop, [stop]);
+
+  const parse = useCallback(
+    (file: File) => {
+      stop();
+      const w = new Worker(new URL("./csv.worker.ts", import.meta.url), { type: "module" });
+      worker.current = w;
+      setState({ phase: "parsing", fileName: file.name, loaded: 0, total: file.size });
+      w.onmessage = (event: MessageEvent<FromWorker>) => {
+        const message = event.data;
+        if (message.type === "progress") {
+          setState({ phase: "parsing", fileName: file.name, loaded: message.loaded, total: message.total });
+        } else if (message.type === "parsed") {
+          parsed.current = { fileName: file.name, analysis: message.analysis, rowCount: message.rowCount };
+          setState({ phase: "parsed", file: parsed.current });
+        } else if (message.type === "validated" && parsed.current !== null) {
+          const validated = { ...parsed.current, mapping: pendingMapping.current, checks: message.checks, summary: message.summary };
+          setState({ phase: "validated", file: validated });
+        } else if (message.type === "failed") {
+          setState({ phase: "failed", fileName: file.name, message: message.message });
+        }
+      };
+      w.onerror = () => setState({ phase: "failed", fileName: file.name, message: "The file could not be read." });
+      w.postMessage({ type: "parse", file, maxRows: MAX_ROWS } satisfies ToWorker);
+    },
+    [stop],
+  );
+
+  const validate = useCallback((mapping: ColumnMapping) => {
+    if (worker.current === null || parsed.current === null) return;
+    pendingMapping.current = mapping;
+    setState({ phase: "validating", file: parsed.current });
+    worker.current.postMessage({ type: "validate", mapping } satisfies ToWorker);
+  }, []);
+
+  /** Back to the mapping step with the same parsed file. */
+  const remap = useCallback(() => {
+    if (parsed.current !== null) setState({ phase: "parsed", file: parsed.current });
+  }, []);
+
+  const reset = useCallback(() => {
+    stop();
+    parsed.current = null;
+    setState({ phase: "idle" });
+  }, [stop]);
+
+  const fail = useCallback((fileName: string, message: string) => {
+    stop();
+    setState({ phase: "failed", fileName, message });
+  }, [stop]);
+
+  return { state, parse, validate, remap, reset, fail };
+}

@@ -1,0 +1,73 @@
+// Server state for the members page: the tenant's seats, the paged member list and the actions
+// that change them. Every mutation invalidates the tenant's whole members key.
+import { InvitationRowInput, MembersPage, RemoveMemberResult, TenantDetail, type MemberState } from "@app/bff/contract";
+import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import { z } from "zod";
+import type { ApiClient } from "../../lib/api-client.ts";
+import { useApiClient } from "../../lib/api-context.tsx";
+
+export type MembersFilter = { state?: MemberState; q?: string };
+export type BulkResendInput = { state?: string; olderThanDays?: number };
+
+// bff/src/features/resend/contract.ts is not exported through "@app/bff/contract" yet; these read
+// only the fields the UI shows from ResendResult and BulkResendResult.
+const ResendResult = z.looseObject({ email: z.string() });
+const BulkResendResult = z.looseObject({ count: z.number().int().nonnegative() });
+
+const PAGE_SIZE = 50;
+const tenantPath = (tenantId: string) => `/api/tenants/${encodeURIComponent(tenantId)}`;
+
+export const memberQueries = {
+  all: (tenantId: string) => ["members", tenantId] as const,
+  tenant: (api: ApiClient, tenantId: string) =>
+    queryOptions({
+      queryKey: [...memberQueries.all(tenantId), "tenant"],
+      queryFn: ({ signal }) => api.request("GET", tenantPath(tenantId), TenantDetail, { signal }),
+    }),
+  list: (api: ApiClient, tenantId: string, filter: MembersFilter) =>
+    infiniteQueryOptions({
+      queryKey: [...memberQueries.all(tenantId), "list", filter],
+      initialPageParam: null as string | null,
+      getNextPageParam: (page: MembersPage) => page.nextCursor,
+      queryFn: ({ pageParam, signal }) => {
+        const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+        if (filter.state) params.set("state", filter.state);
+        if (filter.q) params.set("q", filter.q);
+        if (pageParam !== null) params.set("cursor", pageParam);
+        return api.request("GET", `${tenantPath(tenantId)}/members?${params.toString()}`, MembersPage, { signal });
+      },
+    }),
+};
+
+function useMembersMutation<TInput, TResult>(tenantId: string, run: (api: ApiClient, input: TInput) => Promise<TResult>) {
+  const api = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: TInput) => run(api, input),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: memberQueries.all(tenantId) }),
+  });
+}
+
+export function useResendMember(tenantId: string) {
+  return useMembersMutation(tenantId, (api, userId: string) =>
+    api.request("POST", `${tenantPath(tenantId)}/members/${encodeURIComponent(userId)}/resend`, ResendResult),
+  );
+}
+
+export function useRemoveMember(tenantId: string) {
+  return useMembersMutation(tenantId, (api, userId: string) =>
+    api.request("DELETE", `${tenantPath(tenantId)}/members/${encodeURIComponent(userId)}`, RemoveMemberResult),
+  );
+}
+
+export function useBulkResend(tenantId: string) {
+  return useMembersMutation(tenantId, (api, input: BulkResendInput) =>
+    api.request("POST", `${tenantPath(tenantId)}/invitations/resend`, BulkResendResult, { body: input }),
+  );
+}
+
+export function useInviteMember(tenantId: string) {
+  return useMembersMutation(tenantId, (api, input: InvitationRowInput) =>
+    api.send("POST", `${tenantPath(tenantId)}/members`, { body: input }),
+  );
+}

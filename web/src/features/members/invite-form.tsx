@@ -1,0 +1,47 @@
+// Invite one person: the same zod schema the BFF validates with, through react-hook-form.
+import { InvitationRowInput } from "@app/bff/contract";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Button, Group, Stack, TextInput } from "@mantine/core";
+import { useForm } from "react-hook-form";
+import type { z } from "zod";
+import { ErrorMessage } from "../../components/error-message.tsx";
+
+type FormInput = z.input<typeof InvitationRowInput>;
+const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
+type Props = { pending: boolean; error: unknown; onSubmit: (row: InvitationRowInput) => void; onCancel: () => void };
+
+export function InviteForm({ pending, error, onSubmit, onCancel }: Props) {
+  const { register, handleSubmit, formState } = useForm<FormInput, unknown, InvitationRowInput>({
+    resolver: zodResolver(InvitationRowInput),
+  });
+  const { errors } = formState;
+  return (
+    <form onSubmit={(e) => void handleSubmit(onSubmit)(e)} noValidate>
+      <Stack>
+        <TextInput label="Email" type="email" required autoComplete="off" data-autofocus error={errors.email?.message} {...register("email")} />
+        <Group grow>
+          <TextInput
+            label="First name"
+            error={errors.givenName?.message}
+            {...register("givenName", { setValueAs: blankToUndefined })}
+          />
+          <TextInput
+            label="Last name"
+            error={errors.familyName?.message}
+            {...register("familyName", { setValueAs: blankToUndefined })}
+          />
+        </Group>
+        {error ? <ErrorMessage error={error} /> : null}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={pending}>
+            Send invitation
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,96 @@
+import type { Member } from "@app/bff/contract";
+import { Button, Group, Table, Text } from "@mantine/core";
+import { formatDateTime, formatRelative } from "../../components/format.ts";
+import { StateBadge } from "../../components/state-badge.tsx";
+import { isInvitation } from "./revoke-modal.tsx";
+
+const RESENDABLE = new Set(["created", "emailed", "verified", "expired"]);
+
+type Props = {
+  members: Member[];
+  canResend: boolean;
+  canRevoke: boolean;
+  resendingId: string | null;
+  onResend: (member: Member) => void;
+  onRevoke: (member: Member) => void;
+};
+
+function expiresIn(member: Member): string {
+  if (!isInvitation(member) || member.expiresAt === null) return "—";
+  const at = new Date(member.expiresAt).getTime();
+  return at < Date.now() ? "expired" : formatRelative(member.expiresAt);
+}
+
+export function MembersTable({ members, canResend, canRevoke, resendingId, onResend, onRevoke }: Props) {
+  return (
+    <Table.ScrollContainer minWidth={760}>
+      <Table striped highlightOnHover verticalSpacing="sm" aria-label="Members">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Person</Table.Th>
+            <Table.Th>State</Table.Th>
+            <Table.Th>Invited by</Table.Th>
+            <Table.Th>Invited</Table.Th>
+            <Table.Th>Expires</Table.Th>
+            <Table.Th>
+              <span className="mantine-visually-hidden">Actions</span>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {members.map((m) => (
+            <Table.Tr key={m.userId}>
+              <Table.Td>
+                <Text size="sm" fw={500}>
+                  {m.email}
+                </Text>
+                {m.name ? (
+                  <Text size="xs" c="dimmed">
+                    {m.name}
+                  </Text>
+                ) : null}
+                {m.failureReason ? (
+                  <Text size="xs" c="red">
+                    {m.failureReason}
+                  </Text>
+                ) : null}
+              </Table.Td>
+              <Table.Td>
+                <StateBadge state={m.state === "active" ? "accepted" : m.state} />
+              </Table.Td>
+              <Table.Td>{m.invitedBy ?? "—"}</Table.Td>
+              <Table.Td>{formatDateTime(m.invitedAt)}</Table.Td>
+              <Table.Td>{expiresIn(m)}</Table.Td>
+              <Table.Td>
+                <Group gap="xs" justify="flex-end" wrap="nowrap">
+                  {canResend && RESENDABLE.has(m.state) ? (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      loading={resendingId === m.userId}
+                      aria-label={`Resend invitation to ${m.email}`}
+                      onClick={() => onResend(m)}
+                    >
+                      Resend
+                    </Button>
+                  ) : null}
+                  {canRevoke && m.state !== "revoked" && m.state !== "removed" ? (
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      aria-label={`${isInvitation(m) ? "Revoke" : "Remove"} ${m.email}`}
+                      onClick={() => onRevoke(m)}
+                    >
+                      {isInvitation(m) ? "Revoke" : "Remove"}
+                    </Button>
+                  ) : null}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

@@ -1,0 +1,63 @@
+// Server state for the support console: people across tenants, tenants with seats, and actions.
+import { SupportUserSearch, TenantDetail, TenantList, type UpdateTenantInput } from "@app/bff/contract";
+import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import { z } from "zod";
+import type { ApiClient } from "../../lib/api-client.ts";
+import { useApiClient } from "../../lib/api-context.tsx";
+
+// bff/src/features/support-actions and resend contracts are not exported through the barrel yet.
+const LinkSent = z.looseObject({ email: z.string() });
+const Resent = z.looseObject({ email: z.string() });
+/** Expected shape of a "copy invitation link" route; not in the BFF yet (see the web report). */
+const InvitationLink = z.object({ url: z.url() });
+
+export const supportQueries = {
+  all: ["support"] as const,
+  user: (api: ApiClient, email: string) =>
+    queryOptions({
+      queryKey: [...supportQueries.all, "user", email],
+      queryFn: ({ signal }) =>
+        api.request("GET", `/api/support/users?${new URLSearchParams({ email }).toString()}`, SupportUserSearch, { signal }),
+      enabled: email !== "",
+    }),
+  tenants: (api: ApiClient) =>
+    queryOptions({
+      queryKey: [...supportQueries.all, "tenants"],
+      queryFn: ({ signal }) => api.request("GET", "/api/tenants", TenantList, { signal }),
+    }),
+};
+
+function useSupportMutation<TInput, TResult>(run: (api: ApiClient, input: TInput) => Promise<TResult>) {
+  const api = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: TInput) => run(api, input),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: supportQueries.all }),
+  });
+}
+
+export type PersonRef = { userId: string; tenantId: string };
+
+export function useSupportResend() {
+  return useSupportMutation((api, { userId, tenantId }: PersonRef) =>
+    api.request("POST", `/api/tenants/${encodeURIComponent(tenantId)}/members/${encodeURIComponent(userId)}/resend`, Resent),
+  );
+}
+
+export function useSendLink() {
+  return useSupportMutation((api, { userId, kind }: { userId: string; kind: "password" | "verification" }) =>
+    api.request("POST", `/api/support/users/${encodeURIComponent(userId)}/${kind}-link`, LinkSent),
+  );
+}
+
+export function useInvitationLink() {
+  return useSupportMutation((api, { userId }: { userId: string }) =>
+    api.request("POST", `/api/support/users/${encodeURIComponent(userId)}/invitation-link`, InvitationLink),
+  );
+}
+
+export function useUpdateTenant() {
+  return useSupportMutation((api, { tenantId, input }: { tenantId: string; input: UpdateTenantInput }) =>
+    api.request("PATCH", `/api/tenants/${encodeURIComponent(tenantId)}`, TenantDetail, { body: input }),
+  );
+}
