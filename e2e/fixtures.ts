@@ -20,6 +20,8 @@ export interface AxeViolation {
   impact: string;
   help: string;
   nodes: number;
+  /** CSS targets of the first offending nodes, to find them quickly. */
+  examples: string[];
 }
 
 interface Fixtures {
@@ -56,6 +58,7 @@ export const test = base.extend<Fixtures>({
           impact: v.impact ?? "",
           help: v.help,
           nodes: v.nodes.length,
+          examples: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
         }));
     });
   },

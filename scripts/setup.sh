@@ -73,17 +73,20 @@ else
 fi
 
 # --- the SPA -----------------------------------------------------------------------------------
-# Rebuilt when the hash of its inputs changes: web sources and the bff contracts web imports.
+# Rebuilt when the hash of its inputs changes: web sources, the bff contracts web imports, the root .env.
 web_source_hash() {
   {
     find web -path web/node_modules -prune -o -path web/dist -prune -o -type f -print0
     find bff/src -name '*contract.ts' -print0
+    if [ -f .env ]; then printf '.env\0'; fi
   } | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1
 }
 if [ "$BUILD_WEB" = 1 ]; then
   HASH=$(web_source_hash)
   if [ "$(cat web/dist/.source-hash 2>/dev/null || true)" != "$HASH" ]; then
-    run "building the SPA (web/dist)" build-web pnpm --filter @app/web build
+    # VITE_* settings for a real tenant may live in the root .env (read by npm start as well).
+    run "building the SPA (web/dist)" build-web \
+      bash -c 'if [ -f .env ]; then set -a; . ./.env; set +a; fi; exec pnpm --filter @app/web build'
     echo "$HASH" >web/dist/.source-hash
   else
     say "SPA up to date (web/dist)"

@@ -9,15 +9,6 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     sourcemap: false,
-    rollupOptions: {
-      output: {
-        // React + Mantine change rarely; a separate chunk keeps them cached across deploys.
-        manualChunks: {
-          react: ["react", "react-dom", "react-router"],
-          mantine: ["@mantine/core", "@mantine/hooks"],
-        },
-      },
-    },
   },
   worker: { format: "es" },
   server: {

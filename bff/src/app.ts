@@ -102,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  app.decorate("apiRoutes", []); // filled by installAuth's onRoute hook
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });

@@ -90,12 +90,23 @@ export type RouteAuth =
   | { public: true }
   | { public?: false; permissions: readonly Permission[]; tenant?: "own" | "own-or-support" | "global" };
 
+/** One /api route and its declared rule (the authorisation test iterates these). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  auth: RouteAuth;
+}
+
 declare module "fastify" {
   interface FastifyContextConfig {
     auth?: RouteAuth;
   }
   interface FastifyRequest {
     principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** every route registered in the /api scope, with its rule */
+    apiRoutes: RegisteredRoute[];
   }
 }
 
@@ -149,9 +160,12 @@ export function authorize(principal: Principal, auth: Exclude<RouteAuth, { publi
  */
 export function installAuth(app: FastifyInstance, verifyToken: VerifyToken): void {
   app.decorateRequest("principal", null);
+  if (!app.hasDecorator("apiRoutes")) app.decorate("apiRoutes", []);
   app.addHook("onRoute", (route: RouteOptions) => {
-    if (!route.config?.auth) {
-      throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.auth (its permission)`);
+    const auth = route.config?.auth;
+    if (!auth) throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.auth (its permission)`);
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD") app.apiRoutes.push({ method, url: route.url, auth });
     }
   });
   app.addHook("onRequest", async (request) => {

@@ -1,7 +1,7 @@
 // One error model: every error body is { statusCode, code, message, details? } (ErrorBody).
 // Stack traces and internal messages never reach users; unknown errors are logged in full.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+import { isResponseSerializationError } from "fastify-type-provider-zod";
 import type { ErrorBody, ErrorCode } from "./shared-contract.ts";
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -48,19 +48,13 @@ export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (typeof error !== "object" || error === null) return null;
   const e = error as FastifyError;
-  if (hasZodFastifySchemaValidationErrors(e)) {
-    const details = e.validation.map((v) => ({
-      in: e.validationContext ?? "body",
-      path: v.instancePath,
-      message: v.message ?? "invalid",
-    }));
-    return new AppError("validation", `Invalid ${e.validationContext ?? "request"}`, details);
-  }
   const validation: unknown = e.validation;
   if (Array.isArray(validation)) {
     const details = validation.map((v: unknown) => {
       const item = (typeof v === "object" && v !== null ? v : {}) as { instancePath?: unknown; message?: unknown };
-      return { path: String(item.instancePath ?? ""), message: String(item.message ?? "invalid") };
+      const path = typeof item.instancePath === "string" ? item.instancePath : "";
+      const message = typeof item.message === "string" ? item.message : "invalid";
+      return { in: e.validationContext ?? "body", path, message };
     });
     return new AppError("validation", `Invalid ${e.validationContext ?? "request"}`, details);
   }

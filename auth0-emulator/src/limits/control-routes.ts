@@ -13,56 +13,96 @@ interface Deps {
   log: RequestLog;
 }
 
-const bad = (message: string) => ({ statusCode: 400, error: "Bad Request", message });
-const positive = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v > 0;
+const bad = (message: string) => ({
+  statusCode: 400,
+  error: "Bad Request",
+  message,
+});
+const positive = (v: unknown): v is number =>
+  typeof v === "number" && Number.isFinite(v) && v > 0;
 
-export function limitsControlRoutes(app: FastifyInstance, { store, limiter, faults, log }: Deps): void {
-  app.get("/__emulator/rate-limit", async () => ({ groups: limiter.describe() }));
-  app.put<{ Body: { plan?: unknown; burst?: unknown; perSecond?: unknown } }>("/__emulator/rate-limit", async (req, reply) => {
-    const body = req.body ?? {};
-    if (typeof body.plan === "string") {
-      const plan = PLAN_ALIASES[body.plan];
-      if (!plan) return reply.code(400).send(bad(`unknown plan; use one of ${Object.keys(PLAN_ALIASES).join(", ")}`));
-      limiter.usePlan(plan);
-    } else if (positive(body.burst) && positive(body.perSecond)) {
-      limiter.useCustom({ burst: body.burst, perSecond: body.perSecond });
-    } else {
-      return reply.code(400).send(bad("give {plan} or {burst, perSecond} (positive numbers)"));
-    }
-    return { groups: limiter.describe() };
-  });
+export function limitsControlRoutes(
+  app: FastifyInstance,
+  { store, limiter, faults, log }: Deps,
+): void {
+  app.get("/__emulator/rate-limit", () => ({ groups: limiter.describe() }));
+  app.put<{ Body: { plan?: unknown; burst?: unknown; perSecond?: unknown } }>(
+    "/__emulator/rate-limit",
+    (req, reply) => {
+      const body = req.body ?? {};
+      if (typeof body.plan === "string") {
+        const plan = PLAN_ALIASES[body.plan];
+        if (!plan)
+          return reply
+            .code(400)
+            .send(
+              bad(
+                `unknown plan; use one of ${Object.keys(PLAN_ALIASES).join(", ")}`,
+              ),
+            );
+        limiter.usePlan(plan);
+      } else if (positive(body.burst) && positive(body.perSecond)) {
+        limiter.useCustom({ burst: body.burst, perSecond: body.perSecond });
+      } else {
+        return reply
+          .code(400)
+          .send(bad("give {plan} or {burst, perSecond} (positive numbers)"));
+      }
+      return { groups: limiter.describe() };
+    },
+  );
 
-  app.post("/__emulator/faults", async (req, reply) => {
+  app.post("/__emulator/faults", (req, reply) => {
     const spec = parseFaultSpec(req.body);
     if (typeof spec === "string") return reply.code(400).send(bad(spec));
     return reply.code(201).send(faults.add(spec));
   });
-  app.get("/__emulator/faults", async () => ({ faults: faults.pending() }));
-  app.delete("/__emulator/faults", async (_req, reply) => {
+  app.get("/__emulator/faults", () => ({ faults: faults.pending() }));
+  app.delete("/__emulator/faults", (_req, reply) => {
     faults.clear();
     return reply.code(204).send();
   });
 
-  app.get<{ Querystring: { since?: string } }>("/__emulator/requests", async (req) => ({
-    requests: log.list(req.query.since),
-  }));
-  app.delete("/__emulator/requests", async (_req, reply) => {
+  app.get<{ Querystring: { since?: string } }>(
+    "/__emulator/requests",
+    (req) => ({
+      requests: log.list(req.query.since),
+    }),
+  );
+  app.delete("/__emulator/requests", (_req, reply) => {
     log.clear();
     return reply.code(204).send();
   });
 
-  app.get("/__emulator/jobs", async () => jobSettings(store));
-  app.put<{ Body: { usersPerSecond?: unknown; failNext?: unknown; failMessage?: unknown } }>("/__emulator/jobs", async (req, reply) => {
+  app.get("/__emulator/jobs", () => jobSettings(store));
+  app.put<{
+    Body: {
+      usersPerSecond?: unknown;
+      failNext?: unknown;
+      failMessage?: unknown;
+    };
+  }>("/__emulator/jobs", (req, reply) => {
     const body = req.body ?? {};
     const settings = jobSettings(store);
-    if (body.usersPerSecond !== undefined && !positive(body.usersPerSecond)) return reply.code(400).send(bad("usersPerSecond must be > 0"));
-    if (body.failNext !== undefined && !(typeof body.failNext === "number" && Number.isInteger(body.failNext) && body.failNext >= 0)) {
+    if (body.usersPerSecond !== undefined && !positive(body.usersPerSecond))
+      return reply.code(400).send(bad("usersPerSecond must be > 0"));
+    if (
+      body.failNext !== undefined &&
+      !(
+        typeof body.failNext === "number" &&
+        Number.isInteger(body.failNext) &&
+        body.failNext >= 0
+      )
+    ) {
       return reply.code(400).send(bad("failNext must be an integer ≥ 0"));
     }
-    if (body.failMessage !== undefined && typeof body.failMessage !== "string") return reply.code(400).send(bad("failMessage must be a string"));
-    if (typeof body.usersPerSecond === "number") settings.usersPerSecond = body.usersPerSecond;
+    if (body.failMessage !== undefined && typeof body.failMessage !== "string")
+      return reply.code(400).send(bad("failMessage must be a string"));
+    if (typeof body.usersPerSecond === "number")
+      settings.usersPerSecond = body.usersPerSecond;
     if (typeof body.failNext === "number") settings.failNext = body.failNext;
-    if (typeof body.failMessage === "string") settings.failMessage = body.failMessage;
+    if (typeof body.failMessage === "string")
+      settings.failMessage = body.failMessage;
     return settings;
   });
 }

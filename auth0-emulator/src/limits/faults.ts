@@ -16,27 +16,43 @@ export interface Fault extends FaultSpec {
 }
 
 function pathRegex(pattern: string): RegExp {
-  const body = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
+  const body = pattern
+    .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*");
   return new RegExp(`^${body}$`);
 }
 
 export function parseFaultSpec(body: unknown): FaultSpec | string {
   if (!body || typeof body !== "object") return "body must be a JSON object";
   const b = body as Record<string, unknown>;
-  if (typeof b.method !== "string" || b.method === "") return "method is required";
-  if (typeof b.path !== "string" || !b.path.startsWith("/")) return "path is required and must start with /";
+  if (typeof b.method !== "string" || b.method === "")
+    return "method is required";
+  if (typeof b.path !== "string" || !b.path.startsWith("/"))
+    return "path is required and must start with /";
   const count = b.count === undefined ? 1 : b.count;
-  if (typeof count !== "number" || !Number.isInteger(count) || count < 1) return "count must be a positive integer";
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1)
+    return "count must be a positive integer";
   const status = b.status;
-  if (status !== undefined && (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 599)) {
+  if (
+    status !== undefined &&
+    (typeof status !== "number" ||
+      !Number.isInteger(status) ||
+      status < 400 ||
+      status > 599)
+  ) {
     return "status must be an HTTP error status (400-599)";
   }
   const delayMs = b.delayMs;
-  if (delayMs !== undefined && (typeof delayMs !== "number" || delayMs < 0 || delayMs > 600_000)) {
+  if (
+    delayMs !== undefined &&
+    (typeof delayMs !== "number" || delayMs < 0 || delayMs > 600_000)
+  ) {
     return "delayMs must be between 0 and 600000";
   }
-  if (b.drop !== undefined && typeof b.drop !== "boolean") return "drop must be a boolean";
-  if (status === undefined && delayMs === undefined && b.drop !== true) return "give status, delayMs or drop";
+  if (b.drop !== undefined && typeof b.drop !== "boolean")
+    return "drop must be a boolean";
+  if (status === undefined && delayMs === undefined && b.drop !== true)
+    return "give status, delayMs or drop";
   return {
     method: b.method.toUpperCase(),
     path: b.path,
@@ -52,7 +68,12 @@ export class Faults {
   private nextId = 1;
 
   add(spec: FaultSpec): Fault {
-    const fault = { ...spec, id: this.nextId++, remaining: spec.count, re: pathRegex(spec.path) };
+    const fault = {
+      ...spec,
+      id: this.nextId++,
+      remaining: spec.count,
+      re: pathRegex(spec.path),
+    };
     this.list.push(fault);
     return this.view(fault);
   }
@@ -60,7 +81,9 @@ export class Faults {
   /** Consumes one use of the first fault matching the request, if any. */
   take(method: string, path: string): Fault | undefined {
     const m = method.toUpperCase();
-    const fault = this.list.find((f) => (f.method === "*" || f.method === m) && f.re.test(path));
+    const fault = this.list.find(
+      (f) => (f.method === "*" || f.method === m) && f.re.test(path),
+    );
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.list = this.list.filter((f) => f !== fault);

@@ -16,8 +16,10 @@ export interface LimitsPluginOptions {
 }
 
 const isControl = (path: string): boolean => path.startsWith("/__emulator/");
-const isManagement = (path: string): boolean => path === "/api/v2" || path.startsWith("/api/v2/");
-const pathOf = (req: FastifyRequest): string => req.url.split("?")[0] ?? req.url;
+const isManagement = (path: string): boolean =>
+  path === "/api/v2" || path.startsWith("/api/v2/");
+const pathOf = (req: FastifyRequest): string =>
+  req.url.split("?")[0] ?? req.url;
 
 export const TOO_MANY_REQUESTS = {
   statusCode: 429,
@@ -31,11 +33,24 @@ function sleep(ms: number): Promise<void> {
 }
 
 function faultBody(path: string, status: number): unknown {
-  if (isManagement(path)) return errorBody(status, `Injected fault (${String(status)})`, status === 429 ? "too_many_requests" : undefined);
-  return { error: status >= 500 ? "server_error" : "invalid_request", error_description: `Injected fault (${String(status)})` };
+  if (isManagement(path))
+    return errorBody(
+      status,
+      `Injected fault (${String(status)})`,
+      status === 429 ? "too_many_requests" : undefined,
+    );
+  return {
+    error: status >= 500 ? "server_error" : "invalid_request",
+    error_description: `Injected fault (${String(status)})`,
+  };
 }
 
-async function applyFault(fault: Fault, req: FastifyRequest, reply: FastifyReply, log: RequestLog): Promise<boolean> {
+async function applyFault(
+  fault: Fault,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  log: RequestLog,
+): Promise<boolean> {
   if (fault.delayMs) await sleep(fault.delayMs);
   if (fault.drop) {
     log.record(req, 0);
@@ -44,12 +59,16 @@ async function applyFault(fault: Fault, req: FastifyRequest, reply: FastifyReply
     return true;
   }
   if (fault.status) {
-    await reply.code(fault.status).type("application/json; charset=utf-8").send(faultBody(pathOf(req), fault.status));
+    await reply
+      .code(fault.status)
+      .type("application/json; charset=utf-8")
+      .send(faultBody(pathOf(req), fault.status));
     return true;
   }
   return false;
 }
 
+// eslint-disable-next-line @typescript-eslint/require-await -- registers hooks and routes only
 const plugin: FastifyPluginAsync<LimitsPluginOptions> = async (app, opts) => {
   const limiter = new RateLimiter(opts.now);
   const faults = new Faults();
@@ -68,7 +87,11 @@ const plugin: FastifyPluginAsync<LimitsPluginOptions> = async (app, opts) => {
       reply.header("x-ratelimit-limit", String(r.limit));
       reply.header("x-ratelimit-remaining", String(r.remaining));
       reply.header("x-ratelimit-reset", String(r.reset));
-      if (!r.allowed) return reply.code(429).type("application/json; charset=utf-8").send(TOO_MANY_REQUESTS);
+      if (!r.allowed)
+        return reply
+          .code(429)
+          .type("application/json; charset=utf-8")
+          .send(TOO_MANY_REQUESTS);
     }
     const fault = faults.take(req.method, path);
     if (fault && (await applyFault(fault, req, reply, log))) return reply;
@@ -81,4 +104,6 @@ const plugin: FastifyPluginAsync<LimitsPluginOptions> = async (app, opts) => {
   limitsControlRoutes(app, { store: opts.store, limiter, faults, log });
 };
 
-export const limitsPlugin = Object.assign(plugin, { [Symbol.for("skip-override")]: true });
+export const limitsPlugin = Object.assign(plugin, {
+  [Symbol.for("skip-override")]: true,
+});

@@ -15,19 +15,48 @@ export interface LimitGroup extends BucketConfig {
 const perMinute = (n: number): number => n / 60;
 const all = (): boolean => true;
 const isUsers = (p: string): boolean => /^\/api\/v2\/users(\/|$)/.test(p);
-const isConnections = (p: string): boolean => /^\/api\/v2\/connections(\/|$)/.test(p);
+const isConnections = (p: string): boolean =>
+  /^\/api\/v2\/connections(\/|$)/.test(p);
 
 export const PLANS = {
   free: [{ name: "global", burst: 2, perSecond: 2, matches: all }],
   "essentials-professional": [
-    { name: "read users", burst: 40, perSecond: perMinute(500), matches: (m: string, p: string) => m === "GET" && isUsers(p) },
-    { name: "write users", burst: 20, perSecond: perMinute(200), matches: (m: string, p: string) => (m === "POST" || m === "PATCH") && isUsers(p) },
-    { name: "delete users", burst: 20, perSecond: perMinute(200), matches: (m: string, p: string) => m === "DELETE" && isUsers(p) },
-    { name: "read connections", burst: 5, perSecond: perMinute(50), matches: (m: string, p: string) => m === "GET" && isConnections(p) },
-    { name: "other endpoints", burst: 10, perSecond: perMinute(150), matches: all },
+    {
+      name: "read users",
+      burst: 40,
+      perSecond: perMinute(500),
+      matches: (m: string, p: string) => m === "GET" && isUsers(p),
+    },
+    {
+      name: "write users",
+      burst: 20,
+      perSecond: perMinute(200),
+      matches: (m: string, p: string) =>
+        (m === "POST" || m === "PATCH") && isUsers(p),
+    },
+    {
+      name: "delete users",
+      burst: 20,
+      perSecond: perMinute(200),
+      matches: (m: string, p: string) => m === "DELETE" && isUsers(p),
+    },
+    {
+      name: "read connections",
+      burst: 5,
+      perSecond: perMinute(50),
+      matches: (m: string, p: string) => m === "GET" && isConnections(p),
+    },
+    {
+      name: "other endpoints",
+      burst: 10,
+      perSecond: perMinute(150),
+      matches: all,
+    },
   ],
   enterprise: [{ name: "global", burst: 50, perSecond: 16, matches: all }],
-  "enterprise-non-production": [{ name: "global", burst: 10, perSecond: 2, matches: all }],
+  "enterprise-non-production": [
+    { name: "global", burst: 10, perSecond: 2, matches: all },
+  ],
 } satisfies Record<string, LimitGroup[]>;
 
 export type PlanName = keyof typeof PLANS;
@@ -77,15 +106,34 @@ export class RateLimiter {
   }
 
   describe(): { name: string; burst: number; perSecond: number }[] {
-    return this.groups.map(({ name, burst, perSecond }) => ({ name, burst, perSecond }));
+    return this.groups.map(({ name, burst, perSecond }) => ({
+      name,
+      burst,
+      perSecond,
+    }));
   }
 
   take(method: string, path: string): TakeResult {
-    const group = this.groups.find((g) => g.matches(method.toUpperCase(), path)) ?? this.groups[this.groups.length - 1];
-    if (!group) return { allowed: true, limit: 0, remaining: 0, reset: Math.ceil(this.now() / 1000), group: "none" };
+    const group =
+      this.groups.find((g) => g.matches(method.toUpperCase(), path)) ??
+      this.groups[this.groups.length - 1];
+    if (!group)
+      return {
+        allowed: true,
+        limit: 0,
+        remaining: 0,
+        reset: Math.ceil(this.now() / 1000),
+        group: "none",
+      };
     const now = this.now();
-    const bucket = this.buckets.get(group.name) ?? { tokens: group.burst, at: now };
-    bucket.tokens = Math.min(group.burst, bucket.tokens + ((now - bucket.at) / 1000) * group.perSecond);
+    const bucket = this.buckets.get(group.name) ?? {
+      tokens: group.burst,
+      at: now,
+    };
+    bucket.tokens = Math.min(
+      group.burst,
+      bucket.tokens + ((now - bucket.at) / 1000) * group.perSecond,
+    );
     bucket.at = now;
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;

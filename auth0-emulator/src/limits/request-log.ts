@@ -12,7 +12,8 @@ export interface LoggedRequest {
   status: number;
 }
 
-const SECRET_KEY = /secret|password|token|assertion|code_verifier|^code$|authorization/i;
+const SECRET_KEY =
+  /secret|password|token|assertion|code_verifier|^code$|authorization/i;
 const overrides = new WeakMap<object, unknown>();
 
 /** Lets a handler log a summary instead of the raw body (e.g. an uploaded file). */
@@ -22,14 +23,19 @@ export function logBodyAs(req: FastifyRequest, summary: unknown): void {
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return "[…]";
-  if (Array.isArray(value)) return value.slice(0, 20).map((v) => redact(v, depth + 1));
+  if (Array.isArray(value))
+    return value.slice(0, 20).map((v) => redact(v, depth + 1));
   if (value && typeof value === "object") {
     if (Buffer.isBuffer(value)) return `<${String(value.length)} bytes>`;
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? "[redacted]" : redact(v, depth + 1)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        SECRET_KEY.test(k) ? "[redacted]" : redact(v, depth + 1),
+      ]),
     );
   }
-  if (typeof value === "string" && value.length > 500) return `${value.slice(0, 500)}…`;
+  if (typeof value === "string" && value.length > 500)
+    return `${value.slice(0, 500)}…`;
   return value;
 }
 
@@ -50,17 +56,22 @@ export class RequestLog {
       time: new Date().toISOString(),
       method: req.method,
       path: url.pathname,
-      query: redact(Object.fromEntries(url.searchParams)) as Record<string, unknown>,
+      query: redact(Object.fromEntries(url.searchParams)) as Record<
+        string,
+        unknown
+      >,
       ...(body !== undefined ? { body: redact(body) } : {}),
       status,
     });
-    if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
+    if (this.entries.length > this.max)
+      this.entries.splice(0, this.entries.length - this.max);
   }
 
   /** `since`: a sequence number (entries after it) or an ISO time (entries at or after it). */
   list(since?: string): LoggedRequest[] {
     if (since === undefined || since === "") return [...this.entries];
-    if (/^\d+$/.test(since)) return this.entries.filter((e) => e.seq > Number(since));
+    if (/^\d+$/.test(since))
+      return this.entries.filter((e) => e.seq > Number(since));
     const t = Date.parse(since);
     if (Number.isNaN(t)) return [...this.entries];
     return this.entries.filter((e) => Date.parse(e.time) >= t);

@@ -23,11 +23,15 @@ function unauthorized(message: string): MgmtError {
 }
 
 function describeJoseError(err: unknown, audience: string): string {
-  const code = err && typeof err === "object" && "code" in err ? String(err.code) : "";
-  if (code === "ERR_JWT_EXPIRED") return "Expired token received for JSON Web Token validation";
-  if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED") return "Invalid signature received for JSON Web Token validation.";
+  const code =
+    err && typeof err === "object" && "code" in err ? String(err.code) : "";
+  if (code === "ERR_JWT_EXPIRED")
+    return "Expired token received for JSON Web Token validation";
+  if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED")
+    return "Invalid signature received for JSON Web Token validation.";
   if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") {
-    const claim = err && typeof err === "object" && "claim" in err ? String(err.claim) : "";
+    const claim =
+      err && typeof err === "object" && "claim" in err ? String(err.claim) : "";
     if (claim === "aud") return `Bad audience: ${audience}`;
     if (claim === "iss") return "Bad issuer";
   }
@@ -39,7 +43,8 @@ export function bearerAuth(verifier: TokenVerifier, audience: string) {
     const header = req.headers.authorization;
     if (!header) throw unauthorized("Missing authentication");
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw unauthorized("Bad HTTP authentication header format");
+    if (!match?.[1])
+      throw unauthorized("Bad HTTP authentication header format");
     let payload: JWTPayload;
     try {
       payload = await verifier.verify(match[1], audience);
@@ -50,7 +55,11 @@ export function bearerAuth(verifier: TokenVerifier, audience: string) {
     req.mgmtScopes = new Set(scope.split(" ").filter(Boolean));
     const needed = req.routeOptions.config.scopes ?? [];
     if (needed.length > 0 && !needed.some((s) => req.mgmtScopes?.has(s))) {
-      throw new MgmtError(403, `Insufficient scope, expected any of: ${needed.join(",")}`, "insufficient_scope");
+      throw new MgmtError(
+        403,
+        `Insufficient scope, expected any of: ${needed.join(",")}`,
+        "insufficient_scope",
+      );
     }
   };
 }

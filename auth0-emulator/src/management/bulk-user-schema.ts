@@ -2,56 +2,56 @@
 // ../shared/auth0), with descriptions dropped so the emulator runs without that folder.
 // `bulk-user-schema.test.ts` fails if this transcription drifts from the official file.
 export const bulkUserSchema = {
-  "type": "object",
-  "properties": {
-    "email": {
-      "type": "string",
-      "format": "email"
+  type: "object",
+  properties: {
+    email: {
+      type: "string",
+      format: "email",
     },
-    "email_verified": {
-      "type": "boolean",
-      "default": false
+    email_verified: {
+      type: "boolean",
+      default: false,
     },
-    "phone_number": {
-      "type": "string"
+    phone_number: {
+      type: "string",
     },
-    "phone_verified": {
-      "type": "boolean",
-      "default": false
+    phone_verified: {
+      type: "boolean",
+      default: false,
     },
-    "user_id": {
-      "type": "string"
+    user_id: {
+      type: "string",
     },
-    "username": {
-      "type": "string"
+    username: {
+      type: "string",
     },
-    "given_name": {
-      "type": "string"
+    given_name: {
+      type: "string",
     },
-    "family_name": {
-      "type": "string"
+    family_name: {
+      type: "string",
     },
-    "name": {
-      "type": "string"
+    name: {
+      type: "string",
     },
-    "nickname": {
-      "type": "string"
+    nickname: {
+      type: "string",
     },
-    "picture": {
-      "type": "string"
+    picture: {
+      type: "string",
     },
-    "blocked": {
-      "type": "boolean"
+    blocked: {
+      type: "boolean",
     },
-    "password_hash": {
-      "type": "string"
+    password_hash: {
+      type: "string",
     },
-    "custom_password_hash": {
-      "type": "object",
-      "properties": {
-        "algorithm": {
-          "type": "string",
-          "enum": [
+    custom_password_hash: {
+      type: "object",
+      properties: {
+        algorithm: {
+          type: "string",
+          enum: [
             "argon2",
             "bcrypt",
             "hmac",
@@ -62,26 +62,22 @@ export const bulkUserSchema = {
             "sha256",
             "sha512",
             "pbkdf2",
-            "scrypt"
-          ]
+            "scrypt",
+          ],
         },
-        "hash": {
-          "type": "object",
-          "properties": {
-            "value": {
-              "type": "string"
+        hash: {
+          type: "object",
+          properties: {
+            value: {
+              type: "string",
             },
-            "encoding": {
-              "type": "string",
-              "enum": [
-                "base64",
-                "hex",
-                "utf8"
-              ]
+            encoding: {
+              type: "string",
+              enum: ["base64", "hex", "utf8"],
             },
-            "digest": {
-              "type": "string",
-              "enum": [
+            digest: {
+              type: "string",
+              enum: [
                 "md4",
                 "md5",
                 "ripemd160",
@@ -90,158 +86,125 @@ export const bulkUserSchema = {
                 "sha256",
                 "sha384",
                 "sha512",
-                "whirlpool"
-              ]
-            },
-            "key": {
-              "type": "object",
-              "required": [
-                "value"
+                "whirlpool",
               ],
-              "properties": {
-                "value": {
-                  "type": "string"
+            },
+            key: {
+              type: "object",
+              required: ["value"],
+              properties: {
+                value: {
+                  type: "string",
                 },
-                "encoding": {
-                  "type": "string",
-                  "enum": [
-                    "base64",
-                    "hex",
-                    "utf8"
-                  ],
-                  "default": "utf8"
-                }
-              }
-            }
-          }
-        },
-        "salt": {
-          "type": "object",
-          "properties": {
-            "value": {
-              "type": "string"
+                encoding: {
+                  type: "string",
+                  enum: ["base64", "hex", "utf8"],
+                  default: "utf8",
+                },
+              },
             },
-            "encoding": {
-              "type": "string",
-              "enum": [
-                "base64",
-                "hex",
-                "utf8"
-              ],
-              "default": "utf8"
-            },
-            "position": {
-              "type": "string",
-              "enum": [
-                "prefix",
-                "suffix"
-              ],
-              "default": "prefix"
-            }
           },
-          "required": [
-            "value"
-          ]
         },
-        "password": {
-          "type": "object",
-          "properties": {
-            "encoding": {
-              "type": "string",
-              "enum": [
-                "ascii",
-                "utf8",
-                "utf16le",
-                "ucs2",
-                "latin1",
-                "binary"
-              ],
-              "default": "utf8"
-            }
-          }
+        salt: {
+          type: "object",
+          properties: {
+            value: {
+              type: "string",
+            },
+            encoding: {
+              type: "string",
+              enum: ["base64", "hex", "utf8"],
+              default: "utf8",
+            },
+            position: {
+              type: "string",
+              enum: ["prefix", "suffix"],
+              default: "prefix",
+            },
+          },
+          required: ["value"],
         },
-        "keylen": {
-          "type": "integer"
+        password: {
+          type: "object",
+          properties: {
+            encoding: {
+              type: "string",
+              enum: ["ascii", "utf8", "utf16le", "ucs2", "latin1", "binary"],
+              default: "utf8",
+            },
+          },
         },
-        "cost": {
-          "type": "integer",
-          "default": 16384
+        keylen: {
+          type: "integer",
         },
-        "blockSize": {
-          "type": "integer",
-          "default": 8
+        cost: {
+          type: "integer",
+          default: 16384,
         },
-        "parallelization": {
-          "type": "integer",
-          "default": 1
-        }
+        blockSize: {
+          type: "integer",
+          default: 8,
+        },
+        parallelization: {
+          type: "integer",
+          default: 1,
+        },
       },
-      "required": [
-        "algorithm",
-        "hash"
-      ],
-      "additionalProperties": false
+      required: ["algorithm", "hash"],
+      additionalProperties: false,
     },
-    "app_metadata": {
-      "type": "object"
+    app_metadata: {
+      type: "object",
     },
-    "user_metadata": {
-      "type": "object"
+    user_metadata: {
+      type: "object",
     },
-    "mfa_factors": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "totp": {
-            "type": "object",
-            "properties": {
-              "secret": {
-                "type": "string",
-                "pattern": "^[A-Z2-7]+$"
-              }
+    mfa_factors: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          totp: {
+            type: "object",
+            properties: {
+              secret: {
+                type: "string",
+                pattern: "^[A-Z2-7]+$",
+              },
             },
-            "additionalProperties": false,
-            "required": [
-              "secret"
-            ]
+            additionalProperties: false,
+            required: ["secret"],
           },
-          "phone": {
-            "type": "object",
-            "properties": {
-              "value": {
-                "type": "string",
-                "pattern": "^\\+[0-9]{1,15}$"
-              }
+          phone: {
+            type: "object",
+            properties: {
+              value: {
+                type: "string",
+                pattern: "^\\+[0-9]{1,15}$",
+              },
             },
-            "additionalProperties": false,
-            "required": [
-              "value"
-            ]
+            additionalProperties: false,
+            required: ["value"],
           },
-          "email": {
-            "type": "object",
-            "properties": {
-              "value": {
-                "type": "string",
-                "format": "email"
-              }
+          email: {
+            type: "object",
+            properties: {
+              value: {
+                type: "string",
+                format: "email",
+              },
             },
-            "additionalProperties": false,
-            "required": [
-              "value"
-            ]
-          }
+            additionalProperties: false,
+            required: ["value"],
+          },
         },
-        "maxProperties": 1,
-        "additionalProperties": false
+        maxProperties: 1,
+        additionalProperties: false,
       },
-      "minItems": 1,
-      "maxItems": 10
-    }
+      minItems: 1,
+      maxItems: 10,
+    },
   },
-  "required": [
-    "email"
-  ],
-  "additionalProperties": false
+  required: ["email"],
+  additionalProperties: false,
 } as const;

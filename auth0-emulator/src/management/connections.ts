@@ -7,18 +7,28 @@ import { MgmtError } from "./errors.ts";
 import { project } from "./user-view.ts";
 
 export function connectionsRoutes(app: FastifyInstance, store: Store): void {
-  app.get<{ Params: { id: string }; Querystring: { fields?: string; include_fields?: string } }>(
+  app.get<{
+    Params: { id: string };
+    Querystring: { fields?: string; include_fields?: string };
+  }>(
     "/connections/:id",
     { config: { scopes: ["read:connections"] } },
-    async (req) => {
+    (req) => {
       const c = store.state.connections.find((x) => x.id === req.params.id);
-      if (!c) throw new MgmtError(404, "The connection does not exist.", "inexistent_connection");
+      if (!c)
+        throw new MgmtError(
+          404,
+          "The connection does not exist.",
+          "inexistent_connection",
+        );
       const view: Record<string, unknown> = {
         id: c.id,
         name: c.name,
         display_name: c.name,
         strategy: c.strategy,
-        ...(hasScope(req, "read:connections_options") ? { options: structuredClone(c.options) } : {}),
+        ...(hasScope(req, "read:connections_options")
+          ? { options: structuredClone(c.options) }
+          : {}),
         realms: [c.name],
         is_domain_connection: false,
         enabled_clients: [...c.enabled_clients],

@@ -2,7 +2,9 @@
 // (auth0-facts.md §10) and (2) records each request and response for the spec checks.
 import type { Exchange } from "./contract-spec.ts";
 
-async function describeBody(body: unknown): Promise<{ body?: unknown; contentType?: string }> {
+async function describeBody(
+  body: unknown,
+): Promise<{ body?: unknown; contentType?: string }> {
   if (body === undefined || body === null) return {};
   if (typeof body === "string") {
     try {
@@ -11,7 +13,11 @@ async function describeBody(body: unknown): Promise<{ body?: unknown; contentTyp
       return { body };
     }
   }
-  if (body instanceof URLSearchParams) return { body: Object.fromEntries(body), contentType: "application/x-www-form-urlencoded" };
+  if (body instanceof URLSearchParams)
+    return {
+      body: Object.fromEntries(body),
+      contentType: "application/x-www-form-urlencoded",
+    };
   if (body instanceof FormData) {
     const fields: Record<string, unknown> = {};
     for (const [k, v] of body.entries()) {
@@ -24,22 +30,36 @@ async function describeBody(body: unknown): Promise<{ body?: unknown; contentTyp
   return { body: "<unreadable body>" };
 }
 
-export function capturingFetch(log: Exchange[], rewrite?: { from: string; to: string }): typeof fetch {
+export function capturingFetch(
+  log: Exchange[],
+  rewrite?: { from: string; to: string },
+): typeof fetch {
   return async (input, init) => {
-    const raw = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    const url = rewrite && raw.startsWith(rewrite.from) ? rewrite.to + raw.slice(rewrite.from.length) : raw;
+    const raw =
+      typeof input === "string"
+        ? input
+        : input instanceof URL
+          ? input.href
+          : input.url;
+    const url =
+      rewrite && raw.startsWith(rewrite.from)
+        ? rewrite.to + raw.slice(rewrite.from.length)
+        : raw;
     const req = await describeBody(init?.body);
     const headers = new Headers(init?.headers);
     const res = await fetch(url, init);
     const text = await res.clone().text();
-    const contentType = req.contentType ?? headers.get("content-type") ?? undefined;
+    const contentType =
+      req.contentType ?? headers.get("content-type") ?? undefined;
     log.push({
       method: (init?.method ?? "GET").toUpperCase(),
       url,
       ...(contentType ? { requestContentType: contentType } : {}),
       ...(req.body !== undefined ? { requestBody: req.body } : {}),
       status: res.status,
-      ...(res.headers.get("content-type") ? { responseContentType: res.headers.get("content-type") ?? "" } : {}),
+      ...(res.headers.get("content-type")
+        ? { responseContentType: res.headers.get("content-type") ?? "" }
+        : {}),
       responseText: text,
     });
     return res;

@@ -3,8 +3,8 @@
 // responses against the matching operation. Used only by contract.test.ts.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import addFormats from "ajv-formats";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
+import { ERROR_BODY, specAjv } from "./contract-ajv.ts";
 
 export interface Exchange {
   method: string;
@@ -24,19 +24,14 @@ interface Operation {
   pointer: string;
   op: {
     requestBody?: { content: Record<string, { schema?: unknown }> };
-    responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+    responses: Record<
+      string,
+      { content?: Record<string, { schema?: unknown }> }
+    >;
   };
 }
 
 const SPEC_ID = "https://auth0.test/management-api-oas.json";
-
-/** Auth0's documented error body (auth0-facts.md §8); the spec gives error responses no schema. */
-const ERROR_BODY = {
-  type: "object",
-  additionalProperties: false,
-  required: ["statusCode", "error", "message"],
-  properties: { statusCode: { type: "integer" }, error: { type: "string" }, message: { type: "string" }, errorCode: { type: "string" } },
-};
 
 const esc = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
 
@@ -47,27 +42,37 @@ export class SpecChecker {
   readonly covered = new Set<string>();
 
   constructor(specDir: string, operationIds: string[]) {
-    const spec = JSON.parse(readFileSync(join(specDir, "management-api-oas.json"), "utf8")) as {
-      paths: Record<string, Record<string, Operation["op"] & { operationId?: string }>>;
+    const spec = JSON.parse(
+      readFileSync(join(specDir, "management-api-oas.json"), "utf8"),
+    ) as {
+      paths: Record<
+        string,
+        Record<string, Operation["op"] & { operationId?: string }>
+      >;
     };
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
-    // Standard formats are checked; Auth0's own names ("url", "user-id", "client-id", …) are no-ops.
-    addFormats.default(this.ajv, ["email", "date-time", "date", "uri", "uuid", "ipv4", "ipv6", "hostname"]);
-    const text = JSON.stringify(spec);
-    for (const m of text.matchAll(/"format":"([^"]+)"/g)) {
-      const name = m[1] ?? "";
-      if (!this.ajv.formats[name]) this.ajv.addFormat(name, true);
-    }
+    this.ajv = specAjv(spec);
     this.ajv.addSchema({ ...spec, $id: SPEC_ID }, undefined, undefined, false);
     for (const [template, item] of Object.entries(spec.paths)) {
       for (const [method, op] of Object.entries(item)) {
         if (!op.operationId || !operationIds.includes(op.operationId)) continue;
-        const regex = new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`);
-        this.ops.push({ method: method.toUpperCase(), template, regex, operationId: op.operationId, op, pointer: `#/paths/${esc(template)}/${method}` });
+        const regex = new RegExp(
+          `^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`,
+        );
+        this.ops.push({
+          method: method.toUpperCase(),
+          template,
+          regex,
+          operationId: op.operationId,
+          op,
+          pointer: `#/paths/${esc(template)}/${method}`,
+        });
       }
     }
-    const missing = operationIds.filter((id) => !this.ops.some((o) => o.operationId === id));
-    if (missing.length > 0) throw new Error(`operations not in the spec: ${missing.join(", ")}`);
+    const missing = operationIds.filter(
+      (id) => !this.ops.some((o) => o.operationId === id),
+    );
+    if (missing.length > 0)
+      throw new Error(`operations not in the spec: ${missing.join(", ")}`);
   }
 
   private validator(ref: string): ValidateFunction {
@@ -93,9 +98,16 @@ export class SpecChecker {
   problems(x: Exchange): string[] {
     const { request, response } = this.split(x);
     const out = [...response];
-    if (request.length > 0 && !(x.status >= 400 && x.status < 500)) out.push(...request);
-    if (request.length === 0 && x.status === 400 && x.responseText.includes("Payload validation error")) {
-      out.push(`${x.method} ${x.url}: the spec accepts this request but the server refused it: ${x.responseText}`);
+    if (request.length > 0 && !(x.status >= 400 && x.status < 500))
+      out.push(...request);
+    if (
+      request.length === 0 &&
+      x.status === 400 &&
+      x.responseText.includes("Payload validation error")
+    ) {
+      out.push(
+        `${x.method} ${x.url}: the spec accepts this request but the server refused it: ${x.responseText}`,
+      );
     }
     return out;
   }
@@ -108,28 +120,58 @@ export class SpecChecker {
   private split(x: Exchange): { request: string[]; response: string[] } {
     const url = new URL(x.url);
     const path = url.pathname.replace(/^.*?\/api\/v2/, "");
-    const op = this.ops.find((o) => o.method === x.method && o.regex.test(path));
-    if (!op) return { request: [], response: [`${x.method} ${path}: no matching spec operation`] };
+    const op = this.ops.find(
+      (o) => o.method === x.method && o.regex.test(path),
+    );
+    if (!op)
+      return {
+        request: [],
+        response: [`${x.method} ${path}: no matching spec operation`],
+      };
     this.covered.add(op.operationId);
     const label = `${op.operationId} (${x.method} ${path} → ${String(x.status)})`;
     const request: string[] = [];
     const out: string[] = [];
     const reqContent = op.op.requestBody?.content;
     if (reqContent && x.requestBody !== undefined) {
-      const type = (x.requestContentType ?? "application/json").split(";")[0]?.trim() ?? "";
-      if (!reqContent[type]?.schema) request.push(`${label}: request content type ${type} not in the spec`);
-      else request.push(...this.check(`${op.pointer}/requestBody/content/${esc(type)}/schema`, x.requestBody, `${label} request`));
+      const type =
+        (x.requestContentType ?? "application/json").split(";")[0]?.trim() ??
+        "";
+      if (!reqContent[type]?.schema)
+        request.push(`${label}: request content type ${type} not in the spec`);
+      else
+        request.push(
+          ...this.check(
+            `${op.pointer}/requestBody/content/${esc(type)}/schema`,
+            x.requestBody,
+            `${label} request`,
+          ),
+        );
     }
     const response = op.op.responses[String(x.status)];
-    if (!response) return { request, response: [`${label}: status ${String(x.status)} is not documented for this operation`] };
+    if (!response)
+      return {
+        request,
+        response: [
+          `${label}: status ${String(x.status)} is not documented for this operation`,
+        ],
+      };
     const jsonSchema = response.content?.["application/json"]?.schema;
     if (x.status === 204) {
       if (x.responseText !== "") out.push(`${label}: 204 with a body`);
     } else if (x.status >= 400) {
       out.push(...this.errorProblems(x, label));
     } else if (jsonSchema) {
-      if (!x.responseContentType?.includes("application/json")) out.push(`${label}: content-type ${x.responseContentType ?? "none"}`);
-      else out.push(...this.check(`${op.pointer}/responses/${String(x.status)}/content/application~1json/schema`, JSON.parse(x.responseText), `${label} response`));
+      if (!x.responseContentType?.includes("application/json"))
+        out.push(`${label}: content-type ${x.responseContentType ?? "none"}`);
+      else
+        out.push(
+          ...this.check(
+            `${op.pointer}/responses/${String(x.status)}/content/application~1json/schema`,
+            JSON.parse(x.responseText),
+            `${label} response`,
+          ),
+        );
     }
     return { request, response: out };
   }
@@ -142,15 +184,26 @@ export class SpecChecker {
       return [`${label}: error body is not JSON`];
     }
     const v = this.ajv.compile(ERROR_BODY);
-    const out = v(body) ? [] : [`${label} error body: ${this.ajv.errorsText(v.errors)}`];
-    if ((body as { statusCode?: unknown }).statusCode !== x.status) out.push(`${label}: statusCode differs from HTTP status`);
+    const out = v(body)
+      ? []
+      : [`${label} error body: ${this.ajv.errorsText(v.errors)}`];
+    if ((body as { statusCode?: unknown }).statusCode !== x.status)
+      out.push(`${label}: statusCode differs from HTTP status`);
     return out;
   }
 
   /** Validates any value against a response schema, for the suite's self-test. */
-  responseProblems(operationId: string, status: number, body: unknown): string[] {
+  responseProblems(
+    operationId: string,
+    status: number,
+    body: unknown,
+  ): string[] {
     const op = this.ops.find((o) => o.operationId === operationId);
     if (!op) return [`unknown operation ${operationId}`];
-    return this.check(`${op.pointer}/responses/${String(status)}/content/application~1json/schema`, body, operationId);
+    return this.check(
+      `${op.pointer}/responses/${String(status)}/content/application~1json/schema`,
+      body,
+      operationId,
+    );
   }
 }

@@ -26,11 +26,22 @@ export interface MgmtErrorBody {
 }
 
 export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? (status >= 500 ? "Internal Server Error" : "Bad Request");
+  return (
+    REASONS[status] ?? (status >= 500 ? "Internal Server Error" : "Bad Request")
+  );
 }
 
-export function errorBody(statusCode: number, message: string, errorCode?: string): MgmtErrorBody {
-  return { statusCode, error: reasonPhrase(statusCode), message, ...(errorCode ? { errorCode } : {}) };
+export function errorBody(
+  statusCode: number,
+  message: string,
+  errorCode?: string,
+): MgmtErrorBody {
+  return {
+    statusCode,
+    error: reasonPhrase(statusCode),
+    message,
+    ...(errorCode ? { errorCode } : {}),
+  };
 }
 
 /** Thrown by handlers; the plugin's error handler turns it into Auth0's body. */
@@ -48,9 +59,19 @@ export const invalidBody = (message: string): MgmtError =>
   new MgmtError(400, message, "invalid_body");
 export const invalidQuery = (message: string): MgmtError =>
   new MgmtError(400, message, "invalid_query_string");
-export const userNotFound = (): MgmtError => new MgmtError(404, "The user does not exist.", "inexistent_user");
+export const userNotFound = (): MgmtError =>
+  new MgmtError(404, "The user does not exist.", "inexistent_user");
 
-export function sendError(reply: FastifyReply, err: MgmtError | MgmtErrorBody): FastifyReply {
-  const body = err instanceof MgmtError ? errorBody(err.statusCode, err.message, err.errorCode) : err;
-  return reply.code(body.statusCode).type("application/json; charset=utf-8").send(body);
+export function sendError(
+  reply: FastifyReply,
+  err: MgmtError | MgmtErrorBody,
+): FastifyReply {
+  const body =
+    err instanceof MgmtError
+      ? errorBody(err.statusCode, err.message, err.errorCode)
+      : err;
+  return reply
+    .code(body.statusCode)
+    .type("application/json; charset=utf-8")
+    .send(body);
 }

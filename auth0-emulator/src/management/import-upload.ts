@@ -6,7 +6,10 @@ import { MgmtError, invalidBody } from "./errors.ts";
 
 export const MAX_IMPORT_BYTES = 512_000;
 export const tooLarge = (): MgmtError =>
-  new MgmtError(413, `Payload content length greater than maximum allowed: ${String(MAX_IMPORT_BYTES)}`);
+  new MgmtError(
+    413,
+    `Payload content length greater than maximum allowed: ${String(MAX_IMPORT_BYTES)}`,
+  );
 
 export interface ImportUpload {
   users: Buffer;
@@ -18,16 +21,25 @@ export interface ImportUpload {
   summary: Record<string, unknown>;
 }
 
-const invalidMultipart = (): MgmtError => invalidBody("Payload validation error: 'Invalid multipart payload format'.");
+const invalidMultipart = (): MgmtError =>
+  invalidBody("Payload validation error: 'Invalid multipart payload format'.");
 
-function bool(name: string, raw: string | undefined, fallback: boolean): boolean {
+function bool(
+  name: string,
+  raw: string | undefined,
+  fallback: boolean,
+): boolean {
   if (raw === undefined) return fallback;
   if (raw === "true") return true;
   if (raw === "false") return false;
-  throw invalidBody(`Payload validation error: 'Expected type boolean but found type string' on property ${name}.`);
+  throw invalidBody(
+    `Payload validation error: 'Expected type boolean but found type string' on property ${name}.`,
+  );
 }
 
-async function readParts(req: FastifyRequest): Promise<{ fields: Map<string, string>; file?: Buffer }> {
+async function readParts(
+  req: FastifyRequest,
+): Promise<{ fields: Map<string, string>; file?: Buffer }> {
   const fields = new Map<string, string>();
   let file: Buffer | undefined;
   try {
@@ -40,27 +52,44 @@ async function readParts(req: FastifyRequest): Promise<{ fields: Map<string, str
       }
     }
   } catch (err) {
-    const code = err && typeof err === "object" && "code" in err ? String(err.code) : "";
-    if (code === "FST_REQ_FILE_TOO_LARGE" || code === "FST_PARTS_LIMIT" || code === "FST_FILES_LIMIT") throw tooLarge();
+    const code =
+      err && typeof err === "object" && "code" in err ? String(err.code) : "";
+    if (
+      code === "FST_REQ_FILE_TOO_LARGE" ||
+      code === "FST_PARTS_LIMIT" ||
+      code === "FST_FILES_LIMIT"
+    )
+      throw tooLarge();
     throw invalidMultipart();
   }
   return { fields, ...(file ? { file } : {}) };
 }
 
-export async function readImportUpload(req: FastifyRequest): Promise<ImportUpload> {
+export async function readImportUpload(
+  req: FastifyRequest,
+): Promise<ImportUpload> {
   if (!req.isMultipart()) throw invalidMultipart();
   const { fields, file } = await readParts(req);
-  const users = file ?? (fields.has("users") ? Buffer.from(fields.get("users") ?? "") : undefined);
+  const users =
+    file ??
+    (fields.has("users") ? Buffer.from(fields.get("users") ?? "") : undefined);
   if (!users) throw invalidBody("Must provide 'users' file as multipart part.");
   if (users.length > MAX_IMPORT_BYTES) throw tooLarge();
   if (users.length === 0) throw invalidBody("Users file must not be empty.");
   const connectionId = fields.get("connection_id");
-  if (connectionId === undefined) throw invalidBody("Must provide 'connection_id' as multipart part.");
+  if (connectionId === undefined)
+    throw invalidBody("Must provide 'connection_id' as multipart part.");
   if (!/^con_[A-Za-z0-9]{16}$/.test(connectionId)) {
-    throw invalidBody("Payload validation error: 'String does not match pattern ^con_[A-Za-z0-9]{16}$' on property connection_id.");
+    throw invalidBody(
+      "Payload validation error: 'String does not match pattern ^con_[A-Za-z0-9]{16}$' on property connection_id.",
+    );
   }
   const upsert = bool("upsert", fields.get("upsert"), false);
-  const sendCompletionEmail = bool("send_completion_email", fields.get("send_completion_email"), true);
+  const sendCompletionEmail = bool(
+    "send_completion_email",
+    fields.get("send_completion_email"),
+    true,
+  );
   const externalId = fields.get("external_id");
   return {
     users,

@@ -33,9 +33,24 @@ const CODES: Record<string, string> = {
 
 /** app_metadata keys Auth0 refuses (SCHEMA doc). */
 const RESERVED_APP_METADATA = [
-  "__tenant", "_id", "blocked", "clientID", "created_at", "email_verified", "email", "globalClientID",
-  "global_client_id", "identities", "lastIP", "lastLogin", "loginsCount", "metadata",
-  "multifactor_last_modified", "multifactor", "updated_at", "user_id",
+  "__tenant",
+  "_id",
+  "blocked",
+  "clientID",
+  "created_at",
+  "email_verified",
+  "email",
+  "globalClientID",
+  "global_client_id",
+  "identities",
+  "lastIP",
+  "lastLogin",
+  "loginsCount",
+  "metadata",
+  "multifactor_last_modified",
+  "multifactor",
+  "updated_at",
+  "user_id",
 ];
 
 function valueAt(root: unknown, instancePath: string): unknown {
@@ -50,24 +65,41 @@ function valueAt(root: unknown, instancePath: string): unknown {
 function toImportError(e: ErrorObject, user: unknown): ImportUserError {
   const p = e.params as Record<string, unknown>;
   const prop =
-    e.keyword === "required" ? String(p.missingProperty)
-    : e.keyword === "additionalProperties" ? [propertyPath(e.instancePath), String(p.additionalProperty)].filter(Boolean).join(".")
-    : propertyPath(e.instancePath);
+    e.keyword === "required"
+      ? String(p.missingProperty)
+      : e.keyword === "additionalProperties"
+        ? [propertyPath(e.instancePath), String(p.additionalProperty)]
+            .filter(Boolean)
+            .join(".")
+        : propertyPath(e.instancePath);
   const message = zSchemaMessage(e, valueAt(user, e.instancePath));
-  return { code: CODES[e.keyword] ?? "INVALID", message, ...(prop ? { path: prop } : {}) };
+  return {
+    code: CODES[e.keyword] ?? "INVALID",
+    message,
+    ...(prop ? { path: prop } : {}),
+  };
 }
 
 export function validateImportUser(user: unknown): ImportUserError[] {
-  if (!validate(user)) return (validate.errors ?? []).map((e) => toImportError(e, user));
+  if (!validate(user))
+    return (validate.errors ?? []).map((e) => toImportError(e, user));
   const u = user as Record<string, unknown>;
   const errors: ImportUserError[] = [];
   if (u.password_hash !== undefined && u.custom_password_hash !== undefined) {
-    errors.push({ code: "NOT_PASSED", message: "password_hash and custom_password_hash are mutually exclusive", path: "custom_password_hash" });
+    errors.push({
+      code: "NOT_PASSED",
+      message: "password_hash and custom_password_hash are mutually exclusive",
+      path: "custom_password_hash",
+    });
   }
   const meta = u.app_metadata;
   if (meta && typeof meta === "object") {
     for (const key of RESERVED_APP_METADATA.filter((k) => k in meta)) {
-      errors.push({ code: "NOT_PASSED", message: `app_metadata must not contain the reserved property ${key}`, path: `app_metadata.${key}` });
+      errors.push({
+        code: "NOT_PASSED",
+        message: `app_metadata must not contain the reserved property ${key}`,
+        path: `app_metadata.${key}`,
+      });
     }
   }
   return errors;

@@ -25,20 +25,39 @@ function step(store: Store, job: EmuJob, now: number): void {
       return;
     }
     if (!Array.isArray(job.users)) {
-      failJob(job, "Failed to parse users file JSON when importing users. Make sure it is valid JSON.");
+      failJob(
+        job,
+        "Failed to parse users file JSON when importing users. Make sure it is valid JSON.",
+      );
       return;
     }
     job.status = "processing";
     job.started_ms = now;
     job.processed = 0;
-    job.summary = { failed: 0, updated: 0, inserted: 0, total: job.users.length };
+    job.summary = {
+      failed: 0,
+      updated: 0,
+      inserted: 0,
+      total: job.users.length,
+    };
     job.errors = [];
   }
   const users = job.users ?? [];
-  const summary = job.summary ?? { failed: 0, updated: 0, inserted: 0, total: users.length };
+  const summary = job.summary ?? {
+    failed: 0,
+    updated: 0,
+    inserted: 0,
+    total: users.length,
+  };
   const elapsed = Math.max(0, now - (job.started_ms ?? now));
   const done = job.processed ?? 0;
-  const target = Math.max(done, Math.min(users.length, Math.floor((elapsed / 1000) * settings.usersPerSecond) + 1));
+  const target = Math.max(
+    done,
+    Math.min(
+      users.length,
+      Math.floor((elapsed / 1000) * settings.usersPerSecond) + 1,
+    ),
+  );
   const seenEmails = new Set<string>();
   for (let i = 0; i < done; i++) {
     const e = (users[i] as { email?: unknown } | undefined)?.email;
@@ -46,12 +65,18 @@ function step(store: Store, job: EmuJob, now: number): void {
   }
   for (let i = done; i < target; i++) {
     const raw = users[i];
-    const outcome = applyImportedUser(store, raw, { upsert: job.upsert ?? false, seenEmails });
+    const outcome = applyImportedUser(store, raw, {
+      upsert: job.upsert ?? false,
+      seenEmails,
+    });
     if (outcome === "inserted") summary.inserted += 1;
     else if (outcome === "updated") summary.updated += 1;
     else {
       summary.failed += 1;
-      (job.errors ??= []).push({ user: redactForErrors(raw), errors: outcome.errors });
+      (job.errors ??= []).push({
+        user: redactForErrors(raw),
+        errors: outcome.errors,
+      });
     }
   }
   job.processed = target;
@@ -63,7 +88,8 @@ function step(store: Store, job: EmuJob, now: number): void {
 export function processJobs(store: Store, now = Date.now()): void {
   let touched = false;
   for (const job of Object.values(store.state.jobs)) {
-    if (job.type !== "users_import" || !ACTIVE_STATUSES.includes(job.status)) continue;
+    if (job.type !== "users_import" || !ACTIVE_STATUSES.includes(job.status))
+      continue;
     step(store, job, now);
     touched = true;
   }

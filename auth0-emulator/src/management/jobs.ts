@@ -5,7 +5,11 @@ import { logBodyAs } from "../limits/request-log.ts";
 import { sendEmail } from "../tickets/outbox.ts";
 import { createTicket } from "../tickets/ticket-store.ts";
 import { MgmtError, invalidBody } from "./errors.ts";
-import { MAX_IMPORT_BYTES, readImportUpload, tooLarge } from "./import-upload.ts";
+import {
+  MAX_IMPORT_BYTES,
+  readImportUpload,
+  tooLarge,
+} from "./import-upload.ts";
 import { ACTIVE_STATUSES } from "./import-worker.ts";
 import { jobSettings } from "./job-settings.ts";
 import { payloadValidator } from "./payload.ts";
@@ -14,7 +18,8 @@ import { verificationEmailSchema } from "./schemas.ts";
 /** BUI: "There is a limit of two concurrent import jobs per tenant." The refusal is UNCONFIRMED. */
 export const MAX_ACTIVE_IMPORTS = 2;
 const verificationValidator = payloadValidator(verificationEmailSchema);
-const jobNotFound = (): MgmtError => new MgmtError(404, "Job not found.", "inexistent_job");
+const jobNotFound = (): MgmtError =>
+  new MgmtError(404, "Job not found.", "inexistent_job");
 
 function parseUsers(file: Buffer): unknown[] | undefined {
   try {
@@ -26,32 +31,50 @@ function parseUsers(file: Buffer): unknown[] | undefined {
 }
 
 function jobView(store: Store, job: EmuJob): Record<string, unknown> {
-  const { users: _u, errors: _e, upsert: _up, send_completion_email: _s, processed, started_ms: _st, summary, ...rest } = job;
+  const {
+    users: _u,
+    errors: _e,
+    upsert: _up,
+    send_completion_email: _s,
+    processed,
+    started_ms: _st,
+    summary,
+    ...rest
+  } = job;
   const view: Record<string, unknown> = { ...rest };
   if (job.status === "processing" && summary) {
     const done = processed ?? 0;
-    view.percentage_done = summary.total === 0 ? 100 : Math.floor((done / summary.total) * 100);
-    view.time_left_seconds = Math.ceil((summary.total - done) / jobSettings(store).usersPerSecond);
+    view.percentage_done =
+      summary.total === 0 ? 100 : Math.floor((done / summary.total) * 100);
+    view.time_left_seconds = Math.ceil(
+      (summary.total - done) / jobSettings(store).usersPerSecond,
+    );
   }
   if (job.status === "completed" && summary) view.summary = summary;
   return view;
 }
 
-export function jobsRoutes(app: FastifyInstance, store: Store, baseUrl: string): void {
+export function jobsRoutes(
+  app: FastifyInstance,
+  store: Store,
+  baseUrl: string,
+): void {
   app.post(
     "/jobs/users-imports",
     {
       config: { scopes: ["create:users"] },
       // hapi-style check of the whole payload size, before any of it is read
-      onRequest: async (req) => {
+      onRequest: (req, _reply, done) => {
         const length = Number(req.headers["content-length"] ?? 0);
-        if (length > MAX_IMPORT_BYTES) throw tooLarge();
+        done(length > MAX_IMPORT_BYTES ? tooLarge() : undefined);
       },
     },
     async (req, reply) => {
       const upload = await readImportUpload(req);
       logBodyAs(req, upload.summary);
-      const connection = store.state.connections.find((c) => c.id === upload.connection_id);
+      const connection = store.state.connections.find(
+        (c) => c.id === upload.connection_id,
+      );
       if (!connection) throw invalidBody("The connection does not exist.");
       const active = Object.values(store.state.jobs).filter(
         (j) => j.type === "users_import" && ACTIVE_STATUSES.includes(j.status),
@@ -72,7 +95,9 @@ export function jobsRoutes(app: FastifyInstance, store: Store, baseUrl: string):
         created_at: new Date().toISOString(),
         upsert: upload.upsert,
         send_completion_email: upload.send_completion_email,
-        ...(upload.external_id !== undefined ? { external_id: upload.external_id } : {}),
+        ...(upload.external_id !== undefined
+          ? { external_id: upload.external_id }
+          : {}),
       };
       const users = parseUsers(upload.users);
       if (users) job.users = users;
@@ -82,40 +107,73 @@ export function jobsRoutes(app: FastifyInstance, store: Store, baseUrl: string):
     },
   );
 
-  app.get<{ Params: { id: string } }>("/jobs/:id", { config: { scopes: ["create:users", "read:users"] } }, async (req) => {
-    const job = store.state.jobs[req.params.id];
-    if (!job) throw jobNotFound();
-    return jobView(store, job);
-  });
+  app.get<{ Params: { id: string } }>(
+    "/jobs/:id",
+    { config: { scopes: ["create:users", "read:users"] } },
+    (req) => {
+      const job = store.state.jobs[req.params.id];
+      if (!job) throw jobNotFound();
+      return jobView(store, job);
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     "/jobs/:id/errors",
     { config: { scopes: ["create:users", "read:users"] } },
     async (req, reply) => {
       const job = store.state.jobs[req.params.id];
-      if (!job) throw new MgmtError(404, "The job does not exist", "inexistent_job");
+      if (!job)
+        throw new MgmtError(404, "The job does not exist", "inexistent_job");
       if (job.status === "failed") {
-        const { id, type, status, connection_id, status_details, created_at } = job;
-        return { id, type, status, created_at, ...(connection_id ? { connection_id } : {}), ...(status_details ? { status_details } : {}) };
+        const { id, type, status, connection_id, status_details, created_at } =
+          job;
+        return {
+          id,
+          type,
+          status,
+          created_at,
+          ...(connection_id ? { connection_id } : {}),
+          ...(status_details ? { status_details } : {}),
+        };
       }
       if (!job.errors || job.errors.length === 0) return reply.code(204).send();
       return job.errors;
     },
   );
 
-  app.post("/jobs/verification-email", { config: { scopes: ["update:users"] } }, async (req, reply) => {
-    const body = verificationValidator.check<{ user_id: string; client_id?: string }>(req.body);
-    if (body.client_id !== undefined && !store.client(body.client_id)) {
-      throw new MgmtError(400, "The client does not exist", "inexistent_client");
-    }
-    const user = store.userById(body.user_id);
-    if (!user) throw new MgmtError(404, "User not found.", "inexistent_user");
-    // Auth0 emails a verification link; the emulator puts it in the outbox (GET /__emulator/emails).
-    const link = createTicket(store, baseUrl, { kind: "email-verification", user_id: user.user_id, ...(body.client_id ? { client_id: body.client_id } : {}) });
-    sendEmail(store, { to: user.email, template: "verify_email", link });
-    const job: EmuJob = { id: `job_${randomAlnum(16)}`, type: "verification_email", status: "pending", created_at: new Date().toISOString() };
-    store.state.jobs[job.id] = { ...job, status: "completed" };
-    store.changed();
-    return reply.code(201).send(job);
-  });
+  app.post(
+    "/jobs/verification-email",
+    { config: { scopes: ["update:users"] } },
+    async (req, reply) => {
+      const body = verificationValidator.check<{
+        user_id: string;
+        client_id?: string;
+      }>(req.body);
+      if (body.client_id !== undefined && !store.client(body.client_id)) {
+        throw new MgmtError(
+          400,
+          "The client does not exist",
+          "inexistent_client",
+        );
+      }
+      const user = store.userById(body.user_id);
+      if (!user) throw new MgmtError(404, "User not found.", "inexistent_user");
+      // Auth0 emails a verification link; the emulator puts it in the outbox (GET /__emulator/emails).
+      const link = createTicket(store, baseUrl, {
+        kind: "email-verification",
+        user_id: user.user_id,
+        ...(body.client_id ? { client_id: body.client_id } : {}),
+      });
+      sendEmail(store, { to: user.email, template: "verify_email", link });
+      const job: EmuJob = {
+        id: `job_${randomAlnum(16)}`,
+        type: "verification_email",
+        status: "pending",
+        created_at: new Date().toISOString(),
+      };
+      store.state.jobs[job.id] = { ...job, status: "completed" };
+      store.changed();
+      return reply.code(201).send(job);
+    },
+  );
 }

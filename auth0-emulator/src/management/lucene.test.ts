@@ -4,11 +4,27 @@ import { QueryError, parseQuery } from "./lucene.ts";
 import { matches } from "./search.ts";
 
 const conn = "Username-Password-Authentication";
-const ada = makeUser({ email: "Ada@Acme.test", connection: conn, name: "Ada Lovelace", app_metadata: { tenant_id: "acme", invited: true, invite: { status: "pending" }, tags: ["x", "y"] }, user_metadata: { city: "Paris" } });
-const gus = makeUser({ email: "gus@globex.test", connection: conn, app_metadata: { tenant_id: "globex", invited: false } });
+const ada = makeUser({
+  email: "Ada@Acme.test",
+  connection: conn,
+  name: "Ada Lovelace",
+  app_metadata: {
+    tenant_id: "acme",
+    invited: true,
+    invite: { status: "pending" },
+    tags: ["x", "y"],
+  },
+  user_metadata: { city: "Paris" },
+});
+const gus = makeUser({
+  email: "gus@globex.test",
+  connection: conn,
+  app_metadata: { tenant_id: "globex", invited: false },
+});
 const sam = makeUser({ email: "sam@exampleco.test", connection: conn });
 const all = [ada, gus, sam];
-const search = (q: string) => all.filter((u) => matches(u, parseQuery(q))).map((u) => u.email);
+const search = (q: string) =>
+  all.filter((u) => matches(u, parseQuery(q))).map((u) => u.email);
 
 describe("user search (Lucene subset)", () => {
   test("matches field:value on metadata, case-sensitively", () => {
@@ -24,18 +40,36 @@ describe("user search (Lucene subset)", () => {
   });
 
   test("combines with AND, OR, NOT, parentheses and implicit OR", () => {
-    expect(search("app_metadata.tenant_id:acme OR app_metadata.tenant_id:globex")).toEqual(["ada@acme.test", "gus@globex.test"]);
-    expect(search("app_metadata.tenant_id:acme app_metadata.tenant_id:globex")).toHaveLength(2);
-    expect(search("app_metadata.invited:true AND app_metadata.tenant_id:globex")).toEqual([]);
-    expect(search("NOT app_metadata.tenant_id:acme")).toEqual(["gus@globex.test", "sam@exampleco.test"]);
-    expect(search("(email:*acme.test OR email:sam*) AND NOT app_metadata.invited:true")).toEqual(["sam@exampleco.test"]);
+    expect(
+      search("app_metadata.tenant_id:acme OR app_metadata.tenant_id:globex"),
+    ).toEqual(["ada@acme.test", "gus@globex.test"]);
+    expect(
+      search("app_metadata.tenant_id:acme app_metadata.tenant_id:globex"),
+    ).toHaveLength(2);
+    expect(
+      search("app_metadata.invited:true AND app_metadata.tenant_id:globex"),
+    ).toEqual([]);
+    expect(search("NOT app_metadata.tenant_id:acme")).toEqual([
+      "gus@globex.test",
+      "sam@exampleco.test",
+    ]);
+    expect(
+      search(
+        "(email:*acme.test OR email:sam*) AND NOT app_metadata.invited:true",
+      ),
+    ).toEqual(["sam@exampleco.test"]);
   });
 
   test("matches booleans, nested objects, arrays, _exists_ and email.domain", () => {
     expect(search("app_metadata.invited:true")).toEqual(["ada@acme.test"]);
-    expect(search('app_metadata.invite.status:"pending"')).toEqual(["ada@acme.test"]);
+    expect(search('app_metadata.invite.status:"pending"')).toEqual([
+      "ada@acme.test",
+    ]);
     expect(search("app_metadata.tags:y")).toEqual(["ada@acme.test"]);
-    expect(search("_exists_:app_metadata.tenant_id")).toEqual(["ada@acme.test", "gus@globex.test"]);
+    expect(search("_exists_:app_metadata.tenant_id")).toEqual([
+      "ada@acme.test",
+      "gus@globex.test",
+    ]);
     expect(search('email.domain:"globex.test"')).toEqual(["gus@globex.test"]);
   });
 

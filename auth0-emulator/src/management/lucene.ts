@@ -11,7 +11,9 @@ export type Query =
 
 export class QueryError extends Error {}
 
-type Token = { t: "op"; v: "AND" | "OR" | "NOT" | "(" | ")" } | { t: "term"; field: string | null; value: string; quoted: boolean };
+type Token =
+  | { t: "op"; v: "AND" | "OR" | "NOT" | "(" | ")" }
+  | { t: "term"; field: string | null; value: string; quoted: boolean };
 
 function readQuoted(s: string, i: number): [string, number] {
   let out = "";
@@ -24,7 +26,11 @@ function readQuoted(s: string, i: number): [string, number] {
   return [out, j + 1];
 }
 
-function readWord(s: string, i: number, stopAtColon: boolean): [string, number] {
+function readWord(
+  s: string,
+  i: number,
+  stopAtColon: boolean,
+): [string, number] {
   let out = "";
   let j = i;
   for (; j < s.length; j++) {
@@ -33,7 +39,8 @@ function readWord(s: string, i: number, stopAtColon: boolean): [string, number] 
       out += s[++j];
       continue;
     }
-    if (/\s|\(|\)|"/.test(c) || (stopAtColon && c === ":" && out.length > 0)) break;
+    if (/\s|\(|\)|"/.test(c) || (stopAtColon && c === ":" && out.length > 0))
+      break;
     out += c;
   }
   return [out, j];
@@ -44,11 +51,26 @@ export function tokenize(s: string): Token[] {
   let i = 0;
   while (i < s.length) {
     const c = s[i] ?? "";
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === "(" || c === ")") { tokens.push({ t: "op", v: c }); i++; continue; }
-    if (c === "[" || c === "{") throw new QueryError("range queries are not supported by the emulator");
-    if (c === "-" || c === "!") { tokens.push({ t: "op", v: "NOT" }); i++; continue; }
-    if (c === "+") { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "(" || c === ")") {
+      tokens.push({ t: "op", v: c });
+      i++;
+      continue;
+    }
+    if (c === "[" || c === "{")
+      throw new QueryError("range queries are not supported by the emulator");
+    if (c === "-" || c === "!") {
+      tokens.push({ t: "op", v: "NOT" });
+      i++;
+      continue;
+    }
+    if (c === "+") {
+      i++;
+      continue;
+    }
     if (c === '"') {
       const [value, j] = readQuoted(s, i);
       tokens.push({ t: "term", field: null, value, quoted: true });
@@ -57,8 +79,14 @@ export function tokenize(s: string): Token[] {
     }
     const [word, j] = readWord(s, i, true);
     i = j;
-    if (word === "AND" || word === "OR" || word === "NOT") { tokens.push({ t: "op", v: word }); continue; }
-    if (word === "&&" || word === "||") { tokens.push({ t: "op", v: word === "&&" ? "AND" : "OR" }); continue; }
+    if (word === "AND" || word === "OR" || word === "NOT") {
+      tokens.push({ t: "op", v: word });
+      continue;
+    }
+    if (word === "&&" || word === "||") {
+      tokens.push({ t: "op", v: word === "&&" ? "AND" : "OR" });
+      continue;
+    }
     if (s[i] === ":") {
       i++;
       if (s[i] === '"') {
@@ -135,7 +163,9 @@ export function parseQuery(q: string): Query {
 
 function checkWildcard(field: string | null, value: string): void {
   if (field?.startsWith("user_metadata")) {
-    throw new QueryError("wildcard searches are not supported on user_metadata fields");
+    throw new QueryError(
+      "wildcard searches are not supported on user_metadata fields",
+    );
   }
   if (value.startsWith("*") && value.replace(/[*?]/g, "").length < 3) {
     throw new QueryError("suffix wildcard searches need at least 3 characters");

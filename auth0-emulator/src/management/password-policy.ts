@@ -28,26 +28,41 @@ export interface PolicyResult {
 
 function policyOf(connection: EmuConnection): Policy {
   const name = connection.options.passwordPolicy;
-  const base = typeof name === "string" && name in POLICIES ? POLICIES[name as PolicyName] : POLICIES.good;
+  const base =
+    typeof name === "string" && name in POLICIES
+      ? POLICIES[name as PolicyName]
+      : POLICIES.good;
   const opts = connection.options.password_complexity_options;
   const min =
-    opts && typeof opts === "object" && "min_length" in opts && typeof opts.min_length === "number"
+    opts &&
+    typeof opts === "object" &&
+    "min_length" in opts &&
+    typeof opts.min_length === "number"
       ? opts.min_length
       : base.minLength;
   return { ...base, minLength: min };
 }
 
-export function checkPasswordPolicy(connection: EmuConnection, password: string): PolicyResult {
+export function checkPasswordPolicy(
+  connection: EmuConnection,
+  password: string,
+): PolicyResult {
   const p = policyOf(connection);
   const rules: PolicyResult["rules"] = [
-    { text: `At least ${String(p.minLength)} characters in length`, met: [...password].length >= p.minLength },
+    {
+      text: `At least ${String(p.minLength)} characters in length`,
+      met: [...password].length >= p.minLength,
+    },
   ];
   const lower = /[a-z]/.test(password);
   const upper = /[A-Z]/.test(password);
   const digit = /[0-9]/.test(password);
   const special = /[^A-Za-z0-9]/.test(password);
   if (p.classes === "all3") {
-    rules.push({ text: "Lower case (a-z), upper case (A-Z) and numbers (0-9)", met: lower && upper && digit });
+    rules.push({
+      text: "Lower case (a-z), upper case (A-Z) and numbers (0-9)",
+      met: lower && upper && digit,
+    });
   } else if (p.classes === "3of4") {
     const count = [lower, upper, digit, special].filter(Boolean).length;
     rules.push({
@@ -56,7 +71,10 @@ export function checkPasswordPolicy(connection: EmuConnection, password: string)
     });
   }
   if (p.noTripleRepeat) {
-    rules.push({ text: "No more than 2 identical characters in a row", met: !/(.)\1\1/.test(password) });
+    rules.push({
+      text: "No more than 2 identical characters in a row",
+      met: !/(.)\1\1/.test(password),
+    });
   }
   return { ok: rules.every((r) => r.met), rules };
 }

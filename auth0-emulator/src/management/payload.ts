@@ -7,14 +7,22 @@ import { invalidBody } from "./errors.ts";
 const ajv = new Ajv({ allErrors: false, strict: false });
 // Formats are checked where Auth0's behaviour matters (email); the others are Auth0-specific names.
 ajv.addFormat("email", /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
-for (const f of ["url", "strict-uri", "user-id", "client-id", "organization-id", "connection-id"]) {
+for (const f of [
+  "url",
+  "strict-uri",
+  "user-id",
+  "client-id",
+  "organization-id",
+  "connection-id",
+]) {
   ajv.addFormat(f, () => true);
 }
 
 function typeOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  if (typeof value === "number")
+    return Number.isInteger(value) ? "integer" : "number";
   return typeof value;
 }
 
@@ -51,7 +59,9 @@ function valueAt(root: unknown, pointer: string): unknown {
   let cur = root;
   for (const seg of pointer.split("/").slice(1)) {
     if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[seg.replace(/~1/g, "/").replace(/~0/g, "~")];
+    cur = (cur as Record<string, unknown>)[
+      seg.replace(/~1/g, "/").replace(/~0/g, "~")
+    ];
   }
   return cur;
 }
@@ -63,7 +73,9 @@ export function propertyPath(instancePath: string): string {
 export function payloadMessage(e: ErrorObject, body: unknown): string {
   const msg = zSchemaMessage(e, valueAt(body, e.instancePath));
   const prop = propertyPath(e.instancePath);
-  return prop ? `Payload validation error: '${msg}' on property ${prop}.` : `Payload validation error: '${msg}'.`;
+  return prop
+    ? `Payload validation error: '${msg}' on property ${prop}.`
+    : `Payload validation error: '${msg}'.`;
 }
 
 export interface PayloadValidator {
@@ -76,10 +88,17 @@ export function payloadValidator(schema: object): PayloadValidator {
   return {
     check<T>(body: unknown): T {
       const data = body ?? {};
-      if (typeOf(data) !== "object") throw invalidBody("Payload validation error: 'Expected type object but found type " + typeOf(data) + "'.");
+      if (typeOf(data) !== "object")
+        throw invalidBody(
+          "Payload validation error: 'Expected type object but found type " +
+            typeOf(data) +
+            "'.",
+        );
       if (!validate(data)) {
         const first = validate.errors?.[0];
-        throw invalidBody(first ? payloadMessage(first, data) : "Payload validation error.");
+        throw invalidBody(
+          first ? payloadMessage(first, data) : "Payload validation error.",
+        );
       }
       return data as T;
     },

@@ -25,11 +25,21 @@ export interface ManagementApiOptions {
 
 function fastifyErrorToMgmt(err: FastifyError): MgmtError {
   if (err instanceof MgmtError) return err;
-  if (err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
-    return new MgmtError(400, "Invalid request payload JSON format", "invalid_body");
+  if (
+    err.code === "FST_ERR_CTP_INVALID_JSON_BODY" ||
+    err.code === "FST_ERR_CTP_EMPTY_JSON_BODY"
+  ) {
+    return new MgmtError(
+      400,
+      "Invalid request payload JSON format",
+      "invalid_body",
+    );
   }
   if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-    return new MgmtError(413, "Payload content length greater than maximum allowed: 1048576");
+    return new MgmtError(
+      413,
+      "Payload content length greater than maximum allowed: 1048576",
+    );
   }
   if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
     return new MgmtError(415, "Unsupported Media Type");
@@ -39,12 +49,18 @@ function fastifyErrorToMgmt(err: FastifyError): MgmtError {
   return new MgmtError(500, "Internal error.");
 }
 
-export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (app, opts) => {
+export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (
+  app,
+  opts,
+) => {
   const { store, baseUrl, keys } = opts;
   const base = baseUrl.replace(/\/+$/, "");
-  if (!app.hasContentTypeParser("application/x-www-form-urlencoded")) await app.register(formbody);
+  if (!app.hasContentTypeParser("application/x-www-form-urlencoded"))
+    await app.register(formbody);
   if (!app.hasContentTypeParser("multipart/form-data")) {
-    await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20 } });
+    await app.register(multipart, {
+      limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20 },
+    });
   }
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -52,7 +68,9 @@ export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (ap
     if (mgmt.statusCode >= 500) req.log.error({ err }, "management api error");
     return sendError(reply, mgmt);
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody(404, "Not Found")));
+  app.setNotFoundHandler((_req, reply) =>
+    reply.code(404).send(errorBody(404, "Not Found")),
+  );
 
   app.addHook("onRequest", bearerAuth(keys, `${base}/api/v2/`));
 
@@ -63,5 +81,8 @@ export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (ap
   connectionsRoutes(app, store);
 
   const stop = startImportWorker(store, opts.jobTickMs ?? 100);
-  app.addHook("onClose", async () => stop());
+  app.addHook("onClose", (_instance, done) => {
+    stop();
+    done();
+  });
 };

@@ -30,7 +30,12 @@ export const createUserSchema = {
     name: { type: "string", minLength: 1, maxLength: 300 },
     nickname: { type: "string", minLength: 1, maxLength: 300 },
     picture: { type: "string", format: "strict-uri" },
-    user_id: { type: "string", minLength: 0, maxLength: 255, pattern: "^\\S*$" },
+    user_id: {
+      type: "string",
+      minLength: 0,
+      maxLength: 255,
+      pattern: "^\\S*$",
+    },
     connection: { type: "string", minLength: 1 },
     password: { type: "string", minLength: 1 },
     verify_email: bool,

@@ -4,12 +4,28 @@
 import type { EmuUser } from "../store.ts";
 import type { Query } from "./lucene.ts";
 
-const NORMALISED = new Set(["email", "name", "given_name", "family_name", "nickname", "email.domain"]);
+const NORMALISED = new Set([
+  "email",
+  "name",
+  "given_name",
+  "family_name",
+  "nickname",
+  "email.domain",
+]);
 /** Fields a term without a field name searches (it never matches metadata). */
-const DEFAULT_FIELDS = ["email", "name", "given_name", "family_name", "nickname", "user_id", "username"];
+const DEFAULT_FIELDS = [
+  "email",
+  "name",
+  "given_name",
+  "family_name",
+  "nickname",
+  "user_id",
+  "username",
+];
 
 function walk(value: unknown, path: string[]): unknown[] {
-  if (path.length === 0) return Array.isArray(value) ? value.flatMap((v) => walk(v, [])) : [value];
+  if (path.length === 0)
+    return Array.isArray(value) ? value.flatMap((v) => walk(v, [])) : [value];
   if (Array.isArray(value)) return value.flatMap((v) => walk(v, path));
   if (value === null || typeof value !== "object") return [];
   const [head, ...rest] = path;
@@ -18,7 +34,9 @@ function walk(value: unknown, path: string[]): unknown[] {
 
 export function fieldValues(user: EmuUser, field: string): unknown[] {
   if (field === "email.domain") return [user.email.split("@")[1] ?? ""];
-  return walk(user, field.split(".")).filter((v) => v !== undefined && v !== null);
+  return walk(user, field.split(".")).filter(
+    (v) => v !== undefined && v !== null,
+  );
 }
 
 function scalarText(v: unknown): string | undefined {
@@ -28,14 +46,24 @@ function scalarText(v: unknown): string | undefined {
 }
 
 function wildcardRegex(pattern: string, flags: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`, flags);
 }
 
-function termMatches(user: EmuUser, field: string, value: string, wildcard: boolean): boolean {
+function termMatches(
+  user: EmuUser,
+  field: string,
+  value: string,
+  wildcard: boolean,
+): boolean {
   const insensitive = NORMALISED.has(field);
   const needle = insensitive ? value.toLowerCase() : value;
-  const re = wildcard ? wildcardRegex(needle, insensitive ? "i" : "") : undefined;
+  const re = wildcard
+    ? wildcardRegex(needle, insensitive ? "i" : "")
+    : undefined;
   return fieldValues(user, field).some((v) => {
     const text = scalarText(v);
     if (text === undefined) return false;
@@ -61,7 +89,10 @@ export function matches(user: EmuUser, q: Query): boolean {
     case "exists":
       return fieldValues(user, q.field).some(isIndexed);
     case "term":
-      if (q.field === null) return DEFAULT_FIELDS.some((f) => termMatches(user, f, q.value, q.wildcard));
+      if (q.field === null)
+        return DEFAULT_FIELDS.some((f) =>
+          termMatches(user, f, q.value, q.wildcard),
+        );
       return termMatches(user, q.field, q.value, q.wildcard);
   }
 }

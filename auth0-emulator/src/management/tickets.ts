@@ -6,7 +6,10 @@ import type { EmuUser, Store } from "../store.ts";
 import { createTicket } from "../tickets/ticket-store.ts";
 import { MgmtError, invalidBody } from "./errors.ts";
 import { payloadValidator } from "./payload.ts";
-import { changePasswordTicketSchema, verifyEmailTicketSchema } from "./schemas.ts";
+import {
+  changePasswordTicketSchema,
+  verifyEmailTicketSchema,
+} from "./schemas.ts";
 
 interface TicketBody {
   user_id?: string;
@@ -29,14 +32,30 @@ function checkCommon(store: Store, body: TicketBody): void {
   if (body.client_id !== undefined && !store.client(body.client_id)) {
     throw new MgmtError(400, "The client does not exist", "inexistent_client");
   }
-  if (body.organization_id !== undefined) throw new MgmtError(400, "The organization does not exist", "inexistent_organization");
+  if (body.organization_id !== undefined)
+    throw new MgmtError(
+      400,
+      "The organization does not exist",
+      "inexistent_organization",
+    );
 }
 
-function findUser(store: Store, id: string, identity: TicketBody["identity"]): EmuUser {
+function findUser(
+  store: Store,
+  id: string,
+  identity: TicketBody["identity"],
+): EmuUser {
   const user = store.userById(id);
   if (!user) throw new MgmtError(404, "User not found.", "inexistent_user");
-  if (identity && !user.identities.some((i) => i.provider === identity.provider && i.user_id === identity.user_id)) {
-    throw invalidBody("The user exists, but does not contain the given identity.");
+  if (
+    identity &&
+    !user.identities.some(
+      (i) => i.provider === identity.provider && i.user_id === identity.user_id,
+    )
+  ) {
+    throw invalidBody(
+      "The user exists, but does not contain the given identity.",
+    );
   }
   return user;
 }
@@ -44,51 +63,82 @@ function findUser(store: Store, id: string, identity: TicketBody["identity"]): E
 function passwordChangeUser(store: Store, body: TicketBody): EmuUser {
   if (body.user_id !== undefined) {
     if (body.connection_id !== undefined || body.email !== undefined) {
-      throw invalidBody("Payload validation error: 'user_id' cannot be specified together with 'connection_id' or 'email'.");
+      throw invalidBody(
+        "Payload validation error: 'user_id' cannot be specified together with 'connection_id' or 'email'.",
+      );
     }
     return findUser(store, body.user_id, body.identity);
   }
   if (body.email === undefined || body.connection_id === undefined) {
-    throw invalidBody("Payload validation error: specify either 'user_id', or 'email' together with 'connection_id'.");
+    throw invalidBody(
+      "Payload validation error: specify either 'user_id', or 'email' together with 'connection_id'.",
+    );
   }
-  const connection = store.state.connections.find((c) => c.id === body.connection_id);
-  if (!connection) throw invalidBody(`The connection with id ${body.connection_id} does not exist.`);
+  const connection = store.state.connections.find(
+    (c) => c.id === body.connection_id,
+  );
+  if (!connection)
+    throw invalidBody(
+      `The connection with id ${body.connection_id} does not exist.`,
+    );
   const user = store.userByEmail(body.email);
-  if (!user || user.connection !== connection.name) throw new MgmtError(404, "User not found.", "inexistent_user");
+  if (!user || user.connection !== connection.name)
+    throw new MgmtError(404, "User not found.", "inexistent_user");
   return user;
 }
 
-export function ticketsRoutes(app: FastifyInstance, store: Store, baseUrl: string): void {
-  app.post("/tickets/email-verification", { config: { scopes } }, async (req, reply) => {
-    const body = verifyValidator.check<TicketBody & { user_id: string }>(req.body);
-    if (body.result_url !== undefined && (body.client_id !== undefined || body.organization_id !== undefined)) {
-      throw invalidBody("Payload validation error: 'result_url' cannot be specified when using 'client_id' or 'organization_id'.");
-    }
-    checkCommon(store, body);
-    const user = findUser(store, body.user_id, body.identity);
-    const ticket = createTicket(store, baseUrl, {
-      kind: "email-verification",
-      user_id: user.user_id,
-      ...pick(body),
-    });
-    return reply.code(201).send({ ticket });
-  });
+export function ticketsRoutes(
+  app: FastifyInstance,
+  store: Store,
+  baseUrl: string,
+): void {
+  app.post(
+    "/tickets/email-verification",
+    { config: { scopes } },
+    async (req, reply) => {
+      const body = verifyValidator.check<TicketBody & { user_id: string }>(
+        req.body,
+      );
+      if (
+        body.result_url !== undefined &&
+        (body.client_id !== undefined || body.organization_id !== undefined)
+      ) {
+        throw invalidBody(
+          "Payload validation error: 'result_url' cannot be specified when using 'client_id' or 'organization_id'.",
+        );
+      }
+      checkCommon(store, body);
+      const user = findUser(store, body.user_id, body.identity);
+      const ticket = createTicket(store, baseUrl, {
+        kind: "email-verification",
+        user_id: user.user_id,
+        ...pick(body),
+      });
+      return reply.code(201).send({ ticket });
+    },
+  );
 
-  app.post("/tickets/password-change", { config: { scopes } }, async (req, reply) => {
-    const body = changeValidator.check<TicketBody>(req.body);
-    if (body.result_url !== undefined && body.organization_id !== undefined) {
-      throw invalidBody("Payload validation error: 'result_url' cannot be specified when using 'organization_id'.");
-    }
-    checkCommon(store, body);
-    const user = passwordChangeUser(store, body);
-    const ticket = createTicket(store, baseUrl, {
-      kind: "password-change",
-      user_id: user.user_id,
-      ...pick(body),
-      mark_email_as_verified: body.mark_email_as_verified ?? false,
-    });
-    return reply.code(201).send({ ticket });
-  });
+  app.post(
+    "/tickets/password-change",
+    { config: { scopes } },
+    async (req, reply) => {
+      const body = changeValidator.check<TicketBody>(req.body);
+      if (body.result_url !== undefined && body.organization_id !== undefined) {
+        throw invalidBody(
+          "Payload validation error: 'result_url' cannot be specified when using 'organization_id'.",
+        );
+      }
+      checkCommon(store, body);
+      const user = passwordChangeUser(store, body);
+      const ticket = createTicket(store, baseUrl, {
+        kind: "password-change",
+        user_id: user.user_id,
+        ...pick(body),
+        mark_email_as_verified: body.mark_email_as_verified ?? false,
+      });
+      return reply.code(201).send({ ticket });
+    },
+  );
 }
 
 function pick(body: TicketBody) {
@@ -96,6 +146,8 @@ function pick(body: TicketBody) {
     ...(body.result_url !== undefined ? { result_url: body.result_url } : {}),
     ...(body.client_id !== undefined ? { client_id: body.client_id } : {}),
     ...(body.ttl_sec !== undefined ? { ttl_sec: body.ttl_sec } : {}),
-    ...(body.includeEmailInRedirect !== undefined ? { includeEmailInRedirect: body.includeEmailInRedirect } : {}),
+    ...(body.includeEmailInRedirect !== undefined
+      ? { includeEmailInRedirect: body.includeEmailInRedirect }
+      : {}),
   };
 }

@@ -30,11 +30,15 @@ function checkCombinations(body: UserUpdate): void {
     ["username", "password"],
   ];
   for (const [a, b] of pairs) {
-    if (has(a) && has(b)) throw invalidBody(`Cannot update ${a} and ${b} simultaneously.`);
+    if (has(a) && has(b))
+      throw invalidBody(`Cannot update ${a} and ${b} simultaneously.`);
   }
 }
 
-function mergeMetadata(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+function mergeMetadata(
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const next = { ...current };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete next[k];
@@ -43,18 +47,32 @@ function mergeMetadata(current: Record<string, unknown>, patch: Record<string, u
   return next;
 }
 
-export function applyUserUpdate(store: Store, user: EmuUser, body: UserUpdate, now = new Date()): EmuUser {
+export function applyUserUpdate(
+  store: Store,
+  user: EmuUser,
+  body: UserUpdate,
+  now = new Date(),
+): EmuUser {
   checkCombinations(body);
   const next: EmuUser = structuredClone(user);
-  if (body.app_metadata) next.app_metadata = mergeMetadata(next.app_metadata, body.app_metadata);
-  if (body.user_metadata) next.user_metadata = mergeMetadata(next.user_metadata, body.user_metadata);
+  if (body.app_metadata)
+    next.app_metadata = mergeMetadata(next.app_metadata, body.app_metadata);
+  if (body.user_metadata)
+    next.user_metadata = mergeMetadata(next.user_metadata, body.user_metadata);
   if (body.blocked !== undefined) next.blocked = body.blocked;
-  if (body.email_verified !== undefined) next.email_verified = body.email_verified;
+  if (body.email_verified !== undefined)
+    next.email_verified = body.email_verified;
   if (typeof body.email === "string") {
     const email = body.email.toLowerCase();
     const other = store.userByEmail(email);
-    if (other && other.user_id !== user.user_id) throw new MgmtError(409, "The specified new email already exists", "email_conflict");
-    if (email !== user.email && body.email_verified === undefined) next.email_verified = false;
+    if (other && other.user_id !== user.user_id)
+      throw new MgmtError(
+        409,
+        "The specified new email already exists",
+        "email_conflict",
+      );
+    if (email !== user.email && body.email_verified === undefined)
+      next.email_verified = false;
     next.email = email;
   }
   for (const key of ["given_name", "family_name"] as const) {
@@ -63,7 +81,8 @@ export function applyUserUpdate(store: Store, user: EmuUser, body: UserUpdate, n
     else if (v !== undefined) next[key] = v;
   }
   if (body.name !== undefined) next.name = body.name ?? next.email;
-  if (body.nickname !== undefined) next.nickname = body.nickname ?? next.email.split("@")[0] ?? next.email;
+  if (body.nickname !== undefined)
+    next.nickname = body.nickname ?? next.email.split("@")[0] ?? next.email;
   if (typeof body.picture === "string") next.picture = body.picture;
   if (typeof body.password === "string") {
     if (!checkPasswordPolicy(store.connection, body.password).ok) {

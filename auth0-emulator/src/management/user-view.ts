@@ -5,8 +5,13 @@ import type { EmuUser } from "../store.ts";
 export type ApiUser = Record<string, unknown>;
 
 export function toApiUser(user: EmuUser): ApiUser {
-  const { password_hash: _hash, roles: _roles, connection: _connection, ...rest } = user;
-  return structuredClone(rest) as ApiUser;
+  const {
+    password_hash: _hash,
+    roles: _roles,
+    connection: _connection,
+    ...rest
+  } = user;
+  return structuredClone(rest);
 }
 
 export function parseBool(value: unknown, fallback: boolean): boolean {
@@ -16,9 +21,20 @@ export function parseBool(value: unknown, fallback: boolean): boolean {
 }
 
 /** `fields=a,b&include_fields=true|false` as the spec describes for every user read. */
-export function project(user: ApiUser, fields: unknown, includeFields: unknown): ApiUser {
+export function project(
+  user: ApiUser,
+  fields: unknown,
+  includeFields: unknown,
+): ApiUser {
   if (typeof fields !== "string" || fields.trim() === "") return user;
-  const names = new Set(fields.split(",").map((f) => f.trim()).filter(Boolean));
+  const names = new Set(
+    fields
+      .split(",")
+      .map((f) => f.trim())
+      .filter(Boolean),
+  );
   const include = parseBool(includeFields, true);
-  return Object.fromEntries(Object.entries(user).filter(([k]) => names.has(k) === include));
+  return Object.fromEntries(
+    Object.entries(user).filter(([k]) => names.has(k) === include),
+  );
 }

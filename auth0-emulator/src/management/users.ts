@@ -2,7 +2,12 @@
 // post_users, get_users_by_id, patch_users_by_id, delete_users_by_id, get_users-by-email).
 import type { FastifyInstance } from "fastify";
 import { hashPassword, makeUser, type EmuUser, type Store } from "../store.ts";
-import { MgmtError, invalidBody, invalidQuery, userNotFound } from "./errors.ts";
+import {
+  MgmtError,
+  invalidBody,
+  invalidQuery,
+  userNotFound,
+} from "./errors.ts";
 import { checkPasswordPolicy } from "./password-policy.ts";
 import { payloadValidator } from "./payload.ts";
 import { createUserSchema, updateUserSchema } from "./schemas.ts";
@@ -32,20 +37,39 @@ type FieldsQuery = { fields?: string; include_fields?: string };
 const createValidator = payloadValidator(createUserSchema);
 const updateValidator = payloadValidator(updateUserSchema);
 
-export const weakPassword = (): MgmtError => new MgmtError(400, "PasswordStrengthError: Password is too weak");
-const userExists = (): MgmtError => new MgmtError(409, "The user already exists.", "auth0_idp_error");
+export const weakPassword = (): MgmtError =>
+  new MgmtError(400, "PasswordStrengthError: Password is too weak");
+const userExists = (): MgmtError =>
+  new MgmtError(409, "The user already exists.", "auth0_idp_error");
 
 function createUser(store: Store, body: CreateUserBody): EmuUser {
   const connection = store.connection;
-  if (body.connection !== connection.name) throw new MgmtError(400, "Connection does not exist.", "inexistent_connection");
-  if (body.email === undefined) throw invalidBody("Payload validation error: 'Missing required property: email'.");
-  if (body.password === undefined) throw invalidBody("Payload validation error: 'Missing required property: password'.");
-  if (body.username !== undefined && connection.options.requires_username !== true) {
-    throw invalidBody("Cannot set username for connection without requires_username.");
+  if (body.connection !== connection.name)
+    throw new MgmtError(
+      400,
+      "Connection does not exist.",
+      "inexistent_connection",
+    );
+  if (body.email === undefined)
+    throw invalidBody(
+      "Payload validation error: 'Missing required property: email'.",
+    );
+  if (body.password === undefined)
+    throw invalidBody(
+      "Payload validation error: 'Missing required property: password'.",
+    );
+  if (
+    body.username !== undefined &&
+    connection.options.requires_username !== true
+  ) {
+    throw invalidBody(
+      "Cannot set username for connection without requires_username.",
+    );
   }
   if (!checkPasswordPolicy(connection, body.password).ok) throw weakPassword();
   const userId = body.user_id ? `auth0|${body.user_id}` : undefined;
-  if (store.userByEmail(body.email) || (userId && store.userById(userId))) throw userExists();
+  if (store.userByEmail(body.email) || (userId && store.userById(userId)))
+    throw userExists();
   const { connection: _c, password, user_id: _u, ...profile } = body;
   const user = makeUser({
     ...profile,
@@ -59,25 +83,44 @@ function createUser(store: Store, body: CreateUserBody): EmuUser {
 }
 
 export function usersRoutes(app: FastifyInstance, store: Store): void {
-  app.post("/users", { config: { scopes: ["create:users"] } }, async (req, reply) => {
-    const user = createUser(store, createValidator.check<CreateUserBody>(req.body));
+  app.post("/users", { config: { scopes: ["create:users"] } }, (req, reply) => {
+    const user = createUser(
+      store,
+      createValidator.check<CreateUserBody>(req.body),
+    );
     return reply.code(201).send(toApiUser(user));
   });
 
   app.get<{ Params: IdParams; Querystring: FieldsQuery }>(
     "/users/:id",
-    { config: { scopes: ["read:users", "read:current_user", "read:user_idp_tokens"] } },
-    async (req) => {
+    {
+      config: {
+        scopes: ["read:users", "read:current_user", "read:user_idp_tokens"],
+      },
+    },
+    (req) => {
       const user = store.userById(req.params.id);
       if (!user) throw userNotFound();
-      return project(toApiUser(user), req.query.fields, req.query.include_fields);
+      return project(
+        toApiUser(user),
+        req.query.fields,
+        req.query.include_fields,
+      );
     },
   );
 
   app.patch<{ Params: IdParams }>(
     "/users/:id",
-    { config: { scopes: ["update:users", "update:users_app_metadata", "update:current_user_metadata"] } },
-    async (req) => {
+    {
+      config: {
+        scopes: [
+          "update:users",
+          "update:users_app_metadata",
+          "update:current_user_metadata",
+        ],
+      },
+    },
+    (req) => {
       const body = updateValidator.check<UserUpdate>(req.body);
       const user = store.userById(req.params.id);
       if (!user) throw userNotFound();
@@ -90,7 +133,7 @@ export function usersRoutes(app: FastifyInstance, store: Store): void {
   app.delete<{ Params: IdParams }>(
     "/users/:id",
     { config: { scopes: ["delete:users", "delete:current_user"] } },
-    async (req, reply) => {
+    (req, reply) => {
       // Auth0 answers 204 whether or not the user existed (the spec lists no 404 here).
       store.deleteUser(req.params.id);
       return reply.code(204).send();
@@ -100,15 +143,21 @@ export function usersRoutes(app: FastifyInstance, store: Store): void {
   app.get<{ Querystring: FieldsQuery & { email?: string } }>(
     "/users-by-email",
     { config: { scopes: ["read:users"] } },
-    async (req) => {
+    (req) => {
       const email = req.query.email;
       if (typeof email !== "string" || email === "") {
-        throw invalidQuery("Query validation error: 'Missing required property: email'.");
+        throw invalidQuery(
+          "Query validation error: 'Missing required property: email'.",
+        );
       }
       // The spec: the parameter is case-sensitive and database emails are stored lower-cased, so
       // `Admin@Acme.test` finds nothing on Auth0. Callers must lower-case (auth0-facts.md §6).
-      const found = Object.values(store.state.users).filter((u) => u.email === email);
-      return found.map((u) => project(toApiUser(u), req.query.fields, req.query.include_fields));
+      const found = Object.values(store.state.users).filter(
+        (u) => u.email === email,
+      );
+      return found.map((u) =>
+        project(toApiUser(u), req.query.fields, req.query.include_fields),
+      );
     },
   );
 }

@@ -23,7 +23,8 @@ const viaEmulator: typeof fetch = (input, init) => {
         ? input.href
         : input.url;
   const rewritten = url.replace(/^https:\/\/tenant\.test/, emu.url);
-  if (rewritten.endsWith("/oauth/token")) tokenCalls.push(String(init?.body));
+  if (rewritten.endsWith("/oauth/token"))
+    tokenCalls.push(typeof init?.body === "string" ? init.body : "");
   return fetch(rewritten, init);
 };
 

@@ -145,6 +145,30 @@ describe("GET /authorize", () => {
     expect(tokens.statusCode).toBe(200);
   });
 
+  test("prompt=none with response_mode=query redirects login_required to the callback", async () => {
+    const res = await emu.app.inject({
+      url: authorizeUrl({ code_challenge: "c", prompt: "none" }),
+    });
+    expect(res.statusCode).toBe(302);
+    const location = new URL(String(res.headers.location));
+    expect(location.searchParams.get("error")).toBe("login_required");
+    expect(location.searchParams.get("state")).toBe("state-123");
+  });
+
+  test("a hostile state cannot break out of the web_message script", async () => {
+    const state = "</script><script>alert(1)</script>";
+    const res = await emu.app.inject({
+      url: authorizeUrl({
+        code_challenge: "c",
+        prompt: "none",
+        response_mode: "web_message",
+        state,
+      }),
+    });
+    expect(res.body).not.toContain("<script>alert(1)");
+    expect(webMessage(res.body).response.state).toBe(state);
+  });
+
   test("a session skips the form; prompt=login shows it again", async () => {
     const { cookie } = await login(emu.app);
     const again = await emu.app.inject({

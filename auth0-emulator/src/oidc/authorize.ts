@@ -1,21 +1,13 @@
-// GET /authorize and the login form it shows (POST /u/login).
+// GET /authorize: validates the request against the client, then answers from the session
+// (code or login_required) or shows the login form (see login.ts for its submission).
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import { renderErrorPage } from "../html.ts";
-import { checkPassword, type EmuClient, type EmuUser } from "../store.ts";
+import type { EmuUser } from "../store.ts";
 import { isAllowedCallback } from "./clients.ts";
-import { renderLoginPage } from "./login-page.ts";
-import {
-  SESSION_TTL_MS,
-  type AuthorizeRequest,
-  type OidcMemory,
-} from "./memory.ts";
-import { sendAuthorizationResult } from "./respond.ts";
-import {
-  readCookie,
-  sessionCookie,
-  sessionCookieName,
-} from "./session-cookie.ts";
+import { sendErrorPage, sendLoginPage } from "./login-page.ts";
+import type { AuthorizeRequest, OidcMemory } from "./memory.ts";
+import { sendAuthorizationResult, sendCode } from "./respond.ts";
+import { readCookie, sessionCookieName } from "./session-cookie.ts";
 import type { TokenContext } from "./tokens.ts";
 
 const AuthorizeQuery = z.object({
@@ -31,44 +23,6 @@ const AuthorizeQuery = z.object({
   code_challenge: z.string().optional(),
   code_challenge_method: z.string().optional(),
 });
-
-const LoginForm = z.object({
-  login: z.string().default(""),
-  email: z.string().default(""),
-  password: z.string().default(""),
-});
-
-export const WRONG_CREDENTIALS = "Wrong email or password.";
-export const USER_BLOCKED = "user is blocked";
-
-function errorPage(
-  reply: FastifyReply,
-  status: number,
-  title: string,
-  message: string,
-): FastifyReply {
-  return reply
-    .code(status)
-    .header("cache-control", "no-store")
-    .type("text/html; charset=utf-8")
-    .send(renderErrorPage(title, message));
-}
-
-function loginPage(
-  reply: FastifyReply,
-  status: number,
-  client: EmuClient,
-  loginId: string,
-  email?: string,
-  error?: string,
-) {
-  return reply
-    .code(status)
-    .header("cache-control", "no-store")
-    .header("x-frame-options", "DENY")
-    .type("text/html; charset=utf-8")
-    .send(renderLoginPage({ appName: client.name, loginId, email, error }));
-}
 
 export function registerAuthorize(
   app: FastifyInstance,
@@ -88,19 +42,12 @@ export function registerAuthorize(
     request: AuthorizeRequest,
     user: EmuUser,
     authTime: number,
-  ) =>
-    sendAuthorizationResult(reply, request, {
-      code: memory.issueCode({
-        request,
-        user_id: user.user_id,
-        auth_time: authTime,
-      }),
-    });
+  ) => sendCode(reply, memory, request, user.user_id, authTime);
 
   app.get("/authorize", async (req, reply) => {
     const q = AuthorizeQuery.safeParse(req.query);
     if (!q.success)
-      return errorPage(
+      return sendErrorPage(
         reply,
         400,
         "Invalid request",
@@ -109,7 +56,7 @@ export function registerAuthorize(
     const query = q.data;
     const client = query.client_id ? store.client(query.client_id) : undefined;
     if (!client)
-      return errorPage(
+      return sendErrorPage(
         reply,
         400,
         "Unknown application",
@@ -117,7 +64,7 @@ export function registerAuthorize(
       );
     // Never redirect anywhere that is not an allowed callback: errors before this point are pages.
     if (!query.redirect_uri || !isAllowedCallback(client, query.redirect_uri)) {
-      return errorPage(
+      return sendErrorPage(
         reply,
         400,
         "Callback URL mismatch",
@@ -126,7 +73,7 @@ export function registerAuthorize(
     }
     const mode = query.response_mode ?? "query";
     if (mode !== "query" && mode !== "web_message") {
-      return errorPage(
+      return sendErrorPage(
         reply,
         400,
         "Invalid request",
@@ -185,51 +132,6 @@ export function registerAuthorize(
     }
     if (session && user && !prompt.includes("login"))
       return finish(reply, request, user, session.auth_time);
-    return loginPage(reply, 200, client, memory.startLogin(request));
-  });
-
-  app.post("/u/login", async (req, reply) => {
-    const form = LoginForm.safeParse(req.body ?? {});
-    const { login, email, password } = form.success
-      ? form.data
-      : { login: "", email: "", password: "" };
-    const pending = memory.pendingLogin(login);
-    const client = pending
-      ? store.client(pending.request.client_id)
-      : undefined;
-    if (!pending || !client) {
-      return errorPage(
-        reply,
-        400,
-        "Login expired",
-        "This login page has expired. Go back to the application and sign in again.",
-      );
-    }
-    const user = store.userByEmail(email.trim());
-    if (!user || !checkPassword(password, user.password_hash)) {
-      return loginPage(reply, 401, client, login, email, WRONG_CREDENTIALS);
-    }
-    if (user.blocked)
-      return loginPage(reply, 401, client, login, email, USER_BLOCKED);
-
-    memory.logins.delete(login);
-    const now = new Date().toISOString();
-    store.putUser({
-      ...user,
-      last_login: now,
-      logins_count: user.logins_count + 1,
-    });
-    const sid = memory.createSession(user.user_id);
-    const session = memory.session(sid);
-    reply.header(
-      "set-cookie",
-      sessionCookie(cookieName, sid, SESSION_TTL_MS / 1000),
-    );
-    return finish(
-      reply,
-      pending.request,
-      user,
-      session?.auth_time ?? Math.floor(Date.now() / 1000),
-    );
+    return sendLoginPage(reply, 200, client, memory.startLogin(request));
   });
 }

@@ -1,5 +1,7 @@
 // The Universal-Login-like page: heading "Welcome", the app name, email + password, "Continue".
-import { html, renderPage } from "../html.ts";
+import type { FastifyReply } from "fastify";
+import { html, renderErrorPage, renderPage } from "../html.ts";
+import type { EmuClient } from "../store.ts";
 
 export interface LoginPageInput {
   appName: string;
@@ -44,4 +46,33 @@ export function renderLoginPage({
         <button type="submit">Continue</button>
       </form>`,
   });
+}
+
+export function sendLoginPage(
+  reply: FastifyReply,
+  status: number,
+  client: EmuClient,
+  loginId: string,
+  email?: string,
+  error?: string,
+): FastifyReply {
+  return reply
+    .code(status)
+    .header("cache-control", "no-store")
+    .header("x-frame-options", "DENY")
+    .type("text/html; charset=utf-8")
+    .send(renderLoginPage({ appName: client.name, loginId, email, error }));
+}
+
+export function sendErrorPage(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+): FastifyReply {
+  return reply
+    .code(status)
+    .header("cache-control", "no-store")
+    .type("text/html; charset=utf-8")
+    .send(renderErrorPage(title, message));
 }

@@ -4,6 +4,7 @@ import type { Keys } from "../keys.ts";
 import type { Store } from "../store.ts";
 import { registerAuthorize } from "./authorize.ts";
 import { registerDiscovery } from "./discovery.ts";
+import { registerLogin } from "./login.ts";
 import { registerLogout } from "./logout.ts";
 import { OidcMemory } from "./memory.ts";
 import { registerToken } from "./token.ts";
@@ -25,6 +26,7 @@ export const oidcRoutes: FastifyPluginCallback<OidcRoutesOptions> = (
   store.onReset(() => memory.clear());
   registerDiscovery(app, ctx);
   registerAuthorize(app, ctx, memory);
+  registerLogin(app, ctx, memory);
   registerToken(app, ctx, memory);
   registerLogout(app, ctx, memory);
   registerUserinfo(app, ctx);

@@ -1,7 +1,7 @@
 // Sends an authorization result back to the client the way the request asked for it:
 // response_mode=query (302 to redirect_uri?code&state) or web_message (postMessage from a page).
 import type { FastifyReply } from "fastify";
-import type { AuthorizeRequest } from "./memory.ts";
+import type { AuthorizeRequest, OidcMemory } from "./memory.ts";
 
 export type AuthorizationResult =
   { code: string } | { error: string; error_description: string };
@@ -45,4 +45,20 @@ export function sendAuthorizationResult(
   for (const [key, value] of Object.entries(params))
     target.searchParams.set(key, value);
   return reply.header("cache-control", "no-store").redirect(target.href, 302);
+}
+
+/** Issues a code for the user and answers the /authorize request with it. */
+export function sendCode(
+  reply: FastifyReply,
+  memory: OidcMemory,
+  request: AuthorizeRequest,
+  userId: string,
+  authTime: number,
+): FastifyReply {
+  const code = memory.issueCode({
+    request,
+    user_id: userId,
+    auth_time: authTime,
+  });
+  return sendAuthorizationResult(reply, request, { code });
 }

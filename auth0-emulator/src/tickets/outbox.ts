@@ -23,7 +23,10 @@ export function outbox(store: Store): OutboxEmail[] {
   return box;
 }
 
-export function sendEmail(store: Store, email: Omit<OutboxEmail, "sent_at">): void {
+export function sendEmail(
+  store: Store,
+  email: Omit<OutboxEmail, "sent_at">,
+): void {
   const box = outbox(store);
   box.push({ ...email, sent_at: new Date().toISOString() });
   if (box.length > 500) box.splice(0, box.length - 500);

@@ -13,7 +13,9 @@ export const TICKET_PATHS: Record<EmuTicket["kind"], string> = {
 export function createTicket(
   store: Store,
   baseUrl: string,
-  fields: Omit<EmuTicket, "id" | "expires_at" | "used_at"> & { ttl_sec?: number },
+  fields: Omit<EmuTicket, "id" | "expires_at" | "used_at"> & {
+    ttl_sec?: number;
+  },
   now = Date.now(),
 ): string {
   const { ttl_sec, ...rest } = fields;
@@ -29,7 +31,12 @@ export type TicketLookup =
   | { ok: true; ticket: EmuTicket }
   | { ok: false; reason: "unknown" | "used" | "expired" };
 
-export function lookupTicket(store: Store, kind: EmuTicket["kind"], id: unknown, now = Date.now()): TicketLookup {
+export function lookupTicket(
+  store: Store,
+  kind: EmuTicket["kind"],
+  id: unknown,
+  now = Date.now(),
+): TicketLookup {
   const ticket = typeof id === "string" ? store.state.tickets[id] : undefined;
   if (!ticket || ticket.kind !== kind) return { ok: false, reason: "unknown" };
   if (ticket.used_at !== undefined) return { ok: false, reason: "used" };
@@ -37,7 +44,11 @@ export function lookupTicket(store: Store, kind: EmuTicket["kind"], id: unknown,
   return { ok: true, ticket };
 }
 
-export function consumeTicket(store: Store, ticket: EmuTicket, now = Date.now()): void {
+export function consumeTicket(
+  store: Store,
+  ticket: EmuTicket,
+  now = Date.now(),
+): void {
   ticket.used_at = now;
   store.changed();
 }

@@ -39,7 +39,7 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   await lite.waitReady;
   const run = async <T>(q: Pick<PGlite, "query">, sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
     const r = await q.query<T>(sql, params);
-    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    return { rows: r.rows, rowCount: r.affectedRows || r.rows.length }; // PGlite reports 0 affected rows for a SELECT
   };
   return {
     engine: "pglite",

@@ -2,7 +2,6 @@
 import { Auth0Provider, type AppState } from "@auth0/auth0-react";
 import { Outlet, useNavigate } from "react-router";
 import { config } from "../config.ts";
-import { ApiProvider } from "../lib/api-context.tsx";
 
 export function AuthRoot() {
   const navigate = useNavigate();
@@ -21,9 +20,7 @@ export function AuthRoot() {
       cacheLocation="localstorage"
       onRedirectCallback={onRedirectCallback}
     >
-      <ApiProvider>
-        <Outlet />
-      </ApiProvider>
+      <Outlet />
     </Auth0Provider>
   );
 }

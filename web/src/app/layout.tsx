@@ -5,25 +5,32 @@ import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from "@m
 import { useDisclosure } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { Suspense } from "react";
-import { NavLink as RouterLink, Outlet, useLocation } from "react-router";
+import { Navigate, NavLink as RouterLink, Outlet, useLocation } from "react-router";
 import type { Me } from "@app/bff/contract";
 import { ColorSchemeToggle } from "../components/color-scheme-toggle.tsx";
 import { ErrorMessage } from "../components/error-message.tsx";
 import { PageLoader } from "../components/page-loader.tsx";
-import { useApiClient } from "../lib/api-context.tsx";
-import { can, sessionQueries, SessionContext } from "../lib/session.tsx";
-import { LandingPage } from "../features/landing/landing-page.tsx";
+import { ApiProvider, useApiClient } from "../lib/api-context.tsx";
+import { can, sessionQueries, SessionContext, useSession } from "../lib/session.tsx";
 import { PageErrorBoundary } from "./error-boundary.tsx";
 
-export function AuthGate() {
-  const { isLoading, isAuthenticated } = useAuth0();
-  const location = useLocation();
-  if (isLoading) return <PageLoader label="Checking your session" />;
-  if (!isAuthenticated) return <LandingPage returnTo={location.pathname + location.search} />;
-  return <SignedIn />;
+/** Loaded only after sign-in, so the landing page does not carry zod, the contract or the layout. */
+export function SignedIn() {
+  return (
+    <ApiProvider>
+      <Session />
+    </ApiProvider>
+  );
 }
 
-function SignedIn() {
+/** "/" sends support staff to Support and everybody else to Members. */
+export function Home() {
+  const me = useSession();
+  const target = me.tenant === null && can(me, "read:all_tenants") ? "/support" : "/members";
+  return <Navigate to={target} replace />;
+}
+
+function Session() {
   const api = useApiClient();
   const me = useQuery(sessionQueries.me(api));
   if (me.isPending) return <PageLoader label="Loading your account" />;

@@ -1,7 +1,7 @@
 // Speaks from the error body's `code`, never from status numbers or message text.
 import type { ErrorCode } from "@app/bff/contract";
 import { Alert } from "@mantine/core";
-import { isApiError } from "../lib/api-client.ts";
+import { isApiError } from "../lib/api-error.ts";
 
 const TITLES: Record<ErrorCode, string> = {
   validation: "Some values need fixing",

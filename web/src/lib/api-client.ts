@@ -2,20 +2,9 @@
 // parsed from the BFF's ErrorBody into ApiError, and responses checked against the contract.
 import { ErrorBody, type ErrorCode } from "@app/bff/contract";
 import type { z } from "zod";
+import { ApiError } from "./api-error.ts";
 
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  readonly status: number;
-  readonly details: unknown;
-
-  constructor(body: ErrorBody) {
-    super(body.message);
-    this.name = "ApiError";
-    this.code = body.code;
-    this.status = body.statusCode;
-    this.details = body.details;
-  }
-}
+export { ApiError, isApiError } from "./api-error.ts";
 
 export type TokenGetter = () => Promise<string>;
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -112,8 +101,4 @@ export function createApiClient(getToken: TokenGetter, fetchImpl: typeof fetch =
       return response.blob();
     },
   };
-}
-
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError;
 }

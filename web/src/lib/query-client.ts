@@ -1,5 +1,5 @@
 import { QueryClient } from "@tanstack/react-query";
-import { isApiError } from "./api-client.ts";
+import { isApiError } from "./api-error.ts";
 
 /** Codes worth retrying: the request might succeed a moment later. */
 const TRANSIENT = new Set(["upstream", "rate_limited", "internal"]);

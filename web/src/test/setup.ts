@@ -1,9 +1,12 @@
 import "@testing-library/jest-dom/vitest";
+import { notifications } from "@mantine/notifications";
 import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
 
 afterEach(() => {
   cleanup();
+  // The notifications store is module-global; without this a toast leaks into the next test.
+  notifications.clean();
   localStorage.clear();
 });
 

@@ -19,7 +19,7 @@ interface Row {
   created_at: Date | string;
 }
 
-export const auditRoutes: Feature = async (app, { db }) => {
+export const auditRoutes: Feature = (app, { db }) => {
   app.get(
     "/tenants/:tenantId/audit",
     {
@@ -52,4 +52,5 @@ export const auditRoutes: Feature = async (app, { db }) => {
       };
     },
   );
+  return Promise.resolve();
 };

@@ -5,7 +5,7 @@ import { publicRoute } from "../../auth.ts";
 import { Health, type Check } from "./contract.ts";
 import { SIGNUPS_WARNING } from "./signup-check.ts";
 
-export const healthRoutes: Feature = async (app, deps) => {
+export const healthRoutes: Feature = (app, deps) => {
   const smtpCheck = deps.smtpCheck ?? (() => tcpCheck(deps.config.smtpUrl));
   app.get("/health", { config: publicRoute, schema: { response: { 200: Health, 503: Health } } }, async (_req, reply) => {
     const [db, auth0, smtp] = await Promise.all([
@@ -24,6 +24,7 @@ export const healthRoutes: Feature = async (app, deps) => {
       warnings,
     });
   });
+  return Promise.resolve();
 };
 
 async function run(check: () => Promise<void>): Promise<Check> {

@@ -11,7 +11,7 @@ import { createBackgroundSync, lastSyncedAt, refreshMembers } from "./sync.ts";
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
-export const membersRoutes: Feature = async (app, { db, auth0, config }) => {
+export const membersRoutes: Feature = (app, { db, auth0, config }) => {
   const background = createBackgroundSync(db, auth0, app.log, config.membersSyncIntervalSeconds);
   app.addHook("onClose", () => background.drain());
   const ensureTenant = async (tenantId: string) => {
@@ -43,7 +43,12 @@ export const membersRoutes: Feature = async (app, { db, auth0, config }) => {
     },
     async (request) => {
       await ensureTenant(request.params.tenantId);
-      return refreshMembers(db, auth0, request.params.tenantId);
+      // Another refresh (background or another instance) holds the lease: wait for it, then run ours.
+      for (let attempt = 0; ; attempt++) {
+        const outcome = await refreshMembers(db, auth0, request.params.tenantId);
+        if (outcome.ran || attempt >= 40) return outcome;
+        await new Promise((r) => setTimeout(r, 250));
+      }
     },
   );
 
@@ -56,4 +61,5 @@ export const membersRoutes: Feature = async (app, { db, auth0, config }) => {
     (request) =>
       removeMember({ db, auth0, removal: config.memberRemoval }, request.params.tenantId, request.params.userId, actorOf(request)),
   );
+  return Promise.resolve();
 };

@@ -3,7 +3,7 @@ import type { Feature } from "../../app.ts";
 import { principalOf, signedIn } from "../../auth.ts";
 import { Me } from "./contract.ts";
 
-export const sessionRoutes: Feature = async (app, { db }) => {
+export const sessionRoutes: Feature = (app, { db }) => {
   app.get("/me", { config: signedIn, schema: { response: { 200: Me } } }, async (request) => {
     const p = principalOf(request);
     const tenant = p.tenantId
@@ -11,4 +11,5 @@ export const sessionRoutes: Feature = async (app, { db }) => {
       : null;
     return { user: { sub: p.sub, email: p.email, name: p.name }, tenant, permissions: p.permissions };
   });
+  return Promise.resolve();
 };

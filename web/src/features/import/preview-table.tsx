@@ -60,6 +60,8 @@ function Cell({ children }: { children: ReactNode }) {
 
 export function PreviewTable({ rows, selected, selectable, full, onToggle }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The virtualizer's functions are used only inside this component, and no React Compiler runs here.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,

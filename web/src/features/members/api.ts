@@ -1,7 +1,7 @@
 // Server state for the members page: the tenant's seats, the paged member list and the actions
 // that change them. Every mutation invalidates the tenant's whole members key.
-import { InvitationRowInput, MembersPage, RemoveMemberResult, TenantDetail, type MemberState } from "@app/bff/contract";
-import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import { MembersPage, RemoveMemberResult, TenantDetail, type InvitationRowInput, type MemberState } from "@app/bff/contract";
+import { infiniteQueryOptions, keepPreviousData, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
@@ -29,6 +29,8 @@ export const memberQueries = {
       queryKey: [...memberQueries.all(tenantId), "list", filter],
       initialPageParam: null as string | null,
       getNextPageParam: (page: MembersPage) => page.nextCursor,
+      // Keep showing the previous results while a new search or filter loads.
+      placeholderData: keepPreviousData,
       queryFn: ({ pageParam, signal }) => {
         const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
         if (filter.state) params.set("state", filter.state);

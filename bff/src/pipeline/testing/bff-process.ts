@@ -1,0 +1,54 @@
+// Runs the real BFF (src/server.ts via tsx) as a child process, for the kill test and the benchmark.
+import { spawn, type ChildProcess } from "node:child_process";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BFF_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+export interface BffProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  /** SIGKILL: no shutdown hook runs */
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startBff(env: Record<string, string>, port: number): Promise<BffProcess> {
+  const tsx = resolve(BFF_ROOT, "node_modules", ".bin", "tsx");
+  let out = "";
+  const child = spawn(tsx, ["src/server.ts"], {
+    cwd: BFF_ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`BFF exited during start:\n${out.slice(-3000)}`);
+    try {
+      const r = await fetch(`${url}/api/health`);
+      if (r.status < 500 || r.status === 503) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`BFF did not start:\n${out.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  return {
+    child,
+    url,
+    output: () => out,
+    async kill9() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

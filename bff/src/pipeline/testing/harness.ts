@@ -1,0 +1,94 @@
+// The world of an integration test: the Auth0 emulator in-process, a real SMTP catcher (maildev),
+// the real Auth0 adapter with the shared rate budget, the real app on PGlite, and the worker.
+import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
+import { createAuth0 } from "../../auth0/auth0.ts";
+import { createRateBudget } from "../../auth0/rate-budget.ts";
+import type { Auth0 } from "../../auth0/types.ts";
+import { createMailer, type Mailer } from "../../mail/mailer.ts";
+import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
+import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import type { PipelineOptions } from "../options.ts";
+import { startPipeline, type Pipeline } from "../worker.ts";
+import { startCatcher, type SmtpCatcher } from "./smtp-catcher.ts";
+
+export const FAST_PIPELINE: Partial<PipelineOptions> = {
+  leaseMs: 5_000,
+  pollMinMs: 100,
+  pollMaxMs: 500,
+  reconcileGraceMs: 300,
+  idleMs: 30,
+  mailRetryMaxMs: 500,
+};
+
+export interface Harness {
+  emulator: RunningEmulator;
+  catcher: SmtpCatcher;
+  t: TestApp;
+  auth0: Auth0;
+  mailer: Mailer;
+  pipeline: Pipeline;
+  publicUrl: string;
+  emu(method: string, path: string, body?: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { pipeline?: Partial<PipelineOptions>; rateLimit?: unknown } = {}): Promise<Harness> {
+  const emulator = await startEmulator({ port: 0, bcryptRounds: 4 });
+  const catcher = await startCatcher();
+  const publicUrl = "http://localhost:3000";
+  const env = {
+    AUTH0_MANAGEMENT_URL: emulator.url,
+    AUTH0_ISSUER_BASE_URL: `${emulator.url}/`,
+    SMTP_URL: catcher.smtpUrl,
+    PUBLIC_URL: publicUrl,
+  };
+  const emu = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const r = await fetch(`${emulator.url}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    });
+    return r.status === 204 ? null : r.json();
+  };
+  if (options.rateLimit) await emu("PUT", "/__emulator/rate-limit", options.rateLimit);
+  let pipeline: Pipeline | undefined;
+  const mailer = createMailer({ smtpUrl: catcher.smtpUrl, from: "Guestlist <no-reply@guestlist.example>", maxConnections: 5 });
+  // The adapter needs the app's database (rate budget), so the app is built first with a forwarding handle.
+  let auth0: Auth0 | undefined;
+  const lazyAuth0 = new Proxy({} as Auth0, { get: (_t, key: keyof Auth0) => auth0?.[key] });
+  const t = await buildTestApp({ env, auth0: lazyAuth0, mailer, pipeline: { kick: () => pipeline?.kick() }, invitePagesPerMinute: 1_000 });
+  const limiter = createRateBudget(t.db, t.config.auth0.rateLimit);
+  auth0 = createAuth0(t.config, { limiter });
+  pipeline = startPipeline(
+    { db: t.db, auth0, mailer, publicUrl, branding: DEFAULT_BRANDING, log: t.app.log },
+    { ...FAST_PIPELINE, ...options.pipeline },
+  );
+  const running = pipeline;
+  const realAuth0 = auth0;
+  return {
+    emulator,
+    catcher,
+    t,
+    auth0: realAuth0,
+    mailer,
+    pipeline: running,
+    publicUrl,
+    emu,
+    async close() {
+      await running.stop();
+      mailer.close();
+      await t.close();
+      await catcher.stop();
+      await emulator.close();
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

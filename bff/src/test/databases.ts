@@ -1,0 +1,43 @@
+// The engines storage tests run on: in-memory PGlite always, and a real PostgreSQL server when
+// TEST_DATABASE_URL is set (scripts/test.sh starts a throwaway one). Each Postgres db gets its own
+// schema, so parallel test files never see each other's rows.
+import { randomBytes } from "node:crypto";
+import { openDb, type Db } from "../db/db.ts";
+import { migrate } from "../db/migrate.ts";
+import { seedTenants } from "../db/seed.ts";
+import { TEST_TENANTS } from "./build-test-app.ts";
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+export const ENGINES: ("pglite" | "postgres")[] = TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+
+if (!TEST_DATABASE_URL) {
+  console.log("[bff storage tests] TEST_DATABASE_URL is not set: skipping the real-PostgreSQL runs (PGlite only).");
+}
+
+export async function openTestDb(engine: "pglite" | "postgres", seed = true): Promise<Db> {
+  let db: Db;
+  if (engine === "pglite") {
+    db = await openDb({});
+  } else {
+    if (!TEST_DATABASE_URL) throw new Error("TEST_DATABASE_URL is not set");
+    const schema = `t_${randomBytes(6).toString("hex")}`;
+    const admin = await openDb({ databaseUrl: TEST_DATABASE_URL, poolSize: 1 });
+    await admin.query(`create schema ${schema}`);
+    await admin.close();
+    const url = new URL(TEST_DATABASE_URL);
+    url.searchParams.set("options", `-c search_path=${schema}`);
+    const inner = await openDb({ databaseUrl: url.toString(), poolSize: 8 });
+    db = {
+      ...inner,
+      engine: inner.engine,
+      async close() {
+        await inner.query(`drop schema ${schema} cascade`).catch(() => undefined);
+        await inner.close();
+      },
+    };
+  }
+  await migrate(db);
+  if (seed) await seedTenants(db, TEST_TENANTS);
+  return db;
+}
