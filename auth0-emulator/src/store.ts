@@ -59,12 +59,18 @@ export interface EmuApi {
   token_dialect: string;
   token_lifetime: number;
   scopes: string[];
+  /** set by the Management API (tenant-config/); the seed leaves them out */
+  id?: string;
+  scope_descriptions?: Record<string, string>;
+  allow_offline_access?: boolean;
+  skip_consent_for_verifiable_first_party_clients?: boolean;
 }
 
 export interface EmuRole {
   id: string;
   name: string;
   permissions: string[];
+  description?: string;
 }
 
 export interface EmuClient {
@@ -77,7 +83,9 @@ export interface EmuClient {
   web_origins?: string[];
   grant_types: string[];
   /** client-credentials grants; audience MANAGEMENT_AUDIENCE means this emulator's /api/v2/. */
-  grants?: { audience: string; scope: string[] }[];
+  grants?: { audience: string; scope: string[]; id?: string }[];
+  /** other client settings written through the Management API (refresh_token, …), kept as sent */
+  settings?: Record<string, unknown>;
 }
 
 export interface EmuJob {
@@ -112,6 +120,28 @@ export interface EmuTicket {
   used_at?: number;
 }
 
+/** An Action (tenant-config/actions.ts); `deployed` is the code that runs at login. */
+export interface EmuAction {
+  id: string;
+  name: string;
+  supported_triggers: { id: string; version?: string }[];
+  code: string;
+  runtime: string;
+  dependencies: { name: string; version?: string }[];
+  /** secret values are needed to run the code; responses show names only */
+  secrets: { name: string; value: string; updated_at: string }[];
+  created_at: string;
+  updated_at: string;
+  deployed?: { id: string; number: number; code: string; runtime: string; secrets: Record<string, string>; created_at: string };
+}
+
+export interface EmuBinding {
+  id: string;
+  action_id: string;
+  display_name: string;
+  created_at: string;
+}
+
 export interface EmuState {
   tenantClaim: string;
   connections: EmuConnection[];
@@ -121,6 +151,9 @@ export interface EmuState {
   users: Record<string, EmuUser>;
   jobs: Record<string, EmuJob>;
   tickets: Record<string, EmuTicket>;
+  /** Actions and trigger bindings; absent (the seed) = the repository's post-login Action is bound */
+  actions?: EmuAction[];
+  bindings?: Record<string, EmuBinding[]>;
 }
 
 interface SeedUser {

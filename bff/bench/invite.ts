@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "@app/auth0-emulator";
-import { startBff } from "../src/pipeline/testing/bff-process.ts";
-import { freePort, startCatcherProcess } from "../src/pipeline/testing/smtp-catcher.ts";
+import { startBff } from "../src/pipeline/test/bff-process.ts";
+import { freePort, startCatcherProcess } from "../src/pipeline/test/smtp-catcher.ts";
 
 const PEOPLE = Number(process.argv[2] ?? 10_000);
 const ENTERPRISE = { burst: 50, perSecond: 16 };
@@ -42,7 +42,6 @@ async function main(): Promise<void> {
     DATA_DIR: dir,
     WEB_DIST: join(dir, "no-web"),
   };
-  // eslint-disable-next-line no-restricted-properties -- the bench script, like config.ts, reads its own env
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   const bff = await startBff(env, port);

@@ -31,7 +31,7 @@ function claims(): Record<string, unknown> {
 describe("access-token verification", () => {
   const bad: [string, () => Promise<string | undefined>][] = [
     ["a missing token", () => Promise.resolve(undefined)],
-    ["a non-bearer scheme", async () => `Basic ${Buffer.from("a:b").toString("base64")}`],
+    ["a non-bearer scheme", () => Promise.resolve(`Basic ${Buffer.from("a:b").toString("base64")}`)],
     ["a malformed token", () => Promise.resolve("Bearer not-a-jwt")],
     ["garbage in JWT shape", () => Promise.resolve("Bearer abc.def.ghi")],
     ["an expired token", async () => `Bearer ${await t.tokens.admin("acme", { expiresIn: Math.floor(Date.now() / 1000) - 120 })}`],

@@ -63,6 +63,14 @@ export function parseFaultSpec(body: unknown): FaultSpec | string {
   };
 }
 
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 export class Faults {
   private list: (Fault & { re: RegExp })[] = [];
   private nextId = 1;
@@ -81,8 +89,12 @@ export class Faults {
   /** Consumes one use of the first fault matching the request, if any. */
   take(method: string, path: string): Fault | undefined {
     const m = method.toUpperCase();
+    const decoded = safeDecode(path);
+    // `/api/v2/users/auth0|abc` matches the encoded request path `/api/v2/users/auth0%7Cabc` too
     const fault = this.list.find(
-      (f) => (f.method === "*" || f.method === m) && f.re.test(path),
+      (f) =>
+        (f.method === "*" || f.method === m) &&
+        (f.re.test(path) || f.re.test(decoded)),
     );
     if (!fault) return undefined;
     fault.remaining -= 1;

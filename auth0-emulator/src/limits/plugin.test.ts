@@ -131,6 +131,23 @@ describe("faults", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  test("paths match decoded user ids", async () => {
+    await post("/__emulator/faults", {
+      method: "*",
+      path: "/api/v2/users/auth0|65a000000000000000000001",
+      status: 500,
+      count: 1,
+    });
+    expect(
+      (await call({ url: "/users/auth0%7C65a000000000000000000001" }))
+        .statusCode,
+    ).toBe(500);
+    expect(
+      (await call({ url: "/users/auth0%7C65a000000000000000000001" }))
+        .statusCode,
+    ).toBe(200);
+  });
+
   test("invalid fault specs are refused", async () => {
     expect(
       (

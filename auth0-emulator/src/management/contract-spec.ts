@@ -192,6 +192,17 @@ export class SpecChecker {
     return out;
   }
 
+  /** The spec's verdict on a JSON request body, for the schema drift test. */
+  requestBodyProblems(operationId: string, body: unknown): string[] {
+    const op = this.ops.find((o) => o.operationId === operationId);
+    if (!op) return [`unknown operation ${operationId}`];
+    return this.check(
+      `${op.pointer}/requestBody/content/application~1json/schema`,
+      body,
+      operationId,
+    );
+  }
+
   /** Validates any value against a response schema, for the suite's self-test. */
   responseProblems(
     operationId: string,

@@ -148,7 +148,7 @@ export function jobsRoutes(
       const body = verificationValidator.check<{
         user_id: string;
         client_id?: string;
-      }>(req.body);
+      }>(req.body, req.headers["content-type"]);
       if (body.client_id !== undefined && !store.client(body.client_id)) {
         throw new MgmtError(
           400,

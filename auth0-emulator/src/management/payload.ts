@@ -4,19 +4,25 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { invalidBody } from "./errors.ts";
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-// Formats are checked where Auth0's behaviour matters (email); the others are Auth0-specific names.
-ajv.addFormat("email", /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
-for (const f of [
-  "url",
-  "strict-uri",
-  "user-id",
-  "client-id",
-  "organization-id",
-  "connection-id",
-]) {
-  ajv.addFormat(f, () => true);
+function makeAjv(coerceTypes: boolean): Ajv {
+  const instance = new Ajv({ allErrors: false, strict: false, coerceTypes });
+  // Formats are checked where Auth0's behaviour matters (email); the others are Auth0's own names.
+  instance.addFormat("email", /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
+  const custom = [
+    "url",
+    "strict-uri",
+    "user-id",
+    "client-id",
+    "organization-id",
+    "connection-id",
+  ];
+  for (const f of custom) instance.addFormat(f, () => true);
+  return instance;
 }
+
+const ajv = makeAjv(false);
+/** x-www-form-urlencoded bodies (which the spec also accepts) carry every value as text */
+const formAjv = makeAjv(true);
 
 function typeOf(value: unknown): string {
   if (value === null) return "null";
@@ -80,13 +86,19 @@ export function payloadMessage(e: ErrorObject, body: unknown): string {
 
 export interface PayloadValidator {
   /** Throws 400 invalid_body with Auth0's wording; returns the body typed as T otherwise. */
-  check<T>(body: unknown): T;
+  check<T>(body: unknown, contentType?: string): T;
 }
 
 export function payloadValidator(schema: object): PayloadValidator {
-  const validate: ValidateFunction = ajv.compile(schema);
+  const json: ValidateFunction = ajv.compile(schema);
+  const form: ValidateFunction = formAjv.compile(schema);
   return {
-    check<T>(body: unknown): T {
+    check<T>(body: unknown, contentType?: string): T {
+      const validate = contentType?.startsWith(
+        "application/x-www-form-urlencoded",
+      )
+        ? form
+        : json;
       const data = body ?? {};
       if (typeOf(data) !== "object")
         throw invalidBody(
@@ -104,5 +116,3 @@ export function payloadValidator(schema: object): PayloadValidator {
     },
   };
 }
-
-export { ajv as payloadAjv };

@@ -9,6 +9,7 @@ import { connectionsRoutes } from "./connections.ts";
 import { MgmtError, errorBody, sendError } from "./errors.ts";
 import { MAX_IMPORT_BYTES } from "./import-upload.ts";
 import { startImportWorker } from "./import-worker.ts";
+import { tenantConfigRoutes } from "./tenant-config/plugin.ts";
 import { jobsRoutes } from "./jobs.ts";
 import { ticketsRoutes } from "./tickets.ts";
 import { usersListRoute } from "./users-list.ts";
@@ -79,6 +80,7 @@ export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (
   jobsRoutes(app, store, base);
   ticketsRoutes(app, store, base);
   connectionsRoutes(app, store);
+  tenantConfigRoutes(app, store, base);
 
   const stop = startImportWorker(store, opts.jobTickMs ?? 100);
   app.addHook("onClose", (_instance, done) => {

@@ -98,6 +98,7 @@ export function ticketsRoutes(
     async (req, reply) => {
       const body = verifyValidator.check<TicketBody & { user_id: string }>(
         req.body,
+        req.headers["content-type"],
       );
       if (
         body.result_url !== undefined &&
@@ -122,7 +123,10 @@ export function ticketsRoutes(
     "/tickets/password-change",
     { config: { scopes } },
     async (req, reply) => {
-      const body = changeValidator.check<TicketBody>(req.body);
+      const body = changeValidator.check<TicketBody>(
+        req.body,
+        req.headers["content-type"],
+      );
       if (body.result_url !== undefined && body.organization_id !== undefined) {
         throw invalidBody(
           "Payload validation error: 'result_url' cannot be specified when using 'organization_id'.",

@@ -86,7 +86,10 @@ export function usersRoutes(app: FastifyInstance, store: Store): void {
   app.post("/users", { config: { scopes: ["create:users"] } }, (req, reply) => {
     const user = createUser(
       store,
-      createValidator.check<CreateUserBody>(req.body),
+      createValidator.check<CreateUserBody>(
+        req.body,
+        req.headers["content-type"],
+      ),
     );
     return reply.code(201).send(toApiUser(user));
   });
@@ -121,7 +124,10 @@ export function usersRoutes(app: FastifyInstance, store: Store): void {
       },
     },
     (req) => {
-      const body = updateValidator.check<UserUpdate>(req.body);
+      const body = updateValidator.check<UserUpdate>(
+        req.body,
+        req.headers["content-type"],
+      );
       const user = store.userById(req.params.id);
       if (!user) throw userNotFound();
       const updated = applyUserUpdate(store, user, body);

@@ -1,24 +1,124 @@
-// What the tenant's post-login Action does, as a pure function: copy app_metadata.tenant_id into
-// the namespaced custom claim. The real Action (shipped separately for real tenants) is
-//   exports.onExecutePostLogin = async (event, api) => {
-//     const tenant = event.user.app_metadata?.tenant_id;
-//     if (typeof tenant === "string" && tenant) {
-//       api.accessToken.setCustomClaim(CLAIM, tenant);
-//       api.idToken.setCustomClaim(CLAIM, tenant);
-//     }
-//   };
+// The post-login trigger, run the way Auth0 runs it: the code of every Action bound to
+// "post-login" (deployed version, in binding order) gets `event` and `api`, and the custom claims it
+// sets go into the tokens. A tenant that never configured bindings (the seed) behaves as if the
+// repository's own Action (bff/auth0-actions/post-login.js, what `pnpm auth0:setup` deploys to a
+// real tenant) were bound, with its claim name set to the store's `tenantClaim`. So local and real
+// tenants run the same code.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runInNewContext } from "node:vm";
+import type { EmuUser, Store } from "../store.ts";
 
-export interface PostLoginUser {
-  app_metadata?: Record<string, unknown>;
+// A path join, not `new URL(…, import.meta.url)`: under jsdom (spa-js tests) URL is jsdom's.
+export const REPO_ACTION_FILE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../../bff/auth0-actions/post-login.js",
+);
+
+export interface PostLoginClaims {
+  accessToken: Record<string, unknown>;
+  idToken: Record<string, unknown>;
 }
 
-/** The custom claims the Action would add: `{ [claimName]: tenant_id }`, or none without a tenant. */
-export function addTenantClaim(
-  user: PostLoginUser,
-  claimName: string,
-): Record<string, string> {
-  const tenant = user.app_metadata?.tenant_id;
-  return typeof tenant === "string" && tenant !== ""
-    ? { [claimName]: tenant }
-    : {};
+interface BoundCode {
+  code: string;
+  secrets: Record<string, string>;
+}
+
+type Handler = (event: unknown, api: unknown) => unknown;
+
+const compiled = new Map<string, Handler | null>();
+
+/** Evaluates CommonJS Action source in its own context; null when it exports no handler. */
+export function compileAction(code: string): Handler | null {
+  const cached = compiled.get(code);
+  if (cached !== undefined) return cached;
+  const module = { exports: {} as Record<string, unknown> };
+  runInNewContext(
+    code,
+    { module, exports: module.exports, console },
+    {
+      filename: "action.js",
+      timeout: 1000,
+    },
+  );
+  const fn = module.exports.onExecutePostLogin;
+  const handler = typeof fn === "function" ? (fn as Handler) : null;
+  compiled.set(code, handler);
+  return handler;
+}
+
+/** The repository's Action with its claim-name constant set, as `pnpm auth0:setup` deploys it. */
+export function repoActionCode(claimName: string): string {
+  return readFileSync(REPO_ACTION_FILE, "utf8").replace(
+    /const TENANT_CLAIM = "[^"]*";/,
+    `const TENANT_CLAIM = ${JSON.stringify(claimName)};`,
+  );
+}
+
+let repoCache: { claim: string; code: string } | undefined;
+
+function boundCode(store: Store): BoundCode[] {
+  const { bindings, actions } = store.state;
+  if (bindings === undefined) {
+    const claim = store.state.tenantClaim;
+    if (repoCache?.claim !== claim)
+      repoCache = { claim, code: repoActionCode(claim) };
+    return [{ code: repoCache.code, secrets: {} }];
+  }
+  return (bindings["post-login"] ?? []).flatMap((b) => {
+    const deployed = actions?.find((a) => a.id === b.action_id)?.deployed;
+    return deployed ? [{ code: deployed.code, secrets: deployed.secrets }] : [];
+  });
+}
+
+function eventFor(
+  user: EmuUser,
+  clientId: string,
+  secrets: Record<string, string>,
+) {
+  return structuredClone({
+    user: {
+      user_id: user.user_id,
+      email: user.email,
+      email_verified: user.email_verified,
+      name: user.name,
+      nickname: user.nickname,
+      picture: user.picture,
+      app_metadata: user.app_metadata,
+      user_metadata: user.user_metadata,
+      created_at: user.created_at,
+      logins_count: user.logins_count,
+    },
+    client: { client_id: clientId },
+    connection: { name: user.connection, strategy: "auth0" },
+    secrets,
+  });
+}
+
+/** Runs the post-login Actions for a user and returns the custom claims they set. */
+export async function postLoginClaims(
+  store: Store,
+  user: EmuUser,
+  clientId: string,
+): Promise<PostLoginClaims> {
+  const claims: PostLoginClaims = { accessToken: {}, idToken: {} };
+  const api = {
+    accessToken: {
+      setCustomClaim: (name: string, value: unknown) => {
+        claims.accessToken[name] = value;
+      },
+    },
+    idToken: {
+      setCustomClaim: (name: string, value: unknown) => {
+        claims.idToken[name] = value;
+      },
+    },
+  };
+  for (const bound of boundCode(store)) {
+    const handler = compileAction(bound.code);
+    if (handler) await handler(eventFor(user, clientId, bound.secrets), api);
+  }
+  return claims;
 }

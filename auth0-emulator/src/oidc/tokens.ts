@@ -2,7 +2,7 @@
 // API audience with RBAC `permissions` and the tenant claim, ID tokens for the client.
 import type { Keys } from "../keys.ts";
 import type { EmuApi, EmuUser, Store } from "../store.ts";
-import { addTenantClaim } from "./post-login.ts";
+import { postLoginClaims } from "./post-login.ts";
 
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"];
 export const ID_TOKEN_LIFETIME_SEC = 36_000; // 10 h, Auth0's default
@@ -68,7 +68,7 @@ export async function mintUserAccessToken(
   const claimName = store.state.tenantClaim;
   const tenantClaim =
     input.tenant === undefined
-      ? addTenantClaim(input.user, claimName)
+      ? (await postLoginClaims(store, input.user, input.clientId)).accessToken
       : input.tenant === null
         ? {}
         : { [claimName]: input.tenant };
@@ -129,7 +129,7 @@ export async function mintIdToken(
 ): Promise<string> {
   return ctx.keys.sign(
     {
-      ...addTenantClaim(input.user, ctx.store.state.tenantClaim),
+      ...(await postLoginClaims(ctx.store, input.user, input.clientId)).idToken,
       ...profileClaims(input.user, input.scope),
       sub: input.user.user_id,
       aud: input.clientId,

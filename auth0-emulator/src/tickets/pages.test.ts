@@ -1,7 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Keys } from "../keys.ts";
-import { mgmtCaller, type MgmtCaller } from "../management/test-support.ts";
+import {
+  mgmtCaller,
+  mgmtToken,
+  type MgmtCaller,
+} from "../management/test-support.ts";
 import type { Store } from "../store.ts";
 import {
   BASE_URL,
@@ -278,5 +282,30 @@ describe("password reset page", () => {
     const res = await app.inject(form({ newPassword: "x" }));
     expect(res.statusCode).toBe(404);
     expect(res.body).toContain("<h1>");
+  });
+});
+
+describe("form-encoded ticket requests", () => {
+  test("are accepted with text values coerced, as the spec allows", async () => {
+    const token = await mgmtToken(keys, BASE_URL);
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/v2/tickets/password-change",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      payload: new URLSearchParams({
+        user_id: ADA,
+        ttl_sec: "60",
+        mark_email_as_verified: "true",
+      }).toString(),
+    });
+    expect(res.statusCode).toBe(201);
+    const id =
+      new URL(res.json<{ ticket: string }>().ticket).searchParams.get(
+        "ticket",
+      ) ?? "";
+    expect(store.state.tickets[id]?.mark_email_as_verified).toBe(true);
   });
 });

@@ -2,6 +2,7 @@
 // set (the http emulator; auth0-facts.md §10), (2) passes every /api/v2 call through the shared
 // rate budget and feeds the X-RateLimit-* headers back, (3) waits out a 429 and tries again,
 // except for import-job creation, which is never repeated (a repeat could create a second job).
+import { AppError } from "../errors.ts";
 import type { RateLimiter } from "./types.ts";
 
 export interface ManagementFetchOptions {
@@ -32,11 +33,34 @@ export function createManagementFetch(options: ManagementFetchOptions): typeof f
     const limiter = managed ? options.limiter : undefined;
     const repeatable = !NEVER_REPEAT.test(new URL(url).pathname) && (init?.body === undefined || typeof init.body === "string");
     for (let attempt = 0; ; attempt++) {
-      await limiter?.acquire(1, init?.signal ? { signal: init.signal } : {});
+      try {
+        await limiter?.acquire(1, init?.signal ? { signal: init.signal } : {});
+      } catch (error) {
+        // The budget would make us wait too long: answer like Auth0 would, so the SDK raises a 429.
+        if (error instanceof AppError && error.code === "rate_limited") return budgetExhausted(error.retryAfterSeconds ?? 1);
+        throw error;
+      }
       const response = await base(url, init);
       await limiter?.observe(response.status, response.headers);
       if (response.status !== 429 || !limiter || !repeatable || attempt >= retries) return response;
       await response.body?.cancel();
     }
   };
+}
+
+function budgetExhausted(retryAfterSeconds: number): Response {
+  const body = {
+    statusCode: 429,
+    error: "Too Many Requests",
+    message: "Guestlist's shared Auth0 rate budget is exhausted",
+    errorCode: "guestlist_rate_budget",
+  };
+  return new Response(JSON.stringify(body), {
+    status: 429,
+    headers: {
+      "content-type": "application/json",
+      "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000 + retryAfterSeconds)),
+      "x-ratelimit-remaining": "0",
+    },
+  });
 }

@@ -14,7 +14,7 @@ describe.each(ENGINES)("the shared rate budget on %s", (engine) => {
   afterAll(() => db.close());
 
   test("grants the burst at once, then refuses with the refill time", async () => {
-    const limiter = createRateBudget(db, { burst: 3, perSecond: 2 }, { id: bucket() });
+    const limiter = createRateBudget(db, { burst: 3, perSecond: 0.5 }, { id: bucket() });
     for (let i = 0; i < 3; i++) expect(await limiter.tryAcquire()).toEqual({ granted: true });
     const refused = await limiter.tryAcquire();
     expect(refused.granted).toBe(false);
@@ -34,9 +34,9 @@ describe.each(ENGINES)("the shared rate budget on %s", (engine) => {
 
   test("does not accumulate more than the burst while idle", async () => {
     const id = bucket();
-    const limiter = createRateBudget(db, { burst: 2, perSecond: 50 }, { id });
+    const limiter = createRateBudget(db, { burst: 2, perSecond: 5 }, { id });
     await limiter.tryAcquire();
-    await new Promise((r) => setTimeout(r, 200)); // would refill 10 tokens without the cap
+    await new Promise((r) => setTimeout(r, 700)); // would refill 3.5 tokens without the cap
     const grants = [];
     for (let i = 0; i < 4; i++) grants.push((await limiter.tryAcquire()).granted);
     expect(grants).toEqual([true, true, false, false]);

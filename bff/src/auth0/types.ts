@@ -3,6 +3,7 @@
 
 /** One user in a bulk-import file (the fields Guestlist sets; see the bulk import JSON schema). */
 export interface BulkImportUser {
+  /** WITHOUT the strategy prefix: Auth0 stores it as "auth0|" + user_id. */
   user_id: string;
   email: string;
   email_verified: boolean;

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { startBff, type BffProcess } from "./testing/bff-process.ts";
-import { waitFor } from "./testing/harness.ts";
-import { freePort, startCatcherProcess, type SmtpCatcher } from "./testing/smtp-catcher.ts";
+import { startBff, type BffProcess } from "./test/bff-process.ts";
+import { waitFor } from "./test/harness.ts";
+import { freePort, startCatcherProcess, type SmtpCatcher } from "./test/smtp-catcher.ts";
 
 const ROWS = 2_000;
 let emulator: RunningEmulator;
@@ -70,7 +70,7 @@ test("kill -9 during a 2,000-row import loses nothing and creates nobody twice",
   const mailed = async () => new Set((await catcher.emails()).flatMap((e) => e.to.map((t) => t.address)).filter((a) => a.startsWith(`${tag}.`))).size;
 
   // 1: while the first import jobs are being submitted / processed
-  await waitFor("first users in Auth0", async () => created() > 0, 30_000);
+  await waitFor("first users in Auth0", () => created() > 0, 30_000);
   mark(`kill 1 at ${created()} created`);
   await bff.kill9();
   bff = await startBff(env, port);

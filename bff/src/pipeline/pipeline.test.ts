@@ -1,7 +1,7 @@
 // The pipeline end to end against the emulator and a real SMTP catcher: rows in → Auth0 users
 // created once → one branded email each; faults on the way (5xx/429 storms, a failed job, SMTP down).
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, waitFor, type Harness } from "./testing/harness.ts";
+import { startHarness, waitFor, type Harness } from "./test/harness.ts";
 
 let h: Harness;
 let n = 0;
@@ -38,7 +38,7 @@ async function progress(importId: string): Promise<{ done: boolean; counts: Reco
   return res.json();
 }
 
-async function emulatorUsersByEmail(prefix: string): Promise<Map<string, number>> {
+function emulatorUsersByEmail(prefix: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const u of h.emulator.store.state.users ? Object.values(h.emulator.store.state.users) : []) {
     if (u.email.startsWith(prefix)) counts.set(u.email, (counts.get(u.email) ?? 0) + 1);
@@ -63,7 +63,7 @@ describe("the invitation pipeline", () => {
       return p.done ? p : null;
     });
     expect(done.counts.emailed).toBe(25);
-    const users = await emulatorUsersByEmail(`happy.${n}.`);
+    const users = emulatorUsersByEmail(`happy.${n}.`);
     expect(users.size).toBe(25);
     const stored = Object.values(h.emulator.store.state.users).find((u) => u.email === rows[0]?.email);
     expect(stored?.app_metadata).toMatchObject({ tenant_id: "acme" });
@@ -104,7 +104,7 @@ describe("the invitation pipeline", () => {
     const rows = people(12, "storm");
     const importId = await importRows(rows);
     await waitFor("import done", async () => (await progress(importId)).done, 40_000);
-    const users = await emulatorUsersByEmail(`storm.${n}.`);
+    const users = emulatorUsersByEmail(`storm.${n}.`);
     expect(users.size).toBe(12);
     expect([...users.values()].every((c) => c === 1)).toBe(true);
     const p = await progress(importId);
@@ -119,7 +119,7 @@ describe("the invitation pipeline", () => {
     await waitFor("import done", async () => (await progress(importId)).done, 40_000);
     const p = await progress(importId);
     expect(p.counts.emailed).toBe(8);
-    expect((await emulatorUsersByEmail(`failjob.${n}.`)).size).toBe(8);
+    expect((emulatorUsersByEmail(`failjob.${n}.`)).size).toBe(8);
   });
 
   test("keeps emails owed while SMTP is down and sends them when it is back", async () => {

@@ -46,8 +46,9 @@ export function startPipeline(deps: PipelineDeps, options: Partial<PipelineOptio
       if (!worked && running) await sleep(context.options.idleMs);
     }
   };
-  // Up to two batch loops: one can poll while the other submits.
-  const loops = [loop("batches", runBatchStep), loop("batches-2", runBatchStep), loop("mail", runMailStep)];
+  // Two loops each: one batch can be polled while another is submitted; one mail round is being
+  // recorded while the next one is already on the wire.
+  const loops = [loop("batches", runBatchStep), loop("batches-2", runBatchStep), loop("mail", runMailStep), loop("mail-2", runMailStep)];
   return {
     context,
     kick: () => {

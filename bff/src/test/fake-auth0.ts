@@ -51,8 +51,9 @@ export function createFakeAuth0(): FakeAuth0 {
       const id = `job_${String(++jobSeq).padStart(16, "0")}`;
       const errors: Auth0JobError[] = [];
       for (const r of rows) {
-        if (users.has(r.user_id)) errors.push({ user: { email: r.email, user_id: r.user_id }, errors: [{ code: "DUPLICATED_USER", message: "The user already exist and upsert parameter is false" }] });
-        else fake.addUser({ userId: r.user_id, email: r.email, tenantId: r.app_metadata.tenant_id, emailVerified: r.email_verified });
+        const userId = `auth0|${r.user_id}`; // the file carries the id without the strategy prefix
+        if (users.has(userId)) errors.push({ user: { email: r.email, user_id: r.user_id }, errors: [{ code: "DUPLICATED_USER", message: "The user already exist and upsert parameter is false" }] });
+        else fake.addUser({ userId, email: r.email, tenantId: r.app_metadata.tenant_id, emailVerified: r.email_verified });
       }
       const summary = { failed: errors.length, updated: 0, inserted: rows.length - errors.length, total: rows.length };
       jobs.set(id, { job: { id, status: "completed", summary, percentageDone: 100, externalId }, errors, users: rows });

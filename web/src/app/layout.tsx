@@ -78,7 +78,10 @@ function Navigation({ me, onNavigate }: { me: Me; onNavigate: () => void }) {
 }
 
 function Layout({ me }: { me: Me }) {
+  const { user } = useAuth0();
   const [opened, { toggle, close }] = useDisclosure();
+  // Access tokens often carry no email; the ID token's profile does.
+  const who = me.user.email ?? user?.email ?? me.user.name ?? me.user.sub;
   const location = useLocation();
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="lg">
@@ -90,18 +93,18 @@ function Layout({ me }: { me: Me }) {
               Guestlist
             </Title>
             {me.tenant ? (
-              <Badge variant="light" size="lg" aria-label="Tenant">
+              <Badge variant="light" size="lg" tt="none">
                 {me.tenant.name}
               </Badge>
             ) : (
-              <Badge variant="light" color="grape" size="lg">
+              <Badge variant="light" color="grape" size="lg" tt="none">
                 ExampleCo support
               </Badge>
             )}
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <Text size="sm" c="dimmed" visibleFrom="xs" aria-label="Signed in as">
-              {me.user.email ?? me.user.name ?? me.user.sub}
+            <Text size="sm" c="dimmed" visibleFrom="xs">
+              {who}
             </Text>
             <ColorSchemeToggle />
             <SignOutButton />

@@ -35,6 +35,8 @@ create table rate_budget (
   id text primary key,
   tokens double precision not null,
   updated_at timestamptz not null default clock_timestamp(),
+  rate double precision,                                 -- learned refill rate (AIMD) ≤ the plan; null = plan
+  cap double precision,                                  -- learned bucket size (X-RateLimit-Limit) ≤ the plan; null = plan
   blocked_until timestamptz                              -- after a 429: nobody calls before X-RateLimit-Reset
 );
 

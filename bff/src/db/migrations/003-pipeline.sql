@@ -40,3 +40,7 @@ alter table invitations add column mail_lease_owner text;
 alter table invitations add column last_mail_error text;
 create index invitations_batch on invitations (batch_id);
 create index invitations_mail_due on invitations (mail_due_at) where mail_due_at is not null;
+
+-- The preview looks up other tenants' people by the email domains of the file.
+create index invitations_email_domain on invitations (split_part(email, '@', 2));
+create index members_email_domain on members (split_part(email, '@', 2));

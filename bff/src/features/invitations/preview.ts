@@ -1,4 +1,4 @@
-// The preview: what we know from our own tables (one query per kind, whatever the file size), plus
+// The preview: what we know from our own tables (one query, whatever the file size), plus
 // Auth0 users-by-email only for the few rows still "ready" when the file is small (AUTH0_LOOKUP_CAP):
 // a 100,000-row file never costs a Management API call per row; anything the preview cannot see
 // shows up later as a per-row "already has an account" from the import job.
@@ -21,27 +21,28 @@ export async function loadKnowledge(db: Queryable, tenantId: string, emails: str
   const tenant = (await db.query<{ allowed_domains: string[] }>("select allowed_domains from tenants where id = $1", [tenantId])).rows[0];
   if (!tenant) throw new AppError("not_found", "No such tenant");
   const seats = await seatSummary(db, tenantId);
-  const [members, invited, other] = await Promise.all([
-    db.query<{ email: string }>(
-      `select email from members where tenant_id = $1 and removed_at is null and email = any($2::text[])
-       union select email from invitations where tenant_id = $1 and state = 'accepted' and email = any($2::text[])`,
-      [tenantId, emails],
-    ),
-    db.query<{ email: string }>(
-      `select email from invitations where tenant_id = $1 and state not in ('failed', 'revoked', 'accepted') and email = any($2::text[])`,
-      [tenantId, emails],
-    ),
-    db.query<{ email: string }>(
-      `select email from invitations where tenant_id <> $1 and state not in ('failed', 'revoked') and email = any($2::text[])
-       union select email from members where tenant_id <> $1 and removed_at is null and email = any($2::text[])`,
-      [tenantId, emails],
-    ),
-  ]);
+  // Our own records, without shipping the file to the database: this tenant's people (bounded by
+  // its seats and history) and other tenants' people in the domains the file uses.
+  const domains = [...new Set(emails.map((e) => e.slice(e.lastIndexOf("@") + 1)))];
+  const known = await db.query<{ kind: "member" | "invited" | "other"; email: string }>(
+    `select 'member' as kind, email from members where tenant_id = $1 and removed_at is null
+     union all
+     select case when state = 'accepted' then 'member' else 'invited' end, email
+       from invitations where tenant_id = $1 and state not in ('failed', 'revoked')
+     union all
+     select 'other', email from invitations
+       where tenant_id <> $1 and state not in ('failed', 'revoked') and split_part(email, '@', 2) = any($2::text[])
+     union all
+     select 'other', email from members where tenant_id <> $1 and removed_at is null and split_part(email, '@', 2) = any($2::text[])`,
+    [tenantId, domains],
+  );
+  const sets = { member: new Set<string>(), invited: new Set<string>(), other: new Set<string>() };
+  for (const r of known.rows) sets[r.kind].add(r.email);
   return {
     allowedDomains: tenant.allowed_domains,
-    members: new Set(members.rows.map((r) => r.email)),
-    invited: new Set(invited.rows.map((r) => r.email)),
-    otherTenant: new Set(other.rows.map((r) => r.email)),
+    members: sets.member,
+    invited: sets.invited,
+    otherTenant: sets.other,
     freeSeats: seats.free,
   };
 }

@@ -31,7 +31,7 @@ import { importProgress, importRows } from "./progress.ts";
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody };
 const read = requiresOwnOrSupport("read:members", "read:all_tenants");
 
-export const invitationsRoutes: Feature = async (app, deps) => {
+export const invitationsRoutes: Feature = (app, deps) => {
   const { db, auth0 } = deps;
   const actor = (request: FastifyRequest): { sub: string; email: string | null; requestId: string } => {
     const p = principalOf(request);
@@ -109,4 +109,5 @@ export const invitationsRoutes: Feature = async (app, deps) => {
       return importRows(db, tenantId, importId, q);
     },
   );
+  return Promise.resolve();
 };

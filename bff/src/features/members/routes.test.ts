@@ -108,10 +108,11 @@ describe("DELETE /api/tenants/:tenantId/members/:userId", () => {
   });
 
   test("blocks instead of deleting when MEMBER_REMOVAL=block", async () => {
-    const blocking = await buildTestApp({ env: { MEMBER_REMOVAL: "block" } });
+    const blocking = await buildTestApp({ db: t.db, env: { MEMBER_REMOVAL: "block" } });
     try {
       const m = await makeMember(blocking.db, { tenantId: "acme" });
       blocking.fake.addUser({ userId: m.userId, email: m.email, tenantId: "acme" });
+      const before = await seatSummary(blocking.db, "acme");
       const res = await blocking.app.inject({
         method: "DELETE",
         url: `/api/tenants/acme/members/${encodeURIComponent(m.userId)}`,
@@ -119,7 +120,7 @@ describe("DELETE /api/tenants/:tenantId/members/:userId", () => {
       });
       expect(res.json()).toEqual({ userId: m.userId, outcome: "blocked" });
       expect(blocking.fake.users.get(m.userId)?.blocked).toBe(true);
-      expect((await seatSummary(blocking.db, "acme")).used).toBe(0);
+      expect((await seatSummary(blocking.db, "acme")).used).toBe(before.used - 1);
     } finally {
       await blocking.close();
     }

@@ -19,7 +19,7 @@ const WHY_NOT: Record<string, string> = {
   revoked: "This invitation was revoked; invite the person again",
 };
 
-export const resendRoutes: Feature = async (app, deps) => {
+export const resendRoutes: Feature = (app, deps) => {
   const { db } = deps;
 
   app.post(
@@ -78,4 +78,5 @@ export const resendRoutes: Feature = async (app, deps) => {
       return reply.code(202).send({ count });
     },
   );
+  return Promise.resolve();
 };

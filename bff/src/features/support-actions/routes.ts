@@ -12,7 +12,7 @@ import { LinkSent, SupportUserParams } from "./contract.ts";
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 502: ErrorBody };
 const TICKET_TTL_SEC = 24 * 3600;
 
-export const supportActionsRoutes: Feature = async (app, deps) => {
+export const supportActionsRoutes: Feature = (app, deps) => {
   const { db, auth0, config } = deps;
   const branding = deps.branding ?? DEFAULT_BRANDING;
 
@@ -48,4 +48,5 @@ export const supportActionsRoutes: Feature = async (app, deps) => {
     { config: requiresGlobal("read:all_tenants"), schema: { params: SupportUserParams, response: { 202: LinkSent, ...errors } } },
     async (request, reply) => reply.code(202).send(await sendLink(request, request.params.userId, "verification")),
   );
+  return Promise.resolve();
 };

@@ -54,7 +54,7 @@ const ALIASES: Record<Field, Record<string, number>> = {
     familyname: 90, lastname: 90, surname: 90, last: 80, lname: 80,
     legallastname: 85, preferredlastname: 75, nachname: 90, nom: 85, nomdefamille: 90, apellido: 85, apellidos: 85, achternaam: 90,
   },
-  fullName: { fullname: 90, displayname: 85, name: 80, employeename: 85, employee: 50, naam: 80 },
+  fullName: { fullname: 90, displayname: 85, name: 80, employeename: 85, naam: 80 },
   role: { role: 90, guestlistrole: 100, approle: 90, accessrole: 90 },
   locale: { locale: 90, language: 80, preferredlanguage: 85, lang: 70, languagecode: 80 },
 };

@@ -27,11 +27,12 @@ export function FilePicker({ onFile }: { onFile: (file: File) => void }) {
           const first = files[0];
           if (first) onFile(first);
         }}
+        // The labelled file input below is the keyboard and click path; the zone only takes drops.
         activateOnClick={false}
+        activateOnKeyboard={false}
         multiple={false}
         // Accept anything: a rejected .xlsx gets a clear message instead of silence.
         accept={undefined}
-        aria-label="Drop a CSV file here"
       >
         <Stack align="center" gap="xs" py="xl">
           <Text size="lg" fw={600}>

@@ -1,7 +1,7 @@
 // Every row's verdict in a virtualised table: 100,000 rows render as the ~20 that are visible.
 import type { Verdict } from "@app/bff/contract";
 import { Badge, Box, Checkbox, Text } from "@mantine/core";
-import { useVirtualizer } from "@tanstack/react-virtual";
+import { observeElementRect, useVirtualizer } from "@tanstack/react-virtual";
 import { useRef, type ReactNode } from "react";
 
 export type PreviewRow = {
@@ -38,6 +38,7 @@ const VERDICT_COLORS: Record<Verdict, string> = {
 };
 
 const ROW_HEIGHT = 44;
+const VIEWPORT = { width: 1000, height: 480 };
 const COLUMNS = "44px 64px minmax(180px, 1.3fr) minmax(120px, 1fr) 170px minmax(160px, 1.5fr)";
 
 type Props = {
@@ -67,8 +68,11 @@ export function PreviewTable({ rows, selected, selectable, full, onToggle }: Pro
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
-    // jsdom and the first paint have no layout; assume a typical viewport.
-    initialRect: { width: 1000, height: 480 },
+    // Without layout (first paint, a hidden tab, jsdom) the box measures 0 × 0: assume the
+    // viewport height rather than rendering no rows at all.
+    initialRect: VIEWPORT,
+    observeElementRect: (instance, callback) =>
+      observeElementRect(instance, (rect) => callback(rect.height > 0 ? rect : VIEWPORT)),
   });
   return (
     <Box role="table" aria-label="Preview rows" aria-rowcount={rows.length + 1}>

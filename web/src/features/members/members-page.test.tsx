@@ -5,10 +5,10 @@ import { http, HttpResponse } from "msw";
 import { describe, expect, test } from "vitest";
 import { makeMember, makeSeats, makeTenant } from "../../test/factories.ts";
 import { renderWithProviders, TEST_TOKEN } from "../../test/render.tsx";
-import { server, useMswServer } from "../../test/server.ts";
+import { server, startMswServer } from "../../test/server.ts";
 import { MembersPage } from "./members-page.tsx";
 
-useMswServer();
+startMswServer();
 
 const API = "http://localhost:3000/api/tenants/acme";
 

@@ -1,5 +1,5 @@
 import type { Member } from "@app/bff/contract";
-import { Button, Group, Table, Text } from "@mantine/core";
+import { Button, Group, Table, Text, VisuallyHidden } from "@mantine/core";
 import { formatDateTime, formatRelative } from "../../components/format.ts";
 import { StateBadge } from "../../components/state-badge.tsx";
 import { isInvitation } from "./revoke-modal.tsx";
@@ -33,7 +33,7 @@ export function MembersTable({ members, canResend, canRevoke, resendingId, onRes
             <Table.Th>Invited</Table.Th>
             <Table.Th>Expires</Table.Th>
             <Table.Th>
-              <span className="mantine-visually-hidden">Actions</span>
+              <VisuallyHidden>Actions</VisuallyHidden>
             </Table.Th>
           </Table.Tr>
         </Table.Thead>

@@ -1,5 +1,5 @@
 import type { TenantSummary } from "@app/bff/contract";
-import { Button, Group, Modal, NumberInput, Progress, Stack, Table, Text } from "@mantine/core";
+import { Button, Group, Modal, NumberInput, Progress, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { Link } from "react-router";
@@ -18,7 +18,7 @@ export function TenantsTable({ tenants, canManage }: { tenants: TenantSummary[];
               <Table.Th>Seat usage</Table.Th>
               <Table.Th>Free</Table.Th>
               <Table.Th>
-                <span className="mantine-visually-hidden">Actions</span>
+                <VisuallyHidden>Actions</VisuallyHidden>
               </Table.Th>
             </Table.Tr>
           </Table.Thead>

@@ -4,6 +4,8 @@ import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import { createAuth0 } from "../../auth0/auth0.ts";
 import { createRateBudget } from "../../auth0/rate-budget.ts";
 import type { Auth0 } from "../../auth0/types.ts";
+import { testConfig } from "../../config.ts";
+import { openDb } from "../../db/db.ts";
 import { createMailer, type Mailer } from "../../mail/mailer.ts";
 import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
@@ -50,40 +52,39 @@ export async function startHarness(options: { pipeline?: Partial<PipelineOptions
     return r.status === 204 ? null : r.json();
   };
   if (options.rateLimit) await emu("PUT", "/__emulator/rate-limit", options.rateLimit);
-  let pipeline: Pipeline | undefined;
   const mailer = createMailer({ smtpUrl: catcher.smtpUrl, from: "Guestlist <no-reply@guestlist.example>", maxConnections: 5 });
-  // The adapter needs the app's database (rate budget), so the app is built first with a forwarding handle.
-  let auth0: Auth0 | undefined;
-  const lazyAuth0 = new Proxy({} as Auth0, { get: (_t, key: keyof Auth0) => auth0?.[key] });
-  const t = await buildTestApp({ env, auth0: lazyAuth0, mailer, pipeline: { kick: () => pipeline?.kick() }, invitePagesPerMinute: 1_000 });
-  const limiter = createRateBudget(t.db, t.config.auth0.rateLimit);
-  auth0 = createAuth0(t.config, { limiter });
-  pipeline = startPipeline(
-    { db: t.db, auth0, mailer, publicUrl, branding: DEFAULT_BRANDING, log: t.app.log },
+  // The adapter shares the app's database (the rate budget); buildTestApp migrates it.
+  const db = await openDb({});
+  const config = testConfig(env);
+  const auth0 = createAuth0(config, { limiter: createRateBudget(db, config.auth0.rateLimit) });
+  const worker: { current?: Pipeline } = {};
+  const t = await buildTestApp({ env, db, auth0, mailer, pipeline: { kick: () => worker.current?.kick() }, invitePagesPerMinute: 1_000 });
+  const pipeline = startPipeline(
+    { db, auth0, mailer, publicUrl, branding: DEFAULT_BRANDING, log: t.app.log },
     { ...FAST_PIPELINE, ...options.pipeline },
   );
-  const running = pipeline;
-  const realAuth0 = auth0;
+  worker.current = pipeline;
   return {
     emulator,
     catcher,
     t,
-    auth0: realAuth0,
+    auth0,
     mailer,
-    pipeline: running,
+    pipeline,
     publicUrl,
     emu,
     async close() {
-      await running.stop();
+      await pipeline.stop();
       mailer.close();
       await t.close();
+      await db.close();
       await catcher.stop();
       await emulator.close();
     },
   };
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

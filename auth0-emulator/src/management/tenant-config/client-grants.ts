@@ -1,0 +1,135 @@
+// Client grants: GET /client-grants (`audience`, `client_id`; checkpoint paging when `from`/`take`
+// are sent, as the SDK does), POST, PATCH /client-grants/{id}. Grants live on their client
+// (`EmuClient.grants`, what the client-credentials flow reads); the Management API audience is
+// stored as the seed's MANAGEMENT_AUDIENCE sentinel.
+import type { FastifyInstance } from "fastify";
+import {
+  MANAGEMENT_AUDIENCE,
+  randomAlnum,
+  type EmuClient,
+  type Store,
+} from "../../store.ts";
+import { MgmtError } from "../errors.ts";
+import { payloadValidator } from "../payload.ts";
+import { offsetPage, type PageQuery } from "./paging.ts";
+import { createClientGrantSchema, updateClientGrantSchema } from "./schemas.ts";
+
+type Grant = NonNullable<EmuClient["grants"]>[number];
+
+const createBody = payloadValidator(createClientGrantSchema);
+const updateBody = payloadValidator(updateClientGrantSchema);
+
+interface GrantRef {
+  client: EmuClient;
+  grant: Grant;
+}
+
+export function clientGrantsRoutes(
+  app: FastifyInstance,
+  store: Store,
+  managementAudience: string,
+): void {
+  const toPublic = (aud: string) =>
+    aud === MANAGEMENT_AUDIENCE ? managementAudience : aud;
+  const toStored = (aud: string) =>
+    aud === managementAudience ? MANAGEMENT_AUDIENCE : aud;
+
+  /** Every grant, giving the seed's grants a stable id the first time they are listed. */
+  function allGrants(): GrantRef[] {
+    let assigned = false;
+    const refs = store.state.clients.flatMap((client) =>
+      (client.grants ?? []).map((grant) => {
+        if (!grant.id) {
+          grant.id = `cgr_${randomAlnum(16)}`;
+          assigned = true;
+        }
+        return { client, grant };
+      }),
+    );
+    if (assigned) store.changed();
+    return refs;
+  }
+
+  const view = ({ client, grant }: GrantRef) => ({
+    id: grant.id ?? "",
+    client_id: client.client_id,
+    audience: toPublic(grant.audience),
+    scope: [...grant.scope],
+    is_system: false,
+    subject_type: "client",
+  });
+
+  app.get<{
+    Querystring: PageQuery & {
+      audience?: string;
+      client_id?: string;
+      from?: string;
+      take?: string;
+    };
+  }>(
+    "/client-grants",
+    { config: { scopes: ["read:client_grants"] } },
+    (req) => {
+      const { audience, client_id } = req.query;
+      const list = allGrants()
+        .filter((r) => !audience || toPublic(r.grant.audience) === audience)
+        .filter((r) => !client_id || r.client.client_id === client_id)
+        .map(view);
+      return offsetPage(list, req.query, "client_grants");
+    },
+  );
+
+  app.post(
+    "/client-grants",
+    { config: { scopes: ["create:client_grants"] } },
+    async (req, reply) => {
+      const body = createBody.check<{
+        client_id?: string;
+        audience: string;
+        scope?: string[];
+      }>(req.body);
+      const client = store.client(body.client_id ?? "");
+      if (!client)
+        throw new MgmtError(404, "Client not found", "inexistent_client");
+      const audience = toStored(body.audience);
+      if (audience !== MANAGEMENT_AUDIENCE && !store.api(audience))
+        throw new MgmtError(
+          404,
+          "No resource server found by specified identifier",
+          "inexistent_resource_server",
+        );
+      if ((client.grants ?? []).some((g) => g.audience === audience))
+        throw new MgmtError(
+          409,
+          "A client grant for this client and audience already exists",
+          "client_grant_conflict",
+        );
+      const grant: Grant = {
+        id: `cgr_${randomAlnum(16)}`,
+        audience,
+        scope: body.scope ?? [],
+      };
+      client.grants = [...(client.grants ?? []), grant];
+      store.changed();
+      return reply.code(201).send(view({ client, grant }));
+    },
+  );
+
+  app.patch<{ Params: { id: string } }>(
+    "/client-grants/:id",
+    { config: { scopes: ["update:client_grants"] } },
+    (req) => {
+      const ref = allGrants().find((r) => r.grant.id === req.params.id);
+      if (!ref)
+        throw new MgmtError(
+          404,
+          "The client grant does not exist.",
+          "inexistent_client_grant",
+        );
+      const body = updateBody.check<{ scope?: string[] | null }>(req.body);
+      if (body.scope !== undefined) ref.grant.scope = body.scope ?? [];
+      store.changed();
+      return view(ref);
+    },
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * Guestlist post-login Action (Auth0 Actions, trigger "post-login", runtime node22).
+ *
+ * Adds the tenant claim to the access token and the ID token from app_metadata.tenant_id, so the
+ * BFF knows which customer organisation a signed-in user belongs to. Users without a tenant (for
+ * example ExampleCo's support staff) get no claim.
+ *
+ * `pnpm auth0:setup` deploys this file as it is, with TENANT_CLAIM replaced by the configured claim
+ * name, and binds it to the post-login trigger. The local emulator runs this same file whenever it
+ * mints tokens, so local and real tenants behave alike. Plain JavaScript on purpose: Auth0 stores
+ * and runs the source text.
+ */
+const TENANT_CLAIM = "https://guestlist.example/tenant";
+
+/**
+ * @param {{ user: { app_metadata?: Record<string, unknown> } }} event
+ * @param {{ accessToken: { setCustomClaim(name: string, value: unknown): void },
+ *           idToken: { setCustomClaim(name: string, value: unknown): void } }} api
+ */
+// eslint-disable-next-line @typescript-eslint/require-await -- Auth0 awaits the handler; the async form is its documented signature
+exports.onExecutePostLogin = async (event, api) => {
+  const tenant = event.user.app_metadata ? event.user.app_metadata.tenant_id : undefined;
+  if (typeof tenant !== "string" || tenant === "") return;
+  api.accessToken.setCustomClaim(TENANT_CLAIM, tenant);
+  api.idToken.setCustomClaim(TENANT_CLAIM, tenant);
+};
