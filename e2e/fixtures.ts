@@ -2,7 +2,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
 import { AppShell } from "./pages/app-shell.ts";
+import { ImportPage } from "./pages/import-page.ts";
 import { LoginPage } from "./pages/login-page.ts";
+import { MembersPage } from "./pages/members-page.ts";
 import { EmulatorClient } from "./support/emulator-client.ts";
 import { Mailbox } from "./support/mailbox.ts";
 import { E2E } from "./support/ports.ts";
@@ -29,6 +31,10 @@ interface Fixtures {
   mailbox: Mailbox;
   loginPage: LoginPage;
   appShell: AppShell;
+  importPage: ImportPage;
+  membersPage: MembersPage;
+  /** Signs in through the landing page and the emulator's login page; resolves once signed in. */
+  signIn: (email: string, password?: string, page?: Page) => Promise<void>;
   /** Serious and critical axe violations on the current page (WCAG 2.x A/AA rules). */
   seriousA11yViolations: (page?: Page) => Promise<AxeViolation[]>;
 }
@@ -45,6 +51,21 @@ export const test = base.extend<Fixtures>({
   },
   appShell: async ({ page }, use) => {
     await use(new AppShell(page));
+  },
+  importPage: async ({ page }, use) => {
+    await use(new ImportPage(page));
+  },
+  membersPage: async ({ page }, use) => {
+    await use(new MembersPage(page));
+  },
+  signIn: async ({ page }, use) => {
+    await use(async (email, password = SEED.password, target = page) => {
+      const shell = new AppShell(target);
+      await shell.open();
+      await shell.signIn();
+      await new LoginPage(target).signIn(email, password);
+      await expect(shell.signOutButton).toBeVisible();
+    });
   },
   seriousA11yViolations: async ({ page }, use) => {
     await use(async (target = page) => {

@@ -9,6 +9,9 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     sourcemap: false,
+    // The entry chunk (React, React Router, Auth0, react-query, the Mantine parts of the landing
+    // page) is ~690 kB raw / ~210 kB gzipped by design; see docs/benchmarks.md.
+    chunkSizeWarningLimit: 800,
   },
   worker: { format: "es" },
   server: {

@@ -9,5 +9,8 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
     testTimeout: 15_000,
+    // Files share one module graph per worker: Mantine and MSW load once, not once per file. Tests
+    // reset the global state they touch (MSW handlers, notifications, localStorage) in setup.ts.
+    isolate: false,
   },
 });

@@ -41,3 +41,14 @@ export class Mailbox {
       throw new Error(`maildev DELETE /api/email/all answered ${res.status()}`);
   }
 }
+
+/** The first link in an email (text part first, then HTML) whose URL matches `pattern`. */
+export function findLink(mail: Email, pattern: RegExp): string | undefined {
+  for (const body of [mail.text ?? "", mail.html ?? ""]) {
+    for (const match of body.matchAll(/https?:\/\/[^\s"'<>]+/g)) {
+      const url = match[0].replaceAll("&amp;", "&");
+      if (pattern.test(url)) return url;
+    }
+  }
+  return undefined;
+}

@@ -114,14 +114,8 @@ export async function waitReady(
       throw new Error(
         `${running.service.name} exited (code ${String(exitCode)}) before it was ready`,
       );
-    try {
-      const res = await fetch(running.service.readyUrl, {
-        signal: AbortSignal.timeout(2000),
-      });
-      if (res.status < 500) return;
-    } catch {
-      // not listening yet
-    }
+    const status = await statusOf(running.service.readyUrl);
+    if (status > 0 && status < 500) return;
     await sleep(250);
   }
   throw new Error(

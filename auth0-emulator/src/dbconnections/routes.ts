@@ -27,16 +27,14 @@ function fail(
   description: string,
   name = "BadRequestError",
 ): FastifyReply {
-  return reply
-    .code(400)
-    .send({
-      error: code,
-      error_description: description,
-      name,
-      code,
-      description,
-      statusCode: 400,
-    });
+  return reply.code(400).send({
+    error: code,
+    error_description: description,
+    name,
+    code,
+    description,
+    statusCode: 400,
+  });
 }
 
 function str(body: Body, key: string): string | undefined {

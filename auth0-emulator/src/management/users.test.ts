@@ -98,6 +98,7 @@ describe("POST /users", () => {
     });
     expect(user.user_id).toMatch(/^auth0\|[0-9a-f]{24}$/);
     expect(user).not.toHaveProperty("password_hash");
+    expect(user).not.toHaveProperty("verify_email");
     const dup = await call({ method: "POST", url: "/users", body });
     expect(dup.json()).toEqual({
       statusCode: 409,

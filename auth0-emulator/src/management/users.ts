@@ -16,6 +16,9 @@ import { applyUserUpdate, type UserUpdate } from "./user-update.ts";
 
 interface CreateUserBody {
   connection: string;
+  verify_email?: boolean;
+  phone_number?: string;
+  phone_verified?: boolean;
   email?: string;
   password?: string;
   user_id?: string;
@@ -32,6 +35,22 @@ interface CreateUserBody {
 }
 
 type IdParams = { id: string };
+
+/** What POST /users stores besides email and password (`verify_email` only steers email). */
+const PROFILE_FIELDS = [
+  "email_verified",
+  "blocked",
+  "given_name",
+  "family_name",
+  "name",
+  "nickname",
+  "picture",
+  "app_metadata",
+  "user_metadata",
+  "username",
+  "phone_number",
+  "phone_verified",
+] as const;
 type FieldsQuery = { fields?: string; include_fields?: string };
 
 const createValidator = payloadValidator(createUserSchema);
@@ -70,13 +89,15 @@ function createUser(store: Store, body: CreateUserBody): EmuUser {
   const userId = body.user_id ? `auth0|${body.user_id}` : undefined;
   if (store.userByEmail(body.email) || (userId && store.userById(userId)))
     throw userExists();
-  const { connection: _c, password, user_id: _u, ...profile } = body;
+  const profile: Record<string, unknown> = {};
+  for (const key of PROFILE_FIELDS)
+    if (body[key] !== undefined) profile[key] = body[key];
   const user = makeUser({
     ...profile,
     ...(userId ? { user_id: userId } : {}),
     connection: connection.name,
     email: body.email,
-    password_hash: hashPassword(password ?? "", store.passwordRounds),
+    password_hash: hashPassword(body.password, store.passwordRounds),
   });
   store.putUser(user);
   return user;

@@ -73,11 +73,12 @@ export interface TicketEmailInput {
 export function ticketEmail(i: TicketEmailInput): EmailContent {
   const { appName, companyName } = i.branding;
   const title = i.kind === "password" ? `Set your ${appName} password` : `Confirm your email for ${appName}`;
+  const where = i.tenantName ? ` (${oneLine(i.tenantName)})` : "";
   const body = [
     "Hello,",
     i.kind === "password"
-      ? `${companyName} support sent you a link to set a new password for ${appName}${i.tenantName ? ` (${oneLine(i.tenantName)})` : ""}.`
-      : `${companyName} support sent you a link to confirm your email address for ${appName}.`,
+      ? `${companyName} support sent you a link to set a new password for ${appName}${where}.`
+      : `${companyName} support sent you a link to confirm your email address for ${appName}${where}.`,
     "The link can be used once.",
   ];
   const footer = `If you did not ask ${companyName} support for this, you can ignore this email.`;

@@ -1,5 +1,5 @@
-// Client grants: GET /client-grants (`audience`, `client_id`; checkpoint paging when `from`/`take`
-// are sent, as the SDK does), POST, PATCH /client-grants/{id}. Grants live on their client
+// Client grants: GET /client-grants (`audience`, `client_id`; one offset page — the SDK sends
+// include_totals=true with from/take), POST, PATCH /client-grants/{id}. Grants live on their client
 // (`EmuClient.grants`, what the client-credentials flow reads); the Management API audience is
 // stored as the seed's MANAGEMENT_AUDIENCE sentinel.
 import type { FastifyInstance } from "fastify";

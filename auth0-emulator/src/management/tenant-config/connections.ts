@@ -1,5 +1,5 @@
-// Connections for the set-up: GET /connections (`name`, `strategy`; checkpoint paging when
-// `from`/`take` are sent) and PATCH /connections/{id}. As on Auth0, PATCH replaces `options`
+// Connections for the set-up: GET /connections (`name`, `strategy`; offset form, as for the
+// SDK's include_totals=true) and PATCH /connections/{id}. As on Auth0, PATCH replaces `options`
 // entirely (callers read, merge, write) and needs update:connections_options to touch it;
 // `options` is shown only with read:connections_options (auth0-facts.md §7).
 import type { FastifyInstance, FastifyRequest } from "fastify";

@@ -85,7 +85,7 @@ describe.skipIf(!hasSpec)(
       expect(api.flatMap((x) => spec.problems(x))).toEqual([]);
     }
 
-    test("applications: list, create, read, update; secrets only with read:client_keys", async () => {
+    test("applications: list by type, create (secret in the 201), read, update", async () => {
       const page = await mgmt.clients.list({ app_type: "spa" });
       expect(page.data.map((c) => c.client_id)).toEqual(["guestlist-spa"]);
       const created = await mgmt.clients.create({

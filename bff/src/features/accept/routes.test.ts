@@ -37,7 +37,7 @@ async function visit(url: string, init: { method?: string; form?: Record<string,
       url: u.pathname + u.search,
       headers: init.origin ? { origin: init.origin } : {},
     });
-    return { status: res.statusCode, location: res.headers.location as string | undefined, body: res.body };
+    return { status: res.statusCode, location: res.headers.location, body: res.body };
   }
   const res = await fetch(url, {
     method: init.method ?? "GET",

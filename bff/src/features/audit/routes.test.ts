@@ -16,7 +16,8 @@ test("pages the tenant's audit log newest first with a cursor, never another ten
   const targets: (string | null)[] = [];
   let cursor: string | null = null;
   do {
-    const res = await t.app.inject({ url: `/api/tenants/acme/audit?limit=3${cursor ? `&cursor=${cursor}` : ""}`, headers });
+    const url: string = `/api/tenants/acme/audit?limit=3${cursor ? `&cursor=${cursor}` : ""}`;
+    const res = await t.app.inject({ url, headers });
     const page = res.json<AuditPage>();
     targets.push(...page.items.map((i) => i.target));
     cursor = page.nextCursor;

@@ -107,7 +107,7 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
               {person.invitations.map((inv) => (
                 <Table.Tr key={inv.invitationId}>
                   <Table.Td>{inv.tenantId}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ minWidth: 110 }}>
                     <StateBadge state={inv.state} />
                     {inv.failureReason ? (
                       <Text size="xs" c="red">

@@ -1,0 +1,253 @@
+// `setupTenant` against the in-process emulator through the real auth0 SDK: a fresh tenant gets
+// everything created, a second run changes nothing, the deployed Action decides the tenant claim,
+// and every Management API request and response conforms to Auth0's official spec.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
+import {
+  capturingFetch,
+  SpecChecker,
+  type Exchange,
+} from "@app/auth0-emulator/testing";
+import { decodeJwt } from "jose";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { loadSetupConfig, type SetupConfig } from "./config.ts";
+import { BFF_SCOPES, desiredTenant, type DesiredTenant } from "./desired.ts";
+import { envLines } from "./env-output.ts";
+import { managementClientFor } from "./management-client.ts";
+import { setupTenant, type SetupResult } from "./setup-tenant.ts";
+
+const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+const specDir =
+  process.env.AUTH0_SPEC_DIR ?? resolve(repoRoot, "..", "shared", "auth0");
+const hasSpec = existsSync(resolve(specDir, "management-api-oas.json"));
+if (!hasSpec)
+  console.warn(
+    `[auth0:setup] spec checks skipped: no Auth0 spec at ${specDir}`,
+  );
+
+const OPERATIONS = [
+  "get_clients",
+  "post_clients",
+  "patch_clients_by_id",
+  "get_resource-servers",
+  "post_resource-servers",
+  "patch_resource-servers_by_id",
+  "get_roles",
+  "post_roles",
+  "get_role_permission",
+  "post_role_permission_assignment",
+  "get_client-grants",
+  "post_client-grants",
+  "patch_client-grants_by_id",
+  "get_actions",
+  "post_action",
+  "get_action",
+  "patch_action",
+  "post_deploy_action",
+  "get_bindings",
+  "patch_bindings",
+  "get_connections",
+  "get_connections_by_id",
+  "patch_connections_by_id",
+];
+const CLAIM = "https://setup.test/tenant";
+
+let emu: RunningEmulator;
+let exchanges: Exchange[];
+let config: SetupConfig;
+let desired: DesiredTenant;
+
+beforeEach(async () => {
+  emu = await startEmulator({ bcryptRounds: 4 });
+  exchanges = [];
+  config = loadSetupConfig({
+    AUTH0_MANAGEMENT_URL: emu.url,
+    AUTH0_SETUP_CLIENT_ID: "guestlist-setup",
+    AUTH0_SETUP_CLIENT_SECRET: "guestlist-setup-local-secret",
+    PUBLIC_URL: "https://guestlist.acme-saas.test",
+    AUTH0_SETUP_EXTRA_URLS: "http://localhost:5173",
+    TENANT_CLAIM: CLAIM,
+  });
+  desired = desiredTenant({
+    managementAudience: config.managementAudience,
+    publicUrl: config.publicUrl,
+    extraUrls: config.extraUrls,
+    tenantClaim: CLAIM,
+  });
+});
+afterEach(async () => {
+  await emu.close();
+});
+
+function run(): Promise<SetupResult> {
+  const mgmt = managementClientFor(config, capturingFetch(exchanges));
+  return setupTenant(mgmt, desired, { pollMs: 10 });
+}
+
+/** A tenant as Auth0 creates it: a database connection with sign-ups on, nothing of ours. */
+function makeFreshTenant(): void {
+  const s = emu.store.state;
+  s.apis = [];
+  s.roles = [];
+  s.clients = s.clients.filter((c) => c.client_id === "guestlist-setup");
+  const con = s.connections[0];
+  if (con) {
+    con.options = { ...con.options, disable_signup: false };
+    con.enabled_clients = [];
+  }
+}
+
+const actions = (r: SetupResult) =>
+  Object.fromEntries(r.changes.map((c) => [c.item, c.action]));
+
+async function token(
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(
+    `${emu.url}${"grant_type" in body ? "/oauth/token" : "/__emulator/tokens"}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    },
+  );
+  expect(res.status).toBe(200);
+  return decodeJwt(
+    ((await res.json()) as { access_token: string }).access_token,
+  );
+}
+
+describe("setupTenant", () => {
+  test("configures a fresh tenant, then reports everything unchanged on a second run", async () => {
+    makeFreshTenant();
+    const first = await run();
+    expect(actions(first)).toEqual({
+      'API "https://guestlist.example/api"': "created",
+      'role "Customer admin"': "created",
+      'role "Support"': "created",
+      'SPA application "Guestlist"': "created",
+      'M2M application "Guestlist BFF"': "created",
+      'Management API grant of "Guestlist BFF"': "created",
+      'post-login Action "guestlist-tenant-claim"': "created",
+      "post-login trigger binding": "created",
+      'database connection "Username-Password-Authentication"': "updated",
+    });
+    const second = await run();
+    expect(second.changes.filter((c) => c.action !== "unchanged")).toEqual([]);
+    expect(second.values).toMatchObject({
+      spaClientId: first.values.spaClientId,
+      bffClientId: first.values.bffClientId,
+    });
+
+    const s = emu.store.state;
+    const con = s.connections[0];
+    expect(con?.options).toMatchObject({
+      disable_signup: true,
+      passwordPolicy: "good",
+    }); // merged, not replaced
+    expect(con?.enabled_clients).toEqual([first.values.spaClientId]);
+    const spa = s.clients.find((c) => c.client_id === first.values.spaClientId);
+    expect(spa?.callbacks).toEqual([
+      "https://guestlist.acme-saas.test",
+      "http://localhost:5173",
+    ]);
+    expect(spa?.settings?.refresh_token).toMatchObject({
+      rotation_type: "rotating",
+    });
+    expect(
+      s.roles.find((r) => r.name === "Customer admin")?.permissions.sort(),
+    ).toEqual([
+      "invite:members",
+      "read:members",
+      "resend:invitations",
+      "revoke:members",
+    ]);
+  });
+
+  test("the BFF's new client gets a Management API token with exactly its scopes", async () => {
+    makeFreshTenant();
+    const { values } = await run();
+    const claims = await token({
+      grant_type: "client_credentials",
+      client_id: values.bffClientId,
+      client_secret: values.bffClientSecret,
+      audience: config.managementAudience,
+    });
+    expect(String(claims.scope).split(" ").sort()).toEqual(
+      [...BFF_SCOPES].sort(),
+    );
+  });
+
+  test("tokens minted after set-up carry the tenant claim the deployed Action adds", async () => {
+    const before = await token({ email: "admin@acme.test" });
+    expect(before[CLAIM]).toBeUndefined(); // the seed's claim name differs from the configured one
+    await run();
+    const after = await token({ email: "admin@acme.test" });
+    expect(after[CLAIM]).toBe("acme");
+    expect(
+      (await token({ email: "support@exampleco.test" }))[CLAIM],
+    ).toBeUndefined();
+  });
+
+  test("on the seeded local tenant it fills the gaps and keeps what is there", async () => {
+    const first = await run();
+    expect(actions(first)).toMatchObject({
+      'Management API grant of "Guestlist BFF"': "unchanged", // the seed grants exactly these scopes
+      'role "Customer admin"': "unchanged",
+      'database connection "Username-Password-Authentication"': "unchanged",
+      'post-login Action "guestlist-tenant-claim"': "created",
+    });
+    expect(first.values.spaClientId).toBe("guestlist-spa");
+    expect(emu.store.client("guestlist-spa")?.callbacks).toContain(
+      "http://localhost:3000",
+    ); // kept
+    expect(
+      (await run()).changes.filter((c) => c.action !== "unchanged"),
+    ).toEqual([]);
+  });
+
+  test.skipIf(!hasSpec)(
+    "every Management API exchange conforms to the official spec",
+    async () => {
+      makeFreshTenant();
+      await run();
+      // drift that the next run repairs with PATCHes
+      const s = emu.store.state;
+      const bff = s.clients.find((c) => c.name === "Guestlist BFF");
+      const grant = bff?.grants?.[0];
+      if (grant) grant.scope = [...grant.scope, "read:stats"];
+      const spa = s.clients.find((c) => c.name === "Guestlist");
+      if (spa) spa.web_origins = [];
+      const api = s.apis.find((a) => a.identifier === desired.api.identifier);
+      if (api) api.enforce_policies = false;
+      const action = s.actions?.[0];
+      if (action) action.code = "exports.onExecutePostLogin = async () => {};";
+      expect(
+        (await run()).changes.filter((c) => c.action === "updated"),
+      ).toHaveLength(4);
+      const spec = new SpecChecker(specDir, OPERATIONS);
+      const calls = exchanges.filter((x) =>
+        new URL(x.url).pathname.includes("/api/v2/"),
+      );
+      expect(calls.flatMap((x) => spec.problems(x))).toEqual([]);
+      expect(OPERATIONS.filter((id) => !spec.covered.has(id))).toEqual([]);
+    },
+  );
+
+  test("prints the .env values, with the secret only when asked", async () => {
+    makeFreshTenant();
+    const result = await run();
+    const hidden = envLines(config, result, false).join("\n");
+    expect(hidden).toContain(`AUTH0_CLIENT_ID=${result.values.bffClientId}`);
+    expect(hidden).toContain(
+      `VITE_AUTH0_CLIENT_ID=${result.values.spaClientId}`,
+    );
+    expect(hidden).toContain("AUTH0_CONNECTION_ID=con_GuestlistLocal01");
+    expect(hidden).not.toContain(result.values.bffClientSecret ?? "no secret");
+    expect(envLines(config, result, true).join("\n")).toContain(
+      `AUTH0_CLIENT_SECRET=${result.values.bffClientSecret ?? "?"}`,
+    );
+  });
+});
