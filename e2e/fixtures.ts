@@ -1,13 +1,16 @@
 // The only place specs get `test` and `expect` from: page objects and clients for the stack.
+import { existsSync, mkdirSync } from "node:fs";
+import { resolve } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
 import { AppShell } from "./pages/app-shell.ts";
 import { ImportPage } from "./pages/import-page.ts";
 import { LoginPage } from "./pages/login-page.ts";
 import { MembersPage } from "./pages/members-page.ts";
+import { SupportPage } from "./pages/support-page.ts";
 import { EmulatorClient } from "./support/emulator-client.ts";
 import { Mailbox } from "./support/mailbox.ts";
-import { E2E } from "./support/ports.ts";
+import { E2E, REPO_ROOT } from "./support/ports.ts";
 
 /** The seeded logins of design.md (local emulator only). */
 export const SEED = {
@@ -33,8 +36,14 @@ interface Fixtures {
   appShell: AppShell;
   importPage: ImportPage;
   membersPage: MembersPage;
+  supportPage: SupportPage;
   /** Signs in through the landing page and the emulator's login page; resolves once signed in. */
   signIn: (email: string, password?: string, page?: Page) => Promise<void>;
+  /**
+   * Saves a README screenshot to docs/screenshots/<name>.png when it is missing, or always with
+   * UPDATE_SCREENSHOTS=1 (so ordinary runs do not rewrite tracked images).
+   */
+  readmeScreenshot: (name: string, page?: Page) => Promise<void>;
   /** Serious and critical axe violations on the current page (WCAG 2.x A/AA rules). */
   seriousA11yViolations: (page?: Page) => Promise<AxeViolation[]>;
 }
@@ -58,6 +67,9 @@ export const test = base.extend<Fixtures>({
   membersPage: async ({ page }, use) => {
     await use(new MembersPage(page));
   },
+  supportPage: async ({ page }, use) => {
+    await use(new SupportPage(page));
+  },
   signIn: async ({ page }, use) => {
     await use(async (email, password = SEED.password, target = page) => {
       const shell = new AppShell(target);
@@ -65,6 +77,15 @@ export const test = base.extend<Fixtures>({
       await shell.signIn();
       await new LoginPage(target).signIn(email, password);
       await expect(shell.signOutButton).toBeVisible();
+    });
+  },
+  readmeScreenshot: async ({ page }, use) => {
+    await use(async (name, target = page) => {
+      const dir = resolve(REPO_ROOT, "docs", "screenshots");
+      const file = resolve(dir, `${name}.png`);
+      if (existsSync(file) && process.env.UPDATE_SCREENSHOTS !== "1") return;
+      mkdirSync(dir, { recursive: true });
+      await target.screenshot({ path: file, fullPage: false });
     });
   },
   seriousA11yViolations: async ({ page }, use) => {

@@ -98,3 +98,32 @@ describe("public routes", () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/me", "/api/tenants/{tenantId}/members"]));
   });
 });
+
+describe("route rules", () => {
+  test("a route without a declared permission fails at start", async () => {
+    const { default: Fastify } = await import("fastify");
+    const { installAuth } = await import("./auth.ts");
+    const app = Fastify();
+    app.decorate("apiRoutes", []);
+    void app.register(async (scope) => {
+      installAuth(scope, t.tokens.verifyToken);
+      await Promise.resolve();
+      scope.get("/undeclared", () => ({ ok: true }));
+    });
+    await expect(app.ready()).rejects.toThrow(/does not declare config.auth/);
+  });
+
+  test("denials are 403 with the error body and are logged", async () => {
+    const logged = await buildTestApp({ db: t.db, captureLogs: true });
+    try {
+      const res = await logged.app.inject({ url: "/api/tenants/globex/members", headers: { authorization: `Bearer ${await logged.tokens.admin("acme")}` } });
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toEqual({ statusCode: 403, code: "forbidden", message: "You cannot act on this tenant" });
+      const line = logged.logs().split("\n").find((l) => l.includes("authorisation denied"));
+      expect(line).toBeDefined();
+      expect(JSON.parse(line ?? "{}")).toMatchObject({ sub: "auth0|admin-acme", tenant: "acme", pathTenant: "globex" });
+    } finally {
+      await logged.close();
+    }
+  });
+});

@@ -60,7 +60,25 @@ const Env = z.object({
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PIPELINE_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   PIPELINE_RECONCILE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+
+  // The emails' look per deployment (docs/real-tenant.md).
+  BRAND_PRODUCT_NAME: z.string().min(1).max(60).default("Guestlist"),
+  BRAND_COMPANY_NAME: z.string().min(1).max(80).default("ExampleCo"),
+  BRAND_LOGO_URL: z.url({ protocol: /^https$/, error: "must be an https:// URL of an image" }).optional(),
+  BRAND_COLOR: z.string().regex(/^#[0-9a-f]{3}([0-9a-f]{3})?$/i, "must be a hex colour such as #2952cc").optional(),
+  BRAND_FOOTER: z.string().min(1).max(300).optional(),
 });
+
+/** With a real tenant these have no safe default: the defaults are the local emulator's and catcher's. */
+const REAL_TENANT_REQUIRED: Record<string, string> = {
+  AUTH0_CLIENT_ID: "the Guestlist BFF application's client id (pnpm auth0:setup prints it)",
+  AUTH0_CLIENT_SECRET: "the Guestlist BFF application's client secret",
+  AUTH0_CONNECTION_ID: "the database connection's id, con_ plus 16 letters/digits (pnpm auth0:setup prints it)",
+  AUTH0_SPA_CLIENT_ID: "the Guestlist SPA application's client id",
+  PUBLIC_URL: "the URL people open Guestlist at; invitation links point there",
+  SMTP_URL: "your SMTP server, e.g. smtp://user:password@smtp.example.com:587 (docs/production.md)",
+  MAIL_FROM: 'the sender, e.g. "Guestlist <no-reply@your-company.example>", on a domain your SMTP provider may send for',
+};
 
 export interface Config {
   readonly env: "development" | "production" | "test";
@@ -95,6 +113,14 @@ export interface Config {
   readonly memberRemoval: "delete" | "block";
   readonly membersSyncIntervalSeconds: number;
   readonly pipeline: { readonly smtpPoolSize: number; readonly leaseMs: number; readonly reconcileGraceMs: number };
+  /** the emails' look (mail/invitation-email.ts Branding) */
+  readonly branding: {
+    readonly appName: string;
+    readonly companyName: string;
+    readonly logoUrl?: string;
+    readonly accentColor?: string;
+    readonly footer?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -116,9 +142,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const issues: string[] = [];
   const rateLimit = ratePlan(e, issues);
-  if (issues.length > 0) throw new ConfigError(issues);
-  const issuer = e.AUTH0_ISSUER_BASE_URL.endsWith("/") ? e.AUTH0_ISSUER_BASE_URL : `${e.AUTH0_ISSUER_BASE_URL}/`;
   const local = e.AUTH0_DOMAIN === undefined;
+  if (!local)
+    for (const [name, what] of Object.entries(REAL_TENANT_REQUIRED))
+      if (!(name in cleaned)) issues.push(`${name}: required with a real Auth0 tenant (AUTH0_DOMAIN is set): ${what}`);
+  if (issues.length > 0) throw new ConfigError(issues);
+  // A real tenant's issuer is https://<domain>/ unless a custom domain is configured.
+  const issuerUrl = !local && !("AUTH0_ISSUER_BASE_URL" in cleaned) ? `https://${e.AUTH0_DOMAIN ?? ""}/` : e.AUTH0_ISSUER_BASE_URL;
+  const issuer = issuerUrl.endsWith("/") ? issuerUrl : `${issuerUrl}/`;
   const memory = e.DATABASE_URL === "memory";
   const config: Config = {
     env: e.NODE_ENV,
@@ -156,6 +187,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smtpPoolSize: e.SMTP_POOL_SIZE,
       leaseMs: e.PIPELINE_LEASE_SECONDS * 1000,
       reconcileGraceMs: e.PIPELINE_RECONCILE_GRACE_SECONDS * 1000,
+    },
+    branding: {
+      appName: e.BRAND_PRODUCT_NAME,
+      companyName: e.BRAND_COMPANY_NAME,
+      ...(e.BRAND_LOGO_URL ? { logoUrl: e.BRAND_LOGO_URL } : {}),
+      ...(e.BRAND_COLOR ? { accentColor: e.BRAND_COLOR } : {}),
+      ...(e.BRAND_FOOTER ? { footer: e.BRAND_FOOTER } : {}),
     },
   };
   return deepFreeze(config);

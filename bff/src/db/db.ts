@@ -2,6 +2,8 @@
 // (default, data in ./.data) and a real PostgreSQL server when DATABASE_URL is set.
 // Everything else in the BFF talks SQL through `Db`; nothing keeps pipeline state only in memory.
 import { PGlite } from "@electric-sql/pglite";
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import pg from "pg";
 
 export interface QueryResult<T> {
@@ -35,6 +37,8 @@ export async function openDb(options: DbOptions): Promise<Db> {
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Db> {
+  // A fresh clone has no ./.data yet: PGlite only creates the last path segment.
+  if (dataDir) await mkdir(dirname(dataDir), { recursive: true });
   const lite = dataDir ? new PGlite(dataDir) : new PGlite();
   await lite.waitReady;
   const run = async <T>(q: Pick<PGlite, "query">, sql: string, params?: unknown[]): Promise<QueryResult<T>> => {

@@ -54,7 +54,8 @@ async function inboxFor(prefix: string): Promise<Map<string, number>> {
   return counts;
 }
 
-describe("the invitation pipeline", () => {
+// Generous timeouts: these run next to the kill test and other suites on a 2-core machine.
+describe("the invitation pipeline", { timeout: 180_000 }, () => {
   test("creates each user once in Auth0 and sends one branded email each", async () => {
     const rows = people(25, "happy");
     const importId = await importRows(rows);
@@ -103,7 +104,7 @@ describe("the invitation pipeline", () => {
     await h.emu("POST", "/__emulator/faults", { method: "GET", path: "/api/v2/jobs/*", status: 500, count: 2 });
     const rows = people(12, "storm");
     const importId = await importRows(rows);
-    await waitFor("import done", async () => (await progress(importId)).done, 40_000);
+    await waitFor("import done", async () => (await progress(importId)).done, 120_000);
     const users = emulatorUsersByEmail(`storm.${n}.`);
     expect(users.size).toBe(12);
     expect([...users.values()].every((c) => c === 1)).toBe(true);
@@ -116,7 +117,7 @@ describe("the invitation pipeline", () => {
     await h.emu("PUT", "/__emulator/jobs", { failNext: 1 });
     const rows = people(8, "failjob");
     const importId = await importRows(rows);
-    await waitFor("import done", async () => (await progress(importId)).done, 40_000);
+    await waitFor("import done", async () => (await progress(importId)).done, 120_000);
     const p = await progress(importId);
     expect(p.counts.emailed).toBe(8);
     expect((emulatorUsersByEmail(`failjob.${n}.`)).size).toBe(8);
@@ -133,7 +134,7 @@ describe("the invitation pipeline", () => {
     expect(waiting.done).toBe(false);
     expect(waiting.counts.created).toBe(6);
     await h.catcher.start();
-    await waitFor("import done", async () => (await progress(importId)).done, 30_000);
+    await waitFor("import done", async () => (await progress(importId)).done, 120_000);
     const inbox = await inboxFor(`smtp.${n}.`);
     expect(inbox.size).toBe(6);
   });

@@ -19,12 +19,13 @@ const Env = z.object({
   AUTH0_MANAGEMENT_AUDIENCE: z.string().min(1).optional(),
   /** a custom domain, if the tenant uses one; default https://AUTH0_DOMAIN/ */
   AUTH0_ISSUER_BASE_URL: url.optional(),
-  AUTH0_SETUP_CLIENT_ID: z
-    .string()
-    .min(1, "the bootstrap M2M application's client id"),
-  AUTH0_SETUP_CLIENT_SECRET: z
-    .string()
-    .min(1, "the bootstrap M2M application's client secret"),
+  AUTH0_SETUP_CLIENT_ID: z.string({
+    error:
+      "required: the client id of the set-up M2M application (docs/real-tenant.md)",
+  }),
+  AUTH0_SETUP_CLIENT_SECRET: z.string({
+    error: "required: the client secret of the set-up M2M application",
+  }),
   PUBLIC_URL: url.default("http://localhost:3000"),
   /** more SPA URLs (comma-separated), e.g. the Vite dev server http://localhost:5173 */
   AUTH0_SETUP_EXTRA_URLS: z.string().optional(),

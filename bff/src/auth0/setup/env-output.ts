@@ -27,6 +27,7 @@ export function envLines(
     `AUTH0_SPA_CLIENT_ID=${v.spaClientId}`,
     `TENANT_CLAIM=${v.tenantClaim}`,
     `PUBLIC_URL=${config.publicUrl}`,
+    "# and for production: DATABASE_URL, SMTP_URL, MAIL_FROM (docs/production.md)",
     "# --- web (read when the SPA is built) ---",
     `VITE_AUTH0_DOMAIN=${webDomain}`,
     `VITE_AUTH0_CLIENT_ID=${v.spaClientId}`,

@@ -101,11 +101,11 @@ async function ensureBinding(
       },
     ],
   });
-  changes.push({
-    item,
-    action: "created",
-    detail: `${name} runs after ${bindings.length} other Action(s)`,
-  });
+  const after =
+    bindings.length > 0
+      ? ` (after ${bindings.length} Action(s) already bound)`
+      : "";
+  changes.push({ item, action: "created", detail: `${name}${after}` });
 }
 
 export async function ensureAction(

@@ -19,7 +19,7 @@ export function page(p: PageInput): string {
   const link = p.link ? `<p><a href="${escapeHtml(p.link.href)}">${escapeHtml(p.link.label)}</a></p>` : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">
+<meta name="referrer" content="same-origin"><meta name="robots" content="noindex">
 <title>${escapeHtml(p.title)}</title>
 <style>body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:#f6f7f9;color:#1c2430;margin:0}
 main{max-width:32rem;margin:4rem auto;background:#fff;border-radius:8px;padding:2rem}

@@ -47,7 +47,7 @@ async function visit(url: string, init: { method?: string; form?: Record<string,
   return { status: res.status, location: res.headers.get("location") ?? undefined, body: await res.text() };
 }
 
-describe("accepting an invitation", () => {
+describe("accepting an invitation", { timeout: 120_000 }, () => {
   test("page → accept → verify email → set password → accepted, the Auth0 user verified with a password", async () => {
     const { email, userId, link } = await invite();
     const page = await visit(link);

@@ -14,6 +14,7 @@ export interface SyncOutcome {
 }
 
 const MAX_PAGES = 20; // 20 × 50 = Auth0's 1,000-result search cap
+const FULL_SCAN_MAX_USERS = 200; // ≤ 4 calls per refresh
 const WATERMARK_SKEW_MS = 5 * 60_000; // search is eventually consistent: overlap the previous run
 
 export async function upsertMember(q: Queryable, tenantId: string, u: AppUser): Promise<void> {
@@ -56,7 +57,10 @@ export async function refreshMembers(db: Db, auth0: Auth0, tenantId: string): Pr
         complete = result.total <= 1000;
         break;
       }
-      if (watermark !== null && oldest && new Date(oldest).getTime() < watermark) break;
+      // Small tenants are scanned completely every time (that is how deletions show up); big ones
+      // incrementally, newest updates first, down to the previous run's watermark.
+      const incremental = watermark !== null && result.total > FULL_SCAN_MAX_USERS;
+      if (incremental && oldest && new Date(oldest).getTime() < watermark) break;
     }
     // A complete scan saw every user of the tenant: mirrored users it did not see were deleted.
     const removed = complete

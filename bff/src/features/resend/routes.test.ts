@@ -28,7 +28,7 @@ async function invited(count: number, tag: string): Promise<string[]> {
   return rows.map((r) => r.email);
 }
 
-describe("resend", () => {
+describe("resend", { timeout: 120_000 }, () => {
   test("bulk resend by state and age re-mails only the matching open invitations", async () => {
     const emails = await invited(4, "bulk");
     const [old1, old2, recent, accepted] = emails;

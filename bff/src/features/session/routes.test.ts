@@ -30,3 +30,12 @@ describe("GET /api/me", () => {
     expect(res.json()).toMatchObject({ permissions: ["read:members"] });
   });
 });
+
+describe("GET /api/me without email in the token", () => {
+  test("fills email and name from the members mirror", async () => {
+    await t.db.query("insert into members (user_id, tenant_id, email, name) values ('auth0|mirrored-me', 'acme', 'me@acme.test', 'Me Myself')");
+    const token = await t.tokens.sign({ sub: "auth0|mirrored-me", tenant: "acme", permissions: ["read:members"] });
+    const res = await t.app.inject({ url: "/api/me", headers: { authorization: `Bearer ${token}` } });
+    expect(res.json()).toMatchObject({ user: { sub: "auth0|mirrored-me", email: "me@acme.test", name: "Me Myself" } });
+  });
+});

@@ -33,6 +33,7 @@ export function FilePicker({ onFile }: { onFile: (file: File) => void }) {
         multiple={false}
         // Accept anything: a rejected .xlsx gets a clear message instead of silence.
         accept={undefined}
+        inputProps={{ "aria-label": "Dropped file" }}
       >
         <Stack align="center" gap="xs" py="xl">
           <Text size="lg" fw={600}>

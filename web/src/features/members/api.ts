@@ -1,18 +1,24 @@
 // Server state for the members page: the tenant's seats, the paged member list and the actions
 // that change them. Every mutation invalidates the tenant's whole members key.
-import { MembersPage, RemoveMemberResult, TenantDetail, type InvitationRowInput, type MemberState } from "@app/bff/contract";
+import {
+  BulkResendResult,
+  InviteMemberResult,
+  MembersPage,
+  RemoveMemberResult,
+  ResendResult,
+  TenantDetail,
+  type BulkResendInput as ContractBulkResendInput,
+  type InviteMemberInput,
+  type MemberState,
+} from "@app/bff/contract";
 import { infiniteQueryOptions, keepPreviousData, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { z } from "zod";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
 
 export type MembersFilter = { state?: MemberState; q?: string };
-export type BulkResendInput = { state?: string; olderThanDays?: number };
+/** `limit` has a server-side default, so the form leaves it out. */
+export type BulkResendInput = Omit<ContractBulkResendInput, "limit">;
 
-// bff/src/features/resend/contract.ts is not exported through "@app/bff/contract" yet; these read
-// only the fields the UI shows from ResendResult and BulkResendResult.
-const ResendResult = z.looseObject({ email: z.string() });
-const BulkResendResult = z.looseObject({ count: z.number().int().nonnegative() });
 
 const PAGE_SIZE = 50;
 const tenantPath = (tenantId: string) => `/api/tenants/${encodeURIComponent(tenantId)}`;
@@ -69,7 +75,7 @@ export function useBulkResend(tenantId: string) {
 }
 
 export function useInviteMember(tenantId: string) {
-  return useMembersMutation(tenantId, (api, input: InvitationRowInput) =>
-    api.send("POST", `${tenantPath(tenantId)}/members`, { body: input }),
+  return useMembersMutation(tenantId, (api, input: InviteMemberInput) =>
+    api.request("POST", `${tenantPath(tenantId)}/members`, InviteMemberResult, { body: input }),
   );
 }

@@ -1,13 +1,10 @@
 // Server state for the support console: people across tenants, tenants with seats, and actions.
-import { SupportUserSearch, TenantDetail, TenantList, type UpdateTenantInput } from "@app/bff/contract";
+import { LinkSent, ResendResult, SupportUserSearch, TenantDetail, TenantList, type UpdateTenantInput } from "@app/bff/contract";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
 
-// bff/src/features/support-actions and resend contracts are not exported through the barrel yet.
-const LinkSent = z.looseObject({ email: z.string() });
-const Resent = z.looseObject({ email: z.string() });
 /** Expected shape of a "copy invitation link" route; not in the BFF yet (see the web report). */
 const InvitationLink = z.object({ url: z.url() });
 
@@ -40,7 +37,7 @@ export type PersonRef = { userId: string; tenantId: string };
 
 export function useSupportResend() {
   return useSupportMutation((api, { userId, tenantId }: PersonRef) =>
-    api.request("POST", `/api/tenants/${encodeURIComponent(tenantId)}/members/${encodeURIComponent(userId)}/resend`, Resent),
+    api.request("POST", `/api/tenants/${encodeURIComponent(tenantId)}/members/${encodeURIComponent(userId)}/resend`, ResendResult),
   );
 }
 

@@ -1,0 +1,93 @@
+// Issue 6 journey for a customer admin: upload → preview → choose who takes the seats → invite →
+// progress → resend → revoke, with an accessibility check on every page on the way.
+import { expect, SEED, test } from "../fixtures.ts";
+
+test("an admin previews a list, chooses who takes the seats, invites, resends and revokes", async ({
+  page,
+  emulator,
+  mailbox,
+  signIn,
+  importPage,
+  membersPage,
+  seriousA11yViolations,
+  readmeScreenshot,
+}) => {
+  test.setTimeout(150_000);
+  await emulator.reset();
+  const run = Date.now().toString(36);
+  const person = (i: number) => `person${i}.${run}@globex.test`;
+  const ready = Array.from(
+    { length: 11 },
+    (_, i) => `${person(i)},Given${i},Family${i}`,
+  );
+
+  await signIn(SEED.globexAdmin); // Globex has 10 seats
+  await importPage.open();
+  await expect(importPage.heading).toBeVisible();
+  expect.soft(await seriousA11yViolations(), "import page").toEqual([]);
+
+  await importPage.upload([
+    "email,first_name,last_name",
+    ...ready,
+    "not-an-email,Bad,Row",
+    `${person(0)},Dup,Licate`,
+    `someone.${run}@elsewhere.test,Wrong,Domain`,
+  ]);
+  await expect(
+    page.getByText("11 people can be invited, but only 10 seats are free"),
+  ).toBeVisible();
+  await expect(
+    page.getByRole("radio", { name: "Duplicate in file (1)" }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole("radio", { name: "Domain not allowed (1)" }),
+  ).toBeVisible();
+  await expect(page.getByRole("radio", { name: "Invalid (1)" })).toBeVisible();
+  expect.soft(await seriousA11yViolations(), "preview").toEqual([]);
+  await readmeScreenshot("import-preview");
+
+  // Choose two people by hand instead of the first ten.
+  await page.getByRole("button", { name: "Clear selection" }).click();
+  await page.getByRole("checkbox", { name: `Invite ${person(1)}` }).check();
+  await page.getByRole("checkbox", { name: `Invite ${person(2)}` }).check();
+  await expect(page.getByText("2 of 10 free seats chosen")).toBeVisible();
+  await importPage.sendButton(2).click();
+
+  await expect(importPage.progressHeading).toBeVisible();
+  for (const email of [person(1), person(2)]) {
+    await expect
+      .poll(async () => (await mailbox.to(email)).length, {
+        timeout: 60_000,
+        message: email,
+      })
+      .toBe(1);
+  }
+  expect(await mailbox.to(person(0)), "not chosen, not invited").toHaveLength(
+    0,
+  );
+  expect.soft(await seriousA11yViolations(), "import progress").toEqual([]);
+
+  await membersPage.open();
+  await expect(membersPage.row(person(1))).toContainText("invited");
+  await expect(page.getByText("8 of 10 free")).toBeVisible();
+  expect.soft(await seriousA11yViolations(), "members page").toEqual([]);
+  await readmeScreenshot("members");
+
+  await page
+    .getByRole("button", { name: `Resend invitation to ${person(1)}` })
+    .click();
+  await expect(
+    page.getByText(`Invitation resent to ${person(1)}`),
+  ).toBeVisible();
+  await expect
+    .poll(async () => (await mailbox.to(person(1))).length, { timeout: 30_000 })
+    .toBe(2);
+
+  await page.getByRole("button", { name: `Revoke ${person(2)}` }).click();
+  const dialog = page.getByRole("dialog", { name: "Revoke invitation?" });
+  await expect(dialog).toBeVisible();
+  expect.soft(await seriousA11yViolations(), "revoke dialog").toEqual([]);
+  await dialog.getByRole("button", { name: "Revoke" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText("9 of 10 free")).toBeVisible();
+});

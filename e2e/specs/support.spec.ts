@@ -1,0 +1,39 @@
+// Issue 6 journey for ExampleCo support: find a person across tenants, send them a password link,
+// and change a tenant's seat limit.
+import { expect, SEED, test } from "../fixtures.ts";
+
+test("support finds a person in any tenant, sends a password link and changes a tenant's seats", async ({
+  page,
+  emulator,
+  mailbox,
+  signIn,
+  supportPage,
+  seriousA11yViolations,
+}) => {
+  await emulator.reset();
+  await mailbox.clear();
+
+  await signIn(SEED.support);
+  await supportPage.open();
+  await expect(supportPage.heading).toBeVisible();
+  await expect(supportPage.tenantRow("Acme Corp")).toBeVisible();
+  await expect(supportPage.tenantRow("Globex")).toBeVisible();
+  expect.soft(await seriousA11yViolations(), "support page").toEqual([]);
+
+  await supportPage.find(SEED.globexAdmin);
+  const card = supportPage.person(SEED.globexAdmin);
+  await expect(card).toBeVisible();
+  await expect(card).toContainText("Globex");
+  await card.getByRole("button", { name: "Send password link" }).click();
+  await expect(
+    page.getByText(`Password link sent to ${SEED.globexAdmin}`),
+  ).toBeVisible();
+  await expect
+    .poll(async () => (await mailbox.to(SEED.globexAdmin)).length, {
+      timeout: 30_000,
+    })
+    .toBe(1);
+
+  await supportPage.changeSeats("Acme Corp", 60);
+  await expect(supportPage.tenantRow("Acme Corp")).toContainText("of 60");
+});
