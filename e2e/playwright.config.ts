@@ -13,7 +13,7 @@ export default defineConfig({
   workers: 1, // 2 cores: one browser next to three servers
   retries: 0,
   forbidOnly: true,
-  timeout: 30_000,
+  timeout: 60_000, // a journey signs in through two servers on a loaded 2-core machine
   expect: { timeout: 10_000 },
   reporter: [
     ["list"],

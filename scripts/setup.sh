@@ -40,7 +40,7 @@ run() {
 
 # Serialise installs with other pnpm runs in the same checkout (a shared lock file, if flock exists).
 with_lock() {
-  if command -v flock >/dev/null 2>&1; then flock /tmp/pnpm.lock "$@"; else "$@"; fi
+  if command -v flock >/dev/null 2>&1; then flock "${PNPM_INSTALL_LOCK:-/tmp/pnpm.lock}" "$@"; else "$@"; fi
 }
 
 # --- pnpm ------------------------------------------------------------------------------------

@@ -20,7 +20,10 @@ import type { Db } from "./db/db.ts";
 import { AppError, apiNotFound, installErrorHandler } from "./errors.ts";
 import { auditRoutes } from "./features/audit/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
-import { createSignupCheck, type SignupCheck } from "./features/health/signup-check.ts";
+import {
+  createSignupCheck,
+  type SignupCheck,
+} from "./features/health/signup-check.ts";
 import { membersRoutes } from "./features/members/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import { supportRoutes } from "./features/support/routes.ts";
@@ -93,7 +96,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: DEFAULT_BODY_LIMIT,
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
-      return typeof given === "string" && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+      return typeof given === "string" && /^[\w-]{8,64}$/.test(given)
+        ? given
+        : randomUUID();
     },
     requestIdHeader: false,
     trustProxy: false,
@@ -107,18 +112,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header("x-request-id", request.id);
   });
 
-  await app.register(helmet, { contentSecurityPolicy: { directives: cspDirectives(config) } });
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: cspDirectives(config) },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
-      info: { title: "Guestlist BFF", version: "1.0.0", description: "Invite-only onboarding on Auth0" },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+      info: {
+        title: "Guestlist BFF",
+        version: "1.0.0",
+        description: "Invite-only onboarding on Auth0",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
   });
 
-  const featureDeps: FeatureDeps = { ...deps, signupCheck: createSignupCheck(deps.auth0, app.log) };
+  const featureDeps: FeatureDeps = {
+    ...deps,
+    signupCheck: createSignupCheck(deps.auth0, app.log),
+  };
   app.addHook("onReady", async () => {
     // Reads the connection once at start: warns loudly when sign-ups are still enabled.
     await featureDeps.signupCheck.refresh().catch(() => undefined);
@@ -133,19 +151,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         timeWindow: "1 minute",
         hook: "preParsing",
         keyGenerator: (req) => req.principal?.sub ?? req.ip,
-        allowList: (req) => req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS",
+        allowList: (req) =>
+          req.method === "GET" ||
+          req.method === "HEAD" ||
+          req.method === "OPTIONS",
         errorResponseBuilder: (_req, ctx) =>
-          new AppError("rate_limited", `Too many changes; try again in ${Math.ceil(ctx.ttl / 1000)} s`, undefined, {
-            retryAfterSeconds: ctx.ttl / 1000,
-          }),
+          new AppError(
+            "rate_limited",
+            `Too many changes; try again in ${Math.ceil(ctx.ttl / 1000)} s`,
+            undefined,
+            {
+              retryAfterSeconds: ctx.ttl / 1000,
+            },
+          ),
       });
-      api.get("/docs/json", { config: publicRoute, schema: { hide: true } }, () => app.swagger());
-      for (const feature of apiFeatures) await api.register(feature, featureDeps);
+      api.get(
+        "/docs/json",
+        { config: publicRoute, schema: { hide: true } },
+        () => app.swagger(),
+      );
+      for (const feature of apiFeatures)
+        await api.register(feature, featureDeps);
       api.setNotFoundHandler(apiNotFound);
     },
     { prefix: "/api" },
   );
-  for (const feature of publicFeatures) await app.register(feature, featureDeps);
+  for (const feature of publicFeatures)
+    await app.register(feature, featureDeps);
   await registerStatic(app, config.webDist);
   return app;
 }
@@ -161,7 +193,13 @@ function origin(url: string | undefined): string[] {
 
 /** CSP for the SPA: scripts from self only; Auth0 (issuer and Management/ticket host) for XHR, the silent-auth iframe and redirects. */
 function cspDirectives(config: Config): Record<string, string[] | null> {
-  const auth0 = [...new Set([...origin(config.auth0.issuer), ...origin(config.auth0.managementUrl), `https://${config.auth0.domain}`])];
+  const auth0 = [
+    ...new Set([
+      ...origin(config.auth0.issuer),
+      ...origin(config.auth0.managementUrl),
+      `https://${config.auth0.domain}`,
+    ]),
+  ];
   return {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],

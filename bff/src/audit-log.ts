@@ -31,9 +31,13 @@ export async function audit(q: Queryable, entry: AuditInput): Promise<void> {
 }
 
 /** The actor fields of an authenticated request, for audit(). */
-export function actorOf(request: { id: string; principal: { sub: string; email: string | null } | null }): Pick<
-  AuditInput,
-  "actor" | "actorEmail" | "requestId"
-> {
-  return { actor: request.principal?.sub ?? "anonymous", actorEmail: request.principal?.email ?? null, requestId: request.id };
+export function actorOf(request: {
+  id: string;
+  principal: { sub: string; email: string | null } | null;
+}): Pick<AuditInput, "actor" | "actorEmail" | "requestId"> {
+  return {
+    actor: request.principal?.sub ?? "anonymous",
+    actorEmail: request.principal?.email ?? null,
+    requestId: request.id,
+  };
 }

@@ -8,9 +8,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const me = (authorization?: string) => t.app.inject({ url: "/api/me", headers: authorization ? { authorization } : {} });
+const me = (authorization?: string) =>
+  t.app.inject({
+    url: "/api/me",
+    headers: authorization ? { authorization } : {},
+  });
 
-function unsigned(header: Record<string, unknown>, payload: Record<string, unknown>): string {
+function unsigned(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+): string {
   const enc = (v: unknown) => base64url.encode(JSON.stringify(v));
   return `${enc(header)}.${enc(payload)}.`;
 }
@@ -31,13 +38,34 @@ function claims(): Record<string, unknown> {
 describe("access-token verification", () => {
   const bad: [string, () => Promise<string | undefined>][] = [
     ["a missing token", () => Promise.resolve(undefined)],
-    ["a non-bearer scheme", () => Promise.resolve(`Basic ${Buffer.from("a:b").toString("base64")}`)],
+    [
+      "a non-bearer scheme",
+      () => Promise.resolve(`Basic ${Buffer.from("a:b").toString("base64")}`),
+    ],
     ["a malformed token", () => Promise.resolve("Bearer not-a-jwt")],
     ["garbage in JWT shape", () => Promise.resolve("Bearer abc.def.ghi")],
-    ["an expired token", async () => `Bearer ${await t.tokens.admin("acme", { expiresIn: Math.floor(Date.now() / 1000) - 120 })}`],
-    ["a token for another audience", async () => `Bearer ${await t.tokens.admin("acme", { audience: "https://other.example/api" })}`],
-    ["a token from another issuer", async () => `Bearer ${await t.tokens.admin("acme", { issuer: "https://evil.example/" })}`],
-    ["alg none", () => Promise.resolve(`Bearer ${unsigned({ alg: "none", typ: "JWT" }, claims())}`)],
+    [
+      "an expired token",
+      async () =>
+        `Bearer ${await t.tokens.admin("acme", { expiresIn: Math.floor(Date.now() / 1000) - 120 })}`,
+    ],
+    [
+      "a token for another audience",
+      async () =>
+        `Bearer ${await t.tokens.admin("acme", { audience: "https://other.example/api" })}`,
+    ],
+    [
+      "a token from another issuer",
+      async () =>
+        `Bearer ${await t.tokens.admin("acme", { issuer: "https://evil.example/" })}`,
+    ],
+    [
+      "alg none",
+      () =>
+        Promise.resolve(
+          `Bearer ${unsigned({ alg: "none", typ: "JWT" }, claims())}`,
+        ),
+    ],
     [
       "HS256 signed with the public key",
       async () => {
@@ -64,19 +92,31 @@ describe("access-token verification", () => {
     return key;
   }
 
-  test.each(bad)("rejects %s with 401 and the error body", async (_name, make) => {
-    const res = await me(await make());
-    expect(res.statusCode).toBe(401);
-    expect(res.json()).toMatchObject({ statusCode: 401, code: "unauthorized", message: expect.any(String) as string });
-    expect(res.body).not.toMatch(/stack|at .*\.ts/);
-  });
+  test.each(bad)(
+    "rejects %s with 401 and the error body",
+    async (_name, make) => {
+      const res = await me(await make());
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toMatchObject({
+        statusCode: 401,
+        code: "unauthorized",
+        message: expect.any(String) as string,
+      });
+      expect(res.body).not.toMatch(/stack|at .*\.ts/);
+    },
+  );
 
   test("accepts a good token: 200 with the tenant and permissions", async () => {
     const res = await me(`Bearer ${await t.tokens.admin("acme")}`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       tenant: { id: "acme", name: "Acme Corp" },
-      permissions: ["read:members", "invite:members", "revoke:members", "resend:invitations"],
+      permissions: [
+        "read:members",
+        "invite:members",
+        "revoke:members",
+        "resend:invitations",
+      ],
     });
   });
 });
@@ -95,7 +135,9 @@ describe("public routes", () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/me", "/api/tenants/{tenantId}/members"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/me", "/api/tenants/{tenantId}/members"]),
+    );
   });
 });
 
@@ -116,12 +158,28 @@ describe("route rules", () => {
   test("denials are 403 with the error body and are logged", async () => {
     const logged = await buildTestApp({ db: t.db, captureLogs: true });
     try {
-      const res = await logged.app.inject({ url: "/api/tenants/globex/members", headers: { authorization: `Bearer ${await logged.tokens.admin("acme")}` } });
+      const res = await logged.app.inject({
+        url: "/api/tenants/globex/members",
+        headers: {
+          authorization: `Bearer ${await logged.tokens.admin("acme")}`,
+        },
+      });
       expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ statusCode: 403, code: "forbidden", message: "You cannot act on this tenant" });
-      const line = logged.logs().split("\n").find((l) => l.includes("authorisation denied"));
+      expect(res.json()).toEqual({
+        statusCode: 403,
+        code: "forbidden",
+        message: "You cannot act on this tenant",
+      });
+      const line = logged
+        .logs()
+        .split("\n")
+        .find((l) => l.includes("authorisation denied"));
       expect(line).toBeDefined();
-      expect(JSON.parse(line ?? "{}")).toMatchObject({ sub: "auth0|admin-acme", tenant: "acme", pathTenant: "globex" });
+      expect(JSON.parse(line ?? "{}")).toMatchObject({
+        sub: "auth0|admin-acme",
+        tenant: "acme",
+        pathTenant: "globex",
+      });
     } finally {
       await logged.close();
     }

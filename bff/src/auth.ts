@@ -1,7 +1,13 @@
 // Access-token verification (jose, RS256 only, issuer + audience + expiry) and the per-route
 // authorisation guard. Every /api route declares `config.auth`; a route without it fails at start.
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from "jose";
 import { AppError } from "./errors.ts";
 import { Permission } from "./shared-contract.ts";
 
@@ -27,7 +33,11 @@ export interface VerifyTokenOptions {
 }
 
 export function createVerifyToken(options: VerifyTokenOptions): VerifyToken {
-  const keys = options.keys ?? createRemoteJWKSet(new URL(options.jwksUrl ?? `${options.issuer}.well-known/jwks.json`));
+  const keys =
+    options.keys ??
+    createRemoteJWKSet(
+      new URL(options.jwksUrl ?? `${options.issuer}.well-known/jwks.json`),
+    );
   return async (token) => {
     let payload: JWTPayload;
     try {
@@ -39,36 +49,56 @@ export function createVerifyToken(options: VerifyTokenOptions): VerifyToken {
         clockTolerance: 5,
       }));
     } catch (error) {
-      throw new AppError("unauthorized", describeJoseError(error), undefined, { cause: error });
+      throw new AppError("unauthorized", describeJoseError(error), undefined, {
+        cause: error,
+      });
     }
     return principalFromClaims(payload, options.tenantClaim);
   };
 }
 
 function describeJoseError(error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired) return "The access token has expired";
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `The access token is not valid here (${error.claim})`;
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return "The access token uses an algorithm that is not allowed";
-  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWSSignatureVerificationFailed) {
+  if (error instanceof joseErrors.JWTExpired)
+    return "The access token has expired";
+  if (error instanceof joseErrors.JWTClaimValidationFailed)
+    return `The access token is not valid here (${error.claim})`;
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return "The access token uses an algorithm that is not allowed";
+  if (
+    error instanceof joseErrors.JWKSNoMatchingKey ||
+    error instanceof joseErrors.JWSSignatureVerificationFailed
+  ) {
     return "The access token signature is not valid";
   }
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return "Could not check the access token right now";
+  if (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid
+  )
+    return "Could not check the access token right now";
   return "The access token is not valid";
 }
 
-function principalFromClaims(payload: JWTPayload, tenantClaim: string): Principal {
-  const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
-  const raw: unknown[] = Array.isArray(payload.permissions) ? (payload.permissions as unknown[]) : [];
+function principalFromClaims(
+  payload: JWTPayload,
+  tenantClaim: string,
+): Principal {
+  const str = (v: unknown): string | null =>
+    typeof v === "string" && v.length > 0 ? v : null;
+  const raw: unknown[] = Array.isArray(payload.permissions)
+    ? (payload.permissions as unknown[])
+    : [];
   const permissions = raw.flatMap((p) => {
     const parsed = Permission.safeParse(p);
     return parsed.success ? [parsed.data] : [];
   });
   const sub = str(payload.sub);
-  if (!sub) throw new AppError("unauthorized", "The access token has no subject");
+  if (!sub)
+    throw new AppError("unauthorized", "The access token has no subject");
   return {
     sub,
     // Auth0 access tokens carry email/name only when an Action adds them (namespaced or not).
-    email: str(payload.email) ?? str(payload["https://guestlist.example/email"]),
+    email:
+      str(payload.email) ?? str(payload["https://guestlist.example/email"]),
     name: str(payload.name) ?? str(payload["https://guestlist.example/name"]),
     tenantId: str(payload[tenantClaim]),
     permissions,
@@ -88,7 +118,11 @@ function principalFromClaims(payload: JWTPayload, tenantClaim: string): Principa
  */
 export type RouteAuth =
   | { public: true }
-  | { public?: false; permissions: readonly Permission[]; tenant?: "own" | "own-or-support" | "global" };
+  | {
+      public?: false;
+      permissions: readonly Permission[];
+      tenant?: "own" | "own-or-support" | "global";
+    };
 
 /** One /api route and its declared rule (the authorisation test iterates these). */
 export interface RegisteredRoute {
@@ -115,13 +149,19 @@ export function requires(...permissions: Permission[]): { auth: RouteAuth } {
   return { auth: { permissions, tenant: "own" } };
 }
 /** Read/resend routes that support staff (read:all_tenants) may use on any tenant. */
-export function requiresOwnOrSupport(...permissions: Permission[]): { auth: RouteAuth } {
+export function requiresOwnOrSupport(...permissions: Permission[]): {
+  auth: RouteAuth;
+} {
   return { auth: { permissions, tenant: "own-or-support" } };
 }
-export function requiresGlobal(...permissions: Permission[]): { auth: RouteAuth } {
+export function requiresGlobal(...permissions: Permission[]): {
+  auth: RouteAuth;
+} {
   return { auth: { permissions, tenant: "global" } };
 }
-export const signedIn: { auth: RouteAuth } = { auth: { permissions: [], tenant: "global" } };
+export const signedIn: { auth: RouteAuth } = {
+  auth: { permissions: [], tenant: "global" },
+};
 export const publicRoute: { auth: RouteAuth } = { auth: { public: true } };
 
 /** The principal of an authenticated request (the guard has run). */
@@ -130,27 +170,48 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-export function hasPermission(principal: Principal, permission: Permission): boolean {
+export function hasPermission(
+  principal: Principal,
+  permission: Permission,
+): boolean {
   return principal.permissions.includes(permission);
 }
 
 function bearer(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (!header) throw new AppError("unauthorized", "Missing bearer token");
-  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header.trim());
-  if (!match?.[1]) throw new AppError("unauthorized", "Malformed Authorization header; expected Bearer <jwt>");
+  const match =
+    /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(
+      header.trim(),
+    );
+  if (!match?.[1])
+    throw new AppError(
+      "unauthorized",
+      "Malformed Authorization header; expected Bearer <jwt>",
+    );
   return match[1];
 }
 
-export function authorize(principal: Principal, auth: Exclude<RouteAuth, { public: true }>, pathTenant: string | undefined): void {
+export function authorize(
+  principal: Principal,
+  auth: Exclude<RouteAuth, { public: true }>,
+  pathTenant: string | undefined,
+): void {
   const { permissions } = auth;
-  if (permissions.length > 0 && !permissions.some((p) => principal.permissions.includes(p))) {
-    throw new AppError("forbidden", `This needs the permission ${permissions.join(" or ")}`);
+  if (
+    permissions.length > 0 &&
+    !permissions.some((p) => principal.permissions.includes(p))
+  ) {
+    throw new AppError(
+      "forbidden",
+      `This needs the permission ${permissions.join(" or ")}`,
+    );
   }
   const mode = auth.tenant ?? "own";
   if (mode === "global" || pathTenant === undefined) return;
   if (principal.tenantId === pathTenant) return;
-  if (mode === "own-or-support" && hasPermission(principal, "read:all_tenants")) return;
+  if (mode === "own-or-support" && hasPermission(principal, "read:all_tenants"))
+    return;
   throw new AppError("forbidden", "You cannot act on this tenant");
 }
 
@@ -158,14 +219,21 @@ export function authorize(principal: Principal, auth: Exclude<RouteAuth, { publi
  * Installs authentication + authorisation on a scope: an onRoute check that every route declares
  * `config.auth`, and an onRequest hook that verifies the token and applies the route's rule.
  */
-export function installAuth(app: FastifyInstance, verifyToken: VerifyToken): void {
+export function installAuth(
+  app: FastifyInstance,
+  verifyToken: VerifyToken,
+): void {
   app.decorateRequest("principal", null);
   if (!app.hasDecorator("apiRoutes")) app.decorate("apiRoutes", []);
   app.addHook("onRoute", (route: RouteOptions) => {
     const auth = route.config?.auth;
-    if (!auth) throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.auth (its permission)`);
+    if (!auth)
+      throw new Error(
+        `Route ${String(route.method)} ${route.url} does not declare config.auth (its permission)`,
+      );
     for (const method of [route.method].flat()) {
-      if (method !== "HEAD") app.apiRoutes.push({ method, url: route.url, auth });
+      if (method !== "HEAD")
+        app.apiRoutes.push({ method, url: route.url, auth });
     }
   });
   app.addHook("onRequest", async (request) => {
@@ -174,12 +242,18 @@ export function installAuth(app: FastifyInstance, verifyToken: VerifyToken): voi
     if (auth.public) return;
     const principal = await verifyToken(bearer(request));
     request.principal = principal;
-    const params = request.params as Record<string, string | undefined> | undefined;
+    const params = request.params as
+      Record<string, string | undefined> | undefined;
     try {
       authorize(principal, auth, params?.tenantId);
     } catch (error) {
       request.log.warn(
-        { sub: principal.sub, tenant: principal.tenantId, route: request.routeOptions.url, pathTenant: params?.tenantId },
+        {
+          sub: principal.sub,
+          tenant: principal.tenantId,
+          route: request.routeOptions.url,
+          pathTenant: params?.tenantId,
+        },
         "authorisation denied",
       );
       throw error;

@@ -1,6 +1,18 @@
 import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
+// What `pnpm auth0:setup` prints plus SMTP: the minimum for a real tenant.
+const REAL_TENANT = {
+  AUTH0_DOMAIN: "acme.eu.auth0.com",
+  AUTH0_CLIENT_ID: "bffClientId",
+  AUTH0_CLIENT_SECRET: "bff-secret",
+  AUTH0_CONNECTION_ID: "con_AbCdEfGh12345678",
+  AUTH0_SPA_CLIENT_ID: "spaClientId",
+  PUBLIC_URL: "https://guestlist.acme-saas.test",
+  SMTP_URL: "smtp://u:p@smtp.acme-saas.test:587",
+  MAIL_FROM: "Acme <no-reply@acme-saas.test>",
+};
+
 describe("loadConfig", () => {
   test("defaults to the local emulator", () => {
     const c = loadConfig({});
@@ -21,8 +33,16 @@ describe("loadConfig", () => {
   });
 
   test("targets a real tenant when AUTH0_DOMAIN is set", () => {
-    const c = loadConfig({ AUTH0_DOMAIN: "acme.eu.auth0.com", AUTH0_ISSUER_BASE_URL: "https://login.acme.test", DATABASE_URL: "postgres://u@db/g" });
-    expect(c.auth0).toMatchObject({ issuer: "https://login.acme.test/", managementUrl: undefined, managementAudience: "https://acme.eu.auth0.com/api/v2/" });
+    const c = loadConfig({
+      ...REAL_TENANT,
+      AUTH0_ISSUER_BASE_URL: "https://login.acme.test",
+      DATABASE_URL: "postgres://u@db/g",
+    });
+    expect(c.auth0).toMatchObject({
+      issuer: "https://login.acme.test/",
+      managementUrl: undefined,
+      managementAudience: "https://acme.eu.auth0.com/api/v2/",
+    });
     expect(c.seedTenants).toBe(false);
     expect(c.pgliteDir).toBeUndefined();
   });
@@ -30,17 +50,88 @@ describe("loadConfig", () => {
   test("reports every bad variable at once", () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: "eighty", AUTH0_ISSUER_BASE_URL: "not a url", AUTH0_CONNECTION_ID: "con_x", MEMBER_REMOVAL: "shred", DATABASE_URL: "mysql://x" });
+      loadConfig({
+        PORT: "eighty",
+        AUTH0_ISSUER_BASE_URL: "not a url",
+        AUTH0_CONNECTION_ID: "con_x",
+        MEMBER_REMOVAL: "shred",
+        DATABASE_URL: "mysql://x",
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const issues = (error as ConfigError).issues.join("\n");
-    for (const name of ["PORT", "AUTH0_ISSUER_BASE_URL", "AUTH0_CONNECTION_ID", "MEMBER_REMOVAL", "DATABASE_URL"]) expect(issues).toContain(name);
+    for (const name of [
+      "PORT",
+      "AUTH0_ISSUER_BASE_URL",
+      "AUTH0_CONNECTION_ID",
+      "MEMBER_REMOVAL",
+      "DATABASE_URL",
+    ])
+      expect(issues).toContain(name);
   });
 
   test("needs both numbers for a custom rate-limit plan", () => {
-    expect(() => loadConfig({ AUTH0_RATE_LIMIT: "custom" })).toThrow(/AUTH0_RATE_LIMIT_BURST[\s\S]*AUTH0_RATE_LIMIT_PER_SECOND/);
-    expect(loadConfig({ AUTH0_RATE_LIMIT: "free" }).auth0.rateLimit).toEqual({ burst: 2, perSecond: 2 });
+    expect(() => loadConfig({ AUTH0_RATE_LIMIT: "custom" })).toThrow(
+      /AUTH0_RATE_LIMIT_BURST[\s\S]*AUTH0_RATE_LIMIT_PER_SECOND/,
+    );
+    expect(loadConfig({ AUTH0_RATE_LIMIT: "free" }).auth0.rateLimit).toEqual({
+      burst: 2,
+      perSecond: 2,
+    });
+  });
+
+  test("with a real tenant, refuses the local defaults and names every missing variable", () => {
+    let error: unknown;
+    try {
+      loadConfig({ AUTH0_DOMAIN: "acme.eu.auth0.com", AUTH0_CLIENT_ID: "x" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues;
+    for (const name of [
+      "AUTH0_CLIENT_SECRET",
+      "AUTH0_CONNECTION_ID",
+      "AUTH0_SPA_CLIENT_ID",
+      "PUBLIC_URL",
+      "SMTP_URL",
+      "MAIL_FROM",
+    ])
+      expect(
+        issues.some((i) =>
+          i.startsWith(`${name}: required with a real Auth0 tenant`),
+        ),
+      ).toBe(true);
+    expect(issues.join("\n")).not.toContain("AUTH0_CLIENT_ID");
+  });
+
+  test("a real tenant's issuer defaults to https://<domain>/", () => {
+    expect(loadConfig(REAL_TENANT).auth0.issuer).toBe(
+      "https://acme.eu.auth0.com/",
+    );
+  });
+
+  test("reads the emails' look from BRAND_* and refuses unsafe values", () => {
+    const c = loadConfig({
+      BRAND_PRODUCT_NAME: "Acme Onboard",
+      BRAND_LOGO_URL: "https://cdn.acme.test/logo.png",
+      BRAND_COLOR: "#0a7d38",
+      BRAND_FOOTER: "Acme Ltd",
+    });
+    expect(c.branding).toEqual({
+      appName: "Acme Onboard",
+      companyName: "ExampleCo",
+      logoUrl: "https://cdn.acme.test/logo.png",
+      accentColor: "#0a7d38",
+      footer: "Acme Ltd",
+    });
+    expect(() =>
+      loadConfig({
+        BRAND_LOGO_URL: "http://cdn.acme.test/logo.png",
+        BRAND_COLOR: "red",
+      }),
+    ).toThrow(/BRAND_LOGO_URL[\s\S]*BRAND_COLOR/);
   });
 });

@@ -6,6 +6,9 @@ import { z } from "zod";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
+/** The placeholder AUTH0_DOMAIN of the local emulator (no AUTH0_DOMAIN set). */
+export const EMULATOR_DOMAIN = "emulator.local";
+
 /** Management API rate-limit plans (auth0-facts.md §8): burst = bucket size, perSecond = refill. */
 export const RATE_LIMIT_PLANS = {
   enterprise: { burst: 50, perSecond: 16 },
@@ -16,68 +19,120 @@ export const RATE_LIMIT_PLANS = {
 } as const;
 export type RatePlan = { burst: number; perSecond: number };
 
-const url = z.url({ error: "must be a full URL such as http://127.0.0.1:4010" });
-const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const url = z.url({
+  error: "must be a full URL such as http://127.0.0.1:4010",
+});
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
 
 const Env = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  NODE_ENV: z
+    .enum(["development", "production", "test"])
+    .default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   PUBLIC_URL: url.default("http://localhost:3000"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  WEB_DIST: z.string().min(1).default(resolve(REPO_ROOT, "web", "dist")),
-  TENANTS_FILE: z.string().min(1).default(resolve(REPO_ROOT, "bff", "tenants.json")),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default("info"),
+  WEB_DIST: z
+    .string()
+    .min(1)
+    .default(resolve(REPO_ROOT, "web", "dist")),
+  TENANTS_FILE: z
+    .string()
+    .min(1)
+    .default(resolve(REPO_ROOT, "bff", "tenants.json")),
 
   AUTH0_ISSUER_BASE_URL: url.default("http://localhost:4010/"),
   /** The SDK always speaks https to AUTH0_DOMAIN; set this to reach an http emulator instead. */
   AUTH0_MANAGEMENT_URL: url.optional(),
   AUTH0_DOMAIN: z
     .string()
-    .regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a bare host name such as acme.eu.auth0.com")
+    .regex(
+      /^[a-z0-9.-]+(:\d+)?$/i,
+      "must be a bare host name such as acme.eu.auth0.com",
+    )
     .optional(),
   /** The Management API audience; default https://<AUTH0_DOMAIN>/api/v2/, or <issuer>api/v2/ on the emulator. */
   AUTH0_MANAGEMENT_AUDIENCE: z.string().min(1).optional(),
   AUTH0_CLIENT_ID: z.string().min(1).default("guestlist-bff"),
   AUTH0_CLIENT_SECRET: z.string().min(1).default("guestlist-bff-local-secret"),
-  AUTH0_CONNECTION_ID: z.string().regex(/^con_[A-Za-z0-9]{16}$/, "must look like con_ plus 16 letters/digits").default("con_GuestlistLocal01"),
-  AUTH0_CONNECTION_NAME: z.string().min(1).default("Username-Password-Authentication"),
+  AUTH0_CONNECTION_ID: z
+    .string()
+    .regex(
+      /^con_[A-Za-z0-9]{16}$/,
+      "must look like con_ plus 16 letters/digits",
+    )
+    .default("con_GuestlistLocal01"),
+  AUTH0_CONNECTION_NAME: z
+    .string()
+    .min(1)
+    .default("Username-Password-Authentication"),
   AUTH0_AUDIENCE: z.string().min(1).default("https://guestlist.example/api"),
   AUTH0_SPA_CLIENT_ID: z.string().min(1).default("guestlist-spa"),
-  AUTH0_RATE_LIMIT: z.enum(["enterprise", "enterprise-nonprod", "essentials", "free", "custom"]).default("enterprise"),
+  AUTH0_RATE_LIMIT: z
+    .enum(["enterprise", "enterprise-nonprod", "essentials", "free", "custom"])
+    .default("enterprise"),
   AUTH0_RATE_LIMIT_BURST: z.coerce.number().positive().optional(),
   AUTH0_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().optional(),
   AUTH0_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   TENANT_CLAIM: z.string().min(1).default("https://guestlist.example/tenant"),
 
-  DATABASE_URL: z.union([z.literal("memory"), z.string().regex(/^postgres(ql)?:\/\//, "must be postgres://… or memory")]).optional(),
+  DATABASE_URL: z
+    .union([
+      z.literal("memory"),
+      z.string().regex(/^postgres(ql)?:\/\//, "must be postgres://… or memory"),
+    ])
+    .optional(),
   DATA_DIR: z.string().min(1).default(resolve(REPO_ROOT, ".data")),
   SEED_TENANTS: bool.optional(),
 
   SMTP_URL: url.default("smtp://127.0.0.1:1025"),
-  MAIL_FROM: z.string().min(3).default("Guestlist <no-reply@guestlist.example>"),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .default("Guestlist <no-reply@guestlist.example>"),
   MEMBER_REMOVAL: z.enum(["delete", "block"]).default("delete"),
   MEMBERS_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PIPELINE_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
-  PIPELINE_RECONCILE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  PIPELINE_RECONCILE_GRACE_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .max(3600)
+    .default(30),
 
   // The emails' look per deployment (docs/real-tenant.md).
   BRAND_PRODUCT_NAME: z.string().min(1).max(60).default("Guestlist"),
   BRAND_COMPANY_NAME: z.string().min(1).max(80).default("ExampleCo"),
-  BRAND_LOGO_URL: z.url({ protocol: /^https$/, error: "must be an https:// URL of an image" }).optional(),
-  BRAND_COLOR: z.string().regex(/^#[0-9a-f]{3}([0-9a-f]{3})?$/i, "must be a hex colour such as #2952cc").optional(),
+  BRAND_LOGO_URL: z
+    .url({ protocol: /^https$/, error: "must be an https:// URL of an image" })
+    .optional(),
+  BRAND_COLOR: z
+    .string()
+    .regex(
+      /^#[0-9a-f]{3}([0-9a-f]{3})?$/i,
+      "must be a hex colour such as #2952cc",
+    )
+    .optional(),
   BRAND_FOOTER: z.string().min(1).max(300).optional(),
 });
 
 /** With a real tenant these have no safe default: the defaults are the local emulator's and catcher's. */
 const REAL_TENANT_REQUIRED: Record<string, string> = {
-  AUTH0_CLIENT_ID: "the Guestlist BFF application's client id (pnpm auth0:setup prints it)",
+  AUTH0_CLIENT_ID:
+    "the Guestlist BFF application's client id (pnpm auth0:setup prints it)",
   AUTH0_CLIENT_SECRET: "the Guestlist BFF application's client secret",
-  AUTH0_CONNECTION_ID: "the database connection's id, con_ plus 16 letters/digits (pnpm auth0:setup prints it)",
+  AUTH0_CONNECTION_ID:
+    "the database connection's id, con_ plus 16 letters/digits (pnpm auth0:setup prints it)",
   AUTH0_SPA_CLIENT_ID: "the Guestlist SPA application's client id",
   PUBLIC_URL: "the URL people open Guestlist at; invitation links point there",
-  SMTP_URL: "your SMTP server, e.g. smtp://user:password@smtp.example.com:587 (docs/production.md)",
-  MAIL_FROM: 'the sender, e.g. "Guestlist <no-reply@your-company.example>", on a domain your SMTP provider may send for',
+  SMTP_URL:
+    "your SMTP server, e.g. smtp://user:password@smtp.example.com:587 (docs/production.md)",
+  MAIL_FROM:
+    'the sender, e.g. "Guestlist <no-reply@your-company.example>", on a domain your SMTP provider may send for',
 };
 
 export interface Config {
@@ -112,7 +167,11 @@ export interface Config {
   readonly mailFrom: string;
   readonly memberRemoval: "delete" | "block";
   readonly membersSyncIntervalSeconds: number;
-  readonly pipeline: { readonly smtpPoolSize: number; readonly leaseMs: number; readonly reconcileGraceMs: number };
+  readonly pipeline: {
+    readonly smtpPoolSize: number;
+    readonly leaseMs: number;
+    readonly reconcileGraceMs: number;
+  };
   /** the emails' look (mail/invitation-email.ts Branding) */
   readonly branding: {
     readonly appName: string;
@@ -126,18 +185,26 @@ export interface Config {
 export class ConfigError extends Error {
   readonly issues: string[];
   constructor(issues: string[]) {
-    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    super(
+      `Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`,
+    );
     this.name = "ConfigError";
     this.issues = issues;
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+): Config {
   // Empty strings mean "unset" (a blank line in .env should not break the defaults).
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
   const parsed = Env.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+    );
   }
   const e = parsed.data;
   const issues: string[] = [];
@@ -145,10 +212,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const local = e.AUTH0_DOMAIN === undefined;
   if (!local)
     for (const [name, what] of Object.entries(REAL_TENANT_REQUIRED))
-      if (!(name in cleaned)) issues.push(`${name}: required with a real Auth0 tenant (AUTH0_DOMAIN is set): ${what}`);
+      if (!(name in cleaned))
+        issues.push(
+          `${name}: required with a real Auth0 tenant (AUTH0_DOMAIN is set): ${what}`,
+        );
   if (issues.length > 0) throw new ConfigError(issues);
   // A real tenant's issuer is https://<domain>/ unless a custom domain is configured.
-  const issuerUrl = !local && !("AUTH0_ISSUER_BASE_URL" in cleaned) ? `https://${e.AUTH0_DOMAIN ?? ""}/` : e.AUTH0_ISSUER_BASE_URL;
+  const issuerUrl =
+    !local && !("AUTH0_ISSUER_BASE_URL" in cleaned)
+      ? `https://${e.AUTH0_DOMAIN ?? ""}/`
+      : e.AUTH0_ISSUER_BASE_URL;
   const issuer = issuerUrl.endsWith("/") ? issuerUrl : `${issuerUrl}/`;
   const memory = e.DATABASE_URL === "memory";
   const config: Config = {
@@ -164,9 +237,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       issuer,
       jwksUrl: `${issuer}.well-known/jwks.json`,
       // No AUTH0_DOMAIN = the local emulator: the SDK gets a placeholder domain and an origin rewrite.
-      managementUrl: e.AUTH0_MANAGEMENT_URL ?? (local ? "http://127.0.0.1:4010" : undefined),
-      domain: e.AUTH0_DOMAIN ?? "emulator.local",
-      managementAudience: e.AUTH0_MANAGEMENT_AUDIENCE ?? (local ? `${issuer}api/v2/` : `https://${e.AUTH0_DOMAIN ?? ""}/api/v2/`),
+      managementUrl:
+        e.AUTH0_MANAGEMENT_URL ?? (local ? "http://127.0.0.1:4010" : undefined),
+      domain: e.AUTH0_DOMAIN ?? EMULATOR_DOMAIN,
+      managementAudience:
+        e.AUTH0_MANAGEMENT_AUDIENCE ??
+        (local
+          ? `${issuer}api/v2/`
+          : `https://${e.AUTH0_DOMAIN ?? ""}/api/v2/`),
       clientId: e.AUTH0_CLIENT_ID,
       clientSecret: e.AUTH0_CLIENT_SECRET,
       connectionId: e.AUTH0_CONNECTION_ID,
@@ -178,7 +256,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRetries: e.AUTH0_MAX_RETRIES,
     },
     databaseUrl: memory ? undefined : e.DATABASE_URL,
-    pgliteDir: memory || e.DATABASE_URL ? undefined : resolve(e.DATA_DIR, "bff-db"),
+    pgliteDir:
+      memory || e.DATABASE_URL ? undefined : resolve(e.DATA_DIR, "bff-db"),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     memberRemoval: e.MEMBER_REMOVAL,
@@ -202,19 +281,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 function ratePlan(e: z.infer<typeof Env>, issues: string[]): RatePlan {
   if (e.AUTH0_RATE_LIMIT !== "custom") {
     const plan = RATE_LIMIT_PLANS[e.AUTH0_RATE_LIMIT];
-    return { burst: e.AUTH0_RATE_LIMIT_BURST ?? plan.burst, perSecond: e.AUTH0_RATE_LIMIT_PER_SECOND ?? plan.perSecond };
+    return {
+      burst: e.AUTH0_RATE_LIMIT_BURST ?? plan.burst,
+      perSecond: e.AUTH0_RATE_LIMIT_PER_SECOND ?? plan.perSecond,
+    };
   }
-  if (e.AUTH0_RATE_LIMIT_BURST === undefined) issues.push("AUTH0_RATE_LIMIT_BURST: required when AUTH0_RATE_LIMIT=custom");
-  if (e.AUTH0_RATE_LIMIT_PER_SECOND === undefined) issues.push("AUTH0_RATE_LIMIT_PER_SECOND: required when AUTH0_RATE_LIMIT=custom");
-  return { burst: e.AUTH0_RATE_LIMIT_BURST ?? 1, perSecond: e.AUTH0_RATE_LIMIT_PER_SECOND ?? 1 };
+  if (e.AUTH0_RATE_LIMIT_BURST === undefined)
+    issues.push(
+      "AUTH0_RATE_LIMIT_BURST: required when AUTH0_RATE_LIMIT=custom",
+    );
+  if (e.AUTH0_RATE_LIMIT_PER_SECOND === undefined)
+    issues.push(
+      "AUTH0_RATE_LIMIT_PER_SECOND: required when AUTH0_RATE_LIMIT=custom",
+    );
+  return {
+    burst: e.AUTH0_RATE_LIMIT_BURST ?? 1,
+    perSecond: e.AUTH0_RATE_LIMIT_PER_SECOND ?? 1,
+  };
 }
 
 function deepFreeze<T extends object>(value: T): T {
-  for (const v of Object.values(value)) if (v && typeof v === "object") deepFreeze(v as object);
+  for (const v of Object.values(value))
+    if (v && typeof v === "object") deepFreeze(v as object);
   return Object.freeze(value);
 }
 
 /** A config for tests: in-memory database, silent logs, emulator defaults, overridable. */
-export function testConfig(env: Record<string, string | undefined> = {}): Config {
-  return loadConfig({ NODE_ENV: "test", DATABASE_URL: "memory", LOG_LEVEL: "silent", ...env });
+export function testConfig(
+  env: Record<string, string | undefined> = {},
+): Config {
+  return loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: "memory",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
 }

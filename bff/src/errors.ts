@@ -1,6 +1,11 @@
 // One error model: every error body is { statusCode, code, message, details? } (ErrorBody).
 // Stack traces and internal messages never reach users; unknown errors are logged in full.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from "fastify";
 import { isResponseSerializationError } from "fastify-type-provider-zod";
 import type { ErrorBody, ErrorCode } from "./shared-contract.ts";
 
@@ -23,8 +28,16 @@ export class AppError extends Error {
   /** Seconds a client should wait before retrying (sent as Retry-After), for rate_limited. */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: unknown, options?: { retryAfterSeconds?: number; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details?: unknown,
+    options?: { retryAfterSeconds?: number; cause?: unknown },
+  ) {
+    super(
+      message,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = "AppError";
     this.code = code;
     this.statusCode = STATUS_BY_CODE[code];
@@ -33,7 +46,11 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    const body: ErrorBody = { statusCode: this.statusCode, code: this.code, message: this.message };
+    const body: ErrorBody = {
+      statusCode: this.statusCode,
+      code: this.code,
+      message: this.message,
+    };
     if (this.details !== undefined) body.details = this.details;
     return body;
   }
@@ -51,50 +68,99 @@ export function toAppError(error: unknown): AppError | null {
   const validation: unknown = e.validation;
   if (Array.isArray(validation)) {
     const details = validation.map((v: unknown) => {
-      const item = (typeof v === "object" && v !== null ? v : {}) as { instancePath?: unknown; message?: unknown };
-      const path = typeof item.instancePath === "string" ? item.instancePath : "";
-      const message = typeof item.message === "string" ? item.message : "invalid";
+      const item = (typeof v === "object" && v !== null ? v : {}) as {
+        instancePath?: unknown;
+        message?: unknown;
+      };
+      const path =
+        typeof item.instancePath === "string" ? item.instancePath : "";
+      const message =
+        typeof item.message === "string" ? item.message : "invalid";
       return { in: e.validationContext ?? "body", path, message };
     });
-    return new AppError("validation", `Invalid ${e.validationContext ?? "request"}`, details);
+    return new AppError(
+      "validation",
+      `Invalid ${e.validationContext ?? "request"}`,
+      details,
+    );
   }
   switch (e.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return new AppError("payload_too_large", "The request body is too large for this endpoint");
+      return new AppError(
+        "payload_too_large",
+        "The request body is too large for this endpoint",
+      );
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return new AppError("validation", "Unsupported content type; send application/json");
+      return new AppError(
+        "validation",
+        "Unsupported content type; send application/json",
+      );
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new AppError("validation", "The request body is not valid JSON");
   }
-  if (e.statusCode === 429) return new AppError("rate_limited", "Too many requests; try again shortly");
-  if (e instanceof SyntaxError && e.statusCode === 400) return new AppError("validation", "The request body is not valid JSON");
-  if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500 && e.statusCode !== 404) {
+  if (e.statusCode === 429)
+    return new AppError("rate_limited", "Too many requests; try again shortly");
+  if (e instanceof SyntaxError && e.statusCode === 400)
+    return new AppError("validation", "The request body is not valid JSON");
+  if (
+    typeof e.statusCode === "number" &&
+    e.statusCode >= 400 &&
+    e.statusCode < 500 &&
+    e.statusCode !== 404
+  ) {
     return new AppError("validation", "Bad request");
   }
   return null;
 }
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
-  if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
-  return reply.code(error.statusCode).type("application/json; charset=utf-8").send(error.toBody());
+  if (error.retryAfterSeconds !== undefined)
+    reply.header(
+      "retry-after",
+      String(Math.max(1, Math.ceil(error.retryAfterSeconds))),
+    );
+  return reply
+    .code(error.statusCode)
+    .type("application/json; charset=utf-8")
+    .send(error.toBody());
 }
 
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const known = toAppError(error);
-    if (known) {
-      if (known.statusCode >= 500) request.log.error({ err: error }, known.message);
-      else if (known.statusCode === 401 || known.statusCode === 403) request.log.warn({ code: known.code }, `denied: ${known.message}`);
-      return sendError(reply, known);
-    }
-    if (isResponseSerializationError(error)) request.log.error({ err: error }, "response did not match its schema");
-    else request.log.error({ err: error }, "unhandled error");
-    return sendError(reply, new AppError("internal", "Something went wrong on our side. It has been logged."));
-  });
+  app.setErrorHandler(
+    (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      const known = toAppError(error);
+      if (known) {
+        if (known.statusCode >= 500)
+          request.log.error({ err: error }, known.message);
+        else if (known.statusCode === 401 || known.statusCode === 403)
+          request.log.warn({ code: known.code }, `denied: ${known.message}`);
+        return sendError(reply, known);
+      }
+      if (isResponseSerializationError(error))
+        request.log.error({ err: error }, "response did not match its schema");
+      else request.log.error({ err: error }, "unhandled error");
+      return sendError(
+        reply,
+        new AppError(
+          "internal",
+          "Something went wrong on our side. It has been logged.",
+        ),
+      );
+    },
+  );
 }
 
 /** 404 for unknown /api routes (JSON error body); anything else is handled by the static plugin. */
-export function apiNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendError(reply, new AppError("not_found", `No route ${request.method} ${request.url.split("?")[0] ?? ""}`));
+export function apiNotFound(
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  return sendError(
+    reply,
+    new AppError(
+      "not_found",
+      `No route ${request.method} ${request.url.split("?")[0] ?? ""}`,
+    ),
+  );
 }

@@ -38,7 +38,10 @@ export const REDACT_PATHS = [
 export function redactUrl(url: string): string {
   return url
     .replace(/(\/invitations\/)(?!preview\b|resend\b)[^/?#]+/g, `$1${REDACTED}`)
-    .replace(/([?&](?:token|ticket|code|access_token|state)=)[^&#]*/gi, `$1${REDACTED}`);
+    .replace(
+      /([?&](?:token|ticket|code|access_token|state)=)[^&#]*/gi,
+      `$1${REDACTED}`,
+    );
 }
 
 interface RequestLike {
@@ -66,7 +69,10 @@ export function loggerOptions(level: string): LoggerOptions {
 }
 
 /** Fastify's `logger` option, optionally writing to a stream (tests capture it). */
-export function fastifyLoggerOption(level: string, stream?: DestinationStream): FastifyServerOptions["logger"] {
+export function fastifyLoggerOption(
+  level: string,
+  stream?: DestinationStream,
+): FastifyServerOptions["logger"] {
   const options = loggerOptions(level);
   return stream ? { ...options, stream } : options;
 }

@@ -6,7 +6,13 @@ import { AppError } from "./errors.ts";
 import type { SeatSummary } from "./shared-contract.ts";
 
 /** States of an invitation that still holds a seat (unless expired). */
-export const OPEN_STATES = ["queued", "importing", "created", "emailed", "verified"] as const;
+export const OPEN_STATES = [
+  "queued",
+  "importing",
+  "created",
+  "emailed",
+  "verified",
+] as const;
 
 const SEATS_SQL = `
   select t.seat_limit as "limit",
@@ -27,13 +33,19 @@ interface SeatRow {
   pending: number;
 }
 
-export async function seatSummary(q: Queryable, tenantId: string): Promise<SeatSummary> {
+export async function seatSummary(
+  q: Queryable,
+  tenantId: string,
+): Promise<SeatSummary> {
   const row = (await q.query<SeatRow>(SEATS_SQL, [tenantId])).rows[0];
   if (!row) throw new AppError("not_found", "No such tenant");
   return toSummary(row);
 }
 
-export async function seatSummaries(q: Queryable, tenantIds: string[]): Promise<Map<string, SeatSummary>> {
+export async function seatSummaries(
+  q: Queryable,
+  tenantIds: string[],
+): Promise<Map<string, SeatSummary>> {
   const result = new Map<string, SeatSummary>();
   for (const id of tenantIds) result.set(id, await seatSummary(q, id));
   return result;
@@ -52,15 +64,26 @@ function toSummary(row: SeatRow): SeatSummary {
  * inserts its invitations in the same transaction; the lock is held until it commits.
  * Throws AppError conflict (details {free, requested}) when not enough seats are free.
  */
-export async function reserveSeats(tx: Queryable, tenantId: string, n: number): Promise<SeatSummary> {
-  const locked = await tx.query("select id from tenants where id = $1 for update", [tenantId]);
+export async function reserveSeats(
+  tx: Queryable,
+  tenantId: string,
+  n: number,
+): Promise<SeatSummary> {
+  const locked = await tx.query(
+    "select id from tenants where id = $1 for update",
+    [tenantId],
+  );
   if (locked.rowCount === 0) throw new AppError("not_found", "No such tenant");
   const seats = await seatSummary(tx, tenantId);
   if (seats.free < n) {
-    throw new AppError("conflict", `Only ${Math.max(0, seats.free)} seat(s) free; ${n} requested`, {
-      free: Math.max(0, seats.free),
-      requested: n,
-    });
+    throw new AppError(
+      "conflict",
+      `Only ${Math.max(0, seats.free)} seat(s) free; ${n} requested`,
+      {
+        free: Math.max(0, seats.free),
+        requested: n,
+      },
+    );
   }
   return seats;
 }

@@ -3,18 +3,42 @@ import { createVerifyToken } from "./auth.ts";
 import { createAuth0 } from "./auth0/auth0.ts";
 import { createRateBudget } from "./auth0/rate-budget.ts";
 import { buildApp } from "./app.ts";
-import { ConfigError, loadConfig, type Config } from "./config.ts";
+import {
+  ConfigError,
+  EMULATOR_DOMAIN,
+  loadConfig,
+  type Config,
+} from "./config.ts";
 import { openDb } from "./db/db.ts";
 import { migrate } from "./db/migrate.ts";
 import { readTenantsFile, seedTenants } from "./db/seed.ts";
+import { preflightProblems } from "./features/health/preflight.ts";
 import { createInvitationPipeline } from "./pipeline/start.ts";
 
 async function main(config: Config): Promise<void> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDir });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.pgliteDir,
+  });
   const applied = await migrate(db);
-  const seeded = config.seedTenants ? await seedTenants(db, await readTenantsFile(config.tenantsFile)) : 0;
+  const seeded = config.seedTenants
+    ? await seedTenants(db, await readTenantsFile(config.tenantsFile))
+    : 0;
   const limiter = createRateBudget(db, config.auth0.rateLimit);
   const auth0 = createAuth0(config, { limiter });
+  // A real tenant (AUTH0_DOMAIN set) must be invite-only and match the configuration; the local
+  // emulator is only checked by /api/health.
+  const problems =
+    config.auth0.domain !== EMULATOR_DOMAIN
+      ? await preflightProblems(config, auth0)
+      : [];
+  if (problems.length > 0) {
+    await db.close().catch(() => undefined);
+    console.error(
+      `The BFF will not start against ${config.auth0.domain}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    process.exit(1);
+  }
   const verifyToken = createVerifyToken({
     issuer: config.auth0.issuer,
     audience: config.auth0.audience,
@@ -22,8 +46,20 @@ async function main(config: Config): Promise<void> {
     jwksUrl: config.auth0.jwksUrl,
   });
   const pipeline = createInvitationPipeline(config, db, auth0);
-  const app = await buildApp({ config, db, auth0, verifyToken, limiter, pipeline: pipeline.handle, mailer: pipeline.mailer });
-  app.log.info({ engine: db.engine, migrations: applied, seededTenants: seeded }, "database ready");
+  const app = await buildApp({
+    config,
+    db,
+    auth0,
+    verifyToken,
+    limiter,
+    pipeline: pipeline.handle,
+    mailer: pipeline.mailer,
+    branding: config.branding,
+  });
+  app.log.info(
+    { engine: db.engine, migrations: applied, seededTenants: seeded },
+    "database ready",
+  );
   pipeline.start(app.log.child({ component: "pipeline" }));
 
   let closing = false;
@@ -33,8 +69,12 @@ async function main(config: Config): Promise<void> {
     app.log.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    await pipeline.stop().catch((e: unknown) => app.log.error({ err: e }, "pipeline stop failed"));
-    await app.close().catch((e: unknown) => app.log.error({ err: e }, "close failed"));
+    await pipeline
+      .stop()
+      .catch((e: unknown) => app.log.error({ err: e }, "pipeline stop failed"));
+    await app
+      .close()
+      .catch((e: unknown) => app.log.error({ err: e }, "close failed"));
     await db.close().catch(() => undefined);
     process.exit(0);
   };
@@ -42,7 +82,9 @@ async function main(config: Config): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Guestlist BFF on ${config.publicUrl} (API at ${config.publicUrl}/api, OpenAPI at /api/docs/json)`);
+  app.log.info(
+    `Guestlist BFF on ${config.publicUrl} (API at ${config.publicUrl}/api, OpenAPI at /api/docs/json)`,
+  );
 }
 
 let config: Config;

@@ -49,7 +49,8 @@ export type InvitationState = z.infer<typeof InvitationState>;
 // Characters that could break an email header or hide text: control characters (incl. CR/LF),
 // zero-width and bidi overrides.
 // eslint-disable-next-line no-control-regex
-const UNSAFE_TEXT = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_TEXT =
+  /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Normalised email: trimmed, lower-cased, ≤ 254 characters, one @, a dotted domain. */
 export const Email = z
@@ -58,7 +59,10 @@ export const Email = z
   .toLowerCase()
   .min(1, "Email is required")
   .max(254, "Email is longer than 254 characters")
-  .refine((v) => !UNSAFE_TEXT.test(v), "Email contains control or invisible characters")
+  .refine(
+    (v) => !UNSAFE_TEXT.test(v),
+    "Email contains control or invisible characters",
+  )
   .pipe(z.email({ error: "Not a valid email address" }));
 
 /** A person's name part: trimmed, 1–150 characters (Auth0's limit), no header-breaking characters. */
@@ -67,11 +71,18 @@ export const PersonName = z
   .trim()
   .min(1, "Must not be empty")
   .max(150, "Longer than 150 characters")
-  .refine((v) => !UNSAFE_TEXT.test(v), "Contains control or invisible characters");
+  .refine(
+    (v) => !UNSAFE_TEXT.test(v),
+    "Contains control or invisible characters",
+  );
 
-export const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "Not a tenant id");
+export const TenantId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "Not a tenant id");
 /** Auth0 database user ids as Guestlist creates them. */
-export const UserId = z.string().regex(/^auth0\|[A-Za-z0-9_-]{1,64}$/, "Not a user id");
+export const UserId = z
+  .string()
+  .regex(/^auth0\|[A-Za-z0-9_-]{1,64}$/, "Not a user id");
 
 /** The BFF API's permissions (RBAC, in the access token's `permissions` claim). */
 export const Permission = z.enum([

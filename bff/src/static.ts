@@ -22,14 +22,27 @@ function wantsPage(request: FastifyRequest): boolean {
   return !last.includes("."); // /members → the SPA; /assets/x.js → a real 404
 }
 
-export async function registerStatic(app: FastifyInstance, webDist: string): Promise<void> {
+export async function registerStatic(
+  app: FastifyInstance,
+  webDist: string,
+): Promise<void> {
   const built = existsSync(join(webDist, "index.html"));
   if (built) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: "index.html", cacheControl: false });
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: "index.html",
+      cacheControl: false,
+    });
   }
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    if (!wantsPage(request)) return sendError(reply, new AppError("not_found", "Not found"));
-    if (!built) return reply.code(503).type("text/html; charset=utf-8").send(MISSING_BUILD_PAGE);
+    if (!wantsPage(request))
+      return sendError(reply, new AppError("not_found", "Not found"));
+    if (!built)
+      return reply
+        .code(503)
+        .type("text/html; charset=utf-8")
+        .send(MISSING_BUILD_PAGE);
     return reply.header("cache-control", "no-cache").sendFile("index.html");
   });
 }

@@ -66,7 +66,12 @@ export function startService(
   // detached: the child leads its own process group, so stopping it also stops pnpm's grandchildren.
   const child = spawn(service.command, service.args, {
     cwd,
-    env: { ...process.env, FORCE_COLOR: useColour ? "1" : "0", ...service.env },
+    // Children write to a pipe, so tell them explicitly (picocolors treats any FORCE_COLOR as "on").
+    env: {
+      ...process.env,
+      ...(useColour ? { FORCE_COLOR: "1" } : { NO_COLOR: "1" }),
+      ...service.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

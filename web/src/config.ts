@@ -15,7 +15,11 @@ const DEFAULTS: WebConfig = {
 };
 
 /** Empty strings count as unset so that `VITE_AUTH0_DOMAIN=` in a .env file keeps the default. */
-function value(env: Record<string, unknown>, name: string, fallback: string): string {
+function value(
+  env: Record<string, unknown>,
+  name: string,
+  fallback: string,
+): string {
   const raw = env[name];
   return typeof raw === "string" && raw.trim() !== "" ? raw.trim() : fallback;
 }
@@ -28,11 +32,16 @@ export function loadConfig(env: Record<string, unknown>): WebConfig {
   };
   const problems: string[] = [];
   if (/\s/.test(config.auth0Domain) || /\/$/.test(config.auth0Domain)) {
-    problems.push("VITE_AUTH0_DOMAIN: a host or URL without spaces or a trailing slash");
+    problems.push(
+      "VITE_AUTH0_DOMAIN: a host or URL without spaces or a trailing slash",
+    );
   }
-  if (/\s/.test(config.auth0ClientId)) problems.push("VITE_AUTH0_CLIENT_ID: must not contain spaces");
-  if (/\s/.test(config.auth0Audience)) problems.push("VITE_AUTH0_AUDIENCE: must not contain spaces");
-  if (problems.length > 0) throw new Error(`Invalid web configuration: ${problems.join("; ")}`);
+  if (/\s/.test(config.auth0ClientId))
+    problems.push("VITE_AUTH0_CLIENT_ID: must not contain spaces");
+  if (/\s/.test(config.auth0Audience))
+    problems.push("VITE_AUTH0_AUDIENCE: must not contain spaces");
+  if (problems.length > 0)
+    throw new Error(`Invalid web configuration: ${problems.join("; ")}`);
   return Object.freeze(config);
 }
 

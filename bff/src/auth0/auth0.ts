@@ -5,7 +5,14 @@ import { ManagementClient, type Management } from "auth0";
 import type { Config } from "../config.ts";
 import { mapAuth0Error } from "./map-error.ts";
 import { createManagementFetch } from "./management-fetch.ts";
-import type { AppUser, Auth0, Auth0Job, Auth0JobError, Auth0JobStatus, RateLimiter } from "./types.ts";
+import type {
+  AppUser,
+  Auth0,
+  Auth0Job,
+  Auth0JobError,
+  Auth0JobStatus,
+  RateLimiter,
+} from "./types.ts";
 
 export type { Auth0 } from "./types.ts";
 
@@ -17,7 +24,13 @@ export interface CreateAuth0Options {
   fetchImpl?: typeof fetch;
 }
 
-const JOB_STATUSES: readonly Auth0JobStatus[] = ["pending", "processing", "completed", "failed", "expired"];
+const JOB_STATUSES: readonly Auth0JobStatus[] = [
+  "pending",
+  "processing",
+  "completed",
+  "failed",
+  "expired",
+];
 
 function str(v: unknown): string | null {
   return typeof v === "string" && v.length > 0 ? v : null;
@@ -43,12 +56,24 @@ export function toAppUser(u: Management.UserResponseSchema): AppUser {
 function toJobErrors(raw: unknown): Auth0JobError[] {
   if (!Array.isArray(raw)) return []; // 204 (undefined) or the generic "job failed" object
   return (raw as Management.GetJobErrorResponseContent[]).map((e) => ({
-    user: { email: typeof e.user?.email === "string" ? e.user.email : "", ...(typeof e.user?.user_id === "string" ? { user_id: e.user.user_id } : {}) },
-    errors: (e.errors ?? []).map((x) => ({ code: String(x.code ?? "UNKNOWN"), message: String(x.message ?? ""), ...(x.path ? { path: String(x.path) } : {}) })),
+    user: {
+      email: typeof e.user?.email === "string" ? e.user.email : "",
+      ...(typeof e.user?.user_id === "string"
+        ? { user_id: e.user.user_id }
+        : {}),
+    },
+    errors: (e.errors ?? []).map((x) => ({
+      code: String(x.code ?? "UNKNOWN"),
+      message: String(x.message ?? ""),
+      ...(x.path ? { path: String(x.path) } : {}),
+    })),
   }));
 }
 
-export function createAuth0(config: Config, options: CreateAuth0Options = {}): Auth0 {
+export function createAuth0(
+  config: Config,
+  options: CreateAuth0Options = {},
+): Auth0 {
   const { auth0: c } = config;
   const mgmt = new ManagementClient({
     domain: c.domain,
@@ -72,11 +97,19 @@ export function createAuth0(config: Config, options: CreateAuth0Options = {}): A
       throw mapAuth0Error(error, action);
     }
   }
-  async function orNull<T>(action: string, fn: () => Promise<T>): Promise<T | null> {
+  async function orNull<T>(
+    action: string,
+    fn: () => Promise<T>,
+  ): Promise<T | null> {
     try {
       return await call(action, fn);
     } catch (error) {
-      if (error instanceof Error && "code" in error && error.code === "not_found") return null;
+      if (
+        error instanceof Error &&
+        "code" in error &&
+        error.code === "not_found"
+      )
+        return null;
       throw error;
     }
   }
@@ -86,15 +119,26 @@ export function createAuth0(config: Config, options: CreateAuth0Options = {}): A
       call("read the connection", async () => {
         const conn = await mgmt.connections.get(c.connectionId);
         const opts: unknown = conn.options;
-        const flag = typeof opts === "object" && opts !== null && "disable_signup" in opts ? opts.disable_signup : undefined;
-        return { id: conn.id ?? c.connectionId, name: conn.name ?? c.connectionName, disableSignup: opts === undefined ? null : flag === true };
+        const flag =
+          typeof opts === "object" && opts !== null && "disable_signup" in opts
+            ? opts.disable_signup
+            : undefined;
+        return {
+          id: conn.id ?? c.connectionId,
+          name: conn.name ?? c.connectionName,
+          disableSignup: opts === undefined ? null : flag === true,
+        };
       }),
 
     createUsersImportJob: ({ users, externalId }) =>
       call("create a users import job", async () => {
         const job = await mgmt.jobs.usersImports.create(
           {
-            users: { data: Buffer.from(JSON.stringify(users)), filename: "users.json", contentType: "application/json" },
+            users: {
+              data: Buffer.from(JSON.stringify(users)),
+              filename: "users.json",
+              contentType: "application/json",
+            },
             connection_id: c.connectionId,
             upsert: false,
             external_id: externalId,
@@ -112,26 +156,47 @@ export function createAuth0(config: Config, options: CreateAuth0Options = {}): A
         const job: Auth0Job = { id: j.id, status };
         if (j.summary) {
           const s = j.summary;
-          job.summary = { failed: s.failed ?? 0, updated: s.updated ?? 0, inserted: s.inserted ?? 0, total: s.total ?? 0 };
+          job.summary = {
+            failed: s.failed ?? 0,
+            updated: s.updated ?? 0,
+            inserted: s.inserted ?? 0,
+            total: s.total ?? 0,
+          };
         }
-        if (typeof j.percentage_done === "number") job.percentageDone = j.percentage_done;
+        if (typeof j.percentage_done === "number")
+          job.percentageDone = j.percentage_done;
         if (typeof j.external_id === "string") job.externalId = j.external_id;
         return job;
       }),
 
-    getJobErrors: (jobId) => call("read import job errors", async () => toJobErrors(await mgmt.jobs.errors.get(jobId))),
+    getJobErrors: (jobId) =>
+      call("read import job errors", async () =>
+        toJobErrors(await mgmt.jobs.errors.get(jobId)),
+      ),
 
     createEmailVerificationTicket: ({ userId, resultUrl, ttlSec }) =>
       call("create an email verification ticket", async () => {
-        const r = await mgmt.tickets.verifyEmail({ user_id: userId, result_url: resultUrl, ttl_sec: ttlSec, includeEmailInRedirect: false });
+        const r = await mgmt.tickets.verifyEmail({
+          user_id: userId,
+          result_url: resultUrl,
+          ttl_sec: ttlSec,
+          includeEmailInRedirect: false,
+        });
         return r.ticket;
       }),
 
-    createPasswordChangeTicket: ({ userId, resultUrl, ttlSec, markEmailAsVerified }) =>
+    createPasswordChangeTicket: ({
+      userId,
+      resultUrl,
+      ttlSec,
+      markEmailAsVerified,
+    }) =>
       call("create a password change ticket", async () => {
         const r = await mgmt.tickets.changePassword({
           user_id: userId,
-          ...(resultUrl ? { result_url: resultUrl } : { client_id: c.spaClientId }),
+          ...(resultUrl
+            ? { result_url: resultUrl }
+            : { client_id: c.spaClientId }),
           ttl_sec: ttlSec,
           mark_email_as_verified: markEmailAsVerified,
           includeEmailInRedirect: false,
@@ -139,10 +204,17 @@ export function createAuth0(config: Config, options: CreateAuth0Options = {}): A
         return r.ticket;
       }),
 
-    getUser: (userId) => orNull("read a user", async () => toAppUser(await mgmt.users.get(userId))),
+    getUser: (userId) =>
+      orNull("read a user", async () =>
+        toAppUser(await mgmt.users.get(userId)),
+      ),
 
     usersByEmail: (email) =>
-      call("look up users by email", async () => (await mgmt.users.listUsersByEmail({ email: email.toLowerCase() })).map(toAppUser)),
+      call("look up users by email", async () =>
+        (await mgmt.users.listUsersByEmail({ email: email.toLowerCase() })).map(
+          toAppUser,
+        ),
+      ),
 
     searchTenantUsers: (tenantId, page) =>
       call("search the tenant's users", async () => {
@@ -157,11 +229,23 @@ export function createAuth0(config: Config, options: CreateAuth0Options = {}): A
         });
         const total = result.response.total ?? result.data.length;
         const seen = (page + 1) * perPage;
-        return { users: result.data.map(toAppUser), total, hasMore: seen < Math.min(total, 1000) };
+        return {
+          users: result.data.map(toAppUser),
+          total,
+          hasMore: seen < Math.min(total, 1000),
+        };
       }),
 
     updateUser: (userId, changes) =>
-      call("update a user", async () => toAppUser(await mgmt.users.update(userId, { ...(changes.blocked === undefined ? {} : { blocked: changes.blocked }) }))),
+      call("update a user", async () =>
+        toAppUser(
+          await mgmt.users.update(userId, {
+            ...(changes.blocked === undefined
+              ? {}
+              : { blocked: changes.blocked }),
+          }),
+        ),
+      ),
 
     deleteUser: async (userId) => {
       await orNull("delete a user", () => mgmt.users.delete(userId));

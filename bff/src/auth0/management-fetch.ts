@@ -17,10 +17,16 @@ export interface ManagementFetchOptions {
 const NEVER_REPEAT = /\/api\/v2\/jobs\/users-imports\/?$/;
 
 function urlOf(input: string | URL | Request): string {
-  return typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  return typeof input === "string"
+    ? input
+    : input instanceof URL
+      ? input.href
+      : input.url;
 }
 
-export function createManagementFetch(options: ManagementFetchOptions): typeof fetch {
+export function createManagementFetch(
+  options: ManagementFetchOptions,
+): typeof fetch {
   const base = options.fetchImpl ?? fetch;
   const from = `https://${options.domain}`;
   const to = options.managementUrl?.replace(/\/$/, "");
@@ -31,18 +37,27 @@ export function createManagementFetch(options: ManagementFetchOptions): typeof f
     if (to && url.startsWith(from)) url = to + url.slice(from.length);
     const managed = new URL(url).pathname.startsWith("/api/v2/");
     const limiter = managed ? options.limiter : undefined;
-    const repeatable = !NEVER_REPEAT.test(new URL(url).pathname) && (init?.body === undefined || typeof init.body === "string");
+    const repeatable =
+      !NEVER_REPEAT.test(new URL(url).pathname) &&
+      (init?.body === undefined || typeof init.body === "string");
     for (let attempt = 0; ; attempt++) {
       try {
         await limiter?.acquire(1, init?.signal ? { signal: init.signal } : {});
       } catch (error) {
         // The budget would make us wait too long: answer like Auth0 would, so the SDK raises a 429.
-        if (error instanceof AppError && error.code === "rate_limited") return budgetExhausted(error.retryAfterSeconds ?? 1);
+        if (error instanceof AppError && error.code === "rate_limited")
+          return budgetExhausted(error.retryAfterSeconds ?? 1);
         throw error;
       }
       const response = await base(url, init);
       await limiter?.observe(response.status, response.headers);
-      if (response.status !== 429 || !limiter || !repeatable || attempt >= retries) return response;
+      if (
+        response.status !== 429 ||
+        !limiter ||
+        !repeatable ||
+        attempt >= retries
+      )
+        return response;
       await response.body?.cancel();
     }
   };
@@ -59,7 +74,9 @@ function budgetExhausted(retryAfterSeconds: number): Response {
     status: 429,
     headers: {
       "content-type": "application/json",
-      "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000 + retryAfterSeconds)),
+      "x-ratelimit-reset": String(
+        Math.ceil(Date.now() / 1000 + retryAfterSeconds),
+      ),
       "x-ratelimit-remaining": "0",
     },
   });

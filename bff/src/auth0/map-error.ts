@@ -5,18 +5,31 @@ import { AppError } from "../errors.ts";
 import type { ErrorCode } from "../shared-contract.ts";
 
 function auth0Message(body: unknown): string | undefined {
-  if (typeof body === "object" && body !== null && "message" in body && typeof body.message === "string") return body.message;
+  if (
+    typeof body === "object" &&
+    body !== null &&
+    "message" in body &&
+    typeof body.message === "string"
+  )
+    return body.message;
   return undefined;
 }
 
 function auth0ErrorCode(body: unknown): string | undefined {
-  if (typeof body === "object" && body !== null && "errorCode" in body && typeof body.errorCode === "string") return body.errorCode;
+  if (
+    typeof body === "object" &&
+    body !== null &&
+    "errorCode" in body &&
+    typeof body.errorCode === "string"
+  )
+    return body.errorCode;
   return undefined;
 }
 
 function retryAfterSeconds(error: ManagementError): number | undefined {
   const reset = Number(error.rawResponse?.headers.get("x-ratelimit-reset"));
-  if (Number.isFinite(reset) && reset > 0) return Math.max(1, reset - Date.now() / 1000);
+  if (Number.isFinite(reset) && reset > 0)
+    return Math.max(1, reset - Date.now() / 1000);
   return undefined;
 }
 
@@ -31,13 +44,22 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 export function mapAuth0Error(error: unknown, action: string): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ManagementTimeoutError) {
-    return new AppError("upstream", `Auth0 did not answer in time (${action})`, undefined, { cause: error });
+    return new AppError(
+      "upstream",
+      `Auth0 did not answer in time (${action})`,
+      undefined,
+      { cause: error },
+    );
   }
   if (error instanceof ManagementError) {
     const status = error.statusCode ?? 0;
     const code: ErrorCode = CODE_BY_STATUS[status] ?? "upstream";
     const message = auth0Message(error.body);
-    const details = { auth0Status: status || null, auth0Message: message ?? null, auth0ErrorCode: auth0ErrorCode(error.body) ?? null };
+    const details = {
+      auth0Status: status || null,
+      auth0Message: message ?? null,
+      auth0ErrorCode: auth0ErrorCode(error.body) ?? null,
+    };
     const text =
       code === "upstream"
         ? `Auth0 failed to ${action} (HTTP ${status || "network error"})`
@@ -45,7 +67,15 @@ export function mapAuth0Error(error: unknown, action: string): AppError {
           ? `Auth0 rate limit reached while trying to ${action}`
           : (message ?? `Auth0 refused to ${action}`);
     const retry = status === 429 ? retryAfterSeconds(error) : undefined;
-    return new AppError(code, text, details, { cause: error, ...(retry === undefined ? {} : { retryAfterSeconds: retry }) });
+    return new AppError(code, text, details, {
+      cause: error,
+      ...(retry === undefined ? {} : { retryAfterSeconds: retry }),
+    });
   }
-  return new AppError("upstream", `Could not reach Auth0 to ${action}`, undefined, { cause: error });
+  return new AppError(
+    "upstream",
+    `Could not reach Auth0 to ${action}`,
+    undefined,
+    { cause: error },
+  );
 }

@@ -45,7 +45,7 @@ const OBSERVED_SQL = `
     updated_at = greatest(updated_at, clock_timestamp()),
     blocked_until = case when $2::float8 = 0 and $5::float8 is not null
       then greatest(coalesce(blocked_until, to_timestamp(0)), to_timestamp($5::float8)) else blocked_until end,
-    rate = least($4::float8, coalesce(rate, $4::float8) + $4::float8 / 50),
+    rate = least($4::float8, coalesce(rate, $4::float8) + $4::float8 / 100),
     cap = least($3::float8, coalesce($6::float8, cap, $3::float8))
   where id = $1`;
 
@@ -58,14 +58,19 @@ export interface RateBudgetOptions {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    if (signal?.aborted)
+      return reject(
+        signal.reason instanceof Error ? signal.reason : new Error("aborted"),
+      );
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
+      reject(
+        signal?.reason instanceof Error ? signal.reason : new Error("aborted"),
+      );
     };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
@@ -77,24 +82,44 @@ function headerNumber(headers: Headers, name: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-export function createRateBudget(db: Queryable, plan: RatePlan, options: RateBudgetOptions = {}): RateLimiter {
+export function createRateBudget(
+  db: Queryable,
+  plan: RatePlan,
+  options: RateBudgetOptions = {},
+): RateLimiter {
   const id = options.id ?? "auth0-management";
   const defaultMaxWait = options.maxWaitMs ?? 30_000;
   let ensured: Promise<unknown> | null = null;
   const ensure = () =>
-    (ensured ??= db.query("insert into rate_budget (id, tokens) values ($1, $2) on conflict (id) do nothing", [id, plan.burst]));
+    (ensured ??= db.query(
+      "insert into rate_budget (id, tokens) values ($1, $2) on conflict (id) do nothing",
+      [id, plan.burst],
+    ));
 
-  async function tryAcquire(n = 1): Promise<{ granted: true } | { granted: false; retryInMs: number }> {
+  async function tryAcquire(
+    n = 1,
+  ): Promise<{ granted: true } | { granted: false; retryInMs: number }> {
     await ensure();
     // A request for more than the bucket can ever hold is capped at the bucket size.
     const want = Math.min(Math.max(n, 0), plan.burst);
     const row = (
-      await db.query<{ granted: boolean; avail: number; rate: number; blocked_ms: number }>(TAKE_SQL, [id, want, plan.burst, plan.perSecond])
+      await db.query<{
+        granted: boolean;
+        avail: number;
+        rate: number;
+        blocked_ms: number;
+      }>(TAKE_SQL, [id, want, plan.burst, plan.perSecond])
     ).rows[0];
     if (!row) throw new Error(`rate budget row ${id} is missing`);
     if (row.granted) return { granted: true };
     const refillMs = ((want - Number(row.avail)) / Number(row.rate)) * 1000;
-    return { granted: false, retryInMs: Math.max(5, Math.ceil(Math.max(refillMs, Number(row.blocked_ms)))) };
+    return {
+      granted: false,
+      retryInMs: Math.max(
+        5,
+        Math.ceil(Math.max(refillMs, Number(row.blocked_ms))),
+      ),
+    };
   }
 
   return {
@@ -105,12 +130,20 @@ export function createRateBudget(db: Queryable, plan: RatePlan, options: RateBud
         const r = await tryAcquire(n);
         if (r.granted) return;
         if (Date.now() + r.retryInMs > deadline) {
-          throw new AppError("rate_limited", "The Auth0 Management API budget is exhausted; try again shortly", undefined, {
-            retryAfterSeconds: r.retryInMs / 1000,
-          });
+          throw new AppError(
+            "rate_limited",
+            "The Auth0 Management API budget is exhausted; try again shortly",
+            undefined,
+            {
+              retryAfterSeconds: r.retryInMs / 1000,
+            },
+          );
         }
         // Small jitter so waiting instances do not all hit the row at the same millisecond.
-        await sleep(Math.min(r.retryInMs, 1_000) + Math.floor(Math.random() * 10), opts.signal);
+        await sleep(
+          Math.min(r.retryInMs, 1_000) + Math.floor(Math.random() * 10),
+          opts.signal,
+        );
       }
     },
     async observe(status, headers) {
@@ -118,14 +151,30 @@ export function createRateBudget(db: Queryable, plan: RatePlan, options: RateBud
       const reset = headerNumber(headers, "x-ratelimit-reset");
       const limit = headerNumber(headers, "x-ratelimit-limit");
       if (status === 429) {
-        const untilMs = reset !== null && reset * 1000 > Date.now() ? reset * 1000 : Date.now() + 1_000;
-        await db.query(LIMITED_SQL, [id, untilMs, plan.burst, plan.perSecond, limit && limit > 0 ? limit : null]);
+        const untilMs =
+          reset !== null && reset * 1000 > Date.now()
+            ? reset * 1000
+            : Date.now() + 1_000;
+        await db.query(LIMITED_SQL, [
+          id,
+          untilMs,
+          plan.burst,
+          plan.perSecond,
+          limit && limit > 0 ? limit : null,
+        ]);
         return;
       }
       const remaining = headerNumber(headers, "x-ratelimit-remaining");
       if (remaining === null) return;
       // Auth0 knows about callers we do not (other apps, the dashboard): follow it downwards only.
-      await db.query(OBSERVED_SQL, [id, remaining, plan.burst, plan.perSecond, reset, limit && limit > 0 ? limit : null]);
+      await db.query(OBSERVED_SQL, [
+        id,
+        remaining,
+        plan.burst,
+        plan.perSecond,
+        reset,
+        limit && limit > 0 ? limit : null,
+      ]);
     },
   };
 }

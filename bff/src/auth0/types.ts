@@ -21,12 +21,18 @@ export interface Auth0Connection {
   disableSignup: boolean | null;
 }
 
-export type Auth0JobStatus = "pending" | "processing" | "completed" | "failed" | "expired";
+export type Auth0JobStatus =
+  "pending" | "processing" | "completed" | "failed" | "expired";
 
 export interface Auth0Job {
   id: string;
   status: Auth0JobStatus;
-  summary?: { failed: number; updated: number; inserted: number; total: number };
+  summary?: {
+    failed: number;
+    updated: number;
+    inserted: number;
+    total: number;
+  };
   percentageDone?: number;
   externalId?: string;
 }
@@ -61,13 +67,25 @@ export interface UserSearchPage {
 export interface Auth0 {
   getConnection(): Promise<Auth0Connection>;
   /** Never retried (a retry could create a second job): failures surface as AppError. */
-  createUsersImportJob(input: { users: BulkImportUser[]; externalId: string }): Promise<{ jobId: string }>;
+  createUsersImportJob(input: {
+    users: BulkImportUser[];
+    externalId: string;
+  }): Promise<{ jobId: string }>;
   getJob(jobId: string): Promise<Auth0Job>;
   /** [] when Auth0 answers 204 (no errors). */
   getJobErrors(jobId: string): Promise<Auth0JobError[]>;
   /** Returns the ticket URL. */
-  createEmailVerificationTicket(input: { userId: string; resultUrl: string; ttlSec: number }): Promise<string>;
-  createPasswordChangeTicket(input: { userId: string; resultUrl?: string; ttlSec: number; markEmailAsVerified: boolean }): Promise<string>;
+  createEmailVerificationTicket(input: {
+    userId: string;
+    resultUrl: string;
+    ttlSec: number;
+  }): Promise<string>;
+  createPasswordChangeTicket(input: {
+    userId: string;
+    resultUrl?: string;
+    ttlSec: number;
+    markEmailAsVerified: boolean;
+  }): Promise<string>;
   getUser(userId: string): Promise<AppUser | null>;
   usersByEmail(email: string): Promise<AppUser[]>;
   /** Users with app_metadata.tenant_id = tenantId; page is 0-based, 50 per page, newest updates first. */
@@ -80,9 +98,14 @@ export interface Auth0 {
 /** The shared Management API budget (see rate-budget.ts). */
 export interface RateLimiter {
   /** Waits until n tokens are granted (or throws AppError rate_limited after maxWaitMs / on abort). */
-  acquire(n?: number, options?: { signal?: AbortSignal; maxWaitMs?: number }): Promise<void>;
+  acquire(
+    n?: number,
+    options?: { signal?: AbortSignal; maxWaitMs?: number },
+  ): Promise<void>;
   /** Takes n tokens if available now; otherwise says how long to wait. Never blocks. */
-  tryAcquire(n?: number): Promise<{ granted: true } | { granted: false; retryInMs: number }>;
+  tryAcquire(
+    n?: number,
+  ): Promise<{ granted: true } | { granted: false; retryInMs: number }>;
   /** Feeds X-RateLimit-* response headers back (adapts the budget; a 429 blocks until Reset). */
   observe(status: number, headers: Headers): Promise<void>;
 }

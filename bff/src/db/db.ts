@@ -12,7 +12,10 @@ export interface QueryResult<T> {
 }
 
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  query<T = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<QueryResult<T>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -33,7 +36,9 @@ export interface DbOptions {
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openPglite(options.dataDir);
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Db> {
@@ -41,7 +46,11 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   if (dataDir) await mkdir(dirname(dataDir), { recursive: true });
   const lite = dataDir ? new PGlite(dataDir) : new PGlite();
   await lite.waitReady;
-  const run = async <T>(q: Pick<PGlite, "query">, sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
+  const run = async <T>(
+    q: Pick<PGlite, "query">,
+    sql: string,
+    params?: unknown[],
+  ): Promise<QueryResult<T>> => {
     const r = await q.query<T>(sql, params);
     return { rows: r.rows, rowCount: r.affectedRows || r.rows.length }; // PGlite reports 0 affected rows for a SELECT
   };
@@ -64,11 +73,18 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   };
 }
 
-async function openPostgres(connectionString: string, max: number): Promise<Db> {
+async function openPostgres(
+  connectionString: string,
+  max: number,
+): Promise<Db> {
   const pool = new pg.Pool({ connectionString, max });
   // Fail fast with a clear message when the server is unreachable.
   await pool.query("select 1");
-  const run = async <T>(q: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
+  const run = async <T>(
+    q: pg.Pool | pg.PoolClient,
+    sql: string,
+    params?: unknown[],
+  ): Promise<QueryResult<T>> => {
     const r = await q.query(sql, params);
     return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
   };

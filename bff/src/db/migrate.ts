@@ -6,23 +6,34 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "./db.ts";
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+const MIGRATIONS_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "migrations",
+);
 const LOCK_KEY = 727_001; // arbitrary, constant: "guestlist migrations"
 
 export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const files = (await readdir(dir)).filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f)).sort();
+  const files = (await readdir(dir))
+    .filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f))
+    .sort();
   const applied: string[] = [];
   await db.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock($1)", [LOCK_KEY]);
     await tx.query(
       "create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())",
     );
-    const done = new Set((await tx.query<{ name: string }>("select name from schema_migrations")).rows.map((r) => r.name));
+    const done = new Set(
+      (
+        await tx.query<{ name: string }>("select name from schema_migrations")
+      ).rows.map((r) => r.name),
+    );
     for (const file of files) {
       if (done.has(file)) continue;
       const sql = await readFile(join(dir, file), "utf8");
       await tx.exec(sql);
-      await tx.query("insert into schema_migrations (name) values ($1)", [file]);
+      await tx.query("insert into schema_migrations (name) values ($1)", [
+        file,
+      ]);
       applied.push(file);
     }
   });

@@ -14,16 +14,23 @@ export const TenantSeed = z.object({
 export type TenantSeed = z.input<typeof TenantSeed>;
 
 export async function readTenantsFile(path: string): Promise<TenantSeed[]> {
-  const parsed = z.object({ tenants: z.array(TenantSeed) }).safeParse(JSON.parse(await readFile(path, "utf8")));
+  const parsed = z
+    .object({ tenants: z.array(TenantSeed) })
+    .safeParse(JSON.parse(await readFile(path, "utf8")));
   if (!parsed.success) throw new Error(`${path}: ${parsed.error.message}`);
   return parsed.data.tenants;
 }
 
 /** Inserts the tenants when none exist; returns how many were inserted. */
-export async function seedTenants(db: Db, seeds: TenantSeed[]): Promise<number> {
+export async function seedTenants(
+  db: Db,
+  seeds: TenantSeed[],
+): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.query("lock table tenants in exclusive mode");
-    const existing = await tx.query<{ n: number }>("select count(*)::int as n from tenants");
+    const existing = await tx.query<{ n: number }>(
+      "select count(*)::int as n from tenants",
+    );
     if ((existing.rows[0]?.n ?? 0) > 0) return 0;
     for (const raw of seeds) {
       const t = TenantSeed.parse(raw);

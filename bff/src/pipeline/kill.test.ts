@@ -1,12 +1,15 @@
-// THE KILL TEST: the real BFF in a child process (PGlite on disk, or real Postgres when
-// TEST_DATABASE_URL is set), an import of 2,000 rows, kill -9 at several moments, restart, and:
-// every row is created exactly once in Auth0, emailed at least once, and none is lost.
+// THE KILL TEST: the real BFF in a child process on a real PostgreSQL server (TEST_DATABASE_URL;
+// the test creates and drops its own database there), an import of 2,000 rows, kill -9 at several
+// moments, restart, and: every row is created exactly once in Auth0, emailed at least once, and
+// none is lost. Not on PGlite: an on-disk PGlite killed with SIGKILL can fail to reopen ("Aborted()")
+// or come back with a torn state — see docs/decisions (pipeline) — so without a server it is skipped.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
+import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { startBff, type BffProcess } from "./test/bff-process.ts";
+import { killAllBffs, startBff, type BffProcess } from "./test/bff-process.ts";
 import { waitFor } from "./test/harness.ts";
 import { freePort, startCatcherProcess, type SmtpCatcher } from "./test/smtp-catcher.ts";
 
@@ -15,20 +18,36 @@ let emulator: RunningEmulator;
 let catcher: SmtpCatcher;
 let dir: string;
 let bff: BffProcess | undefined;
+const serverUrl = process.env.TEST_DATABASE_URL;
+const dbName = `guestlist_kill_${process.pid}_${Date.now()}`;
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 
 beforeAll(async () => {
+  if (!serverUrl) return;
+  await admin(`create database ${dbName}`);
   emulator = await startEmulator({ port: 0, bcryptRounds: 4 });
   catcher = await startCatcherProcess();
   dir = mkdtempSync(join(tmpdir(), "guestlist-kill-"));
 });
 afterAll(async () => {
   await bff?.stop();
+  killAllBffs();
+  if (serverUrl) await admin(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
   await catcher?.stop();
   await emulator?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test("kill -9 during a 2,000-row import loses nothing and creates nobody twice", { timeout: 600_000 }, async () => {
+test.skipIf(!serverUrl)("kill -9 during a 2,000-row import loses nothing and creates nobody twice", { timeout: 600_000 }, async () => {
   // Slow Auth0's job processing down so the kills land while jobs are running.
   await fetch(`${emulator.url}/__emulator/jobs`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ usersPerSecond: 400 }) });
   const tenantsFile = join(dir, "tenants.json");
@@ -49,7 +68,9 @@ test("kill -9 during a 2,000-row import loses nothing and creates nobody twice",
     PIPELINE_RECONCILE_GRACE_SECONDS: "1",
     SMTP_POOL_SIZE: "20",
   };
-  if (process.env.TEST_DATABASE_URL) env.DATABASE_URL = process.env.TEST_DATABASE_URL;
+  const dbUrl = new URL(serverUrl ?? "");
+  dbUrl.pathname = `/${dbName}`;
+  env.DATABASE_URL = dbUrl.href;
   bff = await startBff(env, port);
   const token = await fetch(`${emulator.url}/__emulator/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "admin@acme.test" }) })
     .then((r) => r.json() as Promise<{ access_token: string }>)

@@ -2,7 +2,6 @@
 import type { Auth0 } from "../auth0/types.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/db.ts";
-import { DEFAULT_BRANDING } from "../mail/invitation-email.ts";
 import { createMailer, type Mailer } from "../mail/mailer.ts";
 import type { PipelineDeps } from "./options.ts";
 import { startPipeline, type Pipeline, type PipelineHandle } from "./worker.ts";
@@ -23,7 +22,7 @@ export function createInvitationPipeline(config: Config, db: Db, auth0: Auth0): 
     handle: { kick: () => worker?.kick() },
     start(log) {
       worker = startPipeline(
-        { db, auth0, mailer, publicUrl: config.publicUrl, branding: DEFAULT_BRANDING, log },
+        { db, auth0, mailer, publicUrl: config.publicUrl, branding: config.branding, log },
         { leaseMs: config.pipeline.leaseMs, reconcileGraceMs: config.pipeline.reconcileGraceMs },
       );
       return worker;

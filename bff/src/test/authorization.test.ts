@@ -9,18 +9,45 @@ import { makeImport, makeInvitation, makeMember } from "./seed-data.ts";
 
 let t: TestApp;
 let routes: RegisteredRoute[];
-const victim = { tenant: "globex", invited: "bob@globex.test", member: "carol@globex.test", userId: "", memberId: "", importId: "" };
+const victim = {
+  tenant: "globex",
+  invited: "bob@globex.test",
+  member: "carol@globex.test",
+  userId: "",
+  memberId: "",
+  importId: "",
+};
 
 beforeAll(async () => {
   t = await buildTestApp({ mutationsPerMinute: 100_000 });
   victim.importId = await makeImport(t.db, "globex");
-  const inv = await makeInvitation(t.db, { tenantId: "globex", email: victim.invited, importId: victim.importId, state: "emailed", givenName: "Robertsecret" });
+  const inv = await makeInvitation(t.db, {
+    tenantId: "globex",
+    email: victim.invited,
+    importId: victim.importId,
+    state: "emailed",
+    givenName: "Robertsecret",
+  });
   victim.userId = inv.userId;
-  t.fake.addUser({ userId: inv.userId, email: victim.invited, tenantId: "globex" });
-  const mem = await makeMember(t.db, { tenantId: "globex", email: victim.member });
+  t.fake.addUser({
+    userId: inv.userId,
+    email: victim.invited,
+    tenantId: "globex",
+  });
+  const mem = await makeMember(t.db, {
+    tenantId: "globex",
+    email: victim.member,
+  });
   victim.memberId = mem.userId;
-  t.fake.addUser({ userId: mem.userId, email: victim.member, tenantId: "globex", emailVerified: true });
-  routes = t.app.apiRoutes.filter((r) => !("public" in r.auth && r.auth.public));
+  t.fake.addUser({
+    userId: mem.userId,
+    email: victim.member,
+    tenantId: "globex",
+    emailVerified: true,
+  });
+  routes = t.app.apiRoutes.filter(
+    (r) => !("public" in r.auth && r.auth.public),
+  );
 });
 afterAll(() => t.close());
 
@@ -47,7 +74,10 @@ async function call(route: RegisteredRoute, tenant: string, token?: string) {
   return t.app.inject({
     method: route.method as "GET",
     url: urlFor(route, tenant),
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "idempotency-key": `k-${Math.random()}` },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      "idempotency-key": `k-${Math.random()}`,
+    },
     ...(hasBody ? { payload: hostileBody() } : {}),
   });
 }
@@ -55,18 +85,34 @@ async function call(route: RegisteredRoute, tenant: string, token?: string) {
 /** What support staff (read:all_tenants) may do on a tenant that is not theirs: reads and resends. */
 function supportMayUse(route: RegisteredRoute): boolean {
   if (route.method === "GET") return true;
-  if (/resend|password-link|verification-link|members\/sync/.test(route.url)) return true;
+  if (/resend|password-link|verification-link|members\/sync/.test(route.url))
+    return true;
   return route.method === "PATCH" && route.url.endsWith("/tenants/:tenantId"); // manage:tenants
 }
 
-const isSignedInOnly = (r: RegisteredRoute) => !("public" in r.auth) && r.auth.permissions.length === 0;
+const isSignedInOnly = (r: RegisteredRoute) =>
+  !("public" in r.auth) && r.auth.permissions.length === 0;
 
 async function victimSnapshot() {
-  const inv = await t.db.query("select state, token_hash, revoked_at from invitations where tenant_id = 'globex' order by id");
-  const mem = await t.db.query("select blocked, removed_at from members where tenant_id = 'globex' order by user_id");
-  const ten = await t.db.query("select seat_limit, allowed_domains, name from tenants where id = 'globex'");
-  const imp = await t.db.query("select count(*)::int as n from imports where tenant_id = 'globex'");
-  return JSON.stringify([inv.rows, mem.rows, ten.rows, imp.rows, [...t.fake.users.keys()].sort()]);
+  const inv = await t.db.query(
+    "select state, token_hash, revoked_at from invitations where tenant_id = 'globex' order by id",
+  );
+  const mem = await t.db.query(
+    "select blocked, removed_at from members where tenant_id = 'globex' order by user_id",
+  );
+  const ten = await t.db.query(
+    "select seat_limit, allowed_domains, name from tenants where id = 'globex'",
+  );
+  const imp = await t.db.query(
+    "select count(*)::int as n from imports where tenant_id = 'globex'",
+  );
+  return JSON.stringify([
+    inv.rows,
+    mem.rows,
+    ten.rows,
+    imp.rows,
+    [...t.fake.users.keys()].sort(),
+  ]);
 }
 
 describe("authorisation matrix", () => {
@@ -90,7 +136,9 @@ describe("authorisation matrix", () => {
     for (const route of routes) {
       const res = await call(route, victim.tenant);
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
-      expect(res.json(), `${route.method} ${route.url}`).toMatchObject({ code: "unauthorized" });
+      expect(res.json(), `${route.method} ${route.url}`).toMatchObject({
+        code: "unauthorized",
+      });
     }
   });
 
@@ -100,23 +148,35 @@ describe("authorisation matrix", () => {
     for (const route of routes.filter((r) => !isSignedInOnly(r))) {
       const res = await call(route, victim.tenant, token);
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(403);
-      expect(res.json(), `${route.method} ${route.url}`).toMatchObject({ code: "forbidden", statusCode: 403 });
+      expect(res.json(), `${route.method} ${route.url}`).toMatchObject({
+        code: "forbidden",
+        statusCode: 403,
+      });
     }
     expect(await victimSnapshot()).toBe(before);
   });
 
   test("support staff may only read and resend on a tenant", async () => {
-    const token = await t.tokens.support({ permissions: ["read:all_tenants", "resend:invitations"] });
-    for (const route of routes.filter((r) => !isSignedInOnly(r) && r.url.includes(":tenantId"))) {
+    const token = await t.tokens.support({
+      permissions: ["read:all_tenants", "resend:invitations"],
+    });
+    for (const route of routes.filter(
+      (r) => !isSignedInOnly(r) && r.url.includes(":tenantId"),
+    )) {
       const res = await call(route, victim.tenant, token);
-      if (supportMayUse(route) && !(route.method === "PATCH")) expect(res.statusCode, `${route.method} ${route.url}`).not.toBe(403);
+      if (supportMayUse(route) && !(route.method === "PATCH"))
+        expect(res.statusCode, `${route.method} ${route.url}`).not.toBe(403);
       else expect(res.statusCode, `${route.method} ${route.url}`).toBe(403);
     }
   });
 
   test("a token without the route's permission is refused (403), even on its own tenant", async () => {
     const before = await victimSnapshot();
-    const token = await t.tokens.sign({ sub: "auth0|nobody", tenant: victim.tenant, permissions: [] });
+    const token = await t.tokens.sign({
+      sub: "auth0|nobody",
+      tenant: victim.tenant,
+      permissions: [],
+    });
     for (const route of routes.filter((r) => !isSignedInOnly(r))) {
       const res = await call(route, victim.tenant, token);
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(403);
@@ -126,7 +186,15 @@ describe("authorisation matrix", () => {
 
   test("another tenant's ids in path and body neither leak nor change anything", async () => {
     const before = await victimSnapshot();
-    const token = await t.tokens.admin("acme", { permissions: ["read:members", "invite:members", "revoke:members", "resend:invitations", "manage:tenants"] });
+    const token = await t.tokens.admin("acme", {
+      permissions: [
+        "read:members",
+        "invite:members",
+        "revoke:members",
+        "resend:invitations",
+        "manage:tenants",
+      ],
+    });
     for (const route of routes.filter((r) => r.url.includes(":tenantId"))) {
       const res = await call(route, "acme", token);
       const where = `${route.method} ${route.url} → ${res.statusCode}`;
@@ -134,8 +202,10 @@ describe("authorisation matrix", () => {
       // The body carries the victim's invitee email itself; what must not appear is data it did not carry.
       expect(res.body, where).not.toContain(victim.member);
       expect(res.body, where).not.toContain("Robertsecret");
-      if (route.method === "GET") expect(res.body, where).not.toContain(victim.invited);
-      if (route.url.includes(":userId") || route.url.includes(":importId")) expect(res.statusCode, where).toBeGreaterThanOrEqual(400);
+      if (route.method === "GET")
+        expect(res.body, where).not.toContain(victim.invited);
+      if (route.url.includes(":userId") || route.url.includes(":importId"))
+        expect(res.statusCode, where).toBeGreaterThanOrEqual(400);
     }
     expect(await victimSnapshot()).toBe(before);
   });

@@ -12,8 +12,20 @@ import { createFakeAuth0, type FakeAuth0 } from "./fake-auth0.ts";
 import { createTestTokens, type TestTokens } from "./tokens.ts";
 
 export const TEST_TENANTS: TenantSeed[] = [
-  { id: "acme", name: "Acme Corp", seatLimit: 50, allowedDomains: ["acme.test"], invitationLifetimeDays: 7 },
-  { id: "globex", name: "Globex", seatLimit: 10, allowedDomains: ["globex.test"], invitationLifetimeDays: 7 },
+  {
+    id: "acme",
+    name: "Acme Corp",
+    seatLimit: 50,
+    allowedDomains: ["acme.test"],
+    invitationLifetimeDays: 7,
+  },
+  {
+    id: "globex",
+    name: "Globex",
+    seatLimit: 10,
+    allowedDomains: ["globex.test"],
+    invitationLifetimeDays: 7,
+  },
 ];
 
 export interface TestApp {
@@ -29,16 +41,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export interface TestAppOptions extends Partial<Omit<AppDeps, "config" | "db">> {
+export interface TestAppOptions extends Partial<
+  Omit<AppDeps, "config" | "db">
+> {
   env?: Record<string, string>;
   db?: Db;
   tenants?: TenantSeed[];
   captureLogs?: boolean;
 }
 
-export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+export async function buildTestApp(
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const { env, tenants, captureLogs, db: givenDb, ...rest } = options;
-  const config = testConfig({ ...(captureLogs ? { LOG_LEVEL: "info" } : {}), ...env });
+  const config = testConfig({
+    ...(captureLogs ? { LOG_LEVEL: "info" } : {}),
+    ...env,
+  });
   const db = givenDb ?? (await openDb({}));
   await migrate(db);
   await seedTenants(db, tenants ?? TEST_TENANTS);

@@ -9,13 +9,20 @@ import { TEST_TENANTS } from "./build-test-app.ts";
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
-export const ENGINES: ("pglite" | "postgres")[] = TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+export const ENGINES: ("pglite" | "postgres")[] = TEST_DATABASE_URL
+  ? ["pglite", "postgres"]
+  : ["pglite"];
 
 if (!TEST_DATABASE_URL) {
-  console.log("[bff storage tests] TEST_DATABASE_URL is not set: skipping the real-PostgreSQL runs (PGlite only).");
+  console.log(
+    "[bff storage tests] TEST_DATABASE_URL is not set: skipping the real-PostgreSQL runs (PGlite only).",
+  );
 }
 
-export async function openTestDb(engine: "pglite" | "postgres", seed = true): Promise<Db> {
+export async function openTestDb(
+  engine: "pglite" | "postgres",
+  seed = true,
+): Promise<Db> {
   let db: Db;
   if (engine === "pglite") {
     db = await openDb({});
@@ -32,7 +39,9 @@ export async function openTestDb(engine: "pglite" | "postgres", seed = true): Pr
       ...inner,
       engine: inner.engine,
       async close() {
-        await inner.query(`drop schema ${schema} cascade`).catch(() => undefined);
+        await inner
+          .query(`drop schema ${schema} cascade`)
+          .catch(() => undefined);
         await inner.close();
       },
     };

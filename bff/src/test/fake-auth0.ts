@@ -1,18 +1,30 @@
 /* eslint-disable @typescript-eslint/require-await -- the fake implements an async interface synchronously */
 // An in-memory stand-in for the Auth0 adapter, for route tests that do not need the emulator.
 // It keeps users in a Map and records calls; behaviour mirrors what auth0.ts promises.
-import type { AppUser, Auth0, Auth0Connection, Auth0Job, Auth0JobError, BulkImportUser } from "../auth0/types.ts";
+import type {
+  AppUser,
+  Auth0,
+  Auth0Connection,
+  Auth0Job,
+  Auth0JobError,
+  BulkImportUser,
+} from "../auth0/types.ts";
 import { AppError } from "../errors.ts";
 
 export interface FakeAuth0 extends Auth0 {
   users: Map<string, AppUser>;
   calls: string[];
   connection: Auth0Connection;
-  jobs: Map<string, { job: Auth0Job; errors: Auth0JobError[]; users: BulkImportUser[] }>;
+  jobs: Map<
+    string,
+    { job: Auth0Job; errors: Auth0JobError[]; users: BulkImportUser[] }
+  >;
   addUser(user: Partial<AppUser> & { userId: string; email: string }): AppUser;
 }
 
-export function makeAppUser(user: Partial<AppUser> & { userId: string; email: string }): AppUser {
+export function makeAppUser(
+  user: Partial<AppUser> & { userId: string; email: string },
+): AppUser {
   return {
     emailVerified: false,
     blocked: false,
@@ -36,7 +48,11 @@ export function createFakeAuth0(): FakeAuth0 {
     users,
     calls,
     jobs,
-    connection: { id: "con_GuestlistLocal01", name: "Username-Password-Authentication", disableSignup: true },
+    connection: {
+      id: "con_GuestlistLocal01",
+      name: "Username-Password-Authentication",
+      disableSignup: true,
+    },
     addUser(user) {
       const u = makeAppUser(user);
       users.set(u.userId, u);
@@ -52,11 +68,41 @@ export function createFakeAuth0(): FakeAuth0 {
       const errors: Auth0JobError[] = [];
       for (const r of rows) {
         const userId = `auth0|${r.user_id}`; // the file carries the id without the strategy prefix
-        if (users.has(userId)) errors.push({ user: { email: r.email, user_id: r.user_id }, errors: [{ code: "DUPLICATED_USER", message: "The user already exist and upsert parameter is false" }] });
-        else fake.addUser({ userId, email: r.email, tenantId: r.app_metadata.tenant_id, emailVerified: r.email_verified });
+        if (users.has(userId))
+          errors.push({
+            user: { email: r.email, user_id: r.user_id },
+            errors: [
+              {
+                code: "DUPLICATED_USER",
+                message: "The user already exist and upsert parameter is false",
+              },
+            ],
+          });
+        else
+          fake.addUser({
+            userId,
+            email: r.email,
+            tenantId: r.app_metadata.tenant_id,
+            emailVerified: r.email_verified,
+          });
       }
-      const summary = { failed: errors.length, updated: 0, inserted: rows.length - errors.length, total: rows.length };
-      jobs.set(id, { job: { id, status: "completed", summary, percentageDone: 100, externalId }, errors, users: rows });
+      const summary = {
+        failed: errors.length,
+        updated: 0,
+        inserted: rows.length - errors.length,
+        total: rows.length,
+      };
+      jobs.set(id, {
+        job: {
+          id,
+          status: "completed",
+          summary,
+          percentageDone: 100,
+          externalId,
+        },
+        errors,
+        users: rows,
+      });
       return { jobId: id };
     },
     async getJob(jobId) {
@@ -71,12 +117,14 @@ export function createFakeAuth0(): FakeAuth0 {
     },
     async createEmailVerificationTicket({ userId, resultUrl }) {
       calls.push(`createEmailVerificationTicket:${userId}`);
-      if (!users.has(userId)) throw new AppError("not_found", "The user does not exist.");
+      if (!users.has(userId))
+        throw new AppError("not_found", "The user does not exist.");
       return `https://fake.auth0.test/u/email-verification?ticket=fake${userId.length}&result=${encodeURIComponent(resultUrl)}#`;
     },
     async createPasswordChangeTicket({ userId }) {
       calls.push(`createPasswordChangeTicket:${userId}`);
-      if (!users.has(userId)) throw new AppError("not_found", "The user does not exist.");
+      if (!users.has(userId))
+        throw new AppError("not_found", "The user does not exist.");
       return `https://fake.auth0.test/lo/reset?ticket=fake${userId.length}#`;
     },
     async getUser(userId) {
@@ -91,13 +139,21 @@ export function createFakeAuth0(): FakeAuth0 {
       calls.push(`searchTenantUsers:${tenantId}:${page}`);
       const all = [...users.values()].filter((u) => u.tenantId === tenantId);
       const slice = all.slice(page * 50, page * 50 + 50);
-      return { users: slice, total: all.length, hasMore: (page + 1) * 50 < Math.min(all.length, 1000) };
+      return {
+        users: slice,
+        total: all.length,
+        hasMore: (page + 1) * 50 < Math.min(all.length, 1000),
+      };
     },
     async updateUser(userId, changes) {
       calls.push(`updateUser:${userId}`);
       const u = users.get(userId);
       if (!u) throw new AppError("not_found", "The user does not exist.");
-      const next = { ...u, ...(changes.blocked === undefined ? {} : { blocked: changes.blocked }), updatedAt: new Date().toISOString() };
+      const next = {
+        ...u,
+        ...(changes.blocked === undefined ? {} : { blocked: changes.blocked }),
+        updatedAt: new Date().toISOString(),
+      };
       users.set(userId, next);
       return next;
     },

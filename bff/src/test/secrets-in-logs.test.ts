@@ -18,13 +18,28 @@ const SECRET_BAD = `wrong-${randomBytes(8).toString("hex")}`;
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0, bcryptRounds: 4 });
-  const env = { AUTH0_ISSUER_BASE_URL: `${emu.url}/`, AUTH0_MANAGEMENT_URL: emu.url };
+  const env = {
+    AUTH0_ISSUER_BASE_URL: `${emu.url}/`,
+    AUTH0_MANAGEMENT_URL: emu.url,
+  };
   const config = testConfig(env);
   const db = await openDb({});
   await migrate(db);
-  t = await buildTestApp({ env, db, captureLogs: true, auth0: createAuth0(config, { limiter: createRateBudget(db, config.auth0.rateLimit), maxRetries: 0 }) });
+  t = await buildTestApp({
+    env,
+    db,
+    captureLogs: true,
+    auth0: createAuth0(config, {
+      limiter: createRateBudget(db, config.auth0.rateLimit),
+      maxRetries: 0,
+    }),
+  });
   const badConfig = testConfig({ ...env, AUTH0_CLIENT_SECRET: SECRET_BAD });
-  wrongSecret = await buildTestApp({ env: { ...env, AUTH0_CLIENT_SECRET: SECRET_BAD }, captureLogs: true, auth0: createAuth0(badConfig, { maxRetries: 0 }) });
+  wrongSecret = await buildTestApp({
+    env: { ...env, AUTH0_CLIENT_SECRET: SECRET_BAD },
+    captureLogs: true,
+    auth0: createAuth0(badConfig, { maxRetries: 0 }),
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -38,18 +53,40 @@ test("no secret reaches a log line", async () => {
   const invitationToken = randomBytes(32).toString("base64url");
   const bearer = { authorization: `Bearer ${admin}` };
   await t.app.inject({ url: "/api/me", headers: bearer });
-  await t.app.inject({ url: "/api/me", headers: { authorization: `Bearer ${admin.slice(0, -4)}AAAA` } });
-  await t.app.inject({ method: "POST", url: "/api/tenants/acme/members/sync", headers: bearer });
+  await t.app.inject({
+    url: "/api/me",
+    headers: { authorization: `Bearer ${admin.slice(0, -4)}AAAA` },
+  });
+  await t.app.inject({
+    method: "POST",
+    url: "/api/tenants/acme/members/sync",
+    headers: bearer,
+  });
   await fetch(`${emu.url}/__emulator/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ method: "GET", path: "/api/v2/users", status: 503, count: 1 }),
+    body: JSON.stringify({
+      method: "GET",
+      path: "/api/v2/users",
+      status: 503,
+      count: 1,
+    }),
   });
   await t.db.query("update member_sync set synced_at = null");
-  await t.app.inject({ method: "POST", url: "/api/tenants/acme/members/sync", headers: bearer });
+  await t.app.inject({
+    method: "POST",
+    url: "/api/tenants/acme/members/sync",
+    headers: bearer,
+  });
   await t.app.inject({ url: `/invitations/${invitationToken}` });
-  await t.app.inject({ method: "POST", url: `/invitations/${invitationToken}/accept` });
-  await t.app.inject({ url: `/api/tenants/acme/members?token=${invitationToken}`, headers: bearer });
+  await t.app.inject({
+    method: "POST",
+    url: `/invitations/${invitationToken}/accept`,
+  });
+  await t.app.inject({
+    url: `/api/tenants/acme/members?token=${invitationToken}`,
+    headers: bearer,
+  });
   await t.app.inject({ url: "/api/health" });
   await wrongSecret.app.inject({ url: "/api/health" });
 

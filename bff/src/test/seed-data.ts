@@ -16,16 +16,30 @@ export interface InvitationFactory {
   givenName?: string | null;
 }
 
-export async function makeImport(q: Queryable, tenantId: string, rowCount = 1): Promise<string> {
+export async function makeImport(
+  q: Queryable,
+  tenantId: string,
+  rowCount = 1,
+): Promise<string> {
   const id = randomUUID();
   await q.query(
     "insert into imports (id, tenant_id, idempotency_key, created_by, created_by_email, row_count) values ($1, $2, $3, $4, $5, $6)",
-    [id, tenantId, `key-${next()}`, `auth0|admin-${tenantId}`, `admin@${tenantId}.test`, rowCount],
+    [
+      id,
+      tenantId,
+      `key-${next()}`,
+      `auth0|admin-${tenantId}`,
+      `admin@${tenantId}.test`,
+      rowCount,
+    ],
   );
   return id;
 }
 
-export async function makeInvitation(q: Queryable, f: InvitationFactory): Promise<{ id: string; userId: string; email: string }> {
+export async function makeInvitation(
+  q: Queryable,
+  f: InvitationFactory,
+): Promise<{ id: string; userId: string; email: string }> {
   const id = randomUUID();
   const n = next();
   const userId = f.userId ?? `auth0|inv${n}`;
@@ -41,7 +55,9 @@ export async function makeInvitation(q: Queryable, f: InvitationFactory): Promis
       f.givenName ?? null,
       userId,
       f.state ?? "emailed",
-      f.expiresAt === undefined ? new Date(Date.now() + 7 * 86_400_000) : f.expiresAt,
+      f.expiresAt === undefined
+        ? new Date(Date.now() + 7 * 86_400_000)
+        : f.expiresAt,
       f.invitedBy ?? `auth0|admin-${f.tenantId}`,
       `admin@${f.tenantId}.test`,
     ],
@@ -51,7 +67,13 @@ export async function makeInvitation(q: Queryable, f: InvitationFactory): Promis
 
 export async function makeMember(
   q: Queryable,
-  f: { tenantId: string; userId?: string; email?: string; blocked?: boolean; name?: string | null },
+  f: {
+    tenantId: string;
+    userId?: string;
+    email?: string;
+    blocked?: boolean;
+    name?: string | null;
+  },
 ): Promise<{ userId: string; email: string }> {
   const n = next();
   const userId = f.userId ?? `auth0|mem${n}`;

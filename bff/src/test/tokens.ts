@@ -1,11 +1,26 @@
 // Test access tokens signed by a local RSA key, verified by the same createVerifyToken as prod.
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type JWK,
+} from "jose";
 import { createVerifyToken, type VerifyToken } from "../auth.ts";
 import type { Config } from "../config.ts";
 import type { Permission } from "../shared-contract.ts";
 
-export const ADMIN_PERMISSIONS: Permission[] = ["read:members", "invite:members", "revoke:members", "resend:invitations"];
-export const SUPPORT_PERMISSIONS: Permission[] = ["read:all_tenants", "resend:invitations", "manage:tenants"];
+export const ADMIN_PERMISSIONS: Permission[] = [
+  "read:members",
+  "invite:members",
+  "revoke:members",
+  "resend:invitations",
+];
+export const SUPPORT_PERMISSIONS: Permission[] = [
+  "read:all_tenants",
+  "resend:invitations",
+  "manage:tenants",
+];
 
 export interface TokenClaims {
   sub?: string;
@@ -28,8 +43,15 @@ export interface TestTokens {
 let counter = 0;
 
 export async function createTestTokens(config: Config): Promise<TestTokens> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  const publicJwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
+  const { privateKey, publicKey } = await generateKeyPair("RS256", {
+    extractable: true,
+  });
+  const publicJwk = {
+    ...(await exportJWK(publicKey)),
+    kid: "test-key",
+    alg: "RS256",
+    use: "sig",
+  };
   const verifyToken = createVerifyToken({
     issuer: config.auth0.issuer,
     audience: config.auth0.audience,
@@ -37,7 +59,9 @@ export async function createTestTokens(config: Config): Promise<TestTokens> {
     keys: createLocalJWKSet({ keys: [publicJwk] }),
   });
   const sign = async (claims: TokenClaims = {}): Promise<string> => {
-    const body: Record<string, unknown> = { permissions: claims.permissions ?? [] };
+    const body: Record<string, unknown> = {
+      permissions: claims.permissions ?? [],
+    };
     if (claims.email) body.email = claims.email;
     if (claims.tenant) body[config.auth0.tenantClaim] = claims.tenant;
     return new SignJWT(body)
@@ -54,8 +78,19 @@ export async function createTestTokens(config: Config): Promise<TestTokens> {
     publicJwk,
     sign,
     admin: (tenant, extra = {}) =>
-      sign({ sub: `auth0|admin-${tenant}`, email: `admin@${tenant}.test`, tenant, permissions: ADMIN_PERMISSIONS, ...extra }),
+      sign({
+        sub: `auth0|admin-${tenant}`,
+        email: `admin@${tenant}.test`,
+        tenant,
+        permissions: ADMIN_PERMISSIONS,
+        ...extra,
+      }),
     support: (extra = {}) =>
-      sign({ sub: "auth0|support", email: "support@exampleco.test", permissions: SUPPORT_PERMISSIONS, ...extra }),
+      sign({
+        sub: "auth0|support",
+        email: "support@exampleco.test",
+        permissions: SUPPORT_PERMISSIONS,
+        ...extra,
+      }),
   };
 }

@@ -1,4 +1,8 @@
-import { Auth0Context, type Auth0ContextInterface, type RedirectLoginOptions } from "@auth0/auth0-react";
+import {
+  Auth0Context,
+  type Auth0ContextInterface,
+  type RedirectLoginOptions,
+} from "@auth0/auth0-react";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
@@ -8,7 +12,9 @@ import { AuthGate } from "./auth-gate.tsx";
 import { AppProviders } from "./providers.tsx";
 
 function renderGate(auth0: Auth0ContextInterface, path: string) {
-  const router = createMemoryRouter([{ path: "*", element: <AuthGate /> }], { initialEntries: [path] });
+  const router = createMemoryRouter([{ path: "*", element: <AuthGate /> }], {
+    initialEntries: [path],
+  });
   render(
     <AppProviders>
       <Auth0Context.Provider value={auth0}>
@@ -25,20 +31,39 @@ describe("signed-out visitors", () => {
       calls.push(options);
       return Promise.resolve();
     }) as Auth0ContextInterface["loginWithRedirect"];
-    renderGate(signedInAuth0({ isAuthenticated: false, user: undefined, loginWithRedirect }), "/import/abc?x=1");
-    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(/Invite your whole company/);
+    renderGate(
+      signedInAuth0({
+        isAuthenticated: false,
+        user: undefined,
+        loginWithRedirect,
+      }),
+      "/import/abc?x=1",
+    );
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(
+      /Invite your whole company/,
+    );
     await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
     expect(calls).toEqual([{ appState: { returnTo: "/import/abc?x=1" } }]);
   });
 
   test("see why sign-in failed", () => {
-    renderGate(signedInAuth0({ isAuthenticated: false, error: new Error("Wrong email or password") }), "/");
-    expect(screen.getByRole("alert")).toHaveTextContent("Wrong email or password");
+    renderGate(
+      signedInAuth0({
+        isAuthenticated: false,
+        error: new Error("Wrong email or password"),
+      }),
+      "/",
+    );
+    expect(screen.getByRole("alert")).toHaveTextContent(
+      "Wrong email or password",
+    );
   });
 
   test("wait while the session is being checked", () => {
     renderGate(signedInAuth0({ isAuthenticated: false, isLoading: true }), "/");
-    expect(screen.getByRole("status", { name: "Checking your session" })).toBeInTheDocument();
+    expect(
+      screen.getByRole("status", { name: "Checking your session" }),
+    ).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Sign in" })).toBeNull();
   });
 });

@@ -15,15 +15,22 @@ export class PageErrorBoundary extends Component<Props, State> {
   }
 
   override componentDidUpdate(previous: Props): void {
-    if (previous.resetKey !== this.props.resetKey && this.state.error !== null) this.setState({ error: null });
+    if (previous.resetKey !== this.props.resetKey && this.state.error !== null)
+      this.setState({ error: null });
   }
 
   override render() {
     if (this.state.error === null) return this.props.children;
     return (
       <Stack align="flex-start">
-        <ErrorMessage error={this.state.error} title="This page failed to load" />
-        <Button variant="default" onClick={() => this.setState({ error: null })}>
+        <ErrorMessage
+          error={this.state.error}
+          title="This page failed to load"
+        />
+        <Button
+          variant="default"
+          onClick={() => this.setState({ error: null })}
+        >
           Try again
         </Button>
       </Stack>
@@ -33,7 +40,9 @@ export class PageErrorBoundary extends Component<Props, State> {
 
 export function RouteError() {
   const error = useRouteError();
-  const message = isRouteErrorResponse(error) ? new Error(`${error.status} ${error.statusText}`) : error;
+  const message = isRouteErrorResponse(error)
+    ? new Error(`${error.status} ${error.statusText}`)
+    : error;
   return (
     <Stack p="xl" align="flex-start">
       <ErrorMessage error={message} title="Something went wrong" />

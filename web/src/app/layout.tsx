@@ -1,17 +1,36 @@
 // The signed-in frame: header with tenant, user and sign out; navigation by permission; one error
 // boundary and one Suspense per page. Signed-out visitors get the landing page at any path.
 import { useAuth0 } from "@auth0/auth0-react";
-import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from "@mantine/core";
+import {
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  Text,
+  Title,
+} from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { Suspense } from "react";
-import { Navigate, NavLink as RouterLink, Outlet, useLocation } from "react-router";
+import {
+  Navigate,
+  NavLink as RouterLink,
+  Outlet,
+  useLocation,
+} from "react-router";
 import type { Me } from "@app/bff/contract";
 import { ColorSchemeToggle } from "../components/color-scheme-toggle.tsx";
 import { ErrorMessage } from "../components/error-message.tsx";
 import { PageLoader } from "../components/page-loader.tsx";
 import { ApiProvider, useApiClient } from "../lib/api-context.tsx";
-import { can, sessionQueries, SessionContext, useSession } from "../lib/session.tsx";
+import {
+  can,
+  sessionQueries,
+  SessionContext,
+  useSession,
+} from "../lib/session.tsx";
 import { PageErrorBoundary } from "./error-boundary.tsx";
 
 /** Loaded only after sign-in, so the landing page does not carry zod, the contract or the layout. */
@@ -26,7 +45,8 @@ export function SignedIn() {
 /** "/" sends support staff to Support and everybody else to Members. */
 export function Home() {
   const me = useSession();
-  const target = me.tenant === null && can(me, "read:all_tenants") ? "/support" : "/members";
+  const target =
+    me.tenant === null && can(me, "read:all_tenants") ? "/support" : "/members";
   return <Navigate to={target} replace />;
 }
 
@@ -54,7 +74,12 @@ function Session() {
 function SignOutButton() {
   const { logout } = useAuth0();
   return (
-    <Button variant="default" onClick={() => void logout({ logoutParams: { returnTo: window.location.origin } })}>
+    <Button
+      variant="default"
+      onClick={() =>
+        void logout({ logoutParams: { returnTo: window.location.origin } })
+      }
+    >
       Sign out
     </Button>
   );
@@ -62,8 +87,16 @@ function SignOutButton() {
 
 function Navigation({ me, onNavigate }: { me: Me; onNavigate: () => void }) {
   const links = [
-    { to: "/members", label: "Members", show: me.tenant !== null || can(me, "read:all_tenants") },
-    { to: "/import", label: "Import", show: me.tenant !== null && can(me, "invite:members") },
+    {
+      to: "/members",
+      label: "Members",
+      show: me.tenant !== null || can(me, "read:all_tenants"),
+    },
+    {
+      to: "/import",
+      label: "Import",
+      show: me.tenant !== null && can(me, "invite:members"),
+    },
     { to: "/support", label: "Support", show: can(me, "read:all_tenants") },
   ];
   return (
@@ -71,7 +104,13 @@ function Navigation({ me, onNavigate }: { me: Me; onNavigate: () => void }) {
       {links
         .filter((l) => l.show)
         .map((l) => (
-          <NavLink key={l.to} component={RouterLink} to={l.to} label={l.label} onClick={onNavigate} />
+          <NavLink
+            key={l.to}
+            component={RouterLink}
+            to={l.to}
+            label={l.label}
+            onClick={onNavigate}
+          />
         ))}
     </nav>
   );
@@ -84,11 +123,21 @@ function Layout({ me }: { me: Me }) {
   const who = me.user.email ?? user?.email ?? me.user.name ?? me.user.sub;
   const location = useLocation();
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="lg">
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      padding="lg"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label="Toggle navigation"
+            />
             <Title order={2} size="h4">
               Guestlist
             </Title>

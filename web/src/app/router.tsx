@@ -5,13 +5,29 @@ import { AuthRoot } from "./auth-root.tsx";
 import { RouteError } from "./error-boundary.tsx";
 
 // Each page is its own chunk; the landing page and layout are all the first load needs.
-const Home = lazy(() => import("./layout.tsx").then((m) => ({ default: m.Home })));
-const MembersPage = lazy(() => import("../features/members/members-page.tsx").then((m) => ({ default: m.MembersPage })));
-const ImportPage = lazy(() => import("../features/import/import-page.tsx").then((m) => ({ default: m.ImportPage })));
-const ImportProgressPage = lazy(() =>
-  import("../features/import/import-progress-page.tsx").then((m) => ({ default: m.ImportProgressPage })),
+const Home = lazy(() =>
+  import("./layout.tsx").then((m) => ({ default: m.Home })),
 );
-const SupportPage = lazy(() => import("../features/support/support-page.tsx").then((m) => ({ default: m.SupportPage })));
+const MembersPage = lazy(() =>
+  import("../features/members/members-page.tsx").then((m) => ({
+    default: m.MembersPage,
+  })),
+);
+const ImportPage = lazy(() =>
+  import("../features/import/import-page.tsx").then((m) => ({
+    default: m.ImportPage,
+  })),
+);
+const ImportProgressPage = lazy(() =>
+  import("../features/import/import-progress-page.tsx").then((m) => ({
+    default: m.ImportProgressPage,
+  })),
+);
+const SupportPage = lazy(() =>
+  import("../features/support/support-page.tsx").then((m) => ({
+    default: m.SupportPage,
+  })),
+);
 
 function NotFound() {
   return <Navigate to="/" replace />;

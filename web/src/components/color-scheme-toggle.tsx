@@ -1,8 +1,14 @@
-import { ActionIcon, useComputedColorScheme, useMantineColorScheme } from "@mantine/core";
+import {
+  ActionIcon,
+  useComputedColorScheme,
+  useMantineColorScheme,
+} from "@mantine/core";
 
 export function ColorSchemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
-  const scheme = useComputedColorScheme("light", { getInitialValueInEffect: true });
+  const scheme = useComputedColorScheme("light", {
+    getInitialValueInEffect: true,
+  });
   const next = scheme === "dark" ? "light" : "dark";
   return (
     <ActionIcon

@@ -25,9 +25,20 @@ export function errorText(error: unknown): string {
   return "Unknown error";
 }
 
-export function ErrorMessage({ error, title }: { error: unknown; title?: string }) {
+export function ErrorMessage({
+  error,
+  title,
+}: {
+  error: unknown;
+  title?: string;
+}) {
   return (
-    <Alert color="red" variant="light" title={title ?? errorTitle(error)} role="alert">
+    <Alert
+      color="red"
+      variant="light"
+      title={title ?? errorTitle(error)}
+      role="alert"
+    >
       {errorText(error)}
     </Alert>
   );

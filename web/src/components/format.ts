@@ -1,4 +1,7 @@
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "short",
+});
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 
 export function formatDateTime(iso: string | null): string {
@@ -8,7 +11,10 @@ export function formatDateTime(iso: string | null): string {
 }
 
 /** "in 3 days", "2 hours ago"; now is injectable for tests. */
-export function formatRelative(iso: string | null, now: number = Date.now()): string {
+export function formatRelative(
+  iso: string | null,
+  now: number = Date.now(),
+): string {
   if (iso === null) return "—";
   const diff = new Date(iso).getTime() - now;
   if (Number.isNaN(diff)) return "—";

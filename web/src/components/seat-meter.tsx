@@ -2,7 +2,13 @@ import type { SeatSummary } from "@app/bff/contract";
 import { Group, Progress, Stack, Text, Tooltip } from "@mantine/core";
 
 /** Used, pending and free seats as one stacked bar with the numbers spelled out. */
-export function SeatMeter({ seats, label = "Seats" }: { seats: SeatSummary; label?: string }) {
+export function SeatMeter({
+  seats,
+  label = "Seats",
+}: {
+  seats: SeatSummary;
+  label?: string;
+}) {
   const limit = Math.max(seats.limit, 1);
   const used = (seats.used / limit) * 100;
   const pending = (seats.pending / limit) * 100;
@@ -24,7 +30,8 @@ export function SeatMeter({ seats, label = "Seats" }: { seats: SeatSummary; labe
         </Tooltip>
       </Progress.Root>
       <Text size="xs" c="dimmed">
-        {seats.used} members · {seats.pending} invitations pending · {seats.free} free
+        {seats.used} members · {seats.pending} invitations pending ·{" "}
+        {seats.free} free
       </Text>
     </Stack>
   );

@@ -16,7 +16,11 @@ const COLORS: Record<string, string> = {
   removed: "dark",
 };
 
-const LABELS: Record<string, string> = { created: "invited", emailed: "invited", importing: "queued" };
+const LABELS: Record<string, string> = {
+  created: "invited",
+  emailed: "invited",
+  importing: "queued",
+};
 
 /** The badge text is the state name people use ("invited" for created/emailed). */
 export function stateLabel(state: string): string {

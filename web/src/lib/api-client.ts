@@ -16,7 +16,12 @@ export type RequestOptions = {
 };
 
 export type ApiClient = {
-  request<T>(method: Method, path: string, schema: z.ZodType<T>, options?: RequestOptions): Promise<T>;
+  request<T>(
+    method: Method,
+    path: string,
+    schema: z.ZodType<T>,
+    options?: RequestOptions,
+  ): Promise<T>;
   /** For endpoints without a body (204) or whose body the caller ignores. */
   send(method: Method, path: string, options?: RequestOptions): Promise<void>;
   download(path: string, signal?: AbortSignal): Promise<Blob>;
@@ -43,8 +48,14 @@ export async function toApiError(response: Response): Promise<ApiError> {
   }
   const parsed = ErrorBody.safeParse(json);
   if (parsed.success) return new ApiError(parsed.data);
-  const code = CODE_BY_STATUS[response.status] ?? (response.status >= 500 ? "upstream" : "internal");
-  return new ApiError({ statusCode: response.status, code, message: response.statusText || "Request failed" });
+  const code =
+    CODE_BY_STATUS[response.status] ??
+    (response.status >= 500 ? "upstream" : "internal");
+  return new ApiError({
+    statusCode: response.status,
+    code,
+    message: response.statusText || "Request failed",
+  });
 }
 
 function absolute(path: string): string {
@@ -52,27 +63,48 @@ function absolute(path: string): string {
   return new URL(path, window.location.origin).toString();
 }
 
-export function createApiClient(getToken: TokenGetter, fetchImpl: typeof fetch = (...a) => fetch(...a)): ApiClient {
-  async function call(method: Method, path: string, options: RequestOptions = {}): Promise<Response> {
+export function createApiClient(
+  getToken: TokenGetter,
+  fetchImpl: typeof fetch = (...a) => fetch(...a),
+): ApiClient {
+  async function call(
+    method: Method,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<Response> {
     let token: string;
     try {
       token = await getToken();
     } catch {
-      throw new ApiError({ statusCode: 401, code: "unauthorized", message: "Your session has ended. Sign in again." });
+      throw new ApiError({
+        statusCode: 401,
+        code: "unauthorized",
+        message: "Your session has ended. Sign in again.",
+      });
     }
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...options.headers };
-    if (options.body !== undefined) headers["content-type"] = "application/json";
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      ...options.headers,
+    };
+    if (options.body !== undefined)
+      headers["content-type"] = "application/json";
     let response: Response;
     try {
       response = await fetchImpl(absolute(path), {
         method,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body:
+          options.body === undefined ? undefined : JSON.stringify(options.body),
         signal: options.signal,
       });
     } catch (error) {
-      if (error instanceof DOMException && error.name === "AbortError") throw error;
-      throw new ApiError({ statusCode: 0, code: "upstream", message: "The server could not be reached." });
+      if (error instanceof DOMException && error.name === "AbortError")
+        throw error;
+      throw new ApiError({
+        statusCode: 0,
+        code: "upstream",
+        message: "The server could not be reached.",
+      });
     }
     if (!response.ok) throw await toApiError(response);
     return response;

@@ -11,8 +11,11 @@ export function ApiProvider({ children }: { children: ReactNode }) {
   const client = useMemo(
     () =>
       createApiClient(async () => {
-        const token = await getAccessTokenSilently({ authorizationParams: { audience: config.auth0Audience } });
-        if (typeof token !== "string" || token === "") throw new Error("No access token");
+        const token = await getAccessTokenSilently({
+          authorizationParams: { audience: config.auth0Audience },
+        });
+        if (typeof token !== "string" || token === "")
+          throw new Error("No access token");
         return token;
       }),
     [getAccessTokenSilently],
@@ -22,6 +25,7 @@ export function ApiProvider({ children }: { children: ReactNode }) {
 
 export function useApiClient(): ApiClient {
   const client = useContext(ApiContext);
-  if (client === null) throw new Error("useApiClient needs an <ApiProvider> above it");
+  if (client === null)
+    throw new Error("useApiClient needs an <ApiProvider> above it");
   return client;
 }

@@ -10,7 +10,8 @@ export function createQueryClient(): QueryClient {
       queries: {
         staleTime: 15_000,
         refetchOnWindowFocus: false,
-        retry: (failureCount, error) => failureCount < 2 && (!isApiError(error) || TRANSIENT.has(error.code)),
+        retry: (failureCount, error) =>
+          failureCount < 2 && (!isApiError(error) || TRANSIENT.has(error.code)),
       },
       mutations: { retry: false },
     },

@@ -8,14 +8,18 @@ import type { ApiClient } from "./api-client.ts";
 export const sessionQueries = {
   all: ["session"] as const,
   me: (api: ApiClient) =>
-    queryOptions({ queryKey: [...sessionQueries.all, "me"], queryFn: ({ signal }) => api.request("GET", "/api/me", Me, { signal }) }),
+    queryOptions({
+      queryKey: [...sessionQueries.all, "me"],
+      queryFn: ({ signal }) => api.request("GET", "/api/me", Me, { signal }),
+    }),
 };
 
 export const SessionContext = createContext<Me | null>(null);
 
 export function useSession(): Me {
   const me = useContext(SessionContext);
-  if (me === null) throw new Error("useSession needs the signed-in layout above it");
+  if (me === null)
+    throw new Error("useSession needs the signed-in layout above it");
   return me;
 }
 

@@ -8,7 +8,12 @@ export function makeMe(overrides: Partial<Me> = {}): Me {
   return {
     user: { sub: "auth0|admin", email: "admin@acme.test", name: "Acme Admin" },
     tenant: { id: "acme", name: "Acme Corp" },
-    permissions: ["read:members", "invite:members", "revoke:members", "resend:invitations"],
+    permissions: [
+      "read:members",
+      "invite:members",
+      "revoke:members",
+      "resend:invitations",
+    ],
     ...overrides,
   };
 }
@@ -17,7 +22,9 @@ export function makeSeats(overrides: Partial<SeatSummary> = {}): SeatSummary {
   return { limit: 50, used: 10, pending: 5, free: 35, ...overrides };
 }
 
-export function makeTenant(overrides: Partial<TenantDetail> = {}): TenantDetail {
+export function makeTenant(
+  overrides: Partial<TenantDetail> = {},
+): TenantDetail {
   return {
     id: "acme",
     name: "Acme Corp",

@@ -33,6 +33,7 @@ function installBrowserShims(): void {
       dispatchEvent: () => false,
     });
   }
-  if (typeof window.ResizeObserver !== "function") window.ResizeObserver = NoopResizeObserver;
+  if (typeof window.ResizeObserver !== "function")
+    window.ResizeObserver = NoopResizeObserver;
   window.HTMLElement.prototype.scrollIntoView = function scrollIntoView() {};
 }

@@ -67,6 +67,7 @@ describe("accepting an invitation", { timeout: 120_000 }, () => {
     const toPassword = await visit(verified.location ?? "");
     expect(toPassword.status).toBe(302);
     expect(toPassword.location).toContain("/lo/reset?ticket=");
+    expect(toPassword.location).toMatch(/#type=invite$/); // the invite hint for a customised password page
     const form = await visit(toPassword.location ?? "");
     expect(form.status).toBe(200);
     const ticket = new URL(toPassword.location ?? "").searchParams.get("ticket") ?? "";

@@ -17,6 +17,15 @@ const CallbackQuery = z.object({ success: z.string().optional(), message: z.stri
 const VERIFY_TTL_SEC = 15 * 60;
 const PASSWORD_TTL_SEC = 15 * 60;
 
+
+/**
+ * Auth0's invite-only recipe: `type=invite` after the ticket's `#` lets a customised password page
+ * tell an invitation from a reset (docs/real-tenant.md). Only the fragment changes, never the URL.
+ */
+export function inviteHint(ticket: string): string {
+  return ticket.endsWith("#") ? `${ticket}type=invite` : ticket;
+}
+
 export const acceptRoutes: Feature = async (app, deps) => {
   const { db, auth0, config } = deps;
   const appName = (deps.branding ?? DEFAULT_BRANDING).appName;
@@ -74,7 +83,7 @@ export const acceptRoutes: Feature = async (app, deps) => {
     if (stop || !inv) return send(reply, stop?.status ?? 404, stop?.html ?? "");
     const ticket =
       inv.state === "verified"
-        ? await auth0.createPasswordChangeTicket({ userId: inv.userId, resultUrl: link(token, "done"), ttlSec: PASSWORD_TTL_SEC, markEmailAsVerified: true })
+        ? inviteHint(await auth0.createPasswordChangeTicket({ userId: inv.userId, resultUrl: link(token, "done"), ttlSec: PASSWORD_TTL_SEC, markEmailAsVerified: true }))
         : await auth0.createEmailVerificationTicket({ userId: inv.userId, resultUrl: link(token, "verified"), ttlSec: VERIFY_TTL_SEC });
     return reply.redirect(ticket, 303);
   });
@@ -89,7 +98,7 @@ export const acceptRoutes: Feature = async (app, deps) => {
       return send(reply, 400, page({ title: "Email not confirmed", heading: "We could not confirm your email address", paragraphs: ["The confirmation did not complete. Press Accept to try again."], form: { action: `/invitations/${encodeURIComponent(token)}/accept`, button: "Accept" } }));
     }
     await markVerified(db, inv.id);
-    const ticket = await auth0.createPasswordChangeTicket({ userId: inv.userId, resultUrl: link(token, "done"), ttlSec: PASSWORD_TTL_SEC, markEmailAsVerified: true });
+    const ticket = inviteHint(await auth0.createPasswordChangeTicket({ userId: inv.userId, resultUrl: link(token, "done"), ttlSec: PASSWORD_TTL_SEC, markEmailAsVerified: true }));
     return reply.redirect(ticket, 302);
   });
 

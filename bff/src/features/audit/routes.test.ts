@@ -6,8 +6,19 @@ import type { AuditPage } from "./contract.ts";
 let t: TestApp;
 beforeAll(async () => {
   t = await buildTestApp();
-  for (let i = 1; i <= 7; i++) await audit(t.db, { tenantId: "acme", actor: "auth0|a", action: "test.step", target: `step-${i}` });
-  await audit(t.db, { tenantId: "globex", actor: "auth0|g", action: "test.secret", target: "globex-only" });
+  for (let i = 1; i <= 7; i++)
+    await audit(t.db, {
+      tenantId: "acme",
+      actor: "auth0|a",
+      action: "test.step",
+      target: `step-${i}`,
+    });
+  await audit(t.db, {
+    tenantId: "globex",
+    actor: "auth0|g",
+    action: "test.secret",
+    target: "globex-only",
+  });
 });
 afterAll(() => t.close());
 
@@ -22,5 +33,13 @@ test("pages the tenant's audit log newest first with a cursor, never another ten
     targets.push(...page.items.map((i) => i.target));
     cursor = page.nextCursor;
   } while (cursor);
-  expect(targets).toEqual(["step-7", "step-6", "step-5", "step-4", "step-3", "step-2", "step-1"]);
+  expect(targets).toEqual([
+    "step-7",
+    "step-6",
+    "step-5",
+    "step-4",
+    "step-3",
+    "step-2",
+    "step-1",
+  ]);
 });

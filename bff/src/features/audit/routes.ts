@@ -24,7 +24,16 @@ export const auditRoutes: Feature = (app, { db }) => {
     "/tenants/:tenantId/audit",
     {
       config: requiresOwnOrSupport("read:members", "read:all_tenants"),
-      schema: { params: Params, querystring: AuditQuery, response: { 200: AuditPage, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } },
+      schema: {
+        params: Params,
+        querystring: AuditQuery,
+        response: {
+          200: AuditPage,
+          400: ErrorBody,
+          401: ErrorBody,
+          403: ErrorBody,
+        },
+      },
     },
     async (request) => {
       const { limit, cursor } = request.query;

@@ -4,7 +4,10 @@ import { z } from "zod";
 export const CheckStatus = z.enum(["ok", "down", "skipped"]);
 export type CheckStatus = z.infer<typeof CheckStatus>;
 
-export const Check = z.object({ status: CheckStatus, message: z.string().optional() });
+export const Check = z.object({
+  status: CheckStatus,
+  message: z.string().optional(),
+});
 export type Check = z.infer<typeof Check>;
 
 export const Health = z.object({
@@ -18,3 +21,7 @@ export const Health = z.object({
   warnings: z.array(z.string()),
 });
 export type Health = z.infer<typeof Health>;
+
+/** GET /api/health/live: the process answers; no dependency is touched. */
+export const Live = z.object({ status: z.literal("up") });
+export type Live = z.infer<typeof Live>;

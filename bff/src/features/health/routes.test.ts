@@ -17,7 +17,11 @@ describe("GET /api/health", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: "ok",
-      checks: { db: { status: "ok" }, auth0: { status: "ok" }, smtp: { status: "ok" } },
+      checks: {
+        db: { status: "ok" },
+        auth0: { status: "ok" },
+        smtp: { status: "ok" },
+      },
       signupsEnabled: false,
       warnings: [],
     });
@@ -26,7 +30,12 @@ describe("GET /api/health", () => {
   test("warns loudly, in the body and the log, when sign-ups are enabled on the connection", async () => {
     const auth0 = createFakeAuth0();
     auth0.connection = { ...auth0.connection, disableSignup: false };
-    const open = await buildTestApp({ db: t.db, captureLogs: true, auth0, smtpCheck: () => Promise.reject(new Error("SMTP unreachable")) });
+    const open = await buildTestApp({
+      db: t.db,
+      captureLogs: true,
+      auth0,
+      smtpCheck: () => Promise.reject(new Error("SMTP unreachable")),
+    });
     try {
       expect(open.logs()).toContain("Sign-ups are ENABLED"); // read at start
       const res = await open.app.inject({ url: "/api/health" });
@@ -35,7 +44,10 @@ describe("GET /api/health", () => {
         status: "degraded",
         signupsEnabled: true,
         warnings: [expect.stringContaining("Sign-ups are ENABLED") as string],
-        checks: { db: { status: "ok" }, smtp: { status: "down", message: "SMTP unreachable" } },
+        checks: {
+          db: { status: "ok" },
+          smtp: { status: "down", message: "SMTP unreachable" },
+        },
       });
     } finally {
       await open.close();
@@ -45,12 +57,17 @@ describe("GET /api/health", () => {
 
 describe("the SPA", () => {
   test("answers 503 with the build command when web/dist is missing", async () => {
-    const unbuilt = await buildTestApp({ db: t.db, env: { WEB_DIST: join(tmpdir(), "guestlist-no-such-dist") } });
+    const unbuilt = await buildTestApp({
+      db: t.db,
+      env: { WEB_DIST: join(tmpdir(), "guestlist-no-such-dist") },
+    });
     try {
       const res = await unbuilt.app.inject({ url: "/members" });
       expect(res.statusCode).toBe(503);
       expect(res.body).toContain("pnpm --filter @app/web build");
-      expect((await unbuilt.app.inject({ url: "/api/nope" })).json()).toMatchObject({ code: "not_found" });
+      expect(
+        (await unbuilt.app.inject({ url: "/api/nope" })).json(),
+      ).toMatchObject({ code: "not_found" });
     } finally {
       await unbuilt.close();
     }
@@ -58,14 +75,21 @@ describe("the SPA", () => {
 
   test("serves index.html for client routes and real 404s for missing assets", async () => {
     const dist = mkdtempSync(join(tmpdir(), "guestlist-dist-"));
-    writeFileSync(join(dist, "index.html"), "<!doctype html><title>Guestlist SPA</title>");
+    writeFileSync(
+      join(dist, "index.html"),
+      "<!doctype html><title>Guestlist SPA</title>",
+    );
     const spa = await buildTestApp({ db: t.db, env: { WEB_DIST: dist } });
     try {
       const page = await spa.app.inject({ url: "/tenants/acme/members" });
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain("Guestlist SPA");
-      expect(page.headers["content-security-policy"]).toContain("connect-src 'self' http://localhost:4010");
-      expect((await spa.app.inject({ url: "/assets/missing.js" })).statusCode).toBe(404);
+      expect(page.headers["content-security-policy"]).toContain(
+        "connect-src 'self' http://localhost:4010",
+      );
+      expect(
+        (await spa.app.inject({ url: "/assets/missing.js" })).statusCode,
+      ).toBe(404);
     } finally {
       await spa.close();
     }

@@ -2,28 +2,40 @@
 import { connect } from "node:net";
 import type { Feature } from "../../app.ts";
 import { publicRoute } from "../../auth.ts";
-import { Health, type Check } from "./contract.ts";
+import { Health, Live, type Check } from "./contract.ts";
 import { SIGNUPS_WARNING } from "./signup-check.ts";
 
 export const healthRoutes: Feature = (app, deps) => {
   const smtpCheck = deps.smtpCheck ?? (() => tcpCheck(deps.config.smtpUrl));
-  app.get("/health", { config: publicRoute, schema: { response: { 200: Health, 503: Health } } }, async (_req, reply) => {
-    const [db, auth0, smtp] = await Promise.all([
-      run(() => deps.db.query("select 1").then(() => undefined)),
-      run(() => deps.signupCheck.refresh().then(() => undefined)),
-      run(smtpCheck),
-    ]);
-    const signupsEnabled = deps.signupCheck.signupsEnabled();
-    const warnings = signupsEnabled ? [SIGNUPS_WARNING] : [];
-    const ok = db.status === "ok" && auth0.status === "ok" && smtp.status !== "down";
-    // 503 only when the database is down: Auth0/SMTP outages degrade but the pipeline waits them out.
-    return reply.code(db.status === "ok" ? 200 : 503).send({
-      status: ok && !signupsEnabled ? "ok" : "degraded",
-      checks: { db, auth0, smtp },
-      signupsEnabled,
-      warnings,
-    });
-  });
+  app.get(
+    "/health",
+    { config: publicRoute, schema: { response: { 200: Health, 503: Health } } },
+    async (_req, reply) => {
+      const [db, auth0, smtp] = await Promise.all([
+        run(() => deps.db.query("select 1").then(() => undefined)),
+        run(() => deps.signupCheck.refresh().then(() => undefined)),
+        run(smtpCheck),
+      ]);
+      const signupsEnabled = deps.signupCheck.signupsEnabled();
+      const warnings = signupsEnabled ? [SIGNUPS_WARNING] : [];
+      const ok =
+        db.status === "ok" && auth0.status === "ok" && smtp.status !== "down";
+      // 503 only when the database is down: Auth0/SMTP outages degrade but the pipeline waits them out.
+      return reply.code(db.status === "ok" ? 200 : 503).send({
+        status: ok && !signupsEnabled ? "ok" : "degraded",
+        checks: { db, auth0, smtp },
+        signupsEnabled,
+        warnings,
+      });
+    },
+  );
+  // Liveness for orchestrators: an Auth0 or SMTP outage must not get healthy processes restarted,
+  // so nothing is checked here; /api/health is the readiness view.
+  app.get(
+    "/health/live",
+    { config: publicRoute, schema: { response: { 200: Live } } },
+    () => ({ status: "up" as const }),
+  );
   return Promise.resolve();
 };
 
@@ -32,13 +44,19 @@ async function run(check: () => Promise<void>): Promise<Check> {
     await withTimeout(check(), 3_000);
     return { status: "ok" };
   } catch (error) {
-    return { status: "down", message: error instanceof Error ? error.message : "unavailable" };
+    return {
+      status: "down",
+      message: error instanceof Error ? error.message : "unavailable",
+    };
   }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`no answer within ${ms} ms`)),
+      ms,
+    );
     p.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }
@@ -51,7 +69,11 @@ function tcpCheck(smtpUrl: string): Promise<void> {
       socket.end();
       resolve();
     });
-    socket.setTimeout(2_000, () => socket.destroy(new Error("SMTP did not answer")));
-    socket.once("error", (e) => reject(new Error(`SMTP unreachable (${e.message})`)));
+    socket.setTimeout(2_000, () =>
+      socket.destroy(new Error("SMTP did not answer")),
+    );
+    socket.once("error", (e) =>
+      reject(new Error(`SMTP unreachable (${e.message})`)),
+    );
   });
 }

@@ -14,7 +14,11 @@ export interface SignupCheck {
   refresh(): Promise<boolean | null>;
 }
 
-export function createSignupCheck(auth0: Auth0, log: FastifyBaseLogger, maxAgeMs = 30_000): SignupCheck {
+export function createSignupCheck(
+  auth0: Auth0,
+  log: FastifyBaseLogger,
+  maxAgeMs = 30_000,
+): SignupCheck {
   let enabled: boolean | null = null;
   let error: string | null = null;
   let readAt = 0;
@@ -25,9 +29,14 @@ export function createSignupCheck(auth0: Auth0, log: FastifyBaseLogger, maxAgeMs
       const connection = await auth0.getConnection();
       error = null;
       readAt = Date.now();
-      const next = connection.disableSignup === null ? null : !connection.disableSignup;
-      if (next === true && enabled !== true) log.warn({ connection: connection.name }, SIGNUPS_WARNING);
-      if (connection.disableSignup === null) log.warn("Cannot see options.disable_signup: grant read:connections_options");
+      const next =
+        connection.disableSignup === null ? null : !connection.disableSignup;
+      if (next === true && enabled !== true)
+        log.warn({ connection: connection.name }, SIGNUPS_WARNING);
+      if (connection.disableSignup === null)
+        log.warn(
+          "Cannot see options.disable_signup: grant read:connections_options",
+        );
       enabled = next;
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
@@ -41,7 +50,8 @@ export function createSignupCheck(auth0: Auth0, log: FastifyBaseLogger, maxAgeMs
     signupsEnabled: () => enabled,
     lastError: () => error,
     refresh() {
-      if (Date.now() - readAt < maxAgeMs && error === null && readAt > 0) return Promise.resolve(enabled);
+      if (Date.now() - readAt < maxAgeMs && error === null && readAt > 0)
+        return Promise.resolve(enabled);
       inFlight ??= read().finally(() => {
         inFlight = null;
       });

@@ -57,7 +57,10 @@ export type MembersPage = z.infer<typeof MembersPage>;
 export const MembersParams = z.object({ tenantId: z.string().min(1).max(63) });
 export type MembersParams = z.infer<typeof MembersParams>;
 
-export const MemberParams = z.object({ tenantId: z.string().min(1).max(63), userId: z.string().min(1).max(255) });
+export const MemberParams = z.object({
+  tenantId: z.string().min(1).max(63),
+  userId: z.string().min(1).max(255),
+});
 export type MemberParams = z.infer<typeof MemberParams>;
 
 export const RemoveMemberResult = z.object({

@@ -49,7 +49,8 @@ interface Row {
   invitation_id: string | null;
 }
 
-const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
+const iso = (v: Date | string | null): string | null =>
+  v === null ? null : new Date(v).toISOString();
 
 export function encodeCursor(email: string, userId: string): string {
   return Buffer.from(JSON.stringify([email, userId])).toString("base64url");
@@ -57,8 +58,16 @@ export function encodeCursor(email: string, userId: string): string {
 
 function decodeCursor(cursor: string): [string, string] {
   try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return [v[0], v[1]];
+    const v: unknown = JSON.parse(
+      Buffer.from(cursor, "base64url").toString("utf8"),
+    );
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      typeof v[0] === "string" &&
+      typeof v[1] === "string"
+    )
+      return [v[0], v[1]];
   } catch {
     // fall through
   }
@@ -67,10 +76,25 @@ function decodeCursor(cursor: string): [string, string] {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function listMembers(q: Queryable, tenantId: string, query: MembersQuery): Promise<{ items: Member[]; nextCursor: string | null }> {
-  const [afterEmail, afterUser] = query.cursor ? decodeCursor(query.cursor) : [null, null];
+export async function listMembers(
+  q: Queryable,
+  tenantId: string,
+  query: MembersQuery,
+): Promise<{ items: Member[]; nextCursor: string | null }> {
+  const [afterEmail, afterUser] = query.cursor
+    ? decodeCursor(query.cursor)
+    : [null, null];
   const search = query.q ? escapeLike(query.q.toLowerCase()) : null;
-  const rows = (await q.query<Row>(LIST_SQL, [tenantId, afterEmail, afterUser, query.state ?? null, search, query.limit + 1])).rows;
+  const rows = (
+    await q.query<Row>(LIST_SQL, [
+      tenantId,
+      afterEmail,
+      afterUser,
+      query.state ?? null,
+      search,
+      query.limit + 1,
+    ])
+  ).rows;
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
@@ -87,6 +111,9 @@ export async function listMembers(q: Queryable, tenantId: string, query: Members
       failureReason: r.failure_reason,
       invitationId: r.invitation_id,
     })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.email, last.user_id) : null,
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor(last.email, last.user_id)
+        : null,
   };
 }

@@ -13,12 +13,20 @@ interface Target {
   member: { email: string; blocked: boolean; removed: boolean } | null;
 }
 
-async function findTarget(db: Db, tenantId: string, userId: string): Promise<Target> {
+async function findTarget(
+  db: Db,
+  tenantId: string,
+  userId: string,
+): Promise<Target> {
   const inv = await db.query<{ id: string; state: string; email: string }>(
     "select id::text, state, email from invitations where tenant_id = $1 and user_id = $2",
     [tenantId, userId],
   );
-  const mem = await db.query<{ email: string; blocked: boolean; removed: boolean }>(
+  const mem = await db.query<{
+    email: string;
+    blocked: boolean;
+    removed: boolean;
+  }>(
     "select email, blocked, removed_at is not null as removed from members where tenant_id = $1 and user_id = $2",
     [tenantId, userId],
   );
@@ -37,7 +45,11 @@ export async function removeMember(
 ): Promise<RemoveMemberResult> {
   const { db, auth0, removal } = deps;
   const { invitation, member } = await findTarget(db, tenantId, userId);
-  if (!invitation && !member) throw new AppError("not_found", "No such member or invitation in this tenant");
+  if (!invitation && !member)
+    throw new AppError(
+      "not_found",
+      "No such member or invitation in this tenant",
+    );
 
   if (invitation && OPEN.has(invitation.state)) {
     // The import may already have created the user: remove it too, or "forgot password" would let them in.
@@ -48,16 +60,38 @@ export async function removeMember(
          where id = $1 and state = $2`,
         [invitation.id, invitation.state],
       );
-      if (r.rowCount === 0) throw new AppError("conflict", "The invitation changed meanwhile; reload and try again");
-      if (USER_EXISTS.has(invitation.state)) await tx.query("update members set removed_at = now() where user_id = $1", [userId]);
-      await audit(tx, { tenantId, ...actor, action: "invitation.revoked", target: invitation.email, details: { userId, previousState: invitation.state } });
+      if (r.rowCount === 0)
+        throw new AppError(
+          "conflict",
+          "The invitation changed meanwhile; reload and try again",
+        );
+      if (USER_EXISTS.has(invitation.state))
+        await tx.query(
+          "update members set removed_at = now() where user_id = $1",
+          [userId],
+        );
+      await audit(tx, {
+        tenantId,
+        ...actor,
+        action: "invitation.revoked",
+        target: invitation.email,
+        details: { userId, previousState: invitation.state },
+      });
     });
     return { userId, outcome: "revoked" };
   }
 
-  const isMember = invitation?.state === "accepted" || (member !== null && !member.removed);
-  if (!isMember || member?.removed || (removal === "block" && member?.blocked)) {
-    throw new AppError("conflict", "Nothing to remove: the invitation is closed or the member is already gone");
+  const isMember =
+    invitation?.state === "accepted" || (member !== null && !member.removed);
+  if (
+    !isMember ||
+    member?.removed ||
+    (removal === "block" && member?.blocked)
+  ) {
+    throw new AppError(
+      "conflict",
+      "Nothing to remove: the invitation is closed or the member is already gone",
+    );
   }
   const email = member?.email ?? invitation?.email ?? "";
   if (removal === "block") await auth0.updateUser(userId, { blocked: true });
@@ -66,9 +100,21 @@ export async function removeMember(
     await tx.query(
       `insert into members (user_id, tenant_id, email, blocked, removed_at) values ($1, $2, $3, $4, $5)
        on conflict (user_id) do update set blocked = excluded.blocked or members.blocked, removed_at = excluded.removed_at, synced_at = now()`,
-      [userId, tenantId, email, removal === "block", removal === "delete" ? new Date() : null],
+      [
+        userId,
+        tenantId,
+        email,
+        removal === "block",
+        removal === "delete" ? new Date() : null,
+      ],
     );
-    await audit(tx, { tenantId, ...actor, action: removal === "block" ? "member.blocked" : "member.removed", target: email, details: { userId } });
+    await audit(tx, {
+      tenantId,
+      ...actor,
+      action: removal === "block" ? "member.blocked" : "member.removed",
+      target: email,
+      details: { userId },
+    });
   });
   return { userId, outcome: removal === "block" ? "blocked" : "deleted" };
 }

@@ -4,15 +4,32 @@ import { actorOf } from "../../audit-log.ts";
 import { requires, requiresOwnOrSupport } from "../../auth.ts";
 import { AppError } from "../../errors.ts";
 import { ErrorBody } from "../../shared-contract.ts";
-import { MemberParams, MembersPage, MembersParams, MembersQuery, MembersSyncResult, RemoveMemberResult } from "./contract.ts";
+import {
+  MemberParams,
+  MembersPage,
+  MembersParams,
+  MembersQuery,
+  MembersSyncResult,
+  RemoveMemberResult,
+} from "./contract.ts";
 import { listMembers } from "./list.ts";
 import { removeMember } from "./remove.ts";
 import { createBackgroundSync, lastSyncedAt, refreshMembers } from "./sync.ts";
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+};
 
 export const membersRoutes: Feature = (app, { db, auth0, config }) => {
-  const background = createBackgroundSync(db, auth0, app.log, config.membersSyncIntervalSeconds);
+  const background = createBackgroundSync(
+    db,
+    auth0,
+    app.log,
+    config.membersSyncIntervalSeconds,
+  );
   app.addHook("onClose", () => background.drain());
   const ensureTenant = async (tenantId: string) => {
     const r = await db.query("select 1 from tenants where id = $1", [tenantId]);
@@ -23,7 +40,11 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
     "/tenants/:tenantId/members",
     {
       config: requiresOwnOrSupport("read:members", "read:all_tenants"),
-      schema: { params: MembersParams, querystring: MembersQuery, response: { 200: MembersPage, ...errors } },
+      schema: {
+        params: MembersParams,
+        querystring: MembersQuery,
+        response: { 200: MembersPage, ...errors },
+      },
     },
     async (request) => {
       const { tenantId } = request.params;
@@ -39,13 +60,20 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
     "/tenants/:tenantId/members/sync",
     {
       config: requiresOwnOrSupport("read:members", "read:all_tenants"),
-      schema: { params: MembersParams, response: { 200: MembersSyncResult, ...errors } },
+      schema: {
+        params: MembersParams,
+        response: { 200: MembersSyncResult, ...errors },
+      },
     },
     async (request) => {
       await ensureTenant(request.params.tenantId);
       // Another refresh (background or another instance) holds the lease: wait for it, then run ours.
       for (let attempt = 0; ; attempt++) {
-        const outcome = await refreshMembers(db, auth0, request.params.tenantId);
+        const outcome = await refreshMembers(
+          db,
+          auth0,
+          request.params.tenantId,
+        );
         if (outcome.ran || attempt >= 40) return outcome;
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -56,10 +84,23 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
     "/tenants/:tenantId/members/:userId",
     {
       config: requires("revoke:members"),
-      schema: { params: MemberParams, response: { 200: RemoveMemberResult, 409: ErrorBody, 502: ErrorBody, ...errors } },
+      schema: {
+        params: MemberParams,
+        response: {
+          200: RemoveMemberResult,
+          409: ErrorBody,
+          502: ErrorBody,
+          ...errors,
+        },
+      },
     },
     (request) =>
-      removeMember({ db, auth0, removal: config.memberRemoval }, request.params.tenantId, request.params.userId, actorOf(request)),
+      removeMember(
+        { db, auth0, removal: config.memberRemoval },
+        request.params.tenantId,
+        request.params.userId,
+        actorOf(request),
+      ),
   );
   return Promise.resolve();
 };

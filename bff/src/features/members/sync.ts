@@ -17,19 +17,39 @@ const MAX_PAGES = 20; // 20 × 50 = Auth0's 1,000-result search cap
 const FULL_SCAN_MAX_USERS = 200; // ≤ 4 calls per refresh
 const WATERMARK_SKEW_MS = 5 * 60_000; // search is eventually consistent: overlap the previous run
 
-export async function upsertMember(q: Queryable, tenantId: string, u: AppUser): Promise<void> {
+export async function upsertMember(
+  q: Queryable,
+  tenantId: string,
+  u: AppUser,
+): Promise<void> {
   await q.query(
     `insert into members (user_id, tenant_id, email, name, email_verified, blocked, last_login, auth0_created_at, auth0_updated_at, removed_at, synced_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, now())
      on conflict (user_id) do update set tenant_id = excluded.tenant_id, email = excluded.email, name = excluded.name,
        email_verified = excluded.email_verified, blocked = excluded.blocked, last_login = excluded.last_login,
        auth0_created_at = excluded.auth0_created_at, auth0_updated_at = excluded.auth0_updated_at, removed_at = null, synced_at = now()`,
-    [u.userId, tenantId, u.email, u.name, u.emailVerified, u.blocked, u.lastLogin, u.createdAt, u.updatedAt],
+    [
+      u.userId,
+      tenantId,
+      u.email,
+      u.name,
+      u.emailVerified,
+      u.blocked,
+      u.lastLogin,
+      u.createdAt,
+      u.updatedAt,
+    ],
   );
 }
 
-async function takeLease(db: Db, tenantId: string): Promise<{ previous: Date | null } | null> {
-  await db.query("insert into member_sync (tenant_id) values ($1) on conflict (tenant_id) do nothing", [tenantId]);
+async function takeLease(
+  db: Db,
+  tenantId: string,
+): Promise<{ previous: Date | null } | null> {
+  await db.query(
+    "insert into member_sync (tenant_id) values ($1) on conflict (tenant_id) do nothing",
+    [tenantId],
+  );
   const r = await db.query<{ synced_at: Date | string | null }>(
     `update member_sync set lease_until = now() + interval '2 minutes'
      where tenant_id = $1 and (lease_until is null or lease_until < now()) returning synced_at`,
@@ -40,17 +60,24 @@ async function takeLease(db: Db, tenantId: string): Promise<{ previous: Date | n
   return { previous: row.synced_at === null ? null : new Date(row.synced_at) };
 }
 
-export async function refreshMembers(db: Db, auth0: Auth0, tenantId: string): Promise<SyncOutcome> {
+export async function refreshMembers(
+  db: Db,
+  auth0: Auth0,
+  tenantId: string,
+): Promise<SyncOutcome> {
   const lease = await takeLease(db, tenantId);
   if (!lease) return { ran: false, syncedAt: null, seen: 0, removed: 0 };
   const started = new Date();
-  const watermark = lease.previous ? lease.previous.getTime() - WATERMARK_SKEW_MS : null;
+  const watermark = lease.previous
+    ? lease.previous.getTime() - WATERMARK_SKEW_MS
+    : null;
   let seen = 0;
   let complete = false;
   try {
     for (let page = 0; page < MAX_PAGES; page++) {
       const result = await auth0.searchTenantUsers(tenantId, page);
-      for (const u of result.users) if (u.tenantId === tenantId) await upsertMember(db, tenantId, u);
+      for (const u of result.users)
+        if (u.tenantId === tenantId) await upsertMember(db, tenantId, u);
       seen += result.users.length;
       const oldest = result.users.at(-1)?.updatedAt;
       if (!result.hasMore) {
@@ -59,8 +86,10 @@ export async function refreshMembers(db: Db, auth0: Auth0, tenantId: string): Pr
       }
       // Small tenants are scanned completely every time (that is how deletions show up); big ones
       // incrementally, newest updates first, down to the previous run's watermark.
-      const incremental = watermark !== null && result.total > FULL_SCAN_MAX_USERS;
-      if (incremental && oldest && new Date(oldest).getTime() < watermark) break;
+      const incremental =
+        watermark !== null && result.total > FULL_SCAN_MAX_USERS;
+      if (incremental && oldest && new Date(oldest).getTime() < watermark)
+        break;
     }
     // A complete scan saw every user of the tenant: mirrored users it did not see were deleted.
     const removed = complete
@@ -75,30 +104,63 @@ export async function refreshMembers(db: Db, auth0: Auth0, tenantId: string): Pr
       "update member_sync set synced_at = $2, lease_until = null, last_error = null where tenant_id = $1 returning synced_at",
       [tenantId, started],
     );
-    return { ran: true, syncedAt: done.rows[0] ? new Date(done.rows[0].synced_at).toISOString() : null, seen, removed };
+    return {
+      ran: true,
+      syncedAt: done.rows[0]
+        ? new Date(done.rows[0].synced_at).toISOString()
+        : null,
+      seen,
+      removed,
+    };
   } catch (error) {
-    await db.query("update member_sync set lease_until = null, last_error = $2 where tenant_id = $1", [
-      tenantId,
-      error instanceof Error ? error.message.slice(0, 500) : "failed",
-    ]);
+    await db.query(
+      "update member_sync set lease_until = null, last_error = $2 where tenant_id = $1",
+      [
+        tenantId,
+        error instanceof Error ? error.message.slice(0, 500) : "failed",
+      ],
+    );
     throw error;
   }
 }
 
-export async function lastSyncedAt(q: Queryable, tenantId: string): Promise<Date | null> {
-  const row = (await q.query<{ synced_at: Date | string | null }>("select synced_at from member_sync where tenant_id = $1", [tenantId])).rows[0];
+export async function lastSyncedAt(
+  q: Queryable,
+  tenantId: string,
+): Promise<Date | null> {
+  const row = (
+    await q.query<{ synced_at: Date | string | null }>(
+      "select synced_at from member_sync where tenant_id = $1",
+      [tenantId],
+    )
+  ).rows[0];
   return row?.synced_at ? new Date(row.synced_at) : null;
 }
 
 /** Starts a refresh in the background when the mirror is older than intervalSeconds; tracks it for shutdown. */
-export function createBackgroundSync(db: Db, auth0: Auth0, log: FastifyBaseLogger, intervalSeconds: number) {
+export function createBackgroundSync(
+  db: Db,
+  auth0: Auth0,
+  log: FastifyBaseLogger,
+  intervalSeconds: number,
+) {
   const running = new Set<Promise<unknown>>();
   return {
     maybeRefresh(tenantId: string, syncedAt: Date | null): void {
-      if (syncedAt && Date.now() - syncedAt.getTime() < intervalSeconds * 1000) return;
+      if (syncedAt && Date.now() - syncedAt.getTime() < intervalSeconds * 1000)
+        return;
       const p = refreshMembers(db, auth0, tenantId)
-        .then((r) => r.ran && log.info({ tenantId, seen: r.seen, removed: r.removed }, "members mirror refreshed"))
-        .catch((error: unknown) => log.warn({ err: error, tenantId }, "members mirror refresh failed"))
+        .then(
+          (r) =>
+            r.ran &&
+            log.info(
+              { tenantId, seen: r.seen, removed: r.removed },
+              "members mirror refreshed",
+            ),
+        )
+        .catch((error: unknown) =>
+          log.warn({ err: error, tenantId }, "members mirror refresh failed"),
+        )
         .finally(() => running.delete(p));
       running.add(p);
     },

@@ -38,5 +38,7 @@ export const SupportUserResult = z.object({
 });
 export type SupportUserResult = z.infer<typeof SupportUserResult>;
 
-export const SupportUserSearch = z.object({ items: z.array(SupportUserResult) });
+export const SupportUserSearch = z.object({
+  items: z.array(SupportUserResult),
+});
 export type SupportUserSearch = z.infer<typeof SupportUserSearch>;

@@ -11,10 +11,27 @@ afterAll(() => t.close());
 
 test("finds a person across tenants with Auth0 state and invitation history", async () => {
   const email = "moves@example.test";
-  const old = await makeInvitation(t.db, { tenantId: "acme", email, state: "revoked" });
-  const current = await makeInvitation(t.db, { tenantId: "globex", email, state: "emailed", givenName: "Mo" });
-  t.fake.addUser({ userId: current.userId, email, tenantId: "globex", emailVerified: true });
-  const res = await t.app.inject({ url: `/api/support/users?email=${encodeURIComponent("  Moves@Example.test ")}`, headers: { authorization: `Bearer ${await t.tokens.support()}` } });
+  const old = await makeInvitation(t.db, {
+    tenantId: "acme",
+    email,
+    state: "revoked",
+  });
+  const current = await makeInvitation(t.db, {
+    tenantId: "globex",
+    email,
+    state: "emailed",
+    givenName: "Mo",
+  });
+  t.fake.addUser({
+    userId: current.userId,
+    email,
+    tenantId: "globex",
+    emailVerified: true,
+  });
+  const res = await t.app.inject({
+    url: `/api/support/users?email=${encodeURIComponent("  Moves@Example.test ")}`,
+    headers: { authorization: `Bearer ${await t.tokens.support()}` },
+  });
   expect(res.statusCode).toBe(200);
   const { items } = res.json<SupportUserSearch>();
   const byId = new Map(items.map((i) => [i.userId, i]));
@@ -23,10 +40,17 @@ test("finds a person across tenants with Auth0 state and invitation history", as
     auth0: { emailVerified: true, blocked: false },
     invitations: [{ state: "emailed", tenantId: "globex" }],
   });
-  expect(byId.get(old.userId)).toMatchObject({ tenant: { id: "acme" }, auth0: null, invitations: [{ state: "revoked" }] });
+  expect(byId.get(old.userId)).toMatchObject({
+    tenant: { id: "acme" },
+    auth0: null,
+    invitations: [{ state: "revoked" }],
+  });
 });
 
 test("is for support staff only", async () => {
-  const res = await t.app.inject({ url: "/api/support/users?email=a@acme.test", headers: { authorization: `Bearer ${await t.tokens.admin("acme")}` } });
+  const res = await t.app.inject({
+    url: "/api/support/users?email=a@acme.test",
+    headers: { authorization: `Bearer ${await t.tokens.admin("acme")}` },
+  });
   expect(res.statusCode).toBe(403);
 });

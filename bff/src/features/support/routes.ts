@@ -3,7 +3,12 @@ import type { Feature } from "../../app.ts";
 import { requiresGlobal } from "../../auth.ts";
 import type { AppUser } from "../../auth0/types.ts";
 import { ErrorBody } from "../../shared-contract.ts";
-import { SupportUserQuery, SupportUserSearch, type InvitationHistoryItem, type SupportUserResult } from "./contract.ts";
+import {
+  SupportUserQuery,
+  SupportUserSearch,
+  type InvitationHistoryItem,
+  type SupportUserResult,
+} from "./contract.ts";
 
 interface InvRow {
   id: string;
@@ -23,14 +28,23 @@ interface InvRow {
   failure_reason: string | null;
 }
 
-const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+const iso = (v: Date | string | null) =>
+  v === null ? null : new Date(v).toISOString();
 
 export const supportRoutes: Feature = (app, { db, auth0 }) => {
   app.get(
     "/support/users",
     {
       config: requiresGlobal("read:all_tenants"),
-      schema: { querystring: SupportUserQuery, response: { 200: SupportUserSearch, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } },
+      schema: {
+        querystring: SupportUserQuery,
+        response: {
+          200: SupportUserSearch,
+          400: ErrorBody,
+          401: ErrorBody,
+          403: ErrorBody,
+        },
+      },
     },
     async (request) => {
       const { email } = request.query;
@@ -47,20 +61,40 @@ export const supportRoutes: Feature = (app, { db, auth0 }) => {
       ]);
       const tenantName = new Map(tenants.rows.map((t) => [t.id, t.name]));
       const byUser = new Map<string, SupportUserResult>();
-      const add = (userId: string, tenantId: string | null, name: string | null, auth0User: AppUser | null) => {
+      const add = (
+        userId: string,
+        tenantId: string | null,
+        name: string | null,
+        auth0User: AppUser | null,
+      ) => {
         const existing = byUser.get(userId);
         if (existing) return existing;
-        const tenant = tenantId ? { id: tenantId, name: tenantName.get(tenantId) ?? tenantId } : null;
-        const auth0View = auth0User
-          ? { emailVerified: auth0User.emailVerified, blocked: auth0User.blocked, lastLogin: auth0User.lastLogin, createdAt: auth0User.createdAt }
+        const tenant = tenantId
+          ? { id: tenantId, name: tenantName.get(tenantId) ?? tenantId }
           : null;
-        const result: SupportUserResult = { userId, email, name, tenant, auth0: auth0View, invitations: [] };
+        const auth0View = auth0User
+          ? {
+              emailVerified: auth0User.emailVerified,
+              blocked: auth0User.blocked,
+              lastLogin: auth0User.lastLogin,
+              createdAt: auth0User.createdAt,
+            }
+          : null;
+        const result: SupportUserResult = {
+          userId,
+          email,
+          name,
+          tenant,
+          auth0: auth0View,
+          invitations: [],
+        };
         byUser.set(userId, result);
         return result;
       };
       for (const u of users) add(u.userId, u.tenantId, u.name, u);
       for (const r of invitations.rows) {
-        const name = [r.given_name, r.family_name].filter(Boolean).join(" ") || null;
+        const name =
+          [r.given_name, r.family_name].filter(Boolean).join(" ") || null;
         add(r.user_id, r.tenant_id, name, null).invitations.push({
           invitationId: r.id,
           tenantId: r.tenant_id,

@@ -11,9 +11,15 @@ interface TenantRow {
   invitation_lifetime_days: number;
 }
 
-export async function getTenant(q: Queryable, tenantId: string): Promise<TenantDetail> {
+export async function getTenant(
+  q: Queryable,
+  tenantId: string,
+): Promise<TenantDetail> {
   const row = (
-    await q.query<TenantRow>("select id, name, allowed_domains, invitation_lifetime_days from tenants where id = $1", [tenantId])
+    await q.query<TenantRow>(
+      "select id, name, allowed_domains, invitation_lifetime_days from tenants where id = $1",
+      [tenantId],
+    )
   ).rows[0];
   if (!row) throw new AppError("not_found", "No such tenant");
   return {
@@ -25,14 +31,29 @@ export async function getTenant(q: Queryable, tenantId: string): Promise<TenantD
   };
 }
 
-export async function listTenantIds(q: Queryable): Promise<{ id: string; name: string }[]> {
-  return (await q.query<{ id: string; name: string }>("select id, name from tenants order by name, id")).rows;
+export async function listTenantIds(
+  q: Queryable,
+): Promise<{ id: string; name: string }[]> {
+  return (
+    await q.query<{ id: string; name: string }>(
+      "select id, name from tenants order by name, id",
+    )
+  ).rows;
 }
 
 /** Applies the changes under the tenant's row lock; returns what changed (old → new) for the audit. */
-export async function updateTenant(tx: Queryable, tenantId: string, input: UpdateTenantInput): Promise<Record<string, unknown>> {
+export async function updateTenant(
+  tx: Queryable,
+  tenantId: string,
+  input: UpdateTenantInput,
+): Promise<Record<string, unknown>> {
   const before = (
-    await tx.query<{ name: string; seat_limit: number; allowed_domains: string[]; invitation_lifetime_days: number }>(
+    await tx.query<{
+      name: string;
+      seat_limit: number;
+      allowed_domains: string[];
+      invitation_lifetime_days: number;
+    }>(
       "select name, seat_limit, allowed_domains, invitation_lifetime_days from tenants where id = $1 for update",
       [tenantId],
     )
@@ -52,11 +73,20 @@ export async function updateTenant(tx: Queryable, tenantId: string, input: Updat
     ],
   );
   const changes: Record<string, unknown> = {};
-  if (input.name !== undefined) changes.name = { from: before.name, to: input.name };
-  if (input.seatLimit !== undefined) changes.seatLimit = { from: before.seat_limit, to: input.seatLimit };
-  if (input.allowedDomains !== undefined) changes.allowedDomains = { from: before.allowed_domains, to: input.allowedDomains };
+  if (input.name !== undefined)
+    changes.name = { from: before.name, to: input.name };
+  if (input.seatLimit !== undefined)
+    changes.seatLimit = { from: before.seat_limit, to: input.seatLimit };
+  if (input.allowedDomains !== undefined)
+    changes.allowedDomains = {
+      from: before.allowed_domains,
+      to: input.allowedDomains,
+    };
   if (input.invitationLifetimeDays !== undefined) {
-    changes.invitationLifetimeDays = { from: before.invitation_lifetime_days, to: input.invitationLifetimeDays };
+    changes.invitationLifetimeDays = {
+      from: before.invitation_lifetime_days,
+      to: input.invitationLifetimeDays,
+    };
   }
   return changes;
 }

@@ -14,14 +14,24 @@ export interface BffProcess {
   stop(): Promise<void>;
 }
 
+const spawned = new Set<ChildProcess>();
+
+/** SIGKILLs every BFF this process started and has not seen exit (test clean-up after a timeout). */
+export function killAllBffs(): void {
+  for (const c of spawned) c.kill("SIGKILL");
+}
+
 export async function startBff(env: Record<string, string>, port: number): Promise<BffProcess> {
-  const tsx = resolve(BFF_ROOT, "node_modules", ".bin", "tsx");
   let out = "";
-  const child = spawn(tsx, ["src/server.ts"], {
+  // node itself runs the server (tsx as a loader, not the tsx CLI, which would put a wrapper
+  // process in between): the pid we SIGKILL is the BFF's own.
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
     cwd: BFF_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  spawned.add(child);
+  child.once("exit", () => spawned.delete(child));
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${port}`;

@@ -3,12 +3,21 @@
 import { detectColumns, type Detection } from "./detect-columns.ts";
 import { normaliseRecords, type NormalisedFile } from "./normalise-file.ts";
 
-export type Analysis = NormalisedFile & { detection: Detection; sample: string[][] };
+export type Analysis = NormalisedFile & {
+  detection: Detection;
+  sample: string[][];
+};
 
 const SAMPLE_ROWS = 50;
 
-export function analyseRecords(records: readonly (readonly string[])[]): Analysis {
+export function analyseRecords(
+  records: readonly (readonly string[])[],
+): Analysis {
   const file = normaliseRecords(records);
   const sample = file.rows.slice(0, SAMPLE_ROWS);
-  return { ...file, detection: detectColumns(file.header, sample), sample: sample.slice(0, 5) };
+  return {
+    ...file,
+    detection: detectColumns(file.header, sample),
+    sample: sample.slice(0, 5),
+  };
 }

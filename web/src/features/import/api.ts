@@ -7,21 +7,36 @@ import {
   type InvitationRowInput,
   type LooseRow,
 } from "@app/bff/contract";
-import { infiniteQueryOptions, queryOptions, useMutation } from "@tanstack/react-query";
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useMutation,
+} from "@tanstack/react-query";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
 
-const base = (tenantId: string) => `/api/tenants/${encodeURIComponent(tenantId)}`;
+const base = (tenantId: string) =>
+  `/api/tenants/${encodeURIComponent(tenantId)}`;
 const POLL_MS = 1_000;
 
 export const importQueries = {
   all: (tenantId: string) => ["import", tenantId] as const,
   /** Keyed by the upload id: a new file (or new mapping) is a new preview. */
-  preview: (api: ApiClient, tenantId: string, uploadId: string, rows: LooseRow[]) =>
+  preview: (
+    api: ApiClient,
+    tenantId: string,
+    uploadId: string,
+    rows: LooseRow[],
+  ) =>
     queryOptions({
       queryKey: [...importQueries.all(tenantId), "preview", uploadId],
       queryFn: ({ signal }) =>
-        api.request("POST", `${base(tenantId)}/invitations/preview`, PreviewResult, { body: { rows }, signal }),
+        api.request(
+          "POST",
+          `${base(tenantId)}/invitations/preview`,
+          PreviewResult,
+          { body: { rows }, signal },
+        ),
       staleTime: Infinity,
       retry: false,
     }),
@@ -29,23 +44,44 @@ export const importQueries = {
     queryOptions({
       queryKey: [...importQueries.all(tenantId), "progress", importId],
       queryFn: ({ signal }) =>
-        api.request("GET", `${base(tenantId)}/imports/${encodeURIComponent(importId)}`, ImportProgress, { signal }),
+        api.request(
+          "GET",
+          `${base(tenantId)}/imports/${encodeURIComponent(importId)}`,
+          ImportProgress,
+          { signal },
+        ),
       // Poll until the pipeline reports done; a reload simply resumes polling.
-      refetchInterval: (query) => (query.state.data?.done === true ? false : POLL_MS),
+      refetchInterval: (query) =>
+        query.state.data?.done === true ? false : POLL_MS,
       staleTime: 0,
     }),
-  rows: (api: ApiClient, tenantId: string, importId: string, failedOnly: boolean) =>
+  rows: (
+    api: ApiClient,
+    tenantId: string,
+    importId: string,
+    failedOnly: boolean,
+  ) =>
     infiniteQueryOptions({
-      queryKey: [...importQueries.all(tenantId), "rows", importId, { failedOnly }],
+      queryKey: [
+        ...importQueries.all(tenantId),
+        "rows",
+        importId,
+        { failedOnly },
+      ],
       initialPageParam: null as number | null,
       getNextPageParam: (page: ImportRowsPage) => page.nextCursor,
       queryFn: ({ pageParam, signal }) => {
         const params = new URLSearchParams({ limit: "200" });
         if (failedOnly) params.set("failedOnly", "true");
         if (pageParam !== null) params.set("cursor", String(pageParam));
-        return api.request("GET", `${base(tenantId)}/imports/${encodeURIComponent(importId)}/rows?${params.toString()}`, ImportRowsPage, {
-          signal,
-        });
+        return api.request(
+          "GET",
+          `${base(tenantId)}/imports/${encodeURIComponent(importId)}/rows?${params.toString()}`,
+          ImportRowsPage,
+          {
+            signal,
+          },
+        );
       },
     }),
 };
@@ -58,7 +94,13 @@ export function errorReportPath(tenantId: string, importId: string): string {
 export function useCreateImport(tenantId: string) {
   const api = useApiClient();
   return useMutation({
-    mutationFn: ({ rows, idempotencyKey }: { rows: InvitationRowInput[]; idempotencyKey: string }) =>
+    mutationFn: ({
+      rows,
+      idempotencyKey,
+    }: {
+      rows: InvitationRowInput[];
+      idempotencyKey: string;
+    }) =>
       api.request("POST", `${base(tenantId)}/imports`, ImportCreated, {
         body: { rows },
         headers: { "idempotency-key": idempotencyKey },

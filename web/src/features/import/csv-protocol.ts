@@ -3,12 +3,19 @@ import type { ColumnMapping } from "./detect-columns.ts";
 import type { Analysis } from "./analyse-records.ts";
 import type { RowCheck, ValidationSummary } from "./validate-rows.ts";
 
-export type ToWorker = { type: "parse"; file: File; maxRows: number } | { type: "validate"; mapping: ColumnMapping };
+export type ToWorker =
+  | { type: "parse"; file: File; maxRows: number }
+  | { type: "validate"; mapping: ColumnMapping };
 
 export type ParseFailure = "too_many_rows" | "empty" | "unreadable";
 
 export type FromWorker =
   | { type: "progress"; loaded: number; total: number; records: number }
-  | { type: "parsed"; analysis: Omit<Analysis, "rows">; rowCount: number; delimiter: string }
+  | {
+      type: "parsed";
+      analysis: Omit<Analysis, "rows">;
+      rowCount: number;
+      delimiter: string;
+    }
   | { type: "validated"; checks: RowCheck[]; summary: ValidationSummary }
   | { type: "failed"; reason: ParseFailure; message: string };

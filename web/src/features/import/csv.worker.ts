@@ -33,26 +33,53 @@ async function parse(file: File, maxRows: number): Promise<void> {
       const now = performance.now();
       if (now - lastReport > 50) {
         lastReport = now;
-        post({ type: "progress", loaded: results.meta.cursor, total: file.size, records: records.length });
+        post({
+          type: "progress",
+          loaded: results.meta.cursor,
+          total: file.size,
+          records: records.length,
+        });
       }
     },
     complete() {
       if (tooMany) {
-        post({ type: "failed", reason: "too_many_rows", message: `The file has more than ${maxRows} rows.` });
+        post({
+          type: "failed",
+          reason: "too_many_rows",
+          message: `The file has more than ${maxRows} rows.`,
+        });
         return;
       }
       analysis = analyseRecords(records);
       if (analysis.rows.length > maxRows) {
-        post({ type: "failed", reason: "too_many_rows", message: `The file has more than ${maxRows} rows.` });
+        post({
+          type: "failed",
+          reason: "too_many_rows",
+          message: `The file has more than ${maxRows} rows.`,
+        });
         return;
       }
       if (analysis.rows.length === 0) {
-        post({ type: "failed", reason: "empty", message: "The file has no rows with people in it." });
+        post({
+          type: "failed",
+          reason: "empty",
+          message: "The file has no rows with people in it.",
+        });
         return;
       }
-      post({ type: "progress", loaded: file.size, total: file.size, records: records.length });
+      post({
+        type: "progress",
+        loaded: file.size,
+        total: file.size,
+        records: records.length,
+      });
       const { rows: _rows, ...rest } = analysis;
-      post({ type: "parsed", analysis: rest, rowCount: analysis.rows.length, delimiter });
+      post({
+        type: "parsed",
+        analysis: rest,
+        rowCount: analysis.rows.length,
+        delimiter,
+      });
     },
     error(error) {
       post({ type: "failed", reason: "unreadable", message: error.message });
@@ -64,10 +91,18 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.type === "parse") {
     parse(message.file, message.maxRows).catch((error: unknown) => {
-      post({ type: "failed", reason: "unreadable", message: error instanceof Error ? error.message : "Unreadable file" });
+      post({
+        type: "failed",
+        reason: "unreadable",
+        message: error instanceof Error ? error.message : "Unreadable file",
+      });
     });
   } else if (analysis !== null) {
-    const { checks, summary } = validateRows(analysis.rows, analysis.rowNumbers, message.mapping);
+    const { checks, summary } = validateRows(
+      analysis.rows,
+      analysis.rowNumbers,
+      message.mapping,
+    );
     post({ type: "validated", checks, summary });
   }
 };

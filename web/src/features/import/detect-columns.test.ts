@@ -1,5 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { detectColumns, headerKey, type SourceFormat } from "./detect-columns.ts";
+import {
+  detectColumns,
+  headerKey,
+  type SourceFormat,
+} from "./detect-columns.ts";
 import { fixture } from "./fixtures.ts";
 import { parseCsvText } from "./parse-csv-text.ts";
 import { validateRows } from "./validate-rows.ts";
@@ -97,7 +101,11 @@ describe("column recognition on real export layouts", () => {
       const analysis = parseCsvText(fixture(file));
       expect(analysis.detection.source).toBe(source);
       expect(analysis.detection.confident).toBe(true);
-      const { checks } = validateRows(analysis.rows, analysis.rowNumbers, analysis.detection.mapping);
+      const { checks } = validateRows(
+        analysis.rows,
+        analysis.rowNumbers,
+        analysis.detection.mapping,
+      );
       expect(checks.map((c) => c.verdict)).toEqual(people.map(() => "ready"));
       const read = checks.map((c) => ({
         email: c.input.email?.toLowerCase(),
@@ -109,7 +117,13 @@ describe("column recognition on real export layouts", () => {
   }
 
   test("prefers the work address over personal, recovery and manager addresses", () => {
-    const headers = ["Personal Email", "Manager Email", "Recovery Email", "E-mail (work)", "Email Verified"];
+    const headers = [
+      "Personal Email",
+      "Manager Email",
+      "Recovery Email",
+      "E-mail (work)",
+      "Email Verified",
+    ];
     expect(detectColumns(headers, []).mapping.email).toBe(3);
   });
 
@@ -117,8 +131,15 @@ describe("column recognition on real export layouts", () => {
     expect(headerKey("  E-Mail_Address ")).toBe("emailaddress");
     expect(headerKey("Prénom")).toBe("prenom");
     expect(headerKey("First name [givenName]")).toBe("firstname");
-    const detection = detectColumns(["EMAIL ADDRESS", "first-name", "LAST_NAME"], [["a@b.test", "A", "B"]]);
-    expect(detection.mapping).toEqual({ email: 0, givenName: 1, familyName: 2 });
+    const detection = detectColumns(
+      ["EMAIL ADDRESS", "first-name", "LAST_NAME"],
+      [["a@b.test", "A", "B"]],
+    );
+    expect(detection.mapping).toEqual({
+      email: 0,
+      givenName: 1,
+      familyName: 2,
+    });
     expect(detection.confident).toBe(true);
   });
 
@@ -130,7 +151,10 @@ describe("column recognition on real export layouts", () => {
   });
 
   test("asks for confirmation when two columns are equally good email candidates", () => {
-    const detection = detectColumns(["Email", "E-mail", "Name"], [["a@b.test", "a@b.test", "A"]]);
+    const detection = detectColumns(
+      ["Email", "E-mail", "Name"],
+      [["a@b.test", "a@b.test", "A"]],
+    );
     expect(detection.confident).toBe(false);
   });
 

@@ -2,12 +2,26 @@
 // Google Workspace, Microsoft Entra (template and "Download users"), Okta, Auth0 user exports,
 // HR-system reports and our own template. Matching ignores case, spaces and punctuation.
 
-export const FIELDS = ["email", "givenName", "familyName", "fullName", "role", "locale"] as const;
+export const FIELDS = [
+  "email",
+  "givenName",
+  "familyName",
+  "fullName",
+  "role",
+  "locale",
+] as const;
 export type Field = (typeof FIELDS)[number];
 /** Column index per field; a missing field is not mapped. */
 export type ColumnMapping = Partial<Record<Field, number>>;
 
-export type SourceFormat = "guestlist" | "google-workspace" | "entra" | "okta" | "auth0" | "hr" | "unknown";
+export type SourceFormat =
+  | "guestlist"
+  | "google-workspace"
+  | "entra"
+  | "okta"
+  | "auth0"
+  | "hr"
+  | "unknown";
 
 export type Detection = {
   mapping: ColumnMapping;
@@ -40,27 +54,84 @@ function bracketKey(header: string): string | null {
 // alias → priority (higher wins). Priorities ≥ 60 are confident matches.
 const ALIASES: Record<Field, Record<string, number>> = {
   email: {
-    workemail: 100, workemailaddress: 100, emailwork: 100, businessemail: 95, companyemail: 95,
-    employeeemail: 95, officeemail: 95, corporateemail: 95, email: 90, emailaddress: 90, emailid: 85,
-    primaryemail: 90, primaryemailaddress: 90, emailprimary: 90, mail: 80, courriel: 85, adressecourriel: 85,
-    correo: 85, correoelectronico: 85, emailadresse: 85, loginemail: 80, useremail: 85, userprincipalname: 70,
-    upn: 70, login: 60, username: 40, userid: 20, signinname: 40,
+    workemail: 100,
+    workemailaddress: 100,
+    emailwork: 100,
+    businessemail: 95,
+    companyemail: 95,
+    employeeemail: 95,
+    officeemail: 95,
+    corporateemail: 95,
+    email: 90,
+    emailaddress: 90,
+    emailid: 85,
+    primaryemail: 90,
+    primaryemailaddress: 90,
+    emailprimary: 90,
+    mail: 80,
+    courriel: 85,
+    adressecourriel: 85,
+    correo: 85,
+    correoelectronico: 85,
+    emailadresse: 85,
+    loginemail: 80,
+    useremail: 85,
+    userprincipalname: 70,
+    upn: 70,
+    login: 60,
+    username: 40,
+    userid: 20,
+    signinname: 40,
   },
   givenName: {
-    givenname: 90, firstname: 90, forename: 90, first: 80,
-    fname: 80, legalfirstname: 85, preferredfirstname: 75, preferredname: 70, vorname: 90, prenom: 90, nombre: 85, voornaam: 90,
+    givenname: 90,
+    firstname: 90,
+    forename: 90,
+    first: 80,
+    fname: 80,
+    legalfirstname: 85,
+    preferredfirstname: 75,
+    preferredname: 70,
+    vorname: 90,
+    prenom: 90,
+    nombre: 85,
+    voornaam: 90,
   },
   familyName: {
-    familyname: 90, lastname: 90, surname: 90, last: 80, lname: 80,
-    legallastname: 85, preferredlastname: 75, nachname: 90, nom: 85, nomdefamille: 90, apellido: 85, apellidos: 85, achternaam: 90,
+    familyname: 90,
+    lastname: 90,
+    surname: 90,
+    last: 80,
+    lname: 80,
+    legallastname: 85,
+    preferredlastname: 75,
+    nachname: 90,
+    nom: 85,
+    nomdefamille: 90,
+    apellido: 85,
+    apellidos: 85,
+    achternaam: 90,
   },
-  fullName: { fullname: 90, displayname: 85, name: 80, employeename: 85, naam: 80 },
+  fullName: {
+    fullname: 90,
+    displayname: 85,
+    name: 80,
+    employeename: 85,
+    naam: 80,
+  },
   role: { role: 90, guestlistrole: 100, approle: 90, accessrole: 90 },
-  locale: { locale: 90, language: 80, preferredlanguage: 85, lang: 70, languagecode: 80 },
+  locale: {
+    locale: 90,
+    language: 80,
+    preferredlanguage: 85,
+    lang: 70,
+    languagecode: 80,
+  },
 };
 
 /** Email-like headers that are not the address we should invite. */
-const NOT_WORK_EMAIL = /verified|personal|home|private|recovery|secondary|alternat|other|manager|supervisor|backup|newprimary/;
+const NOT_WORK_EMAIL =
+  /verified|personal|home|private|recovery|secondary|alternat|other|manager|supervisor|backup|newprimary/;
 export const EMAIL_LIKE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 type Candidate = { column: number; priority: number; exact: boolean };
@@ -78,15 +149,24 @@ function candidatesFor(field: Field, headers: readonly string[]): Candidate[] {
     );
     if (priority > 0 && !(field === "email" && NOT_WORK_EMAIL.test(key))) {
       found.push({ column, priority, exact: true });
-    } else if (field === "email" && /e?mail/.test(key) && !NOT_WORK_EMAIL.test(key)) {
+    } else if (
+      field === "email" &&
+      /e?mail/.test(key) &&
+      !NOT_WORK_EMAIL.test(key)
+    ) {
       found.push({ column, priority: 30, exact: false });
     }
   });
   return found.sort((a, b) => b.priority - a.priority || a.column - b.column);
 }
 
-function emailShare(rows: readonly (readonly string[])[], column: number): number {
-  const values = rows.map((r) => (r[column] ?? "").trim()).filter((v) => v !== "");
+function emailShare(
+  rows: readonly (readonly string[])[],
+  column: number,
+): number {
+  const values = rows
+    .map((r) => (r[column] ?? "").trim())
+    .filter((v) => v !== "");
   if (values.length === 0) return 0;
   return values.filter((v) => EMAIL_LIKE.test(v)).length / values.length;
 }
@@ -95,33 +175,72 @@ function emailShare(rows: readonly (readonly string[])[], column: number): numbe
 export function looksLikeHeader(cells: readonly string[]): boolean {
   if (cells.some((c) => EMAIL_LIKE.test(c.trim()))) return false;
   if (candidatesFor("email", cells).some((c) => c.exact)) return true;
-  const known = FIELDS.filter((f) => f !== "email" && candidatesFor(f, cells).length > 0);
+  const known = FIELDS.filter(
+    (f) => f !== "email" && candidatesFor(f, cells).length > 0,
+  );
   return known.length >= 2;
 }
 
 export function detectSource(headers: readonly string[]): SourceFormat {
   const keys = new Set(headers.map(headerKey));
   const raw = headers.join(",");
-  if (/\[(userPrincipalName|displayName|passwordProfile)\]/.test(raw) || (keys.has("userprincipalname") && keys.has("objectid")))
+  if (
+    /\[(userPrincipalName|displayName|passwordProfile)\]/.test(raw) ||
+    (keys.has("userprincipalname") && keys.has("objectid"))
+  )
     return "entra";
-  if (/\[Required\]/i.test(raw) || (keys.has("emailaddress") && keys.has("orgunitpath"))) return "google-workspace";
-  if (keys.has("userid") && (keys.has("emailverified") || keys.has("givenname") || keys.has("identities"))) return "auth0";
-  if ((keys.has("login") && keys.has("firstname")) || (keys.has("username") && keys.has("primaryemail"))) return "okta";
-  if (["employeeid", "employeenumber", "workemail", "hiredate", "department", "jobtitle", "manager"].some((k) => keys.has(k)))
+  if (
+    /\[Required\]/i.test(raw) ||
+    (keys.has("emailaddress") && keys.has("orgunitpath"))
+  )
+    return "google-workspace";
+  if (
+    keys.has("userid") &&
+    (keys.has("emailverified") ||
+      keys.has("givenname") ||
+      keys.has("identities"))
+  )
+    return "auth0";
+  if (
+    (keys.has("login") && keys.has("firstname")) ||
+    (keys.has("username") && keys.has("primaryemail"))
+  )
+    return "okta";
+  if (
+    [
+      "employeeid",
+      "employeenumber",
+      "workemail",
+      "hiredate",
+      "department",
+      "jobtitle",
+      "manager",
+    ].some((k) => keys.has(k))
+  )
     return "hr";
-  if (keys.has("email") && (keys.has("firstname") || keys.has("givenname"))) return "guestlist";
+  if (keys.has("email") && (keys.has("firstname") || keys.has("givenname")))
+    return "guestlist";
   return "unknown";
 }
 
-export function detectColumns(headers: readonly string[], sample: readonly (readonly string[])[]): Detection {
+export function detectColumns(
+  headers: readonly string[],
+  sample: readonly (readonly string[])[],
+): Detection {
   const mapping: ColumnMapping = {};
   const doubts: string[] = [];
   const used = new Set<number>();
 
   const emails = candidatesFor("email", headers);
   let email = emails[0];
-  if (email !== undefined && emails[1] !== undefined && emails[1].priority === email.priority) {
-    doubts.push(`Several columns could hold the email address: ${emails.map((c) => headers[c.column]).join(", ")}.`);
+  if (
+    email !== undefined &&
+    emails[1] !== undefined &&
+    emails[1].priority === email.priority
+  ) {
+    doubts.push(
+      `Several columns could hold the email address: ${emails.map((c) => headers[c.column]).join(", ")}.`,
+    );
   }
   if (email === undefined || email.priority < 60) {
     // Fall back to the column whose values look most like email addresses.
@@ -129,10 +248,17 @@ export function detectColumns(headers: readonly string[], sample: readonly (read
       .map((_, column) => ({ column, share: emailShare(sample, column) }))
       .filter((c) => c.share >= 0.8)
       .sort((a, b) => b.share - a.share)[0];
-    if (sniffed !== undefined) email = { column: sniffed.column, priority: 10, exact: false };
-    doubts.push(email === undefined ? "No column looks like an email address." : "The email column was guessed.");
+    if (sniffed !== undefined)
+      email = { column: sniffed.column, priority: 10, exact: false };
+    doubts.push(
+      email === undefined
+        ? "No column looks like an email address."
+        : "The email column was guessed.",
+    );
   } else if (sample.length > 0 && emailShare(sample, email.column) < 0.5) {
-    doubts.push(`Most values in "${headers[email.column] ?? ""}" are not email addresses.`);
+    doubts.push(
+      `Most values in "${headers[email.column] ?? ""}" are not email addresses.`,
+    );
   }
   if (email !== undefined) {
     mapping.email = email.column;
@@ -146,7 +272,12 @@ export function detectColumns(headers: readonly string[], sample: readonly (read
     mapping[field] = best.column;
     used.add(best.column);
   }
-  return { mapping, source: detectSource(headers), confident: doubts.length === 0, doubts };
+  return {
+    mapping,
+    source: detectSource(headers),
+    confident: doubts.length === 0,
+    doubts,
+  };
 }
 
 export const SOURCE_LABELS: Record<SourceFormat, string> = {

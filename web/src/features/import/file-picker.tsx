@@ -1,6 +1,15 @@
 // Drop or pick a file. The native input (labelled "CSV file") is what keyboards and tests use; the
 // dropzone around it takes drag and drop.
-import { Anchor, Button, Code, Group, List, Paper, Stack, Text } from "@mantine/core";
+import {
+  Anchor,
+  Button,
+  Code,
+  Group,
+  List,
+  Paper,
+  Stack,
+  Text,
+} from "@mantine/core";
 import { Dropzone } from "@mantine/dropzone";
 import type { CSSProperties } from "react";
 import { saveBlob } from "../../lib/download.ts";
@@ -19,7 +28,11 @@ const hiddenInput: CSSProperties = {
 };
 
 export function FilePicker({ onFile }: { onFile: (file: File) => void }) {
-  const downloadTemplate = () => saveBlob(new Blob([TEMPLATE_CSV], { type: "text/csv;charset=utf-8" }), TEMPLATE_FILE_NAME);
+  const downloadTemplate = () =>
+    saveBlob(
+      new Blob([TEMPLATE_CSV], { type: "text/csv;charset=utf-8" }),
+      TEMPLATE_FILE_NAME,
+    );
   return (
     <Stack>
       <Dropzone
@@ -40,8 +53,8 @@ export function FilePicker({ onFile }: { onFile: (file: File) => void }) {
             Drop your people list here
           </Text>
           <Text c="dimmed" size="sm" ta="center">
-            CSV, TSV or TXT exported from Google Workspace, Microsoft Entra, Okta, Auth0 or your HR system. Excel
-            files: save as CSV first.
+            CSV, TSV or TXT exported from Google Workspace, Microsoft Entra,
+            Okta, Auth0 or your HR system. Excel files: save as CSV first.
           </Text>
           <input
             id="csv-file"
@@ -66,14 +79,20 @@ export function FilePicker({ onFile }: { onFile: (file: File) => void }) {
             <Text fw={600}>What the file needs</Text>
             <List size="sm" spacing={2}>
               <List.Item>
-                One person per row and a column with their email address (<Code>email</Code>, <Code>Work Email</Code>,{" "}
-                <Code>Primary email</Code>, <Code>User name [userPrincipalName]</Code>… are all recognised).
+                One person per row and a column with their email address (
+                <Code>email</Code>, <Code>Work Email</Code>,{" "}
+                <Code>Primary email</Code>,{" "}
+                <Code>User name [userPrincipalName]</Code>… are all recognised).
               </List.Item>
               <List.Item>
-                Optional: first and last name (<Code>first_name</Code>, <Code>Given Name</Code>, <Code>Surname</Code>…),
-                or one full-name column.
+                Optional: first and last name (<Code>first_name</Code>,{" "}
+                <Code>Given Name</Code>, <Code>Surname</Code>…), or one
+                full-name column.
               </List.Item>
-              <List.Item>Up to 100,000 rows and 50 MB. Title rows, blank lines and Excel's semicolons are fine.</List.Item>
+              <List.Item>
+                Up to 100,000 rows and 50 MB. Title rows, blank lines and
+                Excel's semicolons are fine.
+              </List.Item>
             </List>
             <Text size="sm" c="dimmed">
               Example: <Code>ada.lovelace@example.com,Ada,Lovelace</Code>

@@ -1,5 +1,9 @@
 // Test-only access to the fixture files, byte for byte (BOM and CRLF included).
-const files = import.meta.glob<string>("./fixtures/*", { query: "?raw", import: "default", eager: true });
+const files = import.meta.glob<string>("./fixtures/*", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+});
 
 export function fixture(name: string): string {
   const text = files[`./fixtures/${name}`];

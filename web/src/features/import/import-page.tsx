@@ -1,4 +1,15 @@
-import { Alert, Badge, Button, Group, Paper, Progress, Stack, Stepper, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  Progress,
+  Stack,
+  Stepper,
+  Text,
+  Title,
+} from "@mantine/core";
 import { useEffect, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { ErrorMessage } from "../../components/error-message.tsx";
@@ -20,7 +31,9 @@ export function ImportPage() {
     return (
       <Stack>
         <Title order={1}>Import people</Title>
-        <Text c="dimmed">Only a customer admin can import people into their own tenant.</Text>
+        <Text c="dimmed">
+          Only a customer admin can import people into their own tenant.
+        </Text>
       </Stack>
     );
   }
@@ -52,7 +65,9 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
     const key = `${state.file.fileName}:${uploadId}`;
     if (autoMapped.current === key) return;
     const { detection, header } = state.file.analysis;
-    const mapping = detection.confident ? detection.mapping : recallMapping(header);
+    const mapping = detection.confident
+      ? detection.mapping
+      : recallMapping(header);
     if (mapping !== null) {
       autoMapped.current = key;
       csv.validate(mapping);
@@ -60,7 +75,8 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
   }, [state, manual, uploadId, csv]);
 
   const confirmMapping = (mapping: ColumnMapping) => {
-    if (state.phase === "parsed") rememberMapping(state.file.analysis.header, mapping);
+    if (state.phase === "parsed")
+      rememberMapping(state.file.analysis.header, mapping);
     setUploadId(crypto.randomUUID());
     setManual(false);
     autoMapped.current = "manual";
@@ -78,14 +94,27 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
     );
   };
 
-  const step = state.phase === "idle" || state.phase === "parsing" || state.phase === "failed" ? 0 : state.phase === "validated" ? 2 : 1;
-  const needsMapping = state.phase === "parsed" && (manual || (!state.file.analysis.detection.confident && recallMapping(state.file.analysis.header) === null));
+  const step =
+    state.phase === "idle" ||
+    state.phase === "parsing" ||
+    state.phase === "failed"
+      ? 0
+      : state.phase === "validated"
+        ? 2
+        : 1;
+  const needsMapping =
+    state.phase === "parsed" &&
+    (manual ||
+      (!state.file.analysis.detection.confident &&
+        recallMapping(state.file.analysis.header) === null));
 
   return (
     <Stack gap="lg">
       <div>
         <Title order={1}>Import people</Title>
-        <Text c="dimmed">Upload a list, check every row, then choose who gets the free seats.</Text>
+        <Text c="dimmed">
+          Upload a list, check every row, then choose who gets the free seats.
+        </Text>
       </div>
       <Stepper active={step} size="sm" allowNextStepsSelect={false}>
         <Stepper.Step label="Upload" description="CSV from any system" />
@@ -95,7 +124,11 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
       {state.phase === "idle" || state.phase === "failed" ? (
         <>
           {state.phase === "failed" ? (
-            <Alert color="red" title={`${state.fileName} cannot be imported`} role="alert">
+            <Alert
+              color="red"
+              title={`${state.fileName} cannot be imported`}
+              role="alert"
+            >
               {state.message}
             </Alert>
           ) : null}
@@ -115,16 +148,31 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
       {needsMapping && state.phase === "parsed" ? (
         <MappingForm
           file={state.file}
-          initial={recallMapping(state.file.analysis.header) ?? state.file.analysis.detection.mapping}
+          initial={
+            recallMapping(state.file.analysis.header) ??
+            state.file.analysis.detection.mapping
+          }
           onConfirm={confirmMapping}
           onCancel={csv.reset}
         />
       ) : null}
-      {state.phase === "validating" || (state.phase === "parsed" && !needsMapping) ? <PageLoader label="Checking rows" /> : null}
+      {state.phase === "validating" ||
+      (state.phase === "parsed" && !needsMapping) ? (
+        <PageLoader label="Checking rows" />
+      ) : null}
       {state.phase === "validated" ? (
         <>
-          <FileSummary file={state.file} onRemap={() => { setManual(true); csv.remap(); }} onReset={csv.reset} />
-          {createImport.isError ? <ErrorMessage error={createImport.error} /> : null}
+          <FileSummary
+            file={state.file}
+            onRemap={() => {
+              setManual(true);
+              csv.remap();
+            }}
+            onReset={csv.reset}
+          />
+          {createImport.isError ? (
+            <ErrorMessage error={createImport.error} />
+          ) : null}
           <PreviewStep
             key={uploadId}
             tenantId={tenantId}
@@ -139,22 +187,34 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
   );
 }
 
-function FileSummary({ file, onRemap, onReset }: { file: ValidatedFile; onRemap: () => void; onReset: () => void }) {
+function FileSummary({
+  file,
+  onRemap,
+  onReset,
+}: {
+  file: ValidatedFile;
+  onRemap: () => void;
+  onReset: () => void;
+}) {
   const { analysis, mapping } = file;
-  const column = (i: number | undefined) => (i === undefined ? "—" : (analysis.header[i] ?? "—"));
+  const column = (i: number | undefined) =>
+    i === undefined ? "—" : (analysis.header[i] ?? "—");
   return (
     <Paper p="md">
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
           <Group gap="xs">
             <Text fw={600}>{file.fileName}</Text>
-            <Badge variant="light">{SOURCE_LABELS[analysis.detection.source]}</Badge>
+            <Badge variant="light">
+              {SOURCE_LABELS[analysis.detection.source]}
+            </Badge>
             <Text size="sm" c="dimmed">
               {file.rowCount} rows
             </Text>
           </Group>
           <Text size="sm">
-            Email: <b>{column(mapping.email)}</b> · First name: <b>{column(mapping.givenName)}</b> · Last name:{" "}
+            Email: <b>{column(mapping.email)}</b> · First name:{" "}
+            <b>{column(mapping.givenName)}</b> · Last name:{" "}
             <b>{column(mapping.familyName)}</b>
             {mapping.fullName !== undefined ? (
               <>
@@ -169,8 +229,9 @@ function FileSummary({ file, onRemap, onReset }: { file: ValidatedFile; onRemap:
             </Text>
           ))}
           <Text size="sm" c="dimmed">
-            Checked in your browser: {file.summary.ready} ready, {file.summary.invalid} invalid,{" "}
-            {file.summary.duplicate_in_file} duplicates.
+            Checked in your browser: {file.summary.ready} ready,{" "}
+            {file.summary.invalid} invalid, {file.summary.duplicate_in_file}{" "}
+            duplicates.
           </Text>
         </Stack>
         <Group gap="xs">

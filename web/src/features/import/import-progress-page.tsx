@@ -1,11 +1,27 @@
 // Live progress of one import; the id is in the URL, so a reload resumes polling.
 import type { ImportProgress } from "@app/bff/contract";
-import { Alert, Button, Group, Paper, Progress, SimpleGrid, Stack, Switch, Table, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Button,
+  Group,
+  Paper,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
-import { ErrorMessage, errorText, errorTitle } from "../../components/error-message.tsx";
+import {
+  ErrorMessage,
+  errorText,
+  errorTitle,
+} from "../../components/error-message.tsx";
 import { PageLoader } from "../../components/page-loader.tsx";
 import { StateBadge } from "../../components/state-badge.tsx";
 import { useApiClient } from "../../lib/api-context.tsx";
@@ -18,22 +34,40 @@ function summarise(p: ImportProgress) {
   const sent = (c.emailed ?? 0) + (c.verified ?? 0) + (c.accepted ?? 0);
   const failed = c.failed ?? 0;
   const waiting = (c.queued ?? 0) + (c.importing ?? 0) + (c.created ?? 0);
-  return { sent, failed, waiting, finished: sent + failed + (c.revoked ?? 0) + (c.expired ?? 0) };
+  return {
+    sent,
+    failed,
+    waiting,
+    finished: sent + failed + (c.revoked ?? 0) + (c.expired ?? 0),
+  };
 }
 
 export function ImportProgressPage() {
   const { importId = "" } = useParams();
   const me = useSession();
   const tenantId = me.tenant?.id;
-  if (tenantId === undefined) return <Text>Imports belong to a tenant; open this page as that tenant's admin.</Text>;
+  if (tenantId === undefined)
+    return (
+      <Text>
+        Imports belong to a tenant; open this page as that tenant's admin.
+      </Text>
+    );
   return <ImportProgressView tenantId={tenantId} importId={importId} />;
 }
 
-function ImportProgressView({ tenantId, importId }: { tenantId: string; importId: string }) {
+function ImportProgressView({
+  tenantId,
+  importId,
+}: {
+  tenantId: string;
+  importId: string;
+}) {
   const api = useApiClient();
   const [failedOnly, setFailedOnly] = useState(false);
   const progress = useQuery(importQueries.progress(api, tenantId, importId));
-  const rows = useInfiniteQuery(importQueries.rows(api, tenantId, importId, failedOnly));
+  const rows = useInfiniteQuery(
+    importQueries.rows(api, tenantId, importId, failedOnly),
+  );
   const done = progress.data?.done === true;
   const refetchRows = rows.refetch;
   // Row states change while the pipeline runs: refresh them with each progress tick, and once at the end.
@@ -43,9 +77,16 @@ function ImportProgressView({ tenantId, importId }: { tenantId: string; importId
 
   const download = async () => {
     try {
-      saveBlob(await api.download(errorReportPath(tenantId, importId)), `import-${importId}-errors.csv`);
+      saveBlob(
+        await api.download(errorReportPath(tenantId, importId)),
+        `import-${importId}-errors.csv`,
+      );
     } catch (error) {
-      notifications.show({ color: "red", title: errorTitle(error), message: errorText(error) });
+      notifications.show({
+        color: "red",
+        title: errorTitle(error),
+        message: errorText(error),
+      });
     }
   };
 
@@ -79,18 +120,33 @@ function ImportProgressView({ tenantId, importId }: { tenantId: string; importId
               {s.finished} of {p.total}
             </Text>
           </Group>
-          <Progress value={percent} size="lg" animated={!done} aria-label="Import progress" />
+          <Progress
+            value={percent}
+            size="lg"
+            animated={!done}
+            aria-label="Import progress"
+          />
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <Stat label="Invitations sent" value={s.sent} />
             <Stat label="In progress" value={s.waiting} />
             <Stat label="Failed" value={s.failed} />
           </SimpleGrid>
-          {p.waitingReason ? <Alert color="blue">{p.waitingReason}</Alert> : null}
+          {p.waitingReason ? (
+            <Alert color="blue">{p.waitingReason}</Alert>
+          ) : null}
         </Stack>
       </Paper>
       <Group justify="space-between">
-        <Switch label="Only failed rows" checked={failedOnly} onChange={(e) => setFailedOnly(e.currentTarget.checked)} />
-        <Button variant="default" disabled={s.failed === 0} onClick={() => void download()}>
+        <Switch
+          label="Only failed rows"
+          checked={failedOnly}
+          onChange={(e) => setFailedOnly(e.currentTarget.checked)}
+        />
+        <Button
+          variant="default"
+          disabled={s.failed === 0}
+          onClick={() => void download()}
+        >
           Download error report
         </Button>
       </Group>
@@ -123,7 +179,11 @@ function ImportProgressView({ tenantId, importId }: { tenantId: string; importId
       </Paper>
       {rows.hasNextPage ? (
         <Group justify="center">
-          <Button variant="default" loading={rows.isFetchingNextPage} onClick={() => void rows.fetchNextPage()}>
+          <Button
+            variant="default"
+            loading={rows.isFetchingNextPage}
+            onClick={() => void rows.fetchNextPage()}
+          >
             Load more
           </Button>
         </Group>

@@ -1,5 +1,14 @@
 // Manual column mapping when recognition is unsure. The choice is remembered per header set.
-import { Alert, Button, Group, Select, SimpleGrid, Stack, Table, Text } from "@mantine/core";
+import {
+  Alert,
+  Button,
+  Group,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+} from "@mantine/core";
 import { useState } from "react";
 import type { ColumnMapping, Field } from "./detect-columns.ts";
 import type { ParsedFile } from "./use-csv-worker.ts";
@@ -11,7 +20,12 @@ const LABELS: { field: Field; label: string; required?: boolean }[] = [
   { field: "fullName", label: "Full name column" },
 ];
 
-type Props = { file: ParsedFile; initial: ColumnMapping; onConfirm: (mapping: ColumnMapping) => void; onCancel: () => void };
+type Props = {
+  file: ParsedFile;
+  initial: ColumnMapping;
+  onConfirm: (mapping: ColumnMapping) => void;
+  onCancel: () => void;
+};
 
 export function MappingForm({ file, initial, onConfirm, onCancel }: Props) {
   const { header, sample, detection } = file.analysis;
@@ -71,7 +85,10 @@ export function MappingForm({ file, initial, onConfirm, onCancel }: Props) {
         <Button variant="default" onClick={onCancel}>
           Choose another file
         </Button>
-        <Button disabled={mapping.email === undefined} onClick={() => onConfirm(mapping)}>
+        <Button
+          disabled={mapping.email === undefined}
+          onClick={() => onConfirm(mapping)}
+        >
           Use these columns
         </Button>
       </Group>

@@ -14,10 +14,15 @@ const Stored = z.object({
 });
 
 export function headerSignature(header: readonly string[]): string {
-  return header.map((h) => h.trim().toLowerCase().replace(/\s+/g, " ")).join("|");
+  return header
+    .map((h) => h.trim().toLowerCase().replace(/\s+/g, " "))
+    .join("|");
 }
 
-export function recallMapping(header: readonly string[], storage: Storage = localStorage): ColumnMapping | null {
+export function recallMapping(
+  header: readonly string[],
+  storage: Storage = localStorage,
+): ColumnMapping | null {
   try {
     const raw = storage.getItem(PREFIX + headerSignature(header));
     if (raw === null) return null;
@@ -30,7 +35,11 @@ export function recallMapping(header: readonly string[], storage: Storage = loca
   }
 }
 
-export function rememberMapping(header: readonly string[], mapping: ColumnMapping, storage: Storage = localStorage): void {
+export function rememberMapping(
+  header: readonly string[],
+  mapping: ColumnMapping,
+  storage: Storage = localStorage,
+): void {
   try {
     storage.setItem(PREFIX + headerSignature(header), JSON.stringify(mapping));
   } catch {

@@ -14,7 +14,9 @@ describe("normalising spreadsheet exports", () => {
   test("detects tab, semicolon and comma delimiters, ignoring delimiters inside quotes", () => {
     expect(detectDelimiter("a\tb\tc\n1\t2\t3\n")).toBe("\t");
     expect(detectDelimiter('email;name\n"x,y@z.test";"Doe, Jane"\n')).toBe(";");
-    expect(detectDelimiter("version:v1.0\nName,User name\nA,a@b.test\n")).toBe(",");
+    expect(detectDelimiter("version:v1.0\nName,User name\nA,a@b.test\n")).toBe(
+      ",",
+    );
     expect(detectDelimiter("a|b\n1|2\n")).toBe("|");
   });
 
@@ -29,7 +31,11 @@ describe("normalising spreadsheet exports", () => {
       "Home Email",
       "Department",
     ]);
-    expect(analysis.rows.map((r) => r[4])).toEqual(["ada@acme.test", "grace@acme.test", "ALAN@ACME.TEST"]);
+    expect(analysis.rows.map((r) => r[4])).toEqual([
+      "ada@acme.test",
+      "grace@acme.test",
+      "ALAN@ACME.TEST",
+    ]);
     expect(analysis.rows[0]?.[1]).toBe("Ada");
     expect(analysis.notes.join(" ")).toMatch(/2 title rows/);
     expect(analysis.notes.join(" ")).toMatch(/blank line/);
@@ -50,9 +56,15 @@ describe("normalising spreadsheet exports", () => {
   test("drops the Entra version line and the template's example row", () => {
     const analysis = parseCsvText(fixture("entra-bulk-create.csv"));
     expect(analysis.header[0]).toBe("Name [displayName] Required");
-    expect(analysis.rows.map((r) => r[1])).toEqual(["ada@acme.test", "grace@acme.test"]);
+    expect(analysis.rows.map((r) => r[1])).toEqual([
+      "ada@acme.test",
+      "grace@acme.test",
+    ]);
     expect(analysis.notes).toEqual(
-      expect.arrayContaining(["Skipped the Microsoft Entra template's version line.", "Skipped the Entra template's example row."]),
+      expect.arrayContaining([
+        "Skipped the Microsoft Entra template's version line.",
+        "Skipped the Entra template's example row.",
+      ]),
     );
   });
 
@@ -71,7 +83,11 @@ describe("normalising spreadsheet exports", () => {
   });
 
   test("pads short rows and names unnamed columns that hold values", () => {
-    const file = normaliseRecords([["email", "first name", ""], ["a@b.test"], ["c@d.test", "C", "extra"]]);
+    const file = normaliseRecords([
+      ["email", "first name", ""],
+      ["a@b.test"],
+      ["c@d.test", "C", "extra"],
+    ]);
     expect(file.header).toEqual(["email", "first name", "Column 3"]);
     expect(file.rows[0]).toEqual(["a@b.test", "", ""]);
   });

@@ -24,14 +24,20 @@ export function detectDelimiter(sample: string): Delimiter {
     .split(/\r\n|\n|\r/)
     .filter((l) => l.trim() !== "" && !/^version:v\d/i.test(l.trim()))
     .slice(0, 30);
-  let best: { delimiter: Delimiter; score: number; width: number } = { delimiter: ",", score: 0, width: 0 };
+  let best: { delimiter: Delimiter; score: number; width: number } = {
+    delimiter: ",",
+    score: 0,
+    width: 0,
+  };
   for (const delimiter of DELIMITERS) {
     const counts = lines.map((l) => countOutsideQuotes(l, delimiter));
     const frequency = new Map<number, number>();
-    for (const c of counts) if (c > 0) frequency.set(c, (frequency.get(c) ?? 0) + 1);
+    for (const c of counts)
+      if (c > 0) frequency.set(c, (frequency.get(c) ?? 0) + 1);
     for (const [width, times] of frequency) {
       const score = times / Math.max(lines.length, 1);
-      if (score > best.score || (score === best.score && width > best.width)) best = { delimiter, score, width };
+      if (score > best.score || (score === best.score && width > best.width))
+        best = { delimiter, score, width };
     }
   }
   return best.delimiter;
@@ -65,25 +71,42 @@ function plural(n: number, word: string): string {
 }
 
 function isEntraExample(cells: readonly string[]): boolean {
-  return /^example/i.test(cells[0] ?? "") || cells.some((c) => /@contoso\.(com|onmicrosoft\.com)$/i.test(c));
+  return (
+    /^example/i.test(cells[0] ?? "") ||
+    cells.some((c) => /@contoso\.(com|onmicrosoft\.com)$/i.test(c))
+  );
 }
 
-const hasEmail = (cells: readonly string[]): boolean => cells.some((c) => EMAIL_LIKE.test(c));
+const hasEmail = (cells: readonly string[]): boolean =>
+  cells.some((c) => EMAIL_LIKE.test(c));
 
-function firstRowWithEmail(cleaned: string[][], nonBlank: number[], from: number, to: number): number {
-  for (let i = from; i < to; i += 1) if (hasEmail(cleaned[nonBlank[i] ?? -1] ?? [])) return i;
+function firstRowWithEmail(
+  cleaned: string[][],
+  nonBlank: number[],
+  from: number,
+  to: number,
+): number {
+  for (let i = from; i < to; i += 1)
+    if (hasEmail(cleaned[nonBlank[i] ?? -1] ?? [])) return i;
   return from;
 }
 
 /** With unknown header words, the row right above the first row with an address is the header. */
-function headerAboveFirstEmail(cleaned: string[][], nonBlank: number[], from: number, to: number): number {
+function headerAboveFirstEmail(
+  cleaned: string[][],
+  nonBlank: number[],
+  from: number,
+  to: number,
+): number {
   const first = firstRowWithEmail(cleaned, nonBlank, from, to);
   const above = cleaned[nonBlank[first - 1] ?? -1];
   if (first <= from || above === undefined || hasEmail(above)) return -1;
   return above.filter((c) => c !== "").length >= 2 ? first - 1 : -1;
 }
 
-export function normaliseRecords(records: readonly (readonly string[])[]): NormalisedFile {
+export function normaliseRecords(
+  records: readonly (readonly string[])[],
+): NormalisedFile {
   const notes: string[] = [];
   const cleaned = records.map((r) => r.map(cleanCell));
   const nonBlank: number[] = [];
@@ -109,28 +132,44 @@ export function normaliseRecords(records: readonly (readonly string[])[]): Norma
       break;
     }
   }
-  if (headerAt < 0) headerAt = headerAboveFirstEmail(cleaned, nonBlank, start, searchEnd);
+  if (headerAt < 0)
+    headerAt = headerAboveFirstEmail(cleaned, nonBlank, start, searchEnd);
   const hasHeader = headerAt >= 0;
-  if (hasHeader && headerAt > start) notes.push(`Skipped ${plural(headerAt - start, "title row")} above the header.`);
-  const dataFrom = hasHeader ? headerAt + 1 : firstRowWithEmail(cleaned, nonBlank, start, searchEnd);
-  if (!hasHeader && dataFrom > start) notes.push(`Skipped ${plural(dataFrom - start, "title row")} above the data.`);
+  if (hasHeader && headerAt > start)
+    notes.push(
+      `Skipped ${plural(headerAt - start, "title row")} above the header.`,
+    );
+  const dataFrom = hasHeader
+    ? headerAt + 1
+    : firstRowWithEmail(cleaned, nonBlank, start, searchEnd);
+  if (!hasHeader && dataFrom > start)
+    notes.push(
+      `Skipped ${plural(dataFrom - start, "title row")} above the data.`,
+    );
   const rawHeader = hasHeader ? (cleaned[nonBlank[headerAt] ?? -1] ?? []) : [];
 
   let dataIndexes = nonBlank.slice(dataFrom);
   const headerText = rawHeader.join("\u0000");
-  const repeated = dataIndexes.filter((i) => (cleaned[i] ?? []).join("\u0000") === headerText).length;
+  const repeated = dataIndexes.filter(
+    (i) => (cleaned[i] ?? []).join("\u0000") === headerText,
+  ).length;
   if (hasHeader && repeated > 0) {
-    dataIndexes = dataIndexes.filter((i) => (cleaned[i] ?? []).join("\u0000") !== headerText);
+    dataIndexes = dataIndexes.filter(
+      (i) => (cleaned[i] ?? []).join("\u0000") !== headerText,
+    );
     notes.push(`Skipped ${plural(repeated, "repeated header row")}.`);
   }
-  const firstData = dataIndexes[0] === undefined ? undefined : cleaned[dataIndexes[0]];
+  const firstData =
+    dataIndexes[0] === undefined ? undefined : cleaned[dataIndexes[0]];
   if (entraTemplate && firstData !== undefined && isEntraExample(firstData)) {
     dataIndexes = dataIndexes.slice(1);
     notes.push("Skipped the Entra template's example row.");
   }
   const blankCount = cleaned.length - nonBlank.length;
-  const trailingBlank = cleaned.length > 0 && isBlank(cleaned[cleaned.length - 1] ?? []) ? 1 : 0;
-  if (blankCount - trailingBlank > 0) notes.push(`Ignored ${plural(blankCount - trailingBlank, "blank line")}.`);
+  const trailingBlank =
+    cleaned.length > 0 && isBlank(cleaned[cleaned.length - 1] ?? []) ? 1 : 0;
+  if (blankCount - trailingBlank > 0)
+    notes.push(`Ignored ${plural(blankCount - trailingBlank, "blank line")}.`);
 
   // Width: up to the last column with a header or any value; trailing empty columns disappear.
   let width = rawHeader.reduce((w, cell, i) => (cell === "" ? w : i + 1), 0);
@@ -143,11 +182,20 @@ export function normaliseRecords(records: readonly (readonly string[])[]): Norma
       }
     }
   }
-  const header = Array.from({ length: width }, (_, i) => rawHeader[i] || `Column ${i + 1}`);
+  const header = Array.from(
+    { length: width },
+    (_, i) => rawHeader[i] || `Column ${i + 1}`,
+  );
   const rows = dataIndexes.map((i) => {
     const cells = cleaned[i] ?? [];
     return Array.from({ length: width }, (_, c) => cells[c] ?? "");
   });
   if (!hasHeader) notes.push("No header row found; columns are numbered.");
-  return { header, rows, rowNumbers: dataIndexes.map((i) => i + 1), hasHeader, notes };
+  return {
+    header,
+    rows,
+    rowNumbers: dataIndexes.map((i) => i + 1),
+    hasHeader,
+    notes,
+  };
 }

@@ -5,6 +5,9 @@ import { analyseRecords, type Analysis } from "./analyse-records.ts";
 import { detectDelimiter } from "./normalise-file.ts";
 
 export function parseCsvText(text: string): Analysis {
-  const result = Papa.parse<string[]>(text, { delimiter: detectDelimiter(text.slice(0, 65_536)), skipEmptyLines: false });
+  const result = Papa.parse<string[]>(text, {
+    delimiter: detectDelimiter(text.slice(0, 65_536)),
+    skipEmptyLines: false,
+  });
   return analyseRecords(result.data);
 }

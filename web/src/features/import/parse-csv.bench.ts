@@ -9,19 +9,34 @@ import { validateRows } from "./validate-rows.ts";
 
 function generate(rows: number): string {
   const lines = ["Employee #;First Name;Last Name;Work Email;Department"];
-  for (let i = 0; i < rows; i += 1) lines.push(`${i};Given${i};Family${i};person${i}@acme.test;"R&D; Team ${i % 7}"`);
+  for (let i = 0; i < rows; i += 1)
+    lines.push(
+      `${i};Given${i};Family${i};person${i}@acme.test;"R&D; Team ${i % 7}"`,
+    );
   return "\uFEFF" + lines.join("\r\n") + "\r\n";
 }
 
 for (const size of [10_000, 100_000]) {
   const text = generate(size);
   describe(`${size.toLocaleString("en")} rows`, () => {
-    bench("papaparse only", () => {
-      Papa.parse<string[]>(text, { delimiter: ";" });
-    }, { iterations: 5 });
-    bench("guestlist: parse + normalise + detect + validate", () => {
-      const analysis = parseCsvText(text);
-      validateRows(analysis.rows, analysis.rowNumbers, analysis.detection.mapping);
-    }, { iterations: 5 });
+    bench(
+      "papaparse only",
+      () => {
+        Papa.parse<string[]>(text, { delimiter: ";" });
+      },
+      { iterations: 5 },
+    );
+    bench(
+      "guestlist: parse + normalise + detect + validate",
+      () => {
+        const analysis = parseCsvText(text);
+        validateRows(
+          analysis.rows,
+          analysis.rowNumbers,
+          analysis.detection.mapping,
+        );
+      },
+      { iterations: 5 },
+    );
   });
 }

@@ -16,34 +16,76 @@ startMswServer();
 
 function validatedFile(csv: string): ValidatedFile {
   const analysis = parseCsvText(csv);
-  const { checks, summary } = validateRows(analysis.rows, analysis.rowNumbers, analysis.detection.mapping);
+  const { checks, summary } = validateRows(
+    analysis.rows,
+    analysis.rowNumbers,
+    analysis.detection.mapping,
+  );
   const { rows: _rows, ...rest } = analysis;
-  return { fileName: "people.csv", analysis: rest, rowCount: analysis.rows.length, mapping: analysis.detection.mapping, checks, summary };
+  return {
+    fileName: "people.csv",
+    analysis: rest,
+    rowCount: analysis.rows.length,
+    mapping: analysis.detection.mapping,
+    checks,
+    summary,
+  };
 }
 
 /** A preview route that marks known addresses as members and rows past `free` as over the limit. */
 function previewApi(free: number, members: string[] = []) {
   const received: LooseRow[][] = [];
   server.use(
-    http.post("http://localhost:3000/api/tenants/acme/invitations/preview", async ({ request }) => {
-      const { rows } = (await request.json()) as { rows: LooseRow[] };
-      received.push(rows);
-      let taken = 0;
-      const verdicts: RowVerdict[] = rows.map((r, i) => {
-        const email = r.email ?? "";
-        if (!email.includes("@")) return { row: i + 1, email, verdict: "invalid", field: "email", reason: "Not a valid email address" };
-        if (members.includes(email)) return { row: i + 1, email, verdict: "already_member", reason: "Already a member of Acme Corp" };
-        taken += 1;
-        return { row: i + 1, email, verdict: taken <= free ? "ready" : "over_seat_limit" };
-      });
-      const counts = Object.fromEntries(
-        ["ready", "invalid", "duplicate_in_file", "already_member", "already_invited", "member_of_other_tenant", "domain_not_allowed", "over_seat_limit"].map(
-          (v) => [v, verdicts.filter((x) => x.verdict === v).length],
-        ),
-      ) as PreviewResult["counts"];
-      const result: PreviewResult = { rows: verdicts, counts, seats: makeSeats({ limit: 10, used: 10 - free, pending: 0, free }) };
-      return HttpResponse.json(result);
-    }),
+    http.post(
+      "http://localhost:3000/api/tenants/acme/invitations/preview",
+      async ({ request }) => {
+        const { rows } = (await request.json()) as { rows: LooseRow[] };
+        received.push(rows);
+        let taken = 0;
+        const verdicts: RowVerdict[] = rows.map((r, i) => {
+          const email = r.email ?? "";
+          if (!email.includes("@"))
+            return {
+              row: i + 1,
+              email,
+              verdict: "invalid",
+              field: "email",
+              reason: "Not a valid email address",
+            };
+          if (members.includes(email))
+            return {
+              row: i + 1,
+              email,
+              verdict: "already_member",
+              reason: "Already a member of Acme Corp",
+            };
+          taken += 1;
+          return {
+            row: i + 1,
+            email,
+            verdict: taken <= free ? "ready" : "over_seat_limit",
+          };
+        });
+        const counts = Object.fromEntries(
+          [
+            "ready",
+            "invalid",
+            "duplicate_in_file",
+            "already_member",
+            "already_invited",
+            "member_of_other_tenant",
+            "domain_not_allowed",
+            "over_seat_limit",
+          ].map((v) => [v, verdicts.filter((x) => x.verdict === v).length]),
+        ) as PreviewResult["counts"];
+        const result: PreviewResult = {
+          rows: verdicts,
+          counts,
+          seats: makeSeats({ limit: 10, used: 10 - free, pending: 0, free }),
+        };
+        return HttpResponse.json(result);
+      },
+    ),
   );
   return received;
 }
@@ -61,7 +103,15 @@ const CSV = [
 describe("import preview", () => {
   test("shows every row's verdict with counts, and sends all rows to the dry run", async () => {
     const received = previewApi(5, ["member@acme.test"]);
-    renderWithProviders(<PreviewStep tenantId="acme" uploadId="u1" file={validatedFile(CSV)} sending={false} onSend={vi.fn()} />);
+    renderWithProviders(
+      <PreviewStep
+        tenantId="acme"
+        uploadId="u1"
+        file={validatedFile(CSV)}
+        sending={false}
+        onSend={vi.fn()}
+      />,
+    );
     const table = await screen.findByRole("table", { name: "Preview rows" });
     expect(received[0]).toHaveLength(6);
     expect(within(table).getAllByRole("row")).toHaveLength(7);
@@ -71,47 +121,94 @@ describe("import preview", () => {
     expect(screen.getByText("Already a member (1)")).toBeInTheDocument();
     expect(screen.getByText("Duplicate in file (1)")).toBeInTheDocument();
     expect(within(table).getByText("Same email as row 2")).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: "Send 3 invitations" })).toBeEnabled();
+    expect(
+      screen.getByRole("button", { name: "Send 3 invitations" }),
+    ).toBeEnabled();
   });
 
   test("filters rows by verdict", async () => {
     previewApi(5, ["member@acme.test"]);
-    renderWithProviders(<PreviewStep tenantId="acme" uploadId="u2" file={validatedFile(CSV)} sending={false} onSend={vi.fn()} />);
+    renderWithProviders(
+      <PreviewStep
+        tenantId="acme"
+        uploadId="u2"
+        file={validatedFile(CSV)}
+        sending={false}
+        onSend={vi.fn()}
+      />,
+    );
     const table = await screen.findByRole("table", { name: "Preview rows" });
     await userEvent.click(screen.getByText("Invalid (1)"));
-    await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(2));
+    await waitFor(() =>
+      expect(within(table).getAllByRole("row")).toHaveLength(2),
+    );
     expect(within(table).getByText("broken-address")).toBeInTheDocument();
   });
 
   test("lets the admin choose who takes the seats when rows exceed free seats", async () => {
     previewApi(2);
     const onSend = vi.fn();
-    renderWithProviders(<PreviewStep tenantId="acme" uploadId="u3" file={validatedFile(CSV)} sending={false} onSend={onSend} />);
-    expect(await screen.findByText(/only 2 seats are free/)).toBeInTheDocument();
+    renderWithProviders(
+      <PreviewStep
+        tenantId="acme"
+        uploadId="u3"
+        file={validatedFile(CSV)}
+        sending={false}
+        onSend={onSend}
+      />,
+    );
+    expect(
+      await screen.findByText(/only 2 seats are free/),
+    ).toBeInTheDocument();
     const ada = screen.getByRole("checkbox", { name: "Invite ada@acme.test" });
-    const alan = screen.getByRole("checkbox", { name: "Invite alan@acme.test" });
+    const alan = screen.getByRole("checkbox", {
+      name: "Invite alan@acme.test",
+    });
     expect(ada).toBeChecked();
     expect(alan).not.toBeChecked();
     expect(alan).toBeDisabled();
     await userEvent.click(ada);
-    expect(screen.getByRole("button", { name: "Send 1 invitation" })).toBeInTheDocument();
+    expect(
+      screen.getByRole("button", { name: "Send 1 invitation" }),
+    ).toBeInTheDocument();
     await userEvent.click(alan);
-    await userEvent.click(screen.getByRole("button", { name: "Send 2 invitations" }));
+    await userEvent.click(
+      screen.getByRole("button", { name: "Send 2 invitations" }),
+    );
     // grace (index 1) and alan (index 2); ada was given up for alan
     expect(onSend).toHaveBeenCalledWith([1, 2]);
-    await userEvent.click(screen.getByRole("button", { name: "Select first 2" }));
-    expect(screen.getByRole("checkbox", { name: "Invite ada@acme.test" })).toBeChecked();
+    await userEvent.click(
+      screen.getByRole("button", { name: "Select first 2" }),
+    );
+    expect(
+      screen.getByRole("checkbox", { name: "Invite ada@acme.test" }),
+    ).toBeChecked();
   });
 
   test("explains a failed dry run from the error code and offers a retry", async () => {
     server.use(
-      http.post("http://localhost:3000/api/tenants/acme/invitations/preview", () =>
-        HttpResponse.json({ statusCode: 429, code: "rate_limited", message: "Slow down" }, { status: 429 }),
+      http.post(
+        "http://localhost:3000/api/tenants/acme/invitations/preview",
+        () =>
+          HttpResponse.json(
+            { statusCode: 429, code: "rate_limited", message: "Slow down" },
+            { status: 429 },
+          ),
       ),
     );
-    renderWithProviders(<PreviewStep tenantId="acme" uploadId="u4" file={validatedFile(CSV)} sending={false} onSend={vi.fn()} />);
+    renderWithProviders(
+      <PreviewStep
+        tenantId="acme"
+        uploadId="u4"
+        file={validatedFile(CSV)}
+        sending={false}
+        onSend={vi.fn()}
+      />,
+    );
     expect(await screen.findByRole("alert")).toHaveTextContent("Auth0 is busy");
-    expect(screen.getByRole("button", { name: "Try the preview again" })).toBeInTheDocument();
+    expect(
+      screen.getByRole("button", { name: "Try the preview again" }),
+    ).toBeInTheDocument();
   });
 });
 
@@ -124,7 +221,15 @@ describe("preview table", () => {
       name: "",
       verdict: "ready",
     }));
-    renderWithProviders(<PreviewTable rows={rows} selected={new Set()} selectable={() => true} full={false} onToggle={vi.fn()} />);
+    renderWithProviders(
+      <PreviewTable
+        rows={rows}
+        selected={new Set()}
+        selectable={() => true}
+        full={false}
+        onToggle={vi.fn()}
+      />,
+    );
     const table = screen.getByRole("table", { name: "Preview rows" });
     const rendered = within(table).getAllByRole("row").length;
     expect(rendered).toBeGreaterThan(5);

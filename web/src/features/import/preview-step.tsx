@@ -8,7 +8,11 @@ import { SeatMeter } from "../../components/seat-meter.tsx";
 import { useApiClient } from "../../lib/api-context.tsx";
 import { importQueries } from "./api.ts";
 import { countVerdicts, mergeVerdicts } from "./merge-verdicts.ts";
-import { PreviewTable, VERDICT_LABELS, type PreviewRow } from "./preview-table.tsx";
+import {
+  PreviewTable,
+  VERDICT_LABELS,
+  type PreviewRow,
+} from "./preview-table.tsx";
 import { ELIGIBLE, selectFirst, toggle } from "./seat-selection.ts";
 import type { ValidatedFile } from "./use-csv-worker.ts";
 
@@ -22,16 +26,28 @@ type Props = {
 
 const selectable = (row: PreviewRow) => ELIGIBLE.has(row.verdict);
 
-export function PreviewStep({ tenantId, uploadId, file, sending, onSend }: Props) {
+export function PreviewStep({
+  tenantId,
+  uploadId,
+  file,
+  sending,
+  onSend,
+}: Props) {
   const api = useApiClient();
   const looseRows = useMemo(() => file.checks.map((c) => c.input), [file]);
-  const preview = useQuery(importQueries.preview(api, tenantId, uploadId, looseRows));
-  const rows = useMemo(() => mergeVerdicts(file.checks, preview.data), [file, preview.data]);
+  const preview = useQuery(
+    importQueries.preview(api, tenantId, uploadId, looseRows),
+  );
+  const rows = useMemo(
+    () => mergeVerdicts(file.checks, preview.data),
+    [file, preview.data],
+  );
   const counts = useMemo(() => countVerdicts(rows), [rows]);
   const [filter, setFilter] = useState<Verdict | "all">("all");
   const [chosen, setChosen] = useState<Set<number> | null>(null);
 
-  if (preview.isPending) return <PageLoader label="Checking rows against your seats" />;
+  if (preview.isPending)
+    return <PageLoader label="Checking rows against your seats" />;
   if (preview.isError) {
     return (
       <Stack align="flex-start">
@@ -46,21 +62,35 @@ export function PreviewStep({ tenantId, uploadId, file, sending, onSend }: Props
   const free = Math.max(0, preview.data.seats.free);
   const selection = chosen ?? selectFirst(rows, free);
   const eligible = rows.filter(selectable).length;
-  const visible = filter === "all" ? rows : rows.filter((r) => r.verdict === filter);
+  const visible =
+    filter === "all" ? rows : rows.filter((r) => r.verdict === filter);
   const n = selection.size;
-  const verdicts = (Object.keys(VERDICT_LABELS) as Verdict[]).filter((v) => (counts[v] ?? 0) > 0);
+  const verdicts = (Object.keys(VERDICT_LABELS) as Verdict[]).filter(
+    (v) => (counts[v] ?? 0) > 0,
+  );
 
   return (
     <Stack>
       <Paper p="md">
-        <SeatMeter seats={preview.data.seats} label="Seats before this import" />
+        <SeatMeter
+          seats={preview.data.seats}
+          label="Seats before this import"
+        />
       </Paper>
       {eligible > free ? (
-        <Alert color="yellow" title={`${eligible} people can be invited, but only ${free} seats are free`}>
-          Choose who takes the free seats with the checkboxes, or select the first {free}.
+        <Alert
+          color="yellow"
+          title={`${eligible} people can be invited, but only ${free} seats are free`}
+        >
+          Choose who takes the free seats with the checkboxes, or select the
+          first {free}.
         </Alert>
       ) : null}
-      <Chip.Group multiple={false} value={filter} onChange={(v) => setFilter(v as Verdict | "all")}>
+      <Chip.Group
+        multiple={false}
+        value={filter}
+        onChange={(v) => setFilter(v as Verdict | "all")}
+      >
         <Group gap="xs" role="radiogroup" aria-label="Filter rows by verdict">
           <Chip value="all">All ({rows.length})</Chip>
           {verdicts.map((v) => (
@@ -81,17 +111,30 @@ export function PreviewStep({ tenantId, uploadId, file, sending, onSend }: Props
       </Paper>
       <Group justify="space-between">
         <Group gap="xs">
-          <Button variant="default" onClick={() => setChosen(selectFirst(rows, free))} disabled={eligible === 0}>
+          <Button
+            variant="default"
+            onClick={() => setChosen(selectFirst(rows, free))}
+            disabled={eligible === 0}
+          >
             Select first {Math.min(free, eligible)}
           </Button>
-          <Button variant="subtle" onClick={() => setChosen(new Set())} disabled={n === 0}>
+          <Button
+            variant="subtle"
+            onClick={() => setChosen(new Set())}
+            disabled={n === 0}
+          >
             Clear selection
           </Button>
           <Text size="sm" c="dimmed" aria-live="polite">
             {n} of {free} free seats chosen
           </Text>
         </Group>
-        <Button size="md" disabled={n === 0} loading={sending} onClick={() => onSend([...selection].sort((a, b) => a - b))}>
+        <Button
+          size="md"
+          disabled={n === 0}
+          loading={sending}
+          onClick={() => onSend([...selection].sort((a, b) => a - b))}
+        >
           Send {n} invitation{n === 1 ? "" : "s"}
         </Button>
       </Group>

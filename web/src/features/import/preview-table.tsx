@@ -39,7 +39,8 @@ const VERDICT_COLORS: Record<Verdict, string> = {
 
 const ROW_HEIGHT = 44;
 const VIEWPORT = { width: 1000, height: 480 };
-const COLUMNS = "44px 64px minmax(180px, 1.3fr) minmax(120px, 1fr) 170px minmax(160px, 1.5fr)";
+const COLUMNS =
+  "44px 64px minmax(180px, 1.3fr) minmax(120px, 1fr) 170px minmax(160px, 1.5fr)";
 
 type Props = {
   rows: PreviewRow[];
@@ -53,13 +54,27 @@ type Props = {
 
 function Cell({ children }: { children: ReactNode }) {
   return (
-    <Box role="cell" style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }} px={6}>
+    <Box
+      role="cell"
+      style={{
+        overflow: "hidden",
+        textOverflow: "ellipsis",
+        whiteSpace: "nowrap",
+      }}
+      px={6}
+    >
       {children}
     </Box>
   );
 }
 
-export function PreviewTable({ rows, selected, selectable, full, onToggle }: Props) {
+export function PreviewTable({
+  rows,
+  selected,
+  selectable,
+  full,
+  onToggle,
+}: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer's functions are used only inside this component, and no React Compiler runs here.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -72,7 +87,9 @@ export function PreviewTable({ rows, selected, selectable, full, onToggle }: Pro
     // viewport height rather than rendering no rows at all.
     initialRect: VIEWPORT,
     observeElementRect: (instance, callback) =>
-      observeElementRect(instance, (rect) => callback(rect.height > 0 ? rect : VIEWPORT)),
+      observeElementRect(instance, (rect) =>
+        callback(rect.height > 0 ? rect : VIEWPORT),
+      ),
   });
   return (
     <Box role="table" aria-label="Preview rows" aria-rowcount={rows.length + 1}>
@@ -80,7 +97,12 @@ export function PreviewTable({ rows, selected, selectable, full, onToggle }: Pro
         <Box
           role="row"
           aria-rowindex={1}
-          style={{ display: "grid", gridTemplateColumns: COLUMNS, alignItems: "center", height: ROW_HEIGHT }}
+          style={{
+            display: "grid",
+            gridTemplateColumns: COLUMNS,
+            alignItems: "center",
+            height: ROW_HEIGHT,
+          }}
           bg="var(--mantine-color-default-hover)"
         >
           {["Seat", "Row", "Email", "Name", "Verdict", "Reason"].map((h) => (
@@ -92,8 +114,17 @@ export function PreviewTable({ rows, selected, selectable, full, onToggle }: Pro
           ))}
         </Box>
       </Box>
-      <div ref={scrollRef} style={{ height: Math.min(480, Math.max(rows.length, 1) * ROW_HEIGHT), overflow: "auto" }}>
-        <Box role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+      <div
+        ref={scrollRef}
+        style={{
+          height: Math.min(480, Math.max(rows.length, 1) * ROW_HEIGHT),
+          overflow: "auto",
+        }}
+      >
+        <Box
+          role="rowgroup"
+          style={{ height: virtualizer.getTotalSize(), position: "relative" }}
+        >
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index];
             if (row === undefined) return null;
@@ -140,7 +171,11 @@ export function PreviewTable({ rows, selected, selectable, full, onToggle }: Pro
                   <Text size="sm">{row.name}</Text>
                 </Cell>
                 <Cell>
-                  <Badge color={VERDICT_COLORS[row.verdict]} variant="light" radius="sm">
+                  <Badge
+                    color={VERDICT_COLORS[row.verdict]}
+                    variant="light"
+                    radius="sm"
+                  >
                     {VERDICT_LABELS[row.verdict]}
                   </Badge>
                 </Cell>

@@ -1,5 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { eligibleIndexes, selectFirst, toggle, type Selectable } from "./seat-selection.ts";
+import {
+  eligibleIndexes,
+  selectFirst,
+  toggle,
+  type Selectable,
+} from "./seat-selection.ts";
 
 const rows: Selectable[] = [
   { index: 0, verdict: "ready" },

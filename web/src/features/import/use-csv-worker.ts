@@ -7,8 +7,16 @@ import type { FromWorker, ToWorker } from "./csv-protocol.ts";
 import type { ColumnMapping } from "./detect-columns.ts";
 import type { RowCheck, ValidationSummary } from "./validate-rows.ts";
 
-export type ParsedFile = { fileName: string; analysis: Omit<Analysis, "rows">; rowCount: number };
-export type ValidatedFile = ParsedFile & { mapping: ColumnMapping; checks: RowCheck[]; summary: ValidationSummary };
+export type ParsedFile = {
+  fileName: string;
+  analysis: Omit<Analysis, "rows">;
+  rowCount: number;
+};
+export type ValidatedFile = ParsedFile & {
+  mapping: ColumnMapping;
+  checks: RowCheck[];
+  summary: ValidationSummary;
+};
 
 export type CsvState =
   | { phase: "idle" }
@@ -33,25 +41,59 @@ export function useCsvWorker() {
   const parse = useCallback(
     (file: File) => {
       stop();
-      const w = new Worker(new URL("./csv.worker.ts", import.meta.url), { type: "module" });
+      const w = new Worker(new URL("./csv.worker.ts", import.meta.url), {
+        type: "module",
+      });
       worker.current = w;
-      setState({ phase: "parsing", fileName: file.name, loaded: 0, total: file.size });
+      setState({
+        phase: "parsing",
+        fileName: file.name,
+        loaded: 0,
+        total: file.size,
+      });
       w.onmessage = (event: MessageEvent<FromWorker>) => {
         const message = event.data;
         if (message.type === "progress") {
-          setState({ phase: "parsing", fileName: file.name, loaded: message.loaded, total: message.total });
+          setState({
+            phase: "parsing",
+            fileName: file.name,
+            loaded: message.loaded,
+            total: message.total,
+          });
         } else if (message.type === "parsed") {
-          parsed.current = { fileName: file.name, analysis: message.analysis, rowCount: message.rowCount };
+          parsed.current = {
+            fileName: file.name,
+            analysis: message.analysis,
+            rowCount: message.rowCount,
+          };
           setState({ phase: "parsed", file: parsed.current });
         } else if (message.type === "validated" && parsed.current !== null) {
-          const validated = { ...parsed.current, mapping: pendingMapping.current, checks: message.checks, summary: message.summary };
+          const validated = {
+            ...parsed.current,
+            mapping: pendingMapping.current,
+            checks: message.checks,
+            summary: message.summary,
+          };
           setState({ phase: "validated", file: validated });
         } else if (message.type === "failed") {
-          setState({ phase: "failed", fileName: file.name, message: message.message });
+          setState({
+            phase: "failed",
+            fileName: file.name,
+            message: message.message,
+          });
         }
       };
-      w.onerror = () => setState({ phase: "failed", fileName: file.name, message: "The file could not be read." });
-      w.postMessage({ type: "parse", file, maxRows: MAX_ROWS } satisfies ToWorker);
+      w.onerror = () =>
+        setState({
+          phase: "failed",
+          fileName: file.name,
+          message: "The file could not be read.",
+        });
+      w.postMessage({
+        type: "parse",
+        file,
+        maxRows: MAX_ROWS,
+      } satisfies ToWorker);
     },
     [stop],
   );
@@ -60,12 +102,16 @@ export function useCsvWorker() {
     if (worker.current === null || parsed.current === null) return;
     pendingMapping.current = mapping;
     setState({ phase: "validating", file: parsed.current });
-    worker.current.postMessage({ type: "validate", mapping } satisfies ToWorker);
+    worker.current.postMessage({
+      type: "validate",
+      mapping,
+    } satisfies ToWorker);
   }, []);
 
   /** Back to the mapping step with the same parsed file. */
   const remap = useCallback(() => {
-    if (parsed.current !== null) setState({ phase: "parsed", file: parsed.current });
+    if (parsed.current !== null)
+      setState({ phase: "parsed", file: parsed.current });
   }, []);
 
   const reset = useCallback(() => {
@@ -74,10 +120,13 @@ export function useCsvWorker() {
     setState({ phase: "idle" });
   }, [stop]);
 
-  const fail = useCallback((fileName: string, message: string) => {
-    stop();
-    setState({ phase: "failed", fileName, message });
-  }, [stop]);
+  const fail = useCallback(
+    (fileName: string, message: string) => {
+      stop();
+      setState({ phase: "failed", fileName, message });
+    },
+    [stop],
+  );
 
   return { state, parse, validate, remap, reset, fail };
 }

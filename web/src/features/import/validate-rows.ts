@@ -12,9 +12,16 @@ export type RowCheck = {
   reason?: string;
 };
 
-export type ValidationSummary = { ready: number; invalid: number; duplicate_in_file: number };
+export type ValidationSummary = {
+  ready: number;
+  invalid: number;
+  duplicate_in_file: number;
+};
 
-function cell(cells: readonly string[], column: number | undefined): string | undefined {
+function cell(
+  cells: readonly string[],
+  column: number | undefined,
+): string | undefined {
   if (column === undefined) return undefined;
   const value = (cells[column] ?? "").trim();
   return value === "" ? undefined : value;
@@ -29,7 +36,10 @@ export function cleanEmail(value: string | undefined): string | undefined {
 }
 
 /** Split "Ada Lovelace" into given and family name when the file has only a full-name column. */
-function splitFullName(full: string | undefined): { givenName?: string; familyName?: string } {
+function splitFullName(full: string | undefined): {
+  givenName?: string;
+  familyName?: string;
+} {
   if (full === undefined) return {};
   const parts = full.split(/\s+/);
   const givenName = parts[0];
@@ -37,13 +47,18 @@ function splitFullName(full: string | undefined): { givenName?: string; familyNa
   return { givenName, familyName: familyName === "" ? undefined : familyName };
 }
 
-export function projectRow(cells: readonly string[], mapping: ColumnMapping): LooseRow {
+export function projectRow(
+  cells: readonly string[],
+  mapping: ColumnMapping,
+): LooseRow {
   let givenName = cell(cells, mapping.givenName);
   let familyName = cell(cells, mapping.familyName);
   if (givenName === undefined && familyName === undefined) {
     ({ givenName, familyName } = splitFullName(cell(cells, mapping.fullName)));
   }
-  const row: LooseRow = { email: cleanEmail(cell(cells, mapping.email)) ?? null };
+  const row: LooseRow = {
+    email: cleanEmail(cell(cells, mapping.email)) ?? null,
+  };
   if (givenName !== undefined) row.givenName = givenName;
   if (familyName !== undefined) row.familyName = familyName;
   const role = cell(cells, mapping.role);
@@ -69,7 +84,13 @@ export function checkRow(row: number, input: LooseRow): RowCheck {
   if (result.success) return { row, input, verdict: "ready" };
   const issue = result.error.issues[0];
   const field = typeof issue?.path[0] === "string" ? issue.path[0] : "email";
-  return { row, input, verdict: "invalid", field, reason: issue?.message ?? "Invalid value" };
+  return {
+    row,
+    input,
+    verdict: "invalid",
+    field,
+    reason: issue?.message ?? "Invalid value",
+  };
 }
 
 export function validateRows(
@@ -78,7 +99,11 @@ export function validateRows(
   mapping: ColumnMapping,
 ): { checks: RowCheck[]; summary: ValidationSummary } {
   const firstSeen = new Map<string, number>();
-  const summary: ValidationSummary = { ready: 0, invalid: 0, duplicate_in_file: 0 };
+  const summary: ValidationSummary = {
+    ready: 0,
+    invalid: 0,
+    duplicate_in_file: 0,
+  };
   const checks = rows.map((cells, index) => {
     const rowNumber = rowNumbers[index] ?? index + 1;
     let check = checkRow(rowNumber, projectRow(cells, mapping));
@@ -86,7 +111,13 @@ export function validateRows(
       const key = (check.input.email ?? "").trim().toLowerCase();
       const earlier = firstSeen.get(key);
       if (earlier === undefined) firstSeen.set(key, rowNumber);
-      else check = { ...check, verdict: "duplicate_in_file", field: "email", reason: `Same email as row ${earlier}` };
+      else
+        check = {
+          ...check,
+          verdict: "duplicate_in_file",
+          field: "email",
+          reason: `Same email as row ${earlier}`,
+        };
     }
     summary[check.verdict] += 1;
     return check;

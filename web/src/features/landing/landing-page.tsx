@@ -1,11 +1,32 @@
 import { useAuth0 } from "@auth0/auth0-react";
-import { Alert, Badge, Button, Container, Group, List, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Badge,
+  Button,
+  Container,
+  Group,
+  List,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from "@mantine/core";
 import { ColorSchemeToggle } from "../../components/color-scheme-toggle.tsx";
 
 const POINTS = [
-  { title: "Bring the list you have", text: "Google Workspace, Microsoft Entra, Okta, Auth0 or HR exports — as they are." },
-  { title: "See before you send", text: "Every row checked against live seats, members and domains before anyone is invited." },
-  { title: "Invite-only, for real", text: "Sign-ups stay off. People join only through a link you can resend or revoke." },
+  {
+    title: "Bring the list you have",
+    text: "Google Workspace, Microsoft Entra, Okta, Auth0 or HR exports — as they are.",
+  },
+  {
+    title: "See before you send",
+    text: "Every row checked against live seats, members and domains before anyone is invited.",
+  },
+  {
+    title: "Invite-only, for real",
+    text: "Sign-ups stay off. People join only through a link you can resend or revoke.",
+  },
 ];
 
 /** What a signed-out visitor sees; also shown for deep links until they sign in. */
@@ -26,8 +47,9 @@ export function LandingPage({ returnTo = "/" }: { returnTo?: string }) {
           Invite your whole company in minutes — and only them.
         </Title>
         <Text size="lg" c="dimmed" maw={620}>
-          Upload the people list you already have, preview every row against your seats, and send invitations that
-          survive mail scanners. Resend, revoke and watch progress live.
+          Upload the people list you already have, preview every row against
+          your seats, and send invitations that survive mail scanners. Resend,
+          revoke and watch progress live.
         </Text>
         {error ? (
           <Alert color="red" title="Sign-in did not complete" role="alert">
@@ -51,8 +73,14 @@ export function LandingPage({ returnTo = "/" }: { returnTo?: string }) {
         ))}
       </SimpleGrid>
       <List size="sm" c="dimmed" mt="xl">
-        <List.Item>Customer admins: manage seats, import people, resend and revoke invitations.</List.Item>
-        <List.Item>Support: look anyone up across customers and send password or verification links.</List.Item>
+        <List.Item>
+          Customer admins: manage seats, import people, resend and revoke
+          invitations.
+        </List.Item>
+        <List.Item>
+          Support: look anyone up across customers and send password or
+          verification links.
+        </List.Item>
       </List>
     </Container>
   );

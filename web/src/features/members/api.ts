@@ -11,7 +11,13 @@ import {
   type InviteMemberInput,
   type MemberState,
 } from "@app/bff/contract";
-import { infiniteQueryOptions, keepPreviousData, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  infiniteQueryOptions,
+  keepPreviousData,
+  queryOptions,
+  useMutation,
+  useQueryClient,
+} from "@tanstack/react-query";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
 
@@ -19,16 +25,17 @@ export type MembersFilter = { state?: MemberState; q?: string };
 /** `limit` has a server-side default, so the form leaves it out. */
 export type BulkResendInput = Omit<ContractBulkResendInput, "limit">;
 
-
 const PAGE_SIZE = 50;
-const tenantPath = (tenantId: string) => `/api/tenants/${encodeURIComponent(tenantId)}`;
+const tenantPath = (tenantId: string) =>
+  `/api/tenants/${encodeURIComponent(tenantId)}`;
 
 export const memberQueries = {
   all: (tenantId: string) => ["members", tenantId] as const,
   tenant: (api: ApiClient, tenantId: string) =>
     queryOptions({
       queryKey: [...memberQueries.all(tenantId), "tenant"],
-      queryFn: ({ signal }) => api.request("GET", tenantPath(tenantId), TenantDetail, { signal }),
+      queryFn: ({ signal }) =>
+        api.request("GET", tenantPath(tenantId), TenantDetail, { signal }),
     }),
   list: (api: ApiClient, tenantId: string, filter: MembersFilter) =>
     infiniteQueryOptions({
@@ -42,40 +49,64 @@ export const memberQueries = {
         if (filter.state) params.set("state", filter.state);
         if (filter.q) params.set("q", filter.q);
         if (pageParam !== null) params.set("cursor", pageParam);
-        return api.request("GET", `${tenantPath(tenantId)}/members?${params.toString()}`, MembersPage, { signal });
+        return api.request(
+          "GET",
+          `${tenantPath(tenantId)}/members?${params.toString()}`,
+          MembersPage,
+          { signal },
+        );
       },
     }),
 };
 
-function useMembersMutation<TInput, TResult>(tenantId: string, run: (api: ApiClient, input: TInput) => Promise<TResult>) {
+function useMembersMutation<TInput, TResult>(
+  tenantId: string,
+  run: (api: ApiClient, input: TInput) => Promise<TResult>,
+) {
   const api = useApiClient();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: TInput) => run(api, input),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: memberQueries.all(tenantId) }),
+    onSettled: () =>
+      queryClient.invalidateQueries({ queryKey: memberQueries.all(tenantId) }),
   });
 }
 
 export function useResendMember(tenantId: string) {
   return useMembersMutation(tenantId, (api, userId: string) =>
-    api.request("POST", `${tenantPath(tenantId)}/members/${encodeURIComponent(userId)}/resend`, ResendResult),
+    api.request(
+      "POST",
+      `${tenantPath(tenantId)}/members/${encodeURIComponent(userId)}/resend`,
+      ResendResult,
+    ),
   );
 }
 
 export function useRemoveMember(tenantId: string) {
   return useMembersMutation(tenantId, (api, userId: string) =>
-    api.request("DELETE", `${tenantPath(tenantId)}/members/${encodeURIComponent(userId)}`, RemoveMemberResult),
+    api.request(
+      "DELETE",
+      `${tenantPath(tenantId)}/members/${encodeURIComponent(userId)}`,
+      RemoveMemberResult,
+    ),
   );
 }
 
 export function useBulkResend(tenantId: string) {
   return useMembersMutation(tenantId, (api, input: BulkResendInput) =>
-    api.request("POST", `${tenantPath(tenantId)}/invitations/resend`, BulkResendResult, { body: input }),
+    api.request(
+      "POST",
+      `${tenantPath(tenantId)}/invitations/resend`,
+      BulkResendResult,
+      { body: input },
+    ),
   );
 }
 
 export function useInviteMember(tenantId: string) {
   return useMembersMutation(tenantId, (api, input: InviteMemberInput) =>
-    api.request("POST", `${tenantPath(tenantId)}/members`, InviteMemberResult, { body: input }),
+    api.request("POST", `${tenantPath(tenantId)}/members`, InviteMemberResult, {
+      body: input,
+    }),
   );
 }

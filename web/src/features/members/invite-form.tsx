@@ -7,19 +7,37 @@ import type { z } from "zod";
 import { ErrorMessage } from "../../components/error-message.tsx";
 
 type FormInput = z.input<typeof InvitationRowInput>;
-const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const blankToUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
 
-type Props = { pending: boolean; error: unknown; onSubmit: (row: InvitationRowInput) => void; onCancel: () => void };
+type Props = {
+  pending: boolean;
+  error: unknown;
+  onSubmit: (row: InvitationRowInput) => void;
+  onCancel: () => void;
+};
 
 export function InviteForm({ pending, error, onSubmit, onCancel }: Props) {
-  const { register, handleSubmit, formState } = useForm<FormInput, unknown, InvitationRowInput>({
+  const { register, handleSubmit, formState } = useForm<
+    FormInput,
+    unknown,
+    InvitationRowInput
+  >({
     resolver: zodResolver(InvitationRowInput),
   });
   const { errors } = formState;
   return (
     <form onSubmit={(e) => void handleSubmit(onSubmit)(e)} noValidate>
       <Stack>
-        <TextInput label="Email" type="email" required autoComplete="off" data-autofocus error={errors.email?.message} {...register("email")} />
+        <TextInput
+          label="Email"
+          type="email"
+          required
+          autoComplete="off"
+          data-autofocus
+          error={errors.email?.message}
+          {...register("email")}
+        />
         <Group grow>
           <TextInput
             label="First name"

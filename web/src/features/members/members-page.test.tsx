@@ -17,25 +17,38 @@ function membersApi(initial: Member[], pageSize = 50) {
   let members = [...initial];
   const seen: URL[] = [];
   server.use(
-    http.get(API, () => HttpResponse.json(makeTenant({ seats: makeSeats({ limit: 50, used: 3, pending: 2, free: 45 }) }))),
+    http.get(API, () =>
+      HttpResponse.json(
+        makeTenant({
+          seats: makeSeats({ limit: 50, used: 3, pending: 2, free: 45 }),
+        }),
+      ),
+    ),
     http.get(`${API}/members`, ({ request }) => {
       const url = new URL(request.url);
       seen.push(url);
       if (request.headers.get("authorization") !== `Bearer ${TEST_TOKEN}`) {
-        return HttpResponse.json({ statusCode: 401, code: "unauthorized", message: "No token" }, { status: 401 });
+        return HttpResponse.json(
+          { statusCode: 401, code: "unauthorized", message: "No token" },
+          { status: 401 },
+        );
       }
       const q = url.searchParams.get("q") ?? "";
       const state = url.searchParams.get("state");
-      const matching = members.filter((m) => m.email.includes(q) && (state === null || m.state === state));
+      const matching = members.filter(
+        (m) => m.email.includes(q) && (state === null || m.state === state),
+      );
       const start = Number(url.searchParams.get("cursor") ?? 0);
       const items = matching.slice(start, start + pageSize);
-      const nextCursor = start + pageSize < matching.length ? String(start + pageSize) : null;
+      const nextCursor =
+        start + pageSize < matching.length ? String(start + pageSize) : null;
       return HttpResponse.json({ items, nextCursor, syncedAt: null });
     }),
   );
   return {
     seen,
-    remove: (userId: string) => (members = members.filter((m) => m.userId !== userId)),
+    remove: (userId: string) =>
+      (members = members.filter((m) => m.userId !== userId)),
   };
 }
 
@@ -44,22 +57,40 @@ describe("Members page", () => {
     membersApi([
       makeMember({ email: "grace@acme.test", state: "emailed" }),
       makeMember({ email: "ada@acme.test", state: "active", expiresAt: null }),
-      makeMember({ email: "bad@acme.test", state: "failed", failureReason: "Auth0 rejected the address" }),
+      makeMember({
+        email: "bad@acme.test",
+        state: "failed",
+        failureReason: "Auth0 rejected the address",
+      }),
     ]);
     renderWithProviders(<MembersPage />);
-    expect(await screen.findByRole("heading", { name: "Members" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("heading", { name: "Members" }),
+    ).toBeInTheDocument();
     expect(await screen.findByText("45 of 50 free")).toBeInTheDocument();
     const table = await screen.findByRole("table", { name: "Members" });
     const grace = within(table).getByText("grace@acme.test").closest("tr");
     expect(grace).not.toBeNull();
-    expect(within(grace as HTMLElement).getByText("invited")).toBeInTheDocument();
-    expect(within(grace as HTMLElement).getByText("admin@acme.test")).toBeInTheDocument();
-    expect(within(grace as HTMLElement).getByText(/in \d+ days/)).toBeInTheDocument();
-    const ada = within(table).getByText("ada@acme.test").closest("tr") as HTMLElement;
+    expect(
+      within(grace as HTMLElement).getByText("invited"),
+    ).toBeInTheDocument();
+    expect(
+      within(grace as HTMLElement).getByText("admin@acme.test"),
+    ).toBeInTheDocument();
+    expect(
+      within(grace as HTMLElement).getByText(/in \d+ days/),
+    ).toBeInTheDocument();
+    const ada = within(table)
+      .getByText("ada@acme.test")
+      .closest("tr") as HTMLElement;
     expect(within(ada).getByText("accepted")).toBeInTheDocument();
     expect(within(ada).queryByRole("button", { name: /Resend/ })).toBeNull();
-    expect(within(ada).getByRole("button", { name: "Remove ada@acme.test" })).toBeInTheDocument();
-    expect(within(table).getByText("Auth0 rejected the address")).toBeInTheDocument();
+    expect(
+      within(ada).getByRole("button", { name: "Remove ada@acme.test" }),
+    ).toBeInTheDocument();
+    expect(
+      within(table).getByText("Auth0 rejected the address"),
+    ).toBeInTheDocument();
   });
 
   test("loads the next page with the cursor when asked", async () => {
@@ -69,19 +100,28 @@ describe("Members page", () => {
     );
     renderWithProviders(<MembersPage />);
     const table = await screen.findByRole("table", { name: "Members" });
-    await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(3));
+    await waitFor(() =>
+      expect(within(table).getAllByRole("row")).toHaveLength(3),
+    );
     await userEvent.click(screen.getByRole("button", { name: "Load more" }));
-    await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(4));
+    await waitFor(() =>
+      expect(within(table).getAllByRole("row")).toHaveLength(4),
+    );
     expect(api.seen.at(-1)?.searchParams.get("cursor")).toBe("2");
     expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
   });
 
   test("searches by email and filters by state on the server", async () => {
-    const api = membersApi([makeMember({ email: "grace@acme.test" }), makeMember({ email: "ada@acme.test" })]);
+    const api = membersApi([
+      makeMember({ email: "grace@acme.test" }),
+      makeMember({ email: "ada@acme.test" }),
+    ]);
     renderWithProviders(<MembersPage />);
     await screen.findByText("grace@acme.test");
     await userEvent.type(screen.getByLabelText("Search members"), "ada");
-    await waitFor(() => expect(screen.queryByText("grace@acme.test")).toBeNull());
+    await waitFor(() =>
+      expect(screen.queryByText("grace@acme.test")).toBeNull(),
+    );
     expect(await screen.findByText("ada@acme.test")).toBeInTheDocument();
     expect(api.seen.at(-1)?.searchParams.get("q")).toBe("ada");
   });
@@ -99,12 +139,24 @@ describe("Members page", () => {
       }),
     );
     renderWithProviders(<MembersPage />);
-    await userEvent.click(await screen.findByRole("button", { name: "Revoke grace@acme.test" }));
-    const dialog = await screen.findByRole("dialog", { name: "Revoke invitation?" });
-    await waitFor(() => expect(within(dialog).getByRole("button", { name: "Cancel" })).toHaveFocus());
+    await userEvent.click(
+      await screen.findByRole("button", { name: "Revoke grace@acme.test" }),
+    );
+    const dialog = await screen.findByRole("dialog", {
+      name: "Revoke invitation?",
+    });
+    await waitFor(() =>
+      expect(
+        within(dialog).getByRole("button", { name: "Cancel" }),
+      ).toHaveFocus(),
+    );
     expect(deleted).toEqual([]);
-    await userEvent.click(within(dialog).getByRole("button", { name: "Revoke" }));
-    await waitFor(() => expect(screen.queryByText("grace@acme.test")).toBeNull());
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Revoke" }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByText("grace@acme.test")).toBeNull(),
+    );
     expect(deleted).toEqual([grace.userId]);
   });
 
@@ -115,12 +167,21 @@ describe("Members page", () => {
     server.use(
       http.post(`${API}/members/:userId/resend`, ({ params }) => {
         resent = String(params.userId);
-        return HttpResponse.json({ userId: resent, email: "grace@acme.test", status: "queued" }, { status: 202 });
+        return HttpResponse.json(
+          { userId: resent, email: "grace@acme.test", status: "queued" },
+          { status: 202 },
+        );
       }),
     );
     renderWithProviders(<MembersPage />);
-    await userEvent.click(await screen.findByRole("button", { name: "Resend invitation to grace@acme.test" }));
-    expect(await screen.findByText("Invitation resent to grace@acme.test")).toBeInTheDocument();
+    await userEvent.click(
+      await screen.findByRole("button", {
+        name: "Resend invitation to grace@acme.test",
+      }),
+    );
+    expect(
+      await screen.findByText("Invitation resent to grace@acme.test"),
+    ).toBeInTheDocument();
     expect(resent).toBe(grace.userId);
   });
 
@@ -134,13 +195,21 @@ describe("Members page", () => {
       }),
     );
     renderWithProviders(<MembersPage />);
-    await userEvent.click(await screen.findByRole("button", { name: "Resend invitations…" }));
-    const dialog = await screen.findByRole("dialog", { name: "Resend invitations" });
+    await userEvent.click(
+      await screen.findByRole("button", { name: "Resend invitations…" }),
+    );
+    const dialog = await screen.findByRole("dialog", {
+      name: "Resend invitations",
+    });
     const days = within(dialog).getByLabelText("Invited more than (days ago)");
     await userEvent.clear(days);
     await userEvent.type(days, "14");
-    await userEvent.click(within(dialog).getByRole("button", { name: "Resend invitations" }));
-    expect(await screen.findByText("4 invitations will be resent")).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Resend invitations" }),
+    );
+    expect(
+      await screen.findByText("4 invitations will be resent"),
+    ).toBeInTheDocument();
     expect(body).toEqual({ state: "emailed", olderThanDays: 14 });
   });
 
@@ -150,21 +219,42 @@ describe("Members page", () => {
     server.use(
       http.post(`${API}/members`, async ({ request }) => {
         sent.push(await request.json());
-        return HttpResponse.json({ importId: crypto.randomUUID(), userId: "auth0|new" }, { status: 202 });
+        return HttpResponse.json(
+          { importId: crypto.randomUUID(), userId: "auth0|new" },
+          { status: 202 },
+        );
       }),
     );
     renderWithProviders(<MembersPage />);
-    await userEvent.click(await screen.findByRole("button", { name: "Invite one person" }));
-    const dialog = await screen.findByRole("dialog", { name: "Invite one person" });
-    await userEvent.type(within(dialog).getByLabelText(/Email/), "not-an-email");
-    await userEvent.click(within(dialog).getByRole("button", { name: "Send invitation" }));
-    expect(await within(dialog).findByText("Not a valid email address")).toBeInTheDocument();
+    await userEvent.click(
+      await screen.findByRole("button", { name: "Invite one person" }),
+    );
+    const dialog = await screen.findByRole("dialog", {
+      name: "Invite one person",
+    });
+    await userEvent.type(
+      within(dialog).getByLabelText(/Email/),
+      "not-an-email",
+    );
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Send invitation" }),
+    );
+    expect(
+      await within(dialog).findByText("Not a valid email address"),
+    ).toBeInTheDocument();
     expect(sent).toEqual([]);
     await userEvent.clear(within(dialog).getByLabelText(/Email/));
-    await userEvent.type(within(dialog).getByLabelText(/Email/), "  Linus@Acme.test ");
+    await userEvent.type(
+      within(dialog).getByLabelText(/Email/),
+      "  Linus@Acme.test ",
+    );
     await userEvent.type(within(dialog).getByLabelText("First name"), "Linus");
-    await userEvent.click(within(dialog).getByRole("button", { name: "Send invitation" }));
-    expect(await screen.findByText("Invitation sent to linus@acme.test")).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Send invitation" }),
+    );
+    expect(
+      await screen.findByText("Invitation sent to linus@acme.test"),
+    ).toBeInTheDocument();
     expect(sent).toEqual([{ email: "linus@acme.test", givenName: "Linus" }]);
   });
 
@@ -172,7 +262,14 @@ describe("Members page", () => {
     server.use(
       http.get(API, () => HttpResponse.json(makeTenant())),
       http.get(`${API}/members`, () =>
-        HttpResponse.json({ statusCode: 403, code: "forbidden", message: "Missing read:members" }, { status: 403 }),
+        HttpResponse.json(
+          {
+            statusCode: 403,
+            code: "forbidden",
+            message: "Missing read:members",
+          },
+          { status: 403 },
+        ),
       ),
     );
     renderWithProviders(<MembersPage />);

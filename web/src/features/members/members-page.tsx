@@ -1,16 +1,36 @@
 import type { Member, MemberState } from "@app/bff/contract";
-import { Button, Group, Modal, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
+import {
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
-import { ErrorMessage, errorText, errorTitle } from "../../components/error-message.tsx";
+import {
+  ErrorMessage,
+  errorText,
+  errorTitle,
+} from "../../components/error-message.tsx";
 import { PageLoader } from "../../components/page-loader.tsx";
 import { SeatMeter } from "../../components/seat-meter.tsx";
 import { useApiClient } from "../../lib/api-context.tsx";
 import { can, useSession } from "../../lib/session.tsx";
-import { memberQueries, useBulkResend, useInviteMember, useRemoveMember, useResendMember } from "./api.ts";
+import {
+  memberQueries,
+  useBulkResend,
+  useInviteMember,
+  useRemoveMember,
+  useResendMember,
+} from "./api.ts";
 import { BulkResendForm } from "./bulk-resend-form.tsx";
 import { InviteForm } from "./invite-form.tsx";
 import { MembersTable } from "./members-table.tsx";
@@ -28,18 +48,26 @@ const STATE_FILTERS: { value: MemberState; label: string }[] = [
 ];
 
 function fail(error: unknown) {
-  notifications.show({ color: "red", title: errorTitle(error), message: errorText(error) });
+  notifications.show({
+    color: "red",
+    title: errorTitle(error),
+    message: errorText(error),
+  });
 }
 
 export function MembersPage() {
   const me = useSession();
   const [params] = useSearchParams();
-  const tenantId = can(me, "read:all_tenants") ? (params.get("tenant") ?? me.tenant?.id) : me.tenant?.id;
+  const tenantId = can(me, "read:all_tenants")
+    ? (params.get("tenant") ?? me.tenant?.id)
+    : me.tenant?.id;
   if (tenantId === undefined) {
     return (
       <Stack>
         <Title order={1}>Members</Title>
-        <Text c="dimmed">Choose a tenant from the Support page to see its members.</Text>
+        <Text c="dimmed">
+          Choose a tenant from the Support page to see its members.
+        </Text>
       </Stack>
     );
   }
@@ -55,7 +83,12 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
   const [revoking, setRevoking] = useState<Member | null>(null);
   const [dialog, setDialog] = useState<"invite" | "bulk" | null>(null);
   const tenant = useQuery(memberQueries.tenant(api, tenantId));
-  const list = useInfiniteQuery(memberQueries.list(api, tenantId, { state: state ?? undefined, q: q || undefined }));
+  const list = useInfiniteQuery(
+    memberQueries.list(api, tenantId, {
+      state: state ?? undefined,
+      q: q || undefined,
+    }),
+  );
   const resend = useResendMember(tenantId);
   const remove = useRemoveMember(tenantId);
   const bulk = useBulkResend(tenantId);
@@ -65,14 +98,21 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
 
   const onResend = (m: Member) =>
     resend.mutate(m.userId, {
-      onSuccess: () => notifications.show({ color: "green", message: `Invitation resent to ${m.email}` }),
+      onSuccess: () =>
+        notifications.show({
+          color: "green",
+          message: `Invitation resent to ${m.email}`,
+        }),
       onError: fail,
     });
   const onConfirmRevoke = (m: Member) =>
     remove.mutate(m.userId, {
       onSuccess: (r) => {
         setRevoking(null);
-        notifications.show({ color: "green", message: `${m.email} ${r.outcome === "revoked" ? "revoked" : "removed"}` });
+        notifications.show({
+          color: "green",
+          message: `${m.email} ${r.outcome === "revoked" ? "revoked" : "removed"}`,
+        });
       },
     });
 
@@ -81,7 +121,10 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
       <Group justify="space-between" align="flex-end">
         <div>
           <Title order={1}>Members</Title>
-          <Text c="dimmed">{tenant.data ? tenant.data.name : tenantId}: people with access and open invitations.</Text>
+          <Text c="dimmed">
+            {tenant.data ? tenant.data.name : tenantId}: people with access and
+            open invitations.
+          </Text>
         </div>
         <Group>
           {can(me, "resend:invitations") ? (
@@ -89,12 +132,20 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
               Resend invitations…
             </Button>
           ) : null}
-          {ownTenant && can(me, "invite:members") ? <Button onClick={() => setDialog("invite")}>Invite one person</Button> : null}
+          {ownTenant && can(me, "invite:members") ? (
+            <Button onClick={() => setDialog("invite")}>
+              Invite one person
+            </Button>
+          ) : null}
         </Group>
       </Group>
       <Paper p="md">
         {tenant.isError ? <ErrorMessage error={tenant.error} /> : null}
-        {tenant.data ? <SeatMeter seats={tenant.data.seats} /> : tenant.isPending ? <PageLoader label="Loading seats" /> : null}
+        {tenant.data ? (
+          <SeatMeter seats={tenant.data.seats} />
+        ) : tenant.isPending ? (
+          <PageLoader label="Loading seats" />
+        ) : null}
       </Paper>
       <Group align="flex-end">
         <TextInput
@@ -119,7 +170,9 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
       {list.isSuccess && members.length === 0 ? (
         <Paper p="xl">
           <Text ta="center" c="dimmed">
-            {q || state ? "Nobody matches these filters." : "No members yet. Import a CSV or invite one person."}
+            {q || state
+              ? "Nobody matches these filters."
+              : "No members yet. Import a CSV or invite one person."}
           </Text>
         </Paper>
       ) : null}
@@ -140,7 +193,11 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
       ) : null}
       {list.hasNextPage ? (
         <Group justify="center">
-          <Button variant="default" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+          <Button
+            variant="default"
+            loading={list.isFetchingNextPage}
+            onClick={() => void list.fetchNextPage()}
+          >
             Load more
           </Button>
         </Group>
@@ -152,7 +209,12 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
         onConfirm={onConfirmRevoke}
         onClose={() => setRevoking(null)}
       />
-      <Modal opened={dialog === "invite"} onClose={() => setDialog(null)} title="Invite one person" centered>
+      <Modal
+        opened={dialog === "invite"}
+        onClose={() => setDialog(null)}
+        title="Invite one person"
+        centered
+      >
         <InviteForm
           pending={invite.isPending}
           error={invite.error}
@@ -161,13 +223,21 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
             invite.mutate(row, {
               onSuccess: () => {
                 setDialog(null);
-                notifications.show({ color: "green", message: `Invitation sent to ${row.email}` });
+                notifications.show({
+                  color: "green",
+                  message: `Invitation sent to ${row.email}`,
+                });
               },
             })
           }
         />
       </Modal>
-      <Modal opened={dialog === "bulk"} onClose={() => setDialog(null)} title="Resend invitations" centered>
+      <Modal
+        opened={dialog === "bulk"}
+        onClose={() => setDialog(null)}
+        title="Resend invitations"
+        centered
+      >
         <BulkResendForm
           pending={bulk.isPending}
           error={bulk.error}
@@ -176,7 +246,10 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
             bulk.mutate(input, {
               onSuccess: (r) => {
                 setDialog(null);
-                notifications.show({ color: "green", message: `${r.count} invitation${r.count === 1 ? "" : "s"} will be resent` });
+                notifications.show({
+                  color: "green",
+                  message: `${r.count} invitation${r.count === 1 ? "" : "s"} will be resent`,
+                });
               },
             })
           }

@@ -21,7 +21,14 @@ function expiresIn(member: Member): string {
   return at < Date.now() ? "expired" : formatRelative(member.expiresAt);
 }
 
-export function MembersTable({ members, canResend, canRevoke, resendingId, onResend, onRevoke }: Props) {
+export function MembersTable({
+  members,
+  canResend,
+  canRevoke,
+  resendingId,
+  onResend,
+  onRevoke,
+}: Props) {
   return (
     <Table.ScrollContainer minWidth={760}>
       <Table striped highlightOnHover verticalSpacing="sm" aria-label="Members">
@@ -56,7 +63,9 @@ export function MembersTable({ members, canResend, canRevoke, resendingId, onRes
                 ) : null}
               </Table.Td>
               <Table.Td>
-                <StateBadge state={m.state === "active" ? "accepted" : m.state} />
+                <StateBadge
+                  state={m.state === "active" ? "accepted" : m.state}
+                />
               </Table.Td>
               <Table.Td>{m.invitedBy ?? "—"}</Table.Td>
               <Table.Td>{formatDateTime(m.invitedAt)}</Table.Td>
@@ -74,7 +83,9 @@ export function MembersTable({ members, canResend, canRevoke, resendingId, onRes
                       Resend
                     </Button>
                   ) : null}
-                  {canRevoke && m.state !== "revoked" && m.state !== "removed" ? (
+                  {canRevoke &&
+                  m.state !== "revoked" &&
+                  m.state !== "removed" ? (
                     <Button
                       size="xs"
                       variant="subtle"

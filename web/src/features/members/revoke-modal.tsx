@@ -2,7 +2,15 @@ import type { Member } from "@app/bff/contract";
 import { Button, Group, Modal, Text } from "@mantine/core";
 import { ErrorMessage } from "../../components/error-message.tsx";
 
-const OPEN_STATES = new Set(["queued", "importing", "created", "emailed", "verified", "failed", "expired"]);
+const OPEN_STATES = new Set([
+  "queued",
+  "importing",
+  "created",
+  "emailed",
+  "verified",
+  "failed",
+  "expired",
+]);
 
 /** An open invitation is revoked; someone who already joined is removed. */
 export function isInvitation(member: Member): boolean {
@@ -17,7 +25,13 @@ type Props = {
   onClose: () => void;
 };
 
-export function RevokeModal({ member, pending, error, onConfirm, onClose }: Props) {
+export function RevokeModal({
+  member,
+  pending,
+  error,
+  onConfirm,
+  onClose,
+}: Props) {
   const invitation = member !== null && isInvitation(member);
   const action = invitation ? "Revoke" : "Remove";
   return (
@@ -40,7 +54,11 @@ export function RevokeModal({ member, pending, error, onConfirm, onClose }: Prop
             <Button variant="default" onClick={onClose} data-autofocus>
               Cancel
             </Button>
-            <Button color="red" loading={pending} onClick={() => onConfirm(member)}>
+            <Button
+              color="red"
+              loading={pending}
+              onClick={() => onConfirm(member)}
+            >
               {action}
             </Button>
           </Group>

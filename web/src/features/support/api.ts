@@ -1,6 +1,17 @@
 // Server state for the support console: people across tenants, tenants with seats, and actions.
-import { LinkSent, ResendResult, SupportUserSearch, TenantDetail, TenantList, type UpdateTenantInput } from "@app/bff/contract";
-import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  LinkSent,
+  ResendResult,
+  SupportUserSearch,
+  TenantDetail,
+  TenantList,
+  type UpdateTenantInput,
+} from "@app/bff/contract";
+import {
+  queryOptions,
+  useMutation,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { z } from "zod";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
@@ -14,22 +25,31 @@ export const supportQueries = {
     queryOptions({
       queryKey: [...supportQueries.all, "user", email],
       queryFn: ({ signal }) =>
-        api.request("GET", `/api/support/users?${new URLSearchParams({ email }).toString()}`, SupportUserSearch, { signal }),
+        api.request(
+          "GET",
+          `/api/support/users?${new URLSearchParams({ email }).toString()}`,
+          SupportUserSearch,
+          { signal },
+        ),
       enabled: email !== "",
     }),
   tenants: (api: ApiClient) =>
     queryOptions({
       queryKey: [...supportQueries.all, "tenants"],
-      queryFn: ({ signal }) => api.request("GET", "/api/tenants", TenantList, { signal }),
+      queryFn: ({ signal }) =>
+        api.request("GET", "/api/tenants", TenantList, { signal }),
     }),
 };
 
-function useSupportMutation<TInput, TResult>(run: (api: ApiClient, input: TInput) => Promise<TResult>) {
+function useSupportMutation<TInput, TResult>(
+  run: (api: ApiClient, input: TInput) => Promise<TResult>,
+) {
   const api = useApiClient();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: TInput) => run(api, input),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: supportQueries.all }),
+    onSettled: () =>
+      queryClient.invalidateQueries({ queryKey: supportQueries.all }),
   });
 }
 
@@ -37,24 +57,49 @@ export type PersonRef = { userId: string; tenantId: string };
 
 export function useSupportResend() {
   return useSupportMutation((api, { userId, tenantId }: PersonRef) =>
-    api.request("POST", `/api/tenants/${encodeURIComponent(tenantId)}/members/${encodeURIComponent(userId)}/resend`, ResendResult),
+    api.request(
+      "POST",
+      `/api/tenants/${encodeURIComponent(tenantId)}/members/${encodeURIComponent(userId)}/resend`,
+      ResendResult,
+    ),
   );
 }
 
 export function useSendLink() {
-  return useSupportMutation((api, { userId, kind }: { userId: string; kind: "password" | "verification" }) =>
-    api.request("POST", `/api/support/users/${encodeURIComponent(userId)}/${kind}-link`, LinkSent),
+  return useSupportMutation(
+    (
+      api,
+      { userId, kind }: { userId: string; kind: "password" | "verification" },
+    ) =>
+      api.request(
+        "POST",
+        `/api/support/users/${encodeURIComponent(userId)}/${kind}-link`,
+        LinkSent,
+      ),
   );
 }
 
 export function useInvitationLink() {
   return useSupportMutation((api, { userId }: { userId: string }) =>
-    api.request("POST", `/api/support/users/${encodeURIComponent(userId)}/invitation-link`, InvitationLink),
+    api.request(
+      "POST",
+      `/api/support/users/${encodeURIComponent(userId)}/invitation-link`,
+      InvitationLink,
+    ),
   );
 }
 
 export function useUpdateTenant() {
-  return useSupportMutation((api, { tenantId, input }: { tenantId: string; input: UpdateTenantInput }) =>
-    api.request("PATCH", `/api/tenants/${encodeURIComponent(tenantId)}`, TenantDetail, { body: input }),
+  return useSupportMutation(
+    (
+      api,
+      { tenantId, input }: { tenantId: string; input: UpdateTenantInput },
+    ) =>
+      api.request(
+        "PATCH",
+        `/api/tenants/${encodeURIComponent(tenantId)}`,
+        TenantDetail,
+        { body: input },
+      ),
   );
 }

@@ -6,8 +6,14 @@ import { formatDateTime } from "../../components/format.ts";
 import { StateBadge } from "../../components/state-badge.tsx";
 import { useInvitationLink, useSendLink, useSupportResend } from "./api.ts";
 
-const fail = (error: unknown) => notifications.show({ color: "red", title: errorTitle(error), message: errorText(error) });
-const done = (message: string) => notifications.show({ color: "green", message });
+const fail = (error: unknown) =>
+  notifications.show({
+    color: "red",
+    title: errorTitle(error),
+    message: errorText(error),
+  });
+const done = (message: string) =>
+  notifications.show({ color: "green", message });
 
 /** One person found by email: tenant, Auth0 state, invitation history and the support actions. */
 export function PersonCard({ person }: { person: SupportUserResult }) {
@@ -24,7 +30,12 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
         onSuccess: ({ url }) => {
           navigator.clipboard.writeText(url).then(
             () => done("Invitation link copied"),
-            () => fail(new Error("The browser did not allow copying; the link is " + url)),
+            () =>
+              fail(
+                new Error(
+                  "The browser did not allow copying; the link is " + url,
+                ),
+              ),
           );
         },
         onError: fail,
@@ -38,17 +49,26 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
           <div>
             <Text fw={600}>{person.email}</Text>
             <Text size="sm" c="dimmed">
-              {person.name ?? "No name"} · {person.tenant ? person.tenant.name : "No tenant"} · {person.userId}
+              {person.name ?? "No name"} ·{" "}
+              {person.tenant ? person.tenant.name : "No tenant"} ·{" "}
+              {person.userId}
             </Text>
           </div>
           <Group gap="xs">
             {latest ? <StateBadge state={latest.state} /> : null}
             {person.auth0 ? (
               <>
-                <Badge variant="outline" color={person.auth0.emailVerified ? "green" : "gray"}>
-                  {person.auth0.emailVerified ? "email verified" : "email not verified"}
+                <Badge
+                  variant="outline"
+                  color={person.auth0.emailVerified ? "green" : "gray"}
+                >
+                  {person.auth0.emailVerified
+                    ? "email verified"
+                    : "email not verified"}
                 </Badge>
-                {person.auth0.blocked ? <Badge color="red">blocked</Badge> : null}
+                {person.auth0.blocked ? (
+                  <Badge color="red">blocked</Badge>
+                ) : null}
               </>
             ) : (
               <Badge variant="outline" color="gray">
@@ -64,7 +84,13 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
             loading={resend.isPending}
             onClick={() =>
               tenantId !== undefined &&
-              resend.mutate({ userId: person.userId, tenantId }, { onSuccess: (r) => done(`Invitation resent to ${r.email}`), onError: fail })
+              resend.mutate(
+                { userId: person.userId, tenantId },
+                {
+                  onSuccess: (r) => done(`Invitation resent to ${r.email}`),
+                  onError: fail,
+                },
+              )
             }
           >
             Resend invitation
@@ -74,7 +100,15 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
             variant="default"
             disabled={person.auth0 === null}
             loading={link.isPending && link.variables.kind === "password"}
-            onClick={() => link.mutate({ userId: person.userId, kind: "password" }, { onSuccess: (r) => done(`Password link sent to ${r.email}`), onError: fail })}
+            onClick={() =>
+              link.mutate(
+                { userId: person.userId, kind: "password" },
+                {
+                  onSuccess: (r) => done(`Password link sent to ${r.email}`),
+                  onError: fail,
+                },
+              )
+            }
           >
             Send password link
           </Button>
@@ -83,11 +117,25 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
             variant="default"
             disabled={person.auth0 === null}
             loading={link.isPending && link.variables.kind === "verification"}
-            onClick={() => link.mutate({ userId: person.userId, kind: "verification" }, { onSuccess: (r) => done(`Verification link sent to ${r.email}`), onError: fail })}
+            onClick={() =>
+              link.mutate(
+                { userId: person.userId, kind: "verification" },
+                {
+                  onSuccess: (r) =>
+                    done(`Verification link sent to ${r.email}`),
+                  onError: fail,
+                },
+              )
+            }
           >
             Send verification link
           </Button>
-          <Button size="xs" variant="subtle" loading={copy.isPending} onClick={copyLink}>
+          <Button
+            size="xs"
+            variant="subtle"
+            loading={copy.isPending}
+            onClick={copyLink}
+          >
             Copy invitation link
           </Button>
         </Group>

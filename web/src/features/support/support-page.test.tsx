@@ -21,7 +21,12 @@ const grace: SupportUserResult = {
   email: "grace@acme.test",
   name: "Grace Hopper",
   tenant: { id: "acme", name: "Acme Corp" },
-  auth0: { emailVerified: false, blocked: false, lastLogin: null, createdAt: null },
+  auth0: {
+    emailVerified: false,
+    blocked: false,
+    lastLogin: null,
+    createdAt: null,
+  },
   invitations: [
     {
       invitationId: "inv-1",
@@ -42,16 +47,36 @@ const grace: SupportUserResult = {
 function tenantsApi() {
   let tenants: TenantSummary[] = [
     { id: "acme", name: "Acme Corp", seats: makeSeats({ limit: 50 }) },
-    { id: "globex", name: "Globex", seats: makeSeats({ limit: 10, used: 2, pending: 1, free: 7 }) },
+    {
+      id: "globex",
+      name: "Globex",
+      seats: makeSeats({ limit: 10, used: 2, pending: 1, free: 7 }),
+    },
   ];
   server.use(
-    http.get("http://localhost:3000/api/tenants", () => HttpResponse.json({ items: tenants })),
-    http.patch("http://localhost:3000/api/tenants/:id", async ({ params, request }) => {
-      const { seatLimit } = (await request.json()) as { seatLimit: number };
-      tenants = tenants.map((t) => (t.id === params.id ? { ...t, seats: { ...t.seats, limit: seatLimit, free: seatLimit - 3 } } : t));
-      const t = tenants.find((x) => x.id === params.id);
-      return HttpResponse.json({ ...t, allowedDomains: [], invitationLifetimeDays: 7 });
-    }),
+    http.get("http://localhost:3000/api/tenants", () =>
+      HttpResponse.json({ items: tenants }),
+    ),
+    http.patch(
+      "http://localhost:3000/api/tenants/:id",
+      async ({ params, request }) => {
+        const { seatLimit } = (await request.json()) as { seatLimit: number };
+        tenants = tenants.map((t) =>
+          t.id === params.id
+            ? {
+                ...t,
+                seats: { ...t.seats, limit: seatLimit, free: seatLimit - 3 },
+              }
+            : t,
+        );
+        const t = tenants.find((x) => x.id === params.id);
+        return HttpResponse.json({
+          ...t,
+          allowedDomains: [],
+          invitationLifetimeDays: 7,
+        });
+      },
+    ),
   );
 }
 
@@ -61,21 +86,49 @@ describe("Support console", () => {
     let resent = "";
     server.use(
       http.get("http://localhost:3000/api/support/users", ({ request }) =>
-        HttpResponse.json({ items: new URL(request.url).searchParams.get("email") === "grace@acme.test" ? [grace] : [] }),
+        HttpResponse.json({
+          items:
+            new URL(request.url).searchParams.get("email") === "grace@acme.test"
+              ? [grace]
+              : [],
+        }),
       ),
-      http.post("http://localhost:3000/api/tenants/:t/members/:u/resend", ({ params }) => {
-        resent = `${String(params.t)}/${String(params.u)}`;
-        return HttpResponse.json({ userId: "auth0|grace", email: "grace@acme.test", status: "queued" }, { status: 202 });
-      }),
+      http.post(
+        "http://localhost:3000/api/tenants/:t/members/:u/resend",
+        ({ params }) => {
+          resent = `${String(params.t)}/${String(params.u)}`;
+          return HttpResponse.json(
+            {
+              userId: "auth0|grace",
+              email: "grace@acme.test",
+              status: "queued",
+            },
+            { status: 202 },
+          );
+        },
+      ),
     );
     renderWithProviders(<SupportPage />, { me: support });
-    await userEvent.type(screen.getByLabelText("Email address"), " Grace@Acme.test ");
+    await userEvent.type(
+      screen.getByLabelText("Email address"),
+      " Grace@Acme.test ",
+    );
     await userEvent.click(screen.getByRole("button", { name: "Search" }));
-    const card = await screen.findByRole("region", { name: "Person grace@acme.test" });
+    const card = await screen.findByRole("region", {
+      name: "Person grace@acme.test",
+    });
     expect(within(card).getByText(/Acme Corp/)).toBeInTheDocument();
-    expect(within(card).getByRole("table", { name: "Invitation history of grace@acme.test" })).toBeInTheDocument();
-    await userEvent.click(within(card).getByRole("button", { name: "Resend invitation" }));
-    expect(await screen.findByText("Invitation resent to grace@acme.test")).toBeInTheDocument();
+    expect(
+      within(card).getByRole("table", {
+        name: "Invitation history of grace@acme.test",
+      }),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(card).getByRole("button", { name: "Resend invitation" }),
+    );
+    expect(
+      await screen.findByText("Invitation resent to grace@acme.test"),
+    ).toBeInTheDocument();
     expect(resent).toBe("acme/auth0|grace");
   });
 
@@ -83,17 +136,36 @@ describe("Support console", () => {
     tenantsApi();
     let path = "";
     server.use(
-      http.get("http://localhost:3000/api/support/users", () => HttpResponse.json({ items: [grace] })),
-      http.post("http://localhost:3000/api/support/users/:u/:kind", ({ request }) => {
-        path = new URL(request.url).pathname;
-        return HttpResponse.json({ userId: "auth0|grace", email: "grace@acme.test", kind: "password" }, { status: 202 });
-      }),
+      http.get("http://localhost:3000/api/support/users", () =>
+        HttpResponse.json({ items: [grace] }),
+      ),
+      http.post(
+        "http://localhost:3000/api/support/users/:u/:kind",
+        ({ request }) => {
+          path = new URL(request.url).pathname;
+          return HttpResponse.json(
+            {
+              userId: "auth0|grace",
+              email: "grace@acme.test",
+              kind: "password",
+            },
+            { status: 202 },
+          );
+        },
+      ),
     );
     renderWithProviders(<SupportPage />, { me: support });
-    await userEvent.type(screen.getByLabelText("Email address"), "grace@acme.test");
+    await userEvent.type(
+      screen.getByLabelText("Email address"),
+      "grace@acme.test",
+    );
     await userEvent.click(screen.getByRole("button", { name: "Search" }));
-    await userEvent.click(await screen.findByRole("button", { name: "Send password link" }));
-    expect(await screen.findByText("Password link sent to grace@acme.test")).toBeInTheDocument();
+    await userEvent.click(
+      await screen.findByRole("button", { name: "Send password link" }),
+    );
+    expect(
+      await screen.findByText("Password link sent to grace@acme.test"),
+    ).toBeInTheDocument();
     expect(path).toBe("/api/support/users/auth0%7Cgrace/password-link");
   });
 
@@ -102,28 +174,51 @@ describe("Support console", () => {
     renderWithProviders(<SupportPage />, { me: support });
     await userEvent.type(screen.getByLabelText("Email address"), "grace");
     await userEvent.click(screen.getByRole("button", { name: "Search" }));
-    expect(await screen.findByText("Not a valid email address")).toBeInTheDocument();
+    expect(
+      await screen.findByText("Not a valid email address"),
+    ).toBeInTheDocument();
   });
 
   test("lists tenants with seat usage and changes a seat limit", async () => {
     tenantsApi();
     renderWithProviders(<SupportPage />, { me: support });
     const table = await screen.findByRole("table", { name: "Tenants" });
-    expect(within(table).getByText("2 members + 1 pending of 10")).toBeInTheDocument();
-    await userEvent.click(within(table).getByRole("button", { name: "Change seats of Globex" }));
-    const dialog = await screen.findByRole("dialog", { name: "Seats of Globex" });
+    expect(
+      within(table).getByText("2 members + 1 pending of 10"),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(table).getByRole("button", { name: "Change seats of Globex" }),
+    );
+    const dialog = await screen.findByRole("dialog", {
+      name: "Seats of Globex",
+    });
     const input = within(dialog).getByLabelText("Seat limit");
     await userEvent.clear(input);
     await userEvent.type(input, "12");
-    await userEvent.click(within(dialog).getByRole("button", { name: "Save seats" }));
-    expect(await screen.findByText("Globex now has 12 seats")).toBeInTheDocument();
-    await waitFor(() => expect(within(table).getByText("2 members + 1 pending of 12")).toBeInTheDocument());
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Save seats" }),
+    );
+    expect(
+      await screen.findByText("Globex now has 12 seats"),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        within(table).getByText("2 members + 1 pending of 12"),
+      ).toBeInTheDocument(),
+    );
   });
 
   test("hides seat changes without manage:tenants", async () => {
     tenantsApi();
-    renderWithProviders(<SupportPage />, { me: { ...support, permissions: ["read:all_tenants", "resend:invitations"] } });
+    renderWithProviders(<SupportPage />, {
+      me: {
+        ...support,
+        permissions: ["read:all_tenants", "resend:invitations"],
+      },
+    });
     const table = await screen.findByRole("table", { name: "Tenants" });
-    expect(within(table).queryByRole("button", { name: /Change seats/ })).toBeNull();
+    expect(
+      within(table).queryByRole("button", { name: /Change seats/ }),
+    ).toBeNull();
   });
 });

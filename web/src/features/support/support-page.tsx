@@ -1,5 +1,13 @@
 import { Email } from "@app/bff/contract";
-import { Button, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
+import {
+  Button,
+  Group,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ErrorMessage } from "../../components/error-message.tsx";
@@ -39,7 +47,9 @@ function PersonSearch() {
     event.preventDefault();
     const parsed = Email.safeParse(input);
     if (!parsed.success) {
-      setInputError(parsed.error.issues[0]?.message ?? "Not a valid email address");
+      setInputError(
+        parsed.error.issues[0]?.message ?? "Not a valid email address",
+      );
       return;
     }
     setInputError(null);
@@ -71,7 +81,9 @@ function PersonSearch() {
           <Text c="dimmed">Nobody with {email} in any tenant.</Text>
         </Paper>
       ) : null}
-      {result.data?.items.map((person) => <PersonCard key={person.userId} person={person} />)}
+      {result.data?.items.map((person) => (
+        <PersonCard key={person.userId} person={person} />
+      ))}
     </Stack>
   );
 }

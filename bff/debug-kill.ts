@@ -1,0 +1,31 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator } from "@app/auth0-emulator";
+import { startBff, killAllBffs } from "./src/pipeline/test/bff-process.ts";
+import { freePort, startCatcherProcess } from "./src/pipeline/test/smtp-catcher.ts";
+const emulator = await startEmulator({ port: 0, bcryptRounds: 4 });
+const catcher = await startCatcherProcess();
+const dir = mkdtempSync(join(tmpdir(), "guestlist-dbg-"));
+await fetch(`${emulator.url}/__emulator/jobs`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ usersPerSecond: 400 }) });
+writeFileSync(join(dir, "tenants.json"), JSON.stringify({ tenants: [{ id: "acme", name: "Acme Corp", seatLimit: 5000, allowedDomains: ["acme.test"], invitationLifetimeDays: 7 }] }));
+const port = await freePort();
+const env = { NODE_ENV: "production", LOG_LEVEL: "warn", AUTH0_MANAGEMENT_URL: emulator.url, AUTH0_ISSUER_BASE_URL: `${emulator.url}/`, SMTP_URL: catcher.smtpUrl, PUBLIC_URL: `http://127.0.0.1:${port}`, TENANTS_FILE: join(dir, "tenants.json"), SEED_TENANTS: "true", DATA_DIR: dir, WEB_DIST: join(dir, "x"), PIPELINE_LEASE_SECONDS: "3", PIPELINE_RECONCILE_GRACE_SECONDS: "1", SMTP_POOL_SIZE: "20" };
+let bff = await startBff(env, port);
+const token = ((await (await fetch(`${emulator.url}/__emulator/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "admin@acme.test" }) })).json()) as { access_token: string }).access_token;
+const rows = Array.from({ length: 2000 }, (_, i) => ({ email: `d.${i}@acme.test` }));
+const post = await fetch(`${bff.url}/api/tenants/acme/imports`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": "dbg-key-1" }, body: JSON.stringify({ rows }) });
+const { importId } = (await post.json()) as { importId: string };
+const created = () => Object.values(emulator.store.state.users).filter((u) => u.email.startsWith("d.")).length;
+while (created() === 0) await new Promise((r) => setTimeout(r, 20));
+console.log("killing at", created());
+await bff.kill9();
+bff = await startBff(env, port);
+console.log("restarted");
+for (let i = 0; i < 40; i++) {
+  const p = await (await fetch(`${bff.url}/api/tenants/acme/imports/${importId}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  console.log(JSON.stringify(p), "created in auth0:", created());
+  await new Promise((r) => setTimeout(r, 2000));
+}
+console.log(bff.output().slice(-3000));
+await bff.stop(); killAllBffs(); await catcher.stop(); await emulator.close();
