@@ -13,7 +13,7 @@ mkdir -p "$RESULTS"
 STEPS="$RESULTS/steps.tsv"
 : >"$STEPS"
 
-# record NAME KIND EXIT_CODE [JSON_FILE]  (KIND: check | vitest | playwright | skipped)
+# record NAME KIND EXIT_CODE [REPORT_FILE]  (KIND: check | node-test | vitest | playwright | skipped)
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >>"$STEPS"; }
 header() { printf '\n\033[1m── %s\033[0m\n' "$1"; }
 
@@ -36,6 +36,11 @@ step() {
 step "lint" check "" pnpm exec eslint . --max-warnings=0
 step "typecheck" check "" pnpm run --silent typecheck
 step "format" check "" pnpm exec prettier --check . --log-level warn
+
+# --- the workspace scripts' own tests (Node's test runner) ---------------------------------------
+step "scripts tests" node-test "$RESULTS/scripts.tap" \
+  pnpm exec tsx --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$RESULTS/scripts.tap" scripts/*.test.ts
 
 # --- PostgreSQL for the bff storage tests -----------------------------------------------------
 PG_DIR=""

@@ -48,8 +48,8 @@ export type InvitationState = z.infer<typeof InvitationState>;
 
 // Characters that could break an email header or hide text: control characters (incl. CR/LF),
 // zero-width and bidi overrides.
-// eslint-disable-next-line no-control-regex
 const UNSAFE_TEXT =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Normalised email: trimmed, lower-cased, ≤ 254 characters, one @, a dotted domain. */

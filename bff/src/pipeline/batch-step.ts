@@ -153,11 +153,20 @@ async function applyOutcome(ctx: PipelineContext, b: ClaimedBatch, failures: Map
   const rows = await openRows(ctx, b.id);
   const created: string[] = [];
   const failed: { id: string; code: string; reason: string }[] = [];
+  const toCheck: { row: RowRecord; failure: RowFailure }[] = [];
   for (const r of rows) {
     const f = failures.get(r.email);
     if (!f) created.push(r.id);
-    else if (b.ambiguous && isDuplicate(f.code) && (await isOurs(ctx, r))) created.push(r.id);
+    else if (b.ambiguous && isDuplicate(f.code)) toCheck.push({ row: r, failure: f });
     else failed.push({ id: r.id, ...f });
+  }
+  // Only after an unknown outcome: is the "duplicate" the user an earlier attempt created for us?
+  // One get-user per such row, 10 at a time through the shared rate budget, renewing the lease.
+  for (let i = 0; i < toCheck.length; i += 50) {
+    const chunk = toCheck.slice(i, i + 50);
+    const ours = await mapLimit(chunk, 10, ({ row }) => isOurs(ctx, row));
+    chunk.forEach(({ row, failure }, j) => (ours[j] ? created.push(row.id) : failed.push({ id: row.id, ...failure })));
+    if (!(await renewLease(ctx, b.id))) return;
   }
   await ctx.db.transaction(async (tx) => {
     if (!(await updateLeased(tx, b.id, ctx.options.workerId, "state = 'done', waiting_reason = null"))) return;
@@ -173,7 +182,28 @@ async function applyOutcome(ctx: PipelineContext, b: ClaimedBatch, failures: Map
       [failed.map((f) => f.id), failed.map((f) => f.code), failed.map((f) => f.reason)],
     );
   });
-  ctx.log.info({ batch: b.id, created: created.length, failed: failed.length }, "import batch finished");
+  ctx.log.info({ batch: b.id, created: created.length, failed: failed.length, checked: toCheck.length }, "import batch finished");
+}
+
+async function renewLease(ctx: PipelineContext, batchId: string): Promise<boolean> {
+  const r = await ctx.db.query(
+    `update import_batches set lease_until = now() + $3 * interval '1 millisecond' where id = $1 and lease_owner = $2`,
+    [batchId, ctx.options.workerId, ctx.options.leaseMs],
+  );
+  return r.rowCount > 0;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** The Auth0 user with the user_id we chose exists with this email: an earlier attempt created it. */

@@ -48,6 +48,10 @@ afterAll(async () => {
 });
 
 test.skipIf(!serverUrl)("kill -9 during a 2,000-row import loses nothing and creates nobody twice", { timeout: 600_000 }, async () => {
+  // A generous Management API limit (on both sides): this test is about durability. A kill in the
+  // window between Auth0 creating a job and us recording its id makes the batch ambiguous, and
+  // reconciling it costs one get-user per row; at the enterprise limit that alone takes minutes.
+  await fetch(`${emulator.url}/__emulator/rate-limit`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ burst: 500, perSecond: 250 }) });
   // Slow Auth0's job processing down so the kills land while jobs are running.
   await fetch(`${emulator.url}/__emulator/jobs`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ usersPerSecond: 400 }) });
   const tenantsFile = join(dir, "tenants.json");
@@ -64,6 +68,9 @@ test.skipIf(!serverUrl)("kill -9 during a 2,000-row import loses nothing and cre
     SEED_TENANTS: "true",
     DATA_DIR: dir,
     WEB_DIST: join(dir, "no-web"),
+    AUTH0_RATE_LIMIT: "custom",
+    AUTH0_RATE_LIMIT_BURST: "400",
+    AUTH0_RATE_LIMIT_PER_SECOND: "200",
     PIPELINE_LEASE_SECONDS: "3",
     PIPELINE_RECONCILE_GRACE_SECONDS: "1",
     SMTP_POOL_SIZE: "20",
