@@ -7,7 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "@app/auth0-emulator";
 import { startBff } from "../src/pipeline/test/bff-process.ts";
-import { freePort, startCatcherProcess } from "../src/pipeline/test/smtp-catcher.ts";
+import {
+  freePort,
+  startCatcherProcess,
+} from "../src/pipeline/test/smtp-catcher.ts";
 
 const PEOPLE = Number(process.argv[2] ?? 10_000);
 const ENTERPRISE = { burst: 50, perSecond: 16 };
@@ -23,10 +26,31 @@ async function main(): Promise<void> {
   const catcher = await startCatcherProcess();
   const dir = mkdtempSync(join(tmpdir(), "guestlist-bench-"));
   const emu = (method: string, path: string, body?: unknown) =>
-    fetch(`${emulator.url}${path}`, { method, ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}) });
+    fetch(`${emulator.url}${path}`, {
+      method,
+      ...(body
+        ? {
+            body: JSON.stringify(body),
+            headers: { "content-type": "application/json" },
+          }
+        : {}),
+    });
   await emu("PUT", "/__emulator/rate-limit", { plan: "enterprise" });
   const tenantsFile = join(dir, "tenants.json");
-  writeFileSync(tenantsFile, JSON.stringify({ tenants: [{ id: "acme", name: "Acme Corp", seatLimit: PEOPLE + 100, allowedDomains: ["acme.test"], invitationLifetimeDays: 7 }] }));
+  writeFileSync(
+    tenantsFile,
+    JSON.stringify({
+      tenants: [
+        {
+          id: "acme",
+          name: "Acme Corp",
+          seatLimit: PEOPLE + 100,
+          allowedDomains: ["acme.test"],
+          invitationLifetimeDays: 7,
+        },
+      ],
+    }),
+  );
   const port = await freePort();
   const env: Record<string, string> = {
     NODE_ENV: "production",
@@ -46,22 +70,39 @@ async function main(): Promise<void> {
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   const bff = await startBff(env, port);
   try {
-    const { access_token: token } = (await (await emu("POST", "/__emulator/tokens", { email: "admin@acme.test" })).json()) as { access_token: string };
+    const { access_token: token } = (await (
+      await emu("POST", "/__emulator/tokens", { email: "admin@acme.test" })
+    ).json()) as { access_token: string };
     await emu("DELETE", "/__emulator/requests");
-    const rows = Array.from({ length: PEOPLE }, (_, i) => ({ email: `bench.${i}@acme.test`, givenName: `Person${i}`, familyName: "Bench" }));
-    console.log(`Inviting ${PEOPLE} people (engine: ${databaseUrl ? "postgres" : "pglite on disk"}, Auth0 limit burst ${ENTERPRISE.burst}, ${ENTERPRISE.perSecond}/s)…`);
+    const rows = Array.from({ length: PEOPLE }, (_, i) => ({
+      email: `bench.${i}@acme.test`,
+      givenName: `Person${i}`,
+      familyName: "Bench",
+    }));
+    console.log(
+      `Inviting ${PEOPLE} people (engine: ${databaseUrl ? "postgres" : "pglite on disk"}, Auth0 limit burst ${ENTERPRISE.burst}, ${ENTERPRISE.perSecond}/s)…`,
+    );
     const t0 = performance.now();
     const post = await fetch(`${bff.url}/api/tenants/acme/imports`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": `bench-${Date.now()}` },
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        "idempotency-key": `bench-${Date.now()}`,
+      },
       body: JSON.stringify({ rows }),
     });
-    if (post.status !== 202) throw new Error(`import refused: ${post.status} ${await post.text()}`);
+    if (post.status !== 202)
+      throw new Error(`import refused: ${post.status} ${await post.text()}`);
     const { importId } = (await post.json()) as { importId: string };
     const accepted = performance.now();
     let last = "";
     for (;;) {
-      const p = (await (await fetch(`${bff.url}/api/tenants/acme/imports/${importId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      const p = (await (
+        await fetch(`${bff.url}/api/tenants/acme/imports/${importId}`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as {
         done: boolean;
         counts: Record<string, number>;
       };
@@ -72,8 +113,14 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1_000));
     }
     const wall = (performance.now() - t0) / 1000;
-    const inbox = ((await (await fetch(`http://127.0.0.1:${catcher.webPort}/api/email`)).json()) as unknown[]).length;
-    const { requests } = (await (await emu("GET", "/__emulator/requests")).json()) as { requests: Logged[] };
+    const inbox = (
+      (await (
+        await fetch(`http://127.0.0.1:${catcher.webPort}/api/email`)
+      ).json()) as unknown[]
+    ).length;
+    const { requests } = (await (
+      await emu("GET", "/__emulator/requests")
+    ).json()) as { requests: Logged[] };
     const mgmt = requests.filter((r) => r.path.startsWith("/api/v2/"));
     const tooMany = requests.filter((r) => r.status === 429).length;
     const byKind = new Map<string, number>();
@@ -82,16 +129,25 @@ async function main(): Promise<void> {
       byKind.set(key, (byKind.get(key) ?? 0) + 1);
     }
     const naiveCalls = PEOPLE * 2;
-    const naiveSeconds = Math.max(0, naiveCalls - ENTERPRISE.burst) / ENTERPRISE.perSecond;
+    const naiveSeconds =
+      Math.max(0, naiveCalls - ENTERPRISE.burst) / ENTERPRISE.perSecond;
     console.log("");
     console.log(`People invited:                 ${PEOPLE}`);
     console.log(`Emails accepted by the catcher: ${inbox}`);
-    console.log(`Wall time (POST → last email):  ${wall.toFixed(1)} s (import accepted in ${((accepted - t0) / 1000).toFixed(1)} s)`);
-    console.log(`Management API calls:           ${mgmt.length} (${((mgmt.length / PEOPLE) * 1000).toFixed(2)} per 1,000 invitees)`);
+    console.log(
+      `Wall time (POST → last email):  ${wall.toFixed(1)} s (import accepted in ${((accepted - t0) / 1000).toFixed(1)} s)`,
+    );
+    console.log(
+      `Management API calls:           ${mgmt.length} (${((mgmt.length / PEOPLE) * 1000).toFixed(2)} per 1,000 invitees)`,
+    );
     for (const [k, v] of byKind) console.log(`    ${k}: ${v}`);
     console.log(`429 responses received:         ${tooMany}`);
-    console.log(`Naive (create + ticket each, computed at ${ENTERPRISE.perSecond}/s after a burst of ${ENTERPRISE.burst}): ${naiveCalls} calls, ≥ ${naiveSeconds.toFixed(0)} s`);
-    console.log(`Ratio naive / Guestlist:        ${(naiveCalls / Math.max(1, mgmt.length)).toFixed(0)}× fewer calls, ${(naiveSeconds / wall).toFixed(1)}× faster`);
+    console.log(
+      `Naive (create + ticket each, computed at ${ENTERPRISE.perSecond}/s after a burst of ${ENTERPRISE.burst}): ${naiveCalls} calls, ≥ ${naiveSeconds.toFixed(0)} s`,
+    );
+    console.log(
+      `Ratio naive / Guestlist:        ${(naiveCalls / Math.max(1, mgmt.length)).toFixed(0)}× fewer calls, ${(naiveSeconds / wall).toFixed(1)}× faster`,
+    );
   } finally {
     await bff.stop();
     await catcher.stop();

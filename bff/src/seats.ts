@@ -59,7 +59,7 @@ function toSummary(row: SeatRow): SeatSummary {
 }
 
 /**
- * Reserves n seats inside the caller's transaction: locks the tenant row (`select … for update`)
+ * Reserves n seats inside the caller's transaction: locks the tenant row (`for no key update`)
  * so concurrent reservations for one tenant run one after another, then checks free ≥ n. The caller
  * inserts its invitations in the same transaction; the lock is held until it commits.
  * Throws AppError conflict (details {free, requested}) when not enough seats are free.
@@ -70,7 +70,10 @@ export async function reserveSeats(
   n: number,
 ): Promise<SeatSummary> {
   const locked = await tx.query(
-    "select id from tenants where id = $1 for update",
+    // NO KEY UPDATE, not UPDATE: the caller's inserts that reference the tenant (imports,
+    // invitations) hold KEY SHARE locks on it, which FOR UPDATE would wait for: two concurrent
+    // imports for one tenant deadlocked. NO KEY UPDATE still serialises reservations.
+    "select id from tenants where id = $1 for no key update",
     [tenantId],
   );
   if (locked.rowCount === 0) throw new AppError("not_found", "No such tenant");

@@ -11,6 +11,7 @@ test("an invitee goes from the admin's upload to signing in, and the admin sees 
   emulator,
   mailbox,
   signIn,
+  seriousA11yViolations,
   importPage,
   membersPage,
 }, testInfo) => {
@@ -49,6 +50,7 @@ test("an invitee goes from the admin's upload to signing in, and the admin sees 
   const invitation = new InvitationPage(page);
   await page.goto(link ?? "");
   await expect(invitation.heading(/Acme Corp invited you/)).toBeVisible();
+  expect.soft(await seriousA11yViolations(page), "invitation page").toEqual([]);
   await invitation.acceptButton.click();
   await expect(invitation.newPassword).toBeVisible(); // email verified on the way, then the password page
   await invitation.setPassword(password);

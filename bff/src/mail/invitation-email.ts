@@ -15,7 +15,10 @@ export interface Branding {
   footer?: string;
 }
 
-export const DEFAULT_BRANDING: Branding = { appName: "Guestlist", companyName: "ExampleCo" };
+export const DEFAULT_BRANDING: Branding = {
+  appName: "Guestlist",
+  companyName: "ExampleCo",
+};
 
 export interface EmailContent {
   subject: string;
@@ -31,14 +34,28 @@ function oneLine(s: string): string {
   return s.replace(/[\r\n\t]+/g, " ").trim();
 }
 
-function layout(title: string, paragraphs: string[], button: { label: string; url: string }, footer: string, brand?: Branding): string {
-  const p = paragraphs.map((t) => `<p style="margin:0 0 16px">${escapeHtml(t)}</p>`).join("");
+function layout(
+  title: string,
+  paragraphs: string[],
+  button: { label: string; url: string },
+  footer: string,
+  brand?: Branding,
+): string {
+  const p = paragraphs
+    .map((t) => `<p style="margin:0 0 16px">${escapeHtml(t)}</p>`)
+    .join("");
   // The colour goes into a style attribute: only a plain hex colour is allowed there.
-  const accent = brand?.accentColor && /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(brand.accentColor) ? brand.accentColor : "#2952cc";
+  const accent =
+    brand?.accentColor &&
+    /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(brand.accentColor)
+      ? brand.accentColor
+      : "#2952cc";
   const logo = brand?.logoUrl?.startsWith("https://")
     ? `<img src="${escapeHtml(brand.logoUrl)}" alt="${escapeHtml(brand.appName)}" style="display:block;max-height:48px;max-width:200px;margin:0 0 24px">`
     : "";
-  const extra = brand?.footer ? `<p style="margin:12px 0 0;font-size:13px;color:#5a6472">${escapeHtml(brand.footer)}</p>` : "";
+  const extra = brand?.footer
+    ? `<p style="margin:12px 0 0;font-size:13px;color:#5a6472">${escapeHtml(brand.footer)}</p>`
+    : "";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>
 <body style="margin:0;padding:24px;background:#f6f7f9;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1c2430">
 <div style="max-width:520px;margin:0 auto;background:#fff;border-radius:8px;padding:32px">
@@ -76,7 +93,13 @@ export function invitationEmail(i: InvitationEmailInput): EmailContent {
   return {
     subject: title,
     text: `${body.join("\n\n")}\n\nAccept the invitation:\n${i.link}\n\n${footer}\n${extraText(i.branding)}`,
-    html: layout(title, body, { label: "Accept the invitation", url: i.link }, footer, i.branding),
+    html: layout(
+      title,
+      body,
+      { label: "Accept the invitation", url: i.link },
+      footer,
+      i.branding,
+    ),
   };
 }
 
@@ -89,7 +112,10 @@ export interface TicketEmailInput {
 
 export function ticketEmail(i: TicketEmailInput): EmailContent {
   const { appName, companyName } = i.branding;
-  const title = i.kind === "password" ? `Set your ${appName} password` : `Confirm your email for ${appName}`;
+  const title =
+    i.kind === "password"
+      ? `Set your ${appName} password`
+      : `Confirm your email for ${appName}`;
   const where = i.tenantName ? ` (${oneLine(i.tenantName)})` : "";
   const body = [
     "Hello,",

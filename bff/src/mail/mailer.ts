@@ -29,7 +29,12 @@ export function createMailer(o: MailerOptions): Mailer {
     host: url.hostname,
     port: Number(url.port || (url.protocol === "smtps:" ? 465 : 25)),
     secure: url.protocol === "smtps:",
-    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    auth: url.username
+      ? {
+          user: decodeURIComponent(url.username),
+          pass: decodeURIComponent(url.password),
+        }
+      : undefined,
     pool: true,
     maxConnections: o.maxConnections ?? 10,
     maxMessages: 1_000,
@@ -52,7 +57,11 @@ export function createMailer(o: MailerOptions): Mailer {
         date: new Date(),
       });
     },
-    verify: () => transport.verify().then(() => true, () => false),
+    verify: () =>
+      transport.verify().then(
+        () => true,
+        () => false,
+      ),
     close: () => transport.close(),
   };
 }

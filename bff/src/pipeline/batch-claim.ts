@@ -3,7 +3,8 @@
 // An advisory lock serialises claims so "≤ maxJobsInFlight jobs in flight" holds across instances.
 import type { Db, Queryable } from "../db/db.ts";
 
-export type BatchState = "pending" | "submitting" | "submitted" | "done" | "failed";
+export type BatchState =
+  "pending" | "submitting" | "submitted" | "done" | "failed";
 
 export interface ClaimedBatch {
   id: string;
@@ -18,7 +19,12 @@ export interface ClaimedBatch {
 
 const CLAIM_LOCK = 727_002;
 
-export async function claimBatch(db: Db, workerId: string, leaseMs: number, maxInFlight: number): Promise<ClaimedBatch | null> {
+export async function claimBatch(
+  db: Db,
+  workerId: string,
+  leaseMs: number,
+  maxInFlight: number,
+): Promise<ClaimedBatch | null> {
   return db.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock($1)", [CLAIM_LOCK]);
     const found = await tx.query<ClaimedBatch>(

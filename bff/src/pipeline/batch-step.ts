@@ -4,8 +4,17 @@
 // duplicates (upsert=false and our own user_id make Auth0 refuse them); its DUPLICATED_USER rows
 // are then checked against the user_id we chose, so a row created by the lost attempt counts as ours.
 import { isAppError } from "../errors.ts";
-import { claimBatch, inMs, updateLeased, type ClaimedBatch } from "./batch-claim.ts";
-import { checkBulkUser, toBulkUser, type ImportRowData } from "./import-file.ts";
+import {
+  claimBatch,
+  inMs,
+  updateLeased,
+  type ClaimedBatch,
+} from "./batch-claim.ts";
+import {
+  checkBulkUser,
+  toBulkUser,
+  type ImportRowData,
+} from "./import-file.ts";
 import { indexJobErrors, isDuplicate, type RowFailure } from "./job-errors.ts";
 import type { PipelineContext } from "./options.ts";
 
@@ -22,7 +31,12 @@ interface RowRecord {
 /** Claims and advances one batch; false when there was nothing due. */
 export async function runBatchStep(ctx: PipelineContext): Promise<boolean> {
   const { db, options } = ctx;
-  const batch = await claimBatch(db, options.workerId, options.leaseMs, options.maxJobsInFlight);
+  const batch = await claimBatch(
+    db,
+    options.workerId,
+    options.leaseMs,
+    options.maxJobsInFlight,
+  );
   if (!batch) return false;
   try {
     if (batch.state === "submitting") await recoverInterrupted(ctx, batch);
@@ -32,20 +46,41 @@ export async function runBatchStep(ctx: PipelineContext): Promise<boolean> {
     // Anything unexpected: release the batch for a later retry; the lease guard keeps it safe.
     ctx.log.error({ err: error, batch: batch.id }, "import batch step failed");
     const wait = retryDelay(error, 2_000);
-    await updateLeased(db, batch.id, options.workerId, `next_at = ${inMs(3)}, waiting_reason = $4`, [wait, waitingText(error, wait)]);
+    await updateLeased(
+      db,
+      batch.id,
+      options.workerId,
+      `next_at = ${inMs(3)}, waiting_reason = $4`,
+      [wait, waitingText(error, wait)],
+    );
   }
   return true;
 }
 
 /** A worker died between recording the intent and learning the job id. */
-async function recoverInterrupted(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
-  ctx.log.warn({ batch: b.id }, "import batch was interrupted during submission; will reconcile");
-  await updateLeased(ctx.db, b.id, ctx.options.workerId, `state = 'pending', ambiguous = true, job_id = null,
+async function recoverInterrupted(
+  ctx: PipelineContext,
+  b: ClaimedBatch,
+): Promise<void> {
+  ctx.log.warn(
+    { batch: b.id },
+    "import batch was interrupted during submission; will reconcile",
+  );
+  await updateLeased(
+    ctx.db,
+    b.id,
+    ctx.options.workerId,
+    `state = 'pending', ambiguous = true, job_id = null,
      next_at = greatest(now(), coalesce(intent_at, now()) + $3::double precision * interval '1 millisecond'),
-     waiting_reason = 'Checking an interrupted Auth0 import before retrying'`, [ctx.options.reconcileGraceMs]);
+     waiting_reason = 'Checking an interrupted Auth0 import before retrying'`,
+    [ctx.options.reconcileGraceMs],
+  );
 }
 
-async function openRows(ctx: PipelineContext, batchId: string): Promise<RowRecord[]> {
+async function openRows(
+  ctx: PipelineContext,
+  batchId: string,
+): Promise<RowRecord[]> {
   const r = await ctx.db.query<RowRecord>(
     `select id, user_id, email, given_name, family_name, role, locale from invitations
      where batch_id = $1 and state in ('queued', 'importing') order by row_number`,
@@ -58,7 +93,12 @@ async function submit(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
   const { db, options } = ctx;
   const rows = await openRows(ctx, b.id);
   if (rows.length === 0) {
-    await updateLeased(db, b.id, options.workerId, "state = 'done', waiting_reason = null");
+    await updateLeased(
+      db,
+      b.id,
+      options.workerId,
+      "state = 'done', waiting_reason = null",
+    );
     return;
   }
   const users = rows.map((r) => toBulkUser(asImportRow(r), b.tenant_id));
@@ -74,44 +114,91 @@ async function submit(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
   if (attempt === undefined) return;
   let jobId: string;
   try {
-    ({ jobId } = await ctx.auth0.createUsersImportJob({ users, externalId: `${b.id}:${attempt}` }));
+    ({ jobId } = await ctx.auth0.createUsersImportJob({
+      users,
+      externalId: `${b.id}:${attempt}`,
+    }));
   } catch (error) {
     await submitFailed(ctx, b, attempt, error);
     return;
   }
   await db.transaction(async (tx) => {
-    const ok = await updateLeased(tx, b.id, options.workerId, `state = 'submitted', job_id = $3, next_at = ${inMs(4)},
-       poll_delay_ms = $4, waiting_reason = null`, [jobId, options.pollMinMs]);
+    const ok = await updateLeased(
+      tx,
+      b.id,
+      options.workerId,
+      `state = 'submitted', job_id = $3, next_at = ${inMs(4)},
+       poll_delay_ms = $4, waiting_reason = null`,
+      [jobId, options.pollMinMs],
+    );
     if (ok) {
-      await tx.query(`update invitations set state = 'importing', job_id = $2, updated_at = now() where batch_id = $1 and state = 'queued'`, [b.id, jobId]);
+      await tx.query(
+        `update invitations set state = 'importing', job_id = $2, updated_at = now() where batch_id = $1 and state = 'queued'`,
+        [b.id, jobId],
+      );
     }
   });
 }
 
-async function submitFailed(ctx: PipelineContext, b: ClaimedBatch, attempt: number, error: unknown): Promise<void> {
+async function submitFailed(
+  ctx: PipelineContext,
+  b: ClaimedBatch,
+  attempt: number,
+  error: unknown,
+): Promise<void> {
   const { db, options } = ctx;
   const code = isAppError(error) ? error.code : "internal";
   if (code === "rate_limited") {
     // A 429 is answered before anything is created: not ambiguous, and it does not use up an attempt.
     const wait = retryDelay(error, 1_000);
-    await updateLeased(db, b.id, options.workerId, `state = 'pending', attempts = attempts - 1, next_at = ${inMs(3)}, waiting_reason = $4`, [wait, waitingText(error, wait)]);
+    await updateLeased(
+      db,
+      b.id,
+      options.workerId,
+      `state = 'pending', attempts = attempts - 1, next_at = ${inMs(3)}, waiting_reason = $4`,
+      [wait, waitingText(error, wait)],
+    );
     return;
   }
-  if (code === "validation" || code === "payload_too_large" || code === "forbidden" || code === "unauthorized") {
+  if (
+    code === "validation" ||
+    code === "payload_too_large" ||
+    code === "forbidden" ||
+    code === "unauthorized"
+  ) {
     const message = error instanceof Error ? error.message : "rejected";
-    await failBatch(ctx, b, "IMPORT_REJECTED", `Auth0 rejected the import (${message}); contact support`);
+    await failBatch(
+      ctx,
+      b,
+      "IMPORT_REJECTED",
+      `Auth0 rejected the import (${message}); contact support`,
+    );
     return;
   }
   if (attempt >= options.maxSubmitAttempts) {
-    await failBatch(ctx, b, "AUTH0_UNAVAILABLE", "Auth0 did not accept the import after several attempts; invite again later");
+    await failBatch(
+      ctx,
+      b,
+      "AUTH0_UNAVAILABLE",
+      "Auth0 did not accept the import after several attempts; invite again later",
+    );
     return;
   }
   const wait = Math.max(options.reconcileGraceMs, backoff(attempt));
-  ctx.log.warn({ batch: b.id, attempt, code }, "import job creation had an unknown outcome; will reconcile");
-  await updateLeased(db, b.id, options.workerId, `state = 'pending', ambiguous = true, next_at = ${inMs(3)}, waiting_reason = $4`, [
-    wait,
-    `Auth0 did not confirm the import (${code}); retrying in ${Math.ceil(wait / 1000)} s`,
-  ]);
+  ctx.log.warn(
+    { batch: b.id, attempt, code },
+    "import job creation had an unknown outcome; will reconcile",
+  );
+  await updateLeased(
+    db,
+    b.id,
+    options.workerId,
+    `state = 'pending', ambiguous = true, next_at = ${inMs(3)}, waiting_reason = $4`,
+    [
+      wait,
+      `Auth0 did not confirm the import (${code}); retrying in ${Math.ceil(wait / 1000)} s`,
+    ],
+  );
 }
 
 async function poll(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
@@ -121,35 +208,62 @@ async function poll(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
   try {
     job = await auth0.getJob(jobId);
   } catch (error) {
-    if (isAppError(error) && error.code === "not_found") return resubmitAmbiguous(ctx, b, "Auth0 no longer knows the import job");
+    if (isAppError(error) && error.code === "not_found")
+      return resubmitAmbiguous(ctx, b, "Auth0 no longer knows the import job");
     throw error;
   }
   if (job.status === "pending" || job.status === "processing") {
     const next = Math.min(Math.round(b.poll_delay_ms * 1.6), options.pollMaxMs);
-    await updateLeased(db, b.id, options.workerId, `next_at = ${inMs(3)}, poll_delay_ms = $4, waiting_reason = null`, [b.poll_delay_ms, next]);
+    await updateLeased(
+      db,
+      b.id,
+      options.workerId,
+      `next_at = ${inMs(3)}, poll_delay_ms = $4, waiting_reason = null`,
+      [b.poll_delay_ms, next],
+    );
     return;
   }
-  if (job.status !== "completed") return resubmitAmbiguous(ctx, b, `Auth0 import job ${job.status}`);
+  if (job.status !== "completed")
+    return resubmitAmbiguous(ctx, b, `Auth0 import job ${job.status}`);
   const errors = await auth0.getJobErrors(jobId);
   await applyOutcome(ctx, b, indexJobErrors(errors, ctx.branding.companyName));
 }
 
-async function resubmitAmbiguous(ctx: PipelineContext, b: ClaimedBatch, why: string): Promise<void> {
+async function resubmitAmbiguous(
+  ctx: PipelineContext,
+  b: ClaimedBatch,
+  why: string,
+): Promise<void> {
   if (b.attempts >= ctx.options.maxSubmitAttempts) {
-    await failBatch(ctx, b, "IMPORT_FAILED", `${why}; the invitation could not be created. Invite again later`);
+    await failBatch(
+      ctx,
+      b,
+      "IMPORT_FAILED",
+      `${why}; the invitation could not be created. Invite again later`,
+    );
     return;
   }
   const wait = backoff(b.attempts);
-  ctx.log.warn({ batch: b.id, why }, "import job did not complete; resubmitting");
+  ctx.log.warn(
+    { batch: b.id, why },
+    "import job did not complete; resubmitting",
+  );
   await ctx.db.transaction(async (tx) => {
-    await updateLeased(tx, b.id, ctx.options.workerId, `state = 'pending', ambiguous = true, job_id = null, next_at = ${inMs(3)}, waiting_reason = $4`, [
-      wait,
-      `${why}; retrying in ${Math.ceil(wait / 1000)} s`,
-    ]);
+    await updateLeased(
+      tx,
+      b.id,
+      ctx.options.workerId,
+      `state = 'pending', ambiguous = true, job_id = null, next_at = ${inMs(3)}, waiting_reason = $4`,
+      [wait, `${why}; retrying in ${Math.ceil(wait / 1000)} s`],
+    );
   });
 }
 
-async function applyOutcome(ctx: PipelineContext, b: ClaimedBatch, failures: Map<string, RowFailure>): Promise<void> {
+async function applyOutcome(
+  ctx: PipelineContext,
+  b: ClaimedBatch,
+  failures: Map<string, RowFailure>,
+): Promise<void> {
   const rows = await openRows(ctx, b.id);
   const created: string[] = [];
   const failed: { id: string; code: string; reason: string }[] = [];
@@ -157,7 +271,8 @@ async function applyOutcome(ctx: PipelineContext, b: ClaimedBatch, failures: Map
   for (const r of rows) {
     const f = failures.get(r.email);
     if (!f) created.push(r.id);
-    else if (b.ambiguous && isDuplicate(f.code)) toCheck.push({ row: r, failure: f });
+    else if (b.ambiguous && isDuplicate(f.code))
+      toCheck.push({ row: r, failure: f });
     else failed.push({ id: r.id, ...f });
   }
   // Only after an unknown outcome: is the "duplicate" the user an earlier attempt created for us?
@@ -165,11 +280,21 @@ async function applyOutcome(ctx: PipelineContext, b: ClaimedBatch, failures: Map
   for (let i = 0; i < toCheck.length; i += 50) {
     const chunk = toCheck.slice(i, i + 50);
     const ours = await mapLimit(chunk, 10, ({ row }) => isOurs(ctx, row));
-    chunk.forEach(({ row, failure }, j) => (ours[j] ? created.push(row.id) : failed.push({ id: row.id, ...failure })));
+    chunk.forEach(({ row, failure }, j) =>
+      ours[j] ? created.push(row.id) : failed.push({ id: row.id, ...failure }),
+    );
     if (!(await renewLease(ctx, b.id))) return;
   }
   await ctx.db.transaction(async (tx) => {
-    if (!(await updateLeased(tx, b.id, ctx.options.workerId, "state = 'done', waiting_reason = null"))) return;
+    if (
+      !(await updateLeased(
+        tx,
+        b.id,
+        ctx.options.workerId,
+        "state = 'done', waiting_reason = null",
+      ))
+    )
+      return;
     await tx.query(
       `update invitations set state = 'created', mail_due_at = now(), updated_at = now()
        where id = any($1::uuid[]) and state in ('queued', 'importing')`,
@@ -179,13 +304,28 @@ async function applyOutcome(ctx: PipelineContext, b: ClaimedBatch, failures: Map
       `update invitations i set state = 'failed', failure_code = f.code, failure_reason = f.reason, updated_at = now()
        from unnest($1::uuid[], $2::text[], $3::text[]) as f(id, code, reason)
        where i.id = f.id and i.state in ('queued', 'importing')`,
-      [failed.map((f) => f.id), failed.map((f) => f.code), failed.map((f) => f.reason)],
+      [
+        failed.map((f) => f.id),
+        failed.map((f) => f.code),
+        failed.map((f) => f.reason),
+      ],
     );
   });
-  ctx.log.info({ batch: b.id, created: created.length, failed: failed.length, checked: toCheck.length }, "import batch finished");
+  ctx.log.info(
+    {
+      batch: b.id,
+      created: created.length,
+      failed: failed.length,
+      checked: toCheck.length,
+    },
+    "import batch finished",
+  );
 }
 
-async function renewLease(ctx: PipelineContext, batchId: string): Promise<boolean> {
+async function renewLease(
+  ctx: PipelineContext,
+  batchId: string,
+): Promise<boolean> {
   const r = await ctx.db.query(
     `update import_batches set lease_until = now() + $3 * interval '1 millisecond' where id = $1 and lease_owner = $2`,
     [batchId, ctx.options.workerId, ctx.options.leaseMs],
@@ -193,7 +333,11 @@ async function renewLease(ctx: PipelineContext, batchId: string): Promise<boolea
   return r.rowCount > 0;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -202,7 +346,9 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
       out[i] = await fn(items[i] as T);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
   return out;
 }
 
@@ -212,10 +358,24 @@ async function isOurs(ctx: PipelineContext, r: RowRecord): Promise<boolean> {
   return user !== null && user.email.toLowerCase() === r.email;
 }
 
-async function failBatch(ctx: PipelineContext, b: ClaimedBatch, code: string, reason: string): Promise<void> {
+async function failBatch(
+  ctx: PipelineContext,
+  b: ClaimedBatch,
+  code: string,
+  reason: string,
+): Promise<void> {
   ctx.log.error({ batch: b.id, code }, "import batch failed for good");
   await ctx.db.transaction(async (tx) => {
-    if (!(await updateLeased(tx, b.id, ctx.options.workerId, "state = 'failed', waiting_reason = null, last_error = $3", [reason]))) return;
+    if (
+      !(await updateLeased(
+        tx,
+        b.id,
+        ctx.options.workerId,
+        "state = 'failed', waiting_reason = null, last_error = $3",
+        [reason],
+      ))
+    )
+      return;
     await tx.query(
       `update invitations set state = 'failed', failure_code = $2, failure_reason = $3, updated_at = now()
        where batch_id = $1 and state in ('queued', 'importing')`,
@@ -225,7 +385,14 @@ async function failBatch(ctx: PipelineContext, b: ClaimedBatch, code: string, re
 }
 
 function asImportRow(r: RowRecord): ImportRowData {
-  return { userId: r.user_id, email: r.email, givenName: r.given_name, familyName: r.family_name, role: r.role, locale: r.locale };
+  return {
+    userId: r.user_id,
+    email: r.email,
+    givenName: r.given_name,
+    familyName: r.family_name,
+    role: r.role,
+    locale: r.locale,
+  };
 }
 
 export function backoff(attempt: number): number {
@@ -233,12 +400,14 @@ export function backoff(attempt: number): number {
 }
 
 function retryDelay(error: unknown, fallback: number): number {
-  if (isAppError(error) && error.retryAfterSeconds !== undefined) return Math.max(100, Math.ceil(error.retryAfterSeconds * 1000));
+  if (isAppError(error) && error.retryAfterSeconds !== undefined)
+    return Math.max(100, Math.ceil(error.retryAfterSeconds * 1000));
   return fallback;
 }
 
 function waitingText(error: unknown, waitMs: number): string {
   const secs = Math.ceil(waitMs / 1000);
-  if (isAppError(error) && error.code === "rate_limited") return `Auth0 rate limit reached; retrying in ${secs} s`;
+  if (isAppError(error) && error.code === "rate_limited")
+    return `Auth0 rate limit reached; retrying in ${secs} s`;
   return `Auth0 is not answering; retrying in ${secs} s`;
 }

@@ -6,7 +6,12 @@ import { audit } from "../audit-log.ts";
 import type { Db, Queryable } from "../db/db.ts";
 import { AppError } from "../errors.ts";
 import { reserveSeats } from "../seats.ts";
-import { chunkBySize, newAuth0UserId, toBulkUser, type ImportRowData } from "./import-file.ts";
+import {
+  chunkBySize,
+  newAuth0UserId,
+  toBulkUser,
+  type ImportRowData,
+} from "./import-file.ts";
 
 export interface EnqueueRow {
   email: string;
@@ -33,7 +38,10 @@ interface TenantPolicy {
   allowed_domains: string[];
 }
 
-export async function enqueueImport(db: Db, input: EnqueueInput): Promise<EnqueueResult> {
+export async function enqueueImport(
+  db: Db,
+  input: EnqueueInput,
+): Promise<EnqueueResult> {
   return db.transaction(async (tx) => {
     const existing = await findImport(tx, input.tenantId, input.idempotencyKey);
     if (existing) return existing;
@@ -41,12 +49,22 @@ export async function enqueueImport(db: Db, input: EnqueueInput): Promise<Enqueu
     const inserted = await tx.query(
       `insert into imports (id, tenant_id, idempotency_key, created_by, created_by_email, row_count)
        values ($1, $2, $3, $4, $5, $6) on conflict (tenant_id, idempotency_key) do nothing returning id`,
-      [importId, input.tenantId, input.idempotencyKey, input.actor.sub, input.actor.email, input.rows.length],
+      [
+        importId,
+        input.tenantId,
+        input.idempotencyKey,
+        input.actor.sub,
+        input.actor.email,
+        input.rows.length,
+      ],
     );
     if (inserted.rowCount === 0) {
       const raced = await findImport(tx, input.tenantId, input.idempotencyKey);
       if (raced) return raced;
-      throw new AppError("conflict", "This import is being created; retry with the same Idempotency-Key");
+      throw new AppError(
+        "conflict",
+        "This import is being created; retry with the same Idempotency-Key",
+      );
     }
     await reserveSeats(tx, input.tenantId, input.rows.length);
     await checkRows(tx, input.tenantId, input.rows);
@@ -72,28 +90,55 @@ export async function enqueueImport(db: Db, input: EnqueueInput): Promise<Enqueu
   });
 }
 
-async function findImport(tx: Queryable, tenantId: string, key: string): Promise<EnqueueResult | null> {
-  const r = await tx.query<{ id: string }>("select id from imports where tenant_id = $1 and idempotency_key = $2", [tenantId, key]);
+async function findImport(
+  tx: Queryable,
+  tenantId: string,
+  key: string,
+): Promise<EnqueueResult | null> {
+  const r = await tx.query<{ id: string }>(
+    "select id from imports where tenant_id = $1 and idempotency_key = $2",
+    [tenantId, key],
+  );
   const id = r.rows[0]?.id;
   if (!id) return null;
-  const users = await tx.query<{ user_id: string }>("select user_id from invitations where import_id = $1 order by row_number", [id]);
-  return { importId: id, created: false, userIds: users.rows.map((u) => u.user_id) };
+  const users = await tx.query<{ user_id: string }>(
+    "select user_id from invitations where import_id = $1 order by row_number",
+    [id],
+  );
+  return {
+    importId: id,
+    created: false,
+    userIds: users.rows.map((u) => u.user_id),
+  };
 }
 
 /** Rejects the whole import when a row no longer fits (the admin re-runs the preview). */
-async function checkRows(tx: Queryable, tenantId: string, rows: readonly EnqueueRow[]): Promise<void> {
+async function checkRows(
+  tx: Queryable,
+  tenantId: string,
+  rows: readonly EnqueueRow[],
+): Promise<void> {
   const emails = rows.map((r) => r.email);
   const problems: { row: number; email: string; reason: string }[] = [];
   const seen = new Set<string>();
   emails.forEach((e, i) => {
-    if (seen.has(e)) problems.push({ row: i + 1, email: e, reason: "duplicate_in_file" });
+    if (seen.has(e))
+      problems.push({ row: i + 1, email: e, reason: "duplicate_in_file" });
     seen.add(e);
   });
-  const policy = (await tx.query<TenantPolicy>("select allowed_domains from tenants where id = $1", [tenantId])).rows[0];
-  const domains = new Set((policy?.allowed_domains ?? []).map((d) => d.toLowerCase()));
+  const policy = (
+    await tx.query<TenantPolicy>(
+      "select allowed_domains from tenants where id = $1",
+      [tenantId],
+    )
+  ).rows[0];
+  const domains = new Set(
+    (policy?.allowed_domains ?? []).map((d) => d.toLowerCase()),
+  );
   if (domains.size > 0) {
     emails.forEach((e, i) => {
-      if (!domains.has(e.slice(e.lastIndexOf("@") + 1))) problems.push({ row: i + 1, email: e, reason: "domain_not_allowed" });
+      if (!domains.has(e.slice(e.lastIndexOf("@") + 1)))
+        problems.push({ row: i + 1, email: e, reason: "domain_not_allowed" });
     });
   }
   const open = await tx.query<{ email: string }>(
@@ -102,16 +147,26 @@ async function checkRows(tx: Queryable, tenantId: string, rows: readonly Enqueue
   );
   const taken = new Set(open.rows.map((r) => r.email));
   emails.forEach((e, i) => {
-    if (taken.has(e)) problems.push({ row: i + 1, email: e, reason: "already_invited" });
+    if (taken.has(e))
+      problems.push({ row: i + 1, email: e, reason: "already_invited" });
   });
   if (problems.length > 0) {
-    throw new AppError("conflict", `${problems.length} row(s) can no longer be invited; preview the file again`, {
-      rows: problems.slice(0, 1_000),
-    });
+    throw new AppError(
+      "conflict",
+      `${problems.length} row(s) can no longer be invited; preview the file again`,
+      {
+        rows: problems.slice(0, 1_000),
+      },
+    );
   }
 }
 
-async function insertBatchesAndRows(tx: Queryable, input: EnqueueInput, importId: string, rows: ImportRowData[]): Promise<void> {
+async function insertBatchesAndRows(
+  tx: Queryable,
+  input: EnqueueInput,
+  importId: string,
+  rows: ImportRowData[],
+): Promise<void> {
   const sizes = chunkBySize(rows.map((r) => toBulkUser(r, input.tenantId)));
   const batchIds = sizes.map(() => randomUUID());
   await tx.query(
@@ -123,7 +178,8 @@ async function insertBatchesAndRows(tx: Queryable, input: EnqueueInput, importId
   sizes.forEach((n, b) => {
     for (let i = 0; i < n; i++) batchOfRow.push(batchIds[b] ?? "");
   });
-  const col = <K extends keyof ImportRowData>(k: K): ImportRowData[K][] => rows.map((r) => r[k]);
+  const col = <K extends keyof ImportRowData>(k: K): ImportRowData[K][] =>
+    rows.map((r) => r[k]);
   await tx.query(
     `insert into invitations (id, tenant_id, import_id, batch_id, row_number, email, given_name, family_name, role, locale,
                               user_id, state, invited_by, invited_by_email)

@@ -4,11 +4,27 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, test } from "vitest";
-import { checkBulkUser, chunkBySize, fileBytes, MAX_FILE_BYTES, newAuth0UserId, toBulkUser, type ImportRowData } from "./import-file.ts";
+import {
+  checkBulkUser,
+  chunkBySize,
+  fileBytes,
+  MAX_FILE_BYTES,
+  newAuth0UserId,
+  toBulkUser,
+  type ImportRowData,
+} from "./import-file.ts";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const specDir = process.env.AUTH0_SPEC_DIR ?? resolve(repoRoot, "..", "shared", "auth0");
-const itemSchema = JSON.parse(readFileSync(resolve(specDir, "bulk-user-import-schema.json"), "utf8")) as object;
+const repoRoot = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+);
+const specDir =
+  process.env.AUTH0_SPEC_DIR ?? resolve(repoRoot, "..", "shared", "auth0");
+const itemSchema = JSON.parse(
+  readFileSync(resolve(specDir, "bulk-user-import-schema.json"), "utf8"),
+) as object;
 
 function validator() {
   const ajv = new Ajv({ allErrors: true, strict: false });
@@ -30,7 +46,9 @@ function row(i: number, extra: Partial<ImportRowData> = {}): ImportRowData {
 
 describe("import files", () => {
   test("users follow the official bulk-import schema and carry our user_id and tenant", () => {
-    const users = Array.from({ length: 50 }, (_, i) => toBulkUser(row(i), "acme"));
+    const users = Array.from({ length: 50 }, (_, i) =>
+      toBulkUser(row(i), "acme"),
+    );
     const validate = validator();
     expect(validate(users), JSON.stringify(validate.errors)).toBe(true);
     const first = users[0];
@@ -41,13 +59,18 @@ describe("import files", () => {
   });
 
   test("the schema check rejects a field Auth0 does not accept", () => {
-    const user = { ...toBulkUser(row(1), "acme"), password: "x" } as unknown as Parameters<typeof checkBulkUser>[0];
+    const user = {
+      ...toBulkUser(row(1), "acme"),
+      password: "x",
+    } as unknown as Parameters<typeof checkBulkUser>[0];
     expect(validator()([user])).toBe(false);
     expect(checkBulkUser(user)).toMatch(/unexpected field/);
   });
 
   test("chunks 10,000 users into files of at most 500 KB, each schema-valid, none lost", () => {
-    const users = Array.from({ length: 10_000 }, (_, i) => toBulkUser(row(i), "acme"));
+    const users = Array.from({ length: 10_000 }, (_, i) =>
+      toBulkUser(row(i), "acme"),
+    );
     const sizes = chunkBySize(users);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(sizes.length).toBeGreaterThan(1);
@@ -62,6 +85,8 @@ describe("import files", () => {
       expect(validate(file)).toBe(true);
     }
     // files are filled: all but the last are close to the limit
-    expect(fileBytes(users.slice(0, sizes[0]))).toBeGreaterThan(MAX_FILE_BYTES - 1_000);
+    expect(fileBytes(users.slice(0, sizes[0]))).toBeGreaterThan(
+      MAX_FILE_BYTES - 1_000,
+    );
   });
 });

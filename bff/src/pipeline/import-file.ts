@@ -22,7 +22,10 @@ export function newAuth0UserId(): string {
   return `auth0|${randomBytes(12).toString("hex")}`;
 }
 
-export function toBulkUser(row: ImportRowData, tenantId: string): BulkImportUser {
+export function toBulkUser(
+  row: ImportRowData,
+  tenantId: string,
+): BulkImportUser {
   const user: BulkImportUser = {
     // The file carries the id without the strategy prefix; Auth0 adds "auth0|".
     user_id: row.userId.replace(/^auth0\|/, ""),
@@ -50,7 +53,10 @@ export function fileBytes(users: readonly BulkImportUser[]): number {
  * Splits users into consecutive groups whose JSON file is ≤ maxBytes. Returns the group sizes.
  * One user larger than the limit cannot happen with our field caps (names ≤ 150 chars).
  */
-export function chunkBySize(users: readonly BulkImportUser[], maxBytes = MAX_FILE_BYTES): number[] {
+export function chunkBySize(
+  users: readonly BulkImportUser[],
+  maxBytes = MAX_FILE_BYTES,
+): number[] {
   const sizes: number[] = [];
   let count = 0;
   let bytes = 2;
@@ -69,14 +75,50 @@ export function chunkBySize(users: readonly BulkImportUser[], maxBytes = MAX_FIL
   return sizes;
 }
 
-const ALLOWED_KEYS = new Set(["user_id", "email", "email_verified", "given_name", "family_name", "name", "app_metadata", "user_metadata"]);
-const RESERVED_APP_METADATA = new Set(["__tenant", "_id", "blocked", "clientID", "created_at", "email_verified", "email", "globalClientID", "global_client_id", "identities", "lastIP", "lastLogin", "loginsCount", "metadata", "multifactor_last_modified", "multifactor", "updated_at", "user_id"]);
+const ALLOWED_KEYS = new Set([
+  "user_id",
+  "email",
+  "email_verified",
+  "given_name",
+  "family_name",
+  "name",
+  "app_metadata",
+  "user_metadata",
+]);
+const RESERVED_APP_METADATA = new Set([
+  "__tenant",
+  "_id",
+  "blocked",
+  "clientID",
+  "created_at",
+  "email_verified",
+  "email",
+  "globalClientID",
+  "global_client_id",
+  "identities",
+  "lastIP",
+  "lastLogin",
+  "loginsCount",
+  "metadata",
+  "multifactor_last_modified",
+  "multifactor",
+  "updated_at",
+  "user_id",
+]);
 
 /** Compact runtime check of what we put in a file (subset of the official schema). */
 export function checkBulkUser(u: BulkImportUser): string | null {
-  for (const k of Object.keys(u)) if (!ALLOWED_KEYS.has(k)) return `unexpected field ${k}`;
-  if (typeof u.email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(u.email)) return "email is not an email";
-  if (typeof u.user_id !== "string" || u.user_id.length === 0 || u.user_id.length > 255) return "bad user_id";
-  for (const k of Object.keys(u.app_metadata)) if (RESERVED_APP_METADATA.has(k)) return `app_metadata.${k} is reserved`;
+  for (const k of Object.keys(u))
+    if (!ALLOWED_KEYS.has(k)) return `unexpected field ${k}`;
+  if (typeof u.email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(u.email))
+    return "email is not an email";
+  if (
+    typeof u.user_id !== "string" ||
+    u.user_id.length === 0 ||
+    u.user_id.length > 255
+  )
+    return "bad user_id";
+  for (const k of Object.keys(u.app_metadata))
+    if (RESERVED_APP_METADATA.has(k)) return `app_metadata.${k} is reserved`;
   return null;
 }

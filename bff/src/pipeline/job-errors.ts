@@ -13,7 +13,8 @@ const REASONS: Record<string, string> = {
   MIN_LENGTH: "a field is too short",
   OBJECT_REQUIRED: "a required field is missing",
   ANY_OF_MISSING: "a required field is missing",
-  CONNECTION_NOT_FOUND: "the sign-in database is not configured correctly; contact support",
+  CONNECTION_NOT_FOUND:
+    "the sign-in database is not configured correctly; contact support",
 };
 
 export interface RowFailure {
@@ -21,17 +22,26 @@ export interface RowFailure {
   reason: string;
 }
 
-export function describeJobError(e: Pick<Auth0JobError, "errors">, company: string): RowFailure {
+export function describeJobError(
+  e: Pick<Auth0JobError, "errors">,
+  company: string,
+): RowFailure {
   const first = e.errors[0];
   const code = first?.code ?? "UNKNOWN";
   const template = REASONS[code];
-  let reason = template ? template.replace("{company}", company) : `could not be created (${code})`;
-  if (first?.path && template?.startsWith("a field")) reason += ` (${first.path})`;
+  let reason = template
+    ? template.replace("{company}", company)
+    : `could not be created (${code})`;
+  if (first?.path && template?.startsWith("a field"))
+    reason += ` (${first.path})`;
   return { code, reason };
 }
 
 /** Normalised email → the failure for that user; job errors carry the user as it was in the file. */
-export function indexJobErrors(errors: readonly Auth0JobError[], company: string): Map<string, RowFailure> {
+export function indexJobErrors(
+  errors: readonly Auth0JobError[],
+  company: string,
+): Map<string, RowFailure> {
   const out = new Map<string, RowFailure>();
   for (const e of errors) {
     const key = (e.user.email ?? "").trim().toLowerCase();
@@ -41,5 +51,9 @@ export function indexJobErrors(errors: readonly Auth0JobError[], company: string
 }
 
 export function isDuplicate(code: string): boolean {
-  return code === "DUPLICATED_USER" || code === "CONFLICT" || code === "CONFLICT_EMAIL";
+  return (
+    code === "DUPLICATED_USER" ||
+    code === "CONFLICT" ||
+    code === "CONFLICT_EMAIL"
+  );
 }

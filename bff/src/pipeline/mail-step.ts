@@ -39,14 +39,24 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
   const now = Date.now();
   const prepared: Prepared[] = claimed.rows.map((c) => {
     const token = newInvitationToken();
-    return { ...c, token, hash: hashInvitationToken(token), expiresAt: new Date(now + c.lifetime_days * 86_400_000) };
+    return {
+      ...c,
+      token,
+      hash: hashInvitationToken(token),
+      expiresAt: new Date(now + c.lifetime_days * 86_400_000),
+    };
   });
   // The new token replaces the old one before the email leaves: the newest email always works.
   await db.query(
     `update invitations i set token_hash = p.hash, expires_at = p.expires_at, updated_at = now()
      from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as p(id, hash, expires_at)
      where i.id = p.id and i.mail_lease_owner = $4`,
-    [prepared.map((p) => p.id), prepared.map((p) => p.hash), prepared.map((p) => p.expiresAt.toISOString()), options.workerId],
+    [
+      prepared.map((p) => p.id),
+      prepared.map((p) => p.hash),
+      prepared.map((p) => p.expiresAt.toISOString()),
+      options.workerId,
+    ],
   );
   const results = await Promise.allSettled(prepared.map((p) => send(ctx, p)));
   const sent = prepared.filter((_, i) => results[i]?.status === "fulfilled");
@@ -68,15 +78,39 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
 
 async function send(ctx: PipelineContext, p: Prepared): Promise<void> {
   const link = `${ctx.publicUrl}/invitations/${p.token}`;
-  await ctx.mailer.send(p.email, invitationEmail({ tenantName: p.tenant_name, givenName: p.given_name, link, expiresAt: p.expiresAt, branding: ctx.branding }));
+  await ctx.mailer.send(
+    p.email,
+    invitationEmail({
+      tenantName: p.tenant_name,
+      givenName: p.given_name,
+      link,
+      expiresAt: p.expiresAt,
+      branding: ctx.branding,
+    }),
+  );
 }
 
-async function recordFailures(ctx: PipelineContext, failed: Prepared[], results: PromiseSettledResult<void>[]): Promise<void> {
-  const firstError = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  const message = firstError?.reason instanceof Error ? firstError.reason.message : "unknown error";
+async function recordFailures(
+  ctx: PipelineContext,
+  failed: Prepared[],
+  results: PromiseSettledResult<void>[],
+): Promise<void> {
+  const firstError = results.find(
+    (r): r is PromiseRejectedResult => r.status === "rejected",
+  );
+  const message =
+    firstError?.reason instanceof Error
+      ? firstError.reason.message
+      : "unknown error";
   const attempts = Math.min(...failed.map((f) => f.mail_attempts)) + 1;
-  const wait = Math.min(ctx.options.mailRetryMaxMs, 1_000 * 2 ** Math.min(attempts - 1, 10));
-  ctx.log.warn({ count: failed.length, attempts, error: message }, "email sending failed; will retry");
+  const wait = Math.min(
+    ctx.options.mailRetryMaxMs,
+    1_000 * 2 ** Math.min(attempts - 1, 10),
+  );
+  ctx.log.warn(
+    { count: failed.length, attempts, error: message },
+    "email sending failed; will retry",
+  );
   await ctx.db.query(
     `update invitations set mail_attempts = mail_attempts + 1, mail_due_at = now() + $2 * interval '1 millisecond',
        mail_lease_owner = null, mail_lease_until = null, last_mail_error = $3, waiting_reason = $4, updated_at = now()

@@ -14,16 +14,34 @@ export interface InvitationPipeline {
   stop(): Promise<void>;
 }
 
-export function createInvitationPipeline(config: Config, db: Db, auth0: Auth0): InvitationPipeline {
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, maxConnections: config.pipeline.smtpPoolSize });
+export function createInvitationPipeline(
+  config: Config,
+  db: Db,
+  auth0: Auth0,
+): InvitationPipeline {
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    maxConnections: config.pipeline.smtpPoolSize,
+  });
   let worker: Pipeline | undefined;
   return {
     mailer,
     handle: { kick: () => worker?.kick() },
     start(log) {
       worker = startPipeline(
-        { db, auth0, mailer, publicUrl: config.publicUrl, branding: config.branding, log },
-        { leaseMs: config.pipeline.leaseMs, reconcileGraceMs: config.pipeline.reconcileGraceMs },
+        {
+          db,
+          auth0,
+          mailer,
+          publicUrl: config.publicUrl,
+          branding: config.branding,
+          log,
+        },
+        {
+          leaseMs: config.pipeline.leaseMs,
+          reconcileGraceMs: config.pipeline.reconcileGraceMs,
+        },
       );
       return worker;
     },

@@ -2,7 +2,12 @@
 // work claimed from Postgres. Stopping waits for the current step; killing the process loses nothing.
 import { runBatchStep } from "./batch-step.ts";
 import { runMailStep } from "./mail-step.ts";
-import { DEFAULT_OPTIONS, type PipelineContext, type PipelineDeps, type PipelineOptions } from "./options.ts";
+import {
+  DEFAULT_OPTIONS,
+  type PipelineContext,
+  type PipelineDeps,
+  type PipelineOptions,
+} from "./options.ts";
 
 /** What HTTP routes need from the worker. */
 export interface PipelineHandle {
@@ -16,11 +21,17 @@ export interface Pipeline extends PipelineHandle {
   readonly context: PipelineContext;
 }
 
-export function createPipelineContext(deps: PipelineDeps, options: Partial<PipelineOptions> = {}): PipelineContext {
+export function createPipelineContext(
+  deps: PipelineDeps,
+  options: Partial<PipelineOptions> = {},
+): PipelineContext {
   return { ...deps, options: { ...DEFAULT_OPTIONS, ...options } };
 }
 
-export function startPipeline(deps: PipelineDeps, options: Partial<PipelineOptions> = {}): Pipeline {
+export function startPipeline(
+  deps: PipelineDeps,
+  options: Partial<PipelineOptions> = {},
+): Pipeline {
   const context = createPipelineContext(deps, options);
   let running = true;
   const wakers = new Set<() => void>();
@@ -34,7 +45,10 @@ export function startPipeline(deps: PipelineDeps, options: Partial<PipelineOptio
       const timer = setTimeout(done, ms);
       wakers.add(done);
     });
-  const loop = async (name: string, step: (ctx: PipelineContext) => Promise<boolean>): Promise<void> => {
+  const loop = async (
+    name: string,
+    step: (ctx: PipelineContext) => Promise<boolean>,
+  ): Promise<void> => {
     while (running) {
       let worked = false;
       try {
@@ -48,7 +62,12 @@ export function startPipeline(deps: PipelineDeps, options: Partial<PipelineOptio
   };
   // Two loops each: one batch can be polled while another is submitted; one mail round is being
   // recorded while the next one is already on the wire.
-  const loops = [loop("batches", runBatchStep), loop("batches-2", runBatchStep), loop("mail", runMailStep), loop("mail-2", runMailStep)];
+  const loops = [
+    loop("batches", runBatchStep),
+    loop("batches-2", runBatchStep),
+    loop("mail", runMailStep),
+    loop("mail-2", runMailStep),
+  ];
   return {
     context,
     kick: () => {
@@ -64,6 +83,9 @@ export function startPipeline(deps: PipelineDeps, options: Partial<PipelineOptio
 
 /** Runs steps until nothing is due (tests): returns when both loops are idle. */
 export async function drainOnce(context: PipelineContext): Promise<boolean> {
-  const [a, b] = await Promise.all([runBatchStep(context), runMailStep(context)]);
+  const [a, b] = await Promise.all([
+    runBatchStep(context),
+    runMailStep(context),
+  ]);
   return a || b;
 }

@@ -9,14 +9,21 @@ import { z } from "zod";
 import type { Feature } from "../../app.ts";
 import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
 import { page } from "./pages.ts";
-import { findByToken, markAccepted, markVerified, type InvitationView } from "./store.ts";
+import {
+  findByToken,
+  markAccepted,
+  markVerified,
+  type InvitationView,
+} from "./store.ts";
 
 const TokenParams = z.object({ token: z.string().max(200) });
-const CallbackQuery = z.object({ success: z.string().optional(), message: z.string().max(500).optional() });
+const CallbackQuery = z.object({
+  success: z.string().optional(),
+  message: z.string().max(500).optional(),
+});
 
 const VERIFY_TTL_SEC = 15 * 60;
 const PASSWORD_TTL_SEC = 15 * 60;
-
 
 /**
  * Auth0's invite-only recipe: `type=invite` after the ticket's `#` lets a customised password page
@@ -30,25 +37,86 @@ export const acceptRoutes: Feature = async (app, deps) => {
   const { db, auth0, config } = deps;
   const appName = (deps.branding ?? DEFAULT_BRANDING).appName;
   const base = config.publicUrl;
-  if (!app.hasContentTypeParser("application/x-www-form-urlencoded")) await app.register(formbody);
-  await app.register(rateLimit, { global: true, max: deps.invitePagesPerMinute ?? 60, timeWindow: "1 minute", keyGenerator: (req) => req.ip });
+  if (!app.hasContentTypeParser("application/x-www-form-urlencoded"))
+    await app.register(formbody);
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.invitePagesPerMinute ?? 60,
+    timeWindow: "1 minute",
+    keyGenerator: (req) => req.ip,
+  });
 
-  const send = (reply: FastifyReply, status: number, html: string): FastifyReply =>
-    reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(html);
-  const link = (token: string, step: string): string => `${base}/invitations/${encodeURIComponent(token)}/${step}`;
+  const send = (
+    reply: FastifyReply,
+    status: number,
+    html: string,
+  ): FastifyReply =>
+    reply
+      .code(status)
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-store")
+      .send(html);
+  const link = (token: string, step: string): string =>
+    `${base}/invitations/${encodeURIComponent(token)}/${step}`;
 
   /** The page for anything but an open invitation; null when the invitation can go on. */
-  const closed = (inv: InvitationView | null): { status: number; html: string } | null => {
+  const closed = (
+    inv: InvitationView | null,
+  ): { status: number; html: string } | null => {
     if (!inv || inv.state === "failed")
-      return { status: 404, html: page({ title: "Invitation not found", heading: "This invitation link is not valid", paragraphs: ["It may have been replaced by a newer invitation. Use the link in the most recent invitation email, or ask your administrator to send you a new one."] }) };
+      return {
+        status: 404,
+        html: page({
+          title: "Invitation not found",
+          heading: "This invitation link is not valid",
+          paragraphs: [
+            "It may have been replaced by a newer invitation. Use the link in the most recent invitation email, or ask your administrator to send you a new one.",
+          ],
+        }),
+      };
     if (inv.state === "accepted")
-      return { status: 200, html: page({ title: "Already accepted", heading: "You have already accepted this invitation", paragraphs: [`Your ${appName} account for ${inv.tenantName} is ready.`], link: { href: `${base}/`, label: `Sign in to ${appName}` } }) };
+      return {
+        status: 200,
+        html: page({
+          title: "Already accepted",
+          heading: "You have already accepted this invitation",
+          paragraphs: [
+            `Your ${appName} account for ${inv.tenantName} is ready.`,
+          ],
+          link: { href: `${base}/`, label: `Sign in to ${appName}` },
+        }),
+      };
     if (inv.state === "revoked")
-      return { status: 410, html: page({ title: "Invitation withdrawn", heading: "This invitation was withdrawn", paragraphs: [`${inv.tenantName} has withdrawn this invitation. If you think this is a mistake, contact your administrator at ${inv.tenantName}.`] }) };
+      return {
+        status: 410,
+        html: page({
+          title: "Invitation withdrawn",
+          heading: "This invitation was withdrawn",
+          paragraphs: [
+            `${inv.tenantName} has withdrawn this invitation. If you think this is a mistake, contact your administrator at ${inv.tenantName}.`,
+          ],
+        }),
+      };
     if (inv.expired)
-      return { status: 410, html: page({ title: "Invitation expired", heading: "This invitation has expired", paragraphs: [`Ask your administrator at ${inv.tenantName} to send you a new invitation.`] }) };
+      return {
+        status: 410,
+        html: page({
+          title: "Invitation expired",
+          heading: "This invitation has expired",
+          paragraphs: [
+            `Ask your administrator at ${inv.tenantName} to send you a new invitation.`,
+          ],
+        }),
+      };
     if (inv.state === "queued" || inv.state === "importing")
-      return { status: 409, html: page({ title: "Almost ready", heading: "Your account is still being prepared", paragraphs: ["Please try this link again in a minute."] }) };
+      return {
+        status: 409,
+        html: page({
+          title: "Almost ready",
+          heading: "Your account is still being prepared",
+          paragraphs: ["Please try this link again in a minute."],
+        }),
+      };
     return null;
   };
 
@@ -60,57 +128,140 @@ export const acceptRoutes: Feature = async (app, deps) => {
     return typeof referer === "string" && referer.startsWith(`${expected}/`);
   };
 
-  app.get("/invitations/:token", { schema: { params: TokenParams, hide: true } }, async (request, reply) => {
-    const { token } = request.params;
-    const inv = await findByToken(db, token);
-    const stop = closed(inv);
-    if (stop || !inv) return send(reply, stop?.status ?? 404, stop?.html ?? "");
-    return send(reply, 200, page({
-      title: `${inv.tenantName} invited you to ${appName}`,
-      heading: `${inv.tenantName} invited you to ${appName}`,
-      paragraphs: [`Accept to confirm ${inv.email} and choose your password. Then sign in to ${appName}.`],
-      form: { action: `/invitations/${encodeURIComponent(token)}/accept`, button: "Accept" },
-    }));
-  });
+  app.get(
+    "/invitations/:token",
+    { schema: { params: TokenParams, hide: true } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const inv = await findByToken(db, token);
+      const stop = closed(inv);
+      if (stop || !inv)
+        return send(reply, stop?.status ?? 404, stop?.html ?? "");
+      return send(
+        reply,
+        200,
+        page({
+          title: `${inv.tenantName} invited you to ${appName}`,
+          heading: `${inv.tenantName} invited you to ${appName}`,
+          paragraphs: [
+            `Accept to confirm ${inv.email} and choose your password. Then sign in to ${appName}.`,
+          ],
+          form: {
+            action: `/invitations/${encodeURIComponent(token)}/accept`,
+            button: "Accept",
+          },
+        }),
+      );
+    },
+  );
 
-  app.post("/invitations/:token/accept", { schema: { params: TokenParams, hide: true } }, async (request, reply) => {
-    if (!sameOrigin(request)) {
-      return send(reply, 403, page({ title: "Not allowed", heading: "Please use the button on the invitation page", paragraphs: ["Open the link from your invitation email again and press Accept."] }));
-    }
-    const { token } = request.params;
-    const inv = await findByToken(db, token);
-    const stop = closed(inv);
-    if (stop || !inv) return send(reply, stop?.status ?? 404, stop?.html ?? "");
-    const ticket =
-      inv.state === "verified"
-        ? inviteHint(await auth0.createPasswordChangeTicket({ userId: inv.userId, resultUrl: link(token, "done"), ttlSec: PASSWORD_TTL_SEC, markEmailAsVerified: true }))
-        : await auth0.createEmailVerificationTicket({ userId: inv.userId, resultUrl: link(token, "verified"), ttlSec: VERIFY_TTL_SEC });
-    return reply.redirect(ticket, 303);
-  });
+  app.post(
+    "/invitations/:token/accept",
+    { schema: { params: TokenParams, hide: true } },
+    async (request, reply) => {
+      if (!sameOrigin(request)) {
+        return send(
+          reply,
+          403,
+          page({
+            title: "Not allowed",
+            heading: "Please use the button on the invitation page",
+            paragraphs: [
+              "Open the link from your invitation email again and press Accept.",
+            ],
+          }),
+        );
+      }
+      const { token } = request.params;
+      const inv = await findByToken(db, token);
+      const stop = closed(inv);
+      if (stop || !inv)
+        return send(reply, stop?.status ?? 404, stop?.html ?? "");
+      const ticket =
+        inv.state === "verified"
+          ? inviteHint(
+              await auth0.createPasswordChangeTicket({
+                userId: inv.userId,
+                resultUrl: link(token, "done"),
+                ttlSec: PASSWORD_TTL_SEC,
+                markEmailAsVerified: true,
+              }),
+            )
+          : await auth0.createEmailVerificationTicket({
+              userId: inv.userId,
+              resultUrl: link(token, "verified"),
+              ttlSec: VERIFY_TTL_SEC,
+            });
+      return reply.redirect(ticket, 303);
+    },
+  );
 
-  app.get("/invitations/:token/verified", { schema: { params: TokenParams, querystring: CallbackQuery, hide: true } }, async (request, reply) => {
-    const { token } = request.params;
-    const inv = await findByToken(db, token);
-    const stop = closed(inv);
-    if (stop || !inv) return send(reply, stop?.status ?? 404, stop?.html ?? "");
-    const user = await auth0.getUser(inv.userId);
-    if (!user?.emailVerified) {
-      return send(reply, 400, page({ title: "Email not confirmed", heading: "We could not confirm your email address", paragraphs: ["The confirmation did not complete. Press Accept to try again."], form: { action: `/invitations/${encodeURIComponent(token)}/accept`, button: "Accept" } }));
-    }
-    await markVerified(db, inv.id);
-    const ticket = inviteHint(await auth0.createPasswordChangeTicket({ userId: inv.userId, resultUrl: link(token, "done"), ttlSec: PASSWORD_TTL_SEC, markEmailAsVerified: true }));
-    return reply.redirect(ticket, 302);
-  });
+  app.get(
+    "/invitations/:token/verified",
+    { schema: { params: TokenParams, querystring: CallbackQuery, hide: true } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const inv = await findByToken(db, token);
+      const stop = closed(inv);
+      if (stop || !inv)
+        return send(reply, stop?.status ?? 404, stop?.html ?? "");
+      const user = await auth0.getUser(inv.userId);
+      if (!user?.emailVerified) {
+        return send(
+          reply,
+          400,
+          page({
+            title: "Email not confirmed",
+            heading: "We could not confirm your email address",
+            paragraphs: [
+              "The confirmation did not complete. Press Accept to try again.",
+            ],
+            form: {
+              action: `/invitations/${encodeURIComponent(token)}/accept`,
+              button: "Accept",
+            },
+          }),
+        );
+      }
+      await markVerified(db, inv.id);
+      const ticket = inviteHint(
+        await auth0.createPasswordChangeTicket({
+          userId: inv.userId,
+          resultUrl: link(token, "done"),
+          ttlSec: PASSWORD_TTL_SEC,
+          markEmailAsVerified: true,
+        }),
+      );
+      return reply.redirect(ticket, 302);
+    },
+  );
 
-  app.get("/invitations/:token/done", { schema: { params: TokenParams, querystring: CallbackQuery, hide: true } }, async (request, reply) => {
-    const { token } = request.params;
-    const inv = await findByToken(db, token);
-    const stop = closed(inv);
-    if (stop || !inv) return send(reply, stop?.status ?? 404, stop?.html ?? "");
-    if (request.query.success !== "true" || inv.state !== "verified") {
-      return send(reply, 400, page({ title: "Password not set", heading: "Your password was not set", paragraphs: ["Press Accept to choose your password again."], form: { action: `/invitations/${encodeURIComponent(token)}/accept`, button: "Accept" } }));
-    }
-    await markAccepted(db, inv.id);
-    return reply.redirect(`${base}/?invitation=accepted`, 302);
-  });
+  app.get(
+    "/invitations/:token/done",
+    { schema: { params: TokenParams, querystring: CallbackQuery, hide: true } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const inv = await findByToken(db, token);
+      const stop = closed(inv);
+      if (stop || !inv)
+        return send(reply, stop?.status ?? 404, stop?.html ?? "");
+      if (request.query.success !== "true" || inv.state !== "verified") {
+        return send(
+          reply,
+          400,
+          page({
+            title: "Password not set",
+            heading: "Your password was not set",
+            paragraphs: ["Press Accept to choose your password again."],
+            form: {
+              action: `/invitations/${encodeURIComponent(token)}/accept`,
+              button: "Accept",
+            },
+          }),
+        );
+      }
+      await markAccepted(db, inv.id);
+      return reply.redirect(`${base}/?invitation=accepted`, 302);
+    },
+  );
 };

@@ -1,7 +1,12 @@
 // The invitation contract: preview (dry run), imports and their progress. Imports only zod; the web
 // app reuses these schemas to validate CSV rows before they are sent.
 import { z } from "zod";
-import { Email, InvitationState, PersonName, SeatSummary } from "../../shared-contract.ts";
+import {
+  Email,
+  InvitationState,
+  PersonName,
+  SeatSummary,
+} from "../../shared-contract.ts";
 
 export const MAX_ROWS = 100_000;
 
@@ -19,7 +24,10 @@ export const InvitationRowInput = z.object({
   locale: z
     .string()
     .trim()
-    .regex(/^[a-zA-Z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, "Not a language tag such as en or fr-CA")
+    .regex(
+      /^[a-zA-Z]{2,3}([-_][A-Za-z0-9]{2,8})*$/,
+      "Not a language tag such as en or fr-CA",
+    )
     .optional(),
 });
 export type InvitationRowInput = z.infer<typeof InvitationRowInput>;
@@ -38,7 +46,9 @@ export const LooseRow = z.object({
 });
 export type LooseRow = z.infer<typeof LooseRow>;
 
-export const PreviewInput = z.object({ rows: z.array(LooseRow).min(1).max(MAX_ROWS) });
+export const PreviewInput = z.object({
+  rows: z.array(LooseRow).min(1).max(MAX_ROWS),
+});
 export type PreviewInput = z.infer<typeof PreviewInput>;
 
 export const Verdict = z.enum([
@@ -71,17 +81,28 @@ export const PreviewResult = z.object({
   seats: SeatSummary,
 });
 
-export const InvitationsPathParams = z.object({ tenantId: z.string().min(1).max(63) });
+export const InvitationsPathParams = z.object({
+  tenantId: z.string().min(1).max(63),
+});
 export type InvitationsPathParams = z.infer<typeof InvitationsPathParams>;
-export const ImportParams = z.object({ tenantId: z.string().min(1).max(63), importId: z.uuid() });
+export const ImportParams = z.object({
+  tenantId: z.string().min(1).max(63),
+  importId: z.uuid(),
+});
 export type ImportParams = z.infer<typeof ImportParams>;
 
 /** Required on POST /imports; optional on POST /members (a retried click then invites once). */
-export const IdempotencyHeaders = z.object({ "idempotency-key": z.string().trim().min(8).max(200) });
-export const OptionalIdempotencyHeaders = z.object({ "idempotency-key": z.string().trim().min(8).max(200).optional() });
+export const IdempotencyHeaders = z.object({
+  "idempotency-key": z.string().trim().min(8).max(200),
+});
+export const OptionalIdempotencyHeaders = z.object({
+  "idempotency-key": z.string().trim().min(8).max(200).optional(),
+});
 export type PreviewResult = z.infer<typeof PreviewResult>;
 
-export const CreateImportInput = z.object({ rows: z.array(InvitationRowInput).min(1).max(MAX_ROWS) });
+export const CreateImportInput = z.object({
+  rows: z.array(InvitationRowInput).min(1).max(MAX_ROWS),
+});
 export type CreateImportInput = z.infer<typeof CreateImportInput>;
 
 export const ImportCreated = z.object({ importId: z.uuid() });
@@ -89,7 +110,10 @@ export const ImportCreated = z.object({ importId: z.uuid() });
 /** POST /api/tenants/:tenantId/members: invite one person through the same pipeline. */
 export const InviteMemberInput = InvitationRowInput;
 export type InviteMemberInput = z.infer<typeof InviteMemberInput>;
-export const InviteMemberResult = z.object({ importId: z.uuid(), userId: z.string() });
+export const InviteMemberResult = z.object({
+  importId: z.uuid(),
+  userId: z.string(),
+});
 export type InviteMemberResult = z.infer<typeof InviteMemberResult>;
 export type ImportCreated = z.infer<typeof ImportCreated>;
 

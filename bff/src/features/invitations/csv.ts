@@ -8,11 +8,15 @@ export function neutraliseCell(value: string): string {
 
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return "";
-  const text = typeof value === "number" ? String(value) : neutraliseCell(value);
+  const text =
+    typeof value === "number" ? String(value) : neutraliseCell(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null)[])[],
+): string {
   const lines = [header.map(csvCell).join(",")];
   for (const r of rows) lines.push(r.map(csvCell).join(","));
   return `${lines.join("\r\n")}\r\n`;

@@ -13,18 +13,33 @@ export const AUTH0_LOOKUP_CAP = 10;
 
 function candidateEmails(rows: readonly LooseRow[]): string[] {
   const out = new Set<string>();
-  for (const r of rows) if (typeof r.email === "string") out.add(r.email.trim().toLowerCase());
+  for (const r of rows)
+    if (typeof r.email === "string") out.add(r.email.trim().toLowerCase());
   return [...out];
 }
 
-export async function loadKnowledge(db: Queryable, tenantId: string, emails: string[]): Promise<PreviewKnowledge> {
-  const tenant = (await db.query<{ allowed_domains: string[] }>("select allowed_domains from tenants where id = $1", [tenantId])).rows[0];
+export async function loadKnowledge(
+  db: Queryable,
+  tenantId: string,
+  emails: string[],
+): Promise<PreviewKnowledge> {
+  const tenant = (
+    await db.query<{ allowed_domains: string[] }>(
+      "select allowed_domains from tenants where id = $1",
+      [tenantId],
+    )
+  ).rows[0];
   if (!tenant) throw new AppError("not_found", "No such tenant");
   const seats = await seatSummary(db, tenantId);
   // Our own records, without shipping the file to the database: this tenant's people (bounded by
   // its seats and history) and other tenants' people in the domains the file uses.
-  const domains = [...new Set(emails.map((e) => e.slice(e.lastIndexOf("@") + 1)))];
-  const known = await db.query<{ kind: "member" | "invited" | "other"; email: string }>(
+  const domains = [
+    ...new Set(emails.map((e) => e.slice(e.lastIndexOf("@") + 1))),
+  ];
+  const known = await db.query<{
+    kind: "member" | "invited" | "other";
+    email: string;
+  }>(
     `select 'member' as kind, email from members where tenant_id = $1 and removed_at is null
      union all
      select case when state = 'accepted' then 'member' else 'invited' end, email
@@ -36,7 +51,11 @@ export async function loadKnowledge(db: Queryable, tenantId: string, emails: str
      select 'other', email from members where tenant_id <> $1 and removed_at is null and split_part(email, '@', 2) = any($2::text[])`,
     [tenantId, domains],
   );
-  const sets = { member: new Set<string>(), invited: new Set<string>(), other: new Set<string>() };
+  const sets = {
+    member: new Set<string>(),
+    invited: new Set<string>(),
+    other: new Set<string>(),
+  };
   for (const r of known.rows) sets[r.kind].add(r.email);
   return {
     allowedDomains: tenant.allowed_domains,
@@ -47,19 +66,35 @@ export async function loadKnowledge(db: Queryable, tenantId: string, emails: str
   };
 }
 
-export async function preview(db: Queryable, auth0: Auth0, tenantId: string, rows: readonly LooseRow[]): Promise<PreviewResult> {
+export async function preview(
+  db: Queryable,
+  auth0: Auth0,
+  tenantId: string,
+  rows: readonly LooseRow[],
+): Promise<PreviewResult> {
   const knowledge = await loadKnowledge(db, tenantId, candidateEmails(rows));
   // Small files only (a single invite, a short list): look the remaining "ready" rows up in Auth0.
-  const ready = rows.length <= 1_000 ? decide(rows, { ...knowledge, freeSeats: Number.MAX_SAFE_INTEGER }).filter((v) => v.verdict === "ready") : [];
+  const ready =
+    rows.length <= 1_000
+      ? decide(rows, {
+          ...knowledge,
+          freeSeats: Number.MAX_SAFE_INTEGER,
+        }).filter((v) => v.verdict === "ready")
+      : [];
   if (ready.length > 0 && ready.length <= AUTH0_LOOKUP_CAP) {
     const members = new Set(knowledge.members);
     const other = new Set(knowledge.otherTenant);
     for (const v of ready) {
       const found = await auth0.usersByEmail(v.email).catch(() => []);
-      for (const u of found) (u.tenantId === tenantId ? members : other).add(v.email);
+      for (const u of found)
+        (u.tenantId === tenantId ? members : other).add(v.email);
     }
     Object.assign(knowledge, { members, otherTenant: other });
   }
   const verdicts = decide(rows, knowledge);
-  return { rows: verdicts, counts: countVerdicts(verdicts), seats: await seatSummary(db, tenantId) };
+  return {
+    rows: verdicts,
+    counts: countVerdicts(verdicts),
+    seats: await seatSummary(db, tenantId),
+  };
 }

@@ -7,18 +7,41 @@ import type { ImportProgress, ImportRow, ImportRowsQuery } from "./contract.ts";
 
 const STATE_SQL = `case when i.state in ('created', 'emailed', 'verified') and i.expires_at < now() then 'expired' else i.state end`;
 
-const ALL_STATES: InvitationState[] = ["queued", "importing", "created", "emailed", "verified", "accepted", "failed", "revoked", "expired"];
+const ALL_STATES: InvitationState[] = [
+  "queued",
+  "importing",
+  "created",
+  "emailed",
+  "verified",
+  "accepted",
+  "failed",
+  "revoked",
+  "expired",
+];
 
-export async function importProgress(db: Queryable, tenantId: string, importId: string): Promise<ImportProgress> {
+export async function importProgress(
+  db: Queryable,
+  tenantId: string,
+  importId: string,
+): Promise<ImportProgress> {
   const imp = (
-    await db.query<{ id: string; tenant_id: string; created_at: Date | string; created_by: string | null; row_count: number }>(
+    await db.query<{
+      id: string;
+      tenant_id: string;
+      created_at: Date | string;
+      created_by: string | null;
+      row_count: number;
+    }>(
       `select id, tenant_id, created_at, coalesce(created_by_email, created_by) as created_by, row_count
        from imports where id = $1 and tenant_id = $2`,
       [importId, tenantId],
     )
   ).rows[0];
   if (!imp) throw new AppError("not_found", "No such import");
-  const counts = Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<InvitationState, number>;
+  const counts = Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<
+    InvitationState,
+    number
+  >;
   const grouped = await db.query<{ s: InvitationState; n: number }>(
     `select ${STATE_SQL} as s, count(*)::int as n from invitations i where i.import_id = $1 group by 1`,
     [importId],
@@ -59,9 +82,14 @@ export async function importRows(
   db: Queryable,
   tenantId: string,
   importId: string,
-  q: Pick<ImportRowsQuery, "state" | "failedOnly" | "cursor"> & { limit: number | null },
+  q: Pick<ImportRowsQuery, "state" | "failedOnly" | "cursor"> & {
+    limit: number | null;
+  },
 ): Promise<{ rows: ImportRow[]; nextCursor: number | null }> {
-  const exists = await db.query("select 1 from imports where id = $1 and tenant_id = $2", [importId, tenantId]);
+  const exists = await db.query(
+    "select 1 from imports where id = $1 and tenant_id = $2",
+    [importId, tenantId],
+  );
   if (exists.rowCount === 0) throw new AppError("not_found", "No such import");
   const state = q.failedOnly ? "failed" : (q.state ?? null);
   const r = await db.query<RowRecord>(

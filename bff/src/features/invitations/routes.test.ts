@@ -15,12 +15,23 @@ afterAll(async () => {
 });
 
 async function mgmtCalls(): Promise<{ method: string; path: string }[]> {
-  const { requests } = (await h.emu("GET", "/__emulator/requests")) as { requests: { method: string; path: string }[] };
+  const { requests } = (await h.emu("GET", "/__emulator/requests")) as {
+    requests: { method: string; path: string }[];
+  };
   return requests.filter((r) => r.path.startsWith("/api/v2/"));
 }
 
-async function post(url: string, payload: unknown, headers: Record<string, string> = {}) {
-  return h.t.app.inject({ method: "POST", url, headers: { authorization: admin, ...headers }, payload: payload as Record<string, unknown> });
+async function post(
+  url: string,
+  payload: unknown,
+  headers: Record<string, string> = {},
+) {
+  return h.t.app.inject({
+    method: "POST",
+    url,
+    headers: { authorization: admin, ...headers },
+    payload: payload as Record<string, unknown>,
+  });
 }
 
 describe("POST /api/tenants/:tenantId/invitations/preview", () => {
@@ -33,7 +44,11 @@ describe("POST /api/tenants/:tenantId/invitations/preview", () => {
        (gen_random_uuid(), 'acme', 'member@acme.test', 'auth0|p3', 'accepted', 'x')`,
     );
     // Auth0 only: a user of another tenant that we have no record of
-    await h.emu("POST", "/__emulator/users", { email: "elsewhere@acme.test", password: "Xx-elsewhere-1234", app_metadata: { tenant_id: "globex" } });
+    await h.emu("POST", "/__emulator/users", {
+      email: "elsewhere@acme.test",
+      password: "Xx-elsewhere-1234",
+      app_metadata: { tenant_id: "globex" },
+    });
     await h.t.db.query("update tenants set seat_limit = 4 where id = 'acme'");
     const rows = [
       { email: "new1@acme.test", givenName: "New" },
@@ -49,7 +64,11 @@ describe("POST /api/tenants/:tenantId/invitations/preview", () => {
     ];
     const res = await post("/api/tenants/acme/invitations/preview", { rows });
     expect(res.statusCode, res.body).toBe(200);
-    const body = res.json<{ rows: { verdict: string; field?: string }[]; seats: { limit: number; free: number }; counts: Record<string, number> }>();
+    const body = res.json<{
+      rows: { verdict: string; field?: string }[];
+      seats: { limit: number; free: number };
+      counts: Record<string, number>;
+    }>();
     expect(body.rows.map((r) => r.verdict)).toEqual([
       "ready",
       "invalid",
@@ -67,98 +86,184 @@ describe("POST /api/tenants/:tenantId/invitations/preview", () => {
     expect(body.counts.ready).toBe(2);
     // nothing was written
     expect((await h.t.db.query("select 1 from imports")).rowCount).toBe(0);
-    await h.t.db.query("update tenants set seat_limit = 200000 where id = 'acme'");
+    await h.t.db.query(
+      "update tenants set seat_limit = 200000 where id = 'acme'",
+    );
   });
 
-  test("answers 100,000 rows well under 5 s without a Management API call per row", { timeout: 60_000 }, async () => {
-    await h.emu("DELETE", "/__emulator/requests");
-    const rows = Array.from({ length: 100_000 }, (_, i) => ({ email: `bulk.${i}@acme.test`, givenName: `Given ${i}`, familyName: "Family" }));
-    const payload = JSON.stringify({ rows });
-    // The app runs in this process: its CPU time is what this machine needs for the request, and
-    // unlike wall time it does not depend on what else the two cores are busy with right now.
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const res = await h.t.app.inject({
-      method: "POST",
-      url: "/api/tenants/acme/invitations/preview",
-      headers: { authorization: admin, "content-type": "application/json" },
-      payload,
-    });
-    const wall = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    console.log(`preview of 100,000 rows: ${wall.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU`);
-    expect(res.statusCode).toBe(200);
-    expect(res.json<{ counts: Record<string, number> }>().counts.ready).toBe(100_000);
-    expect(cpuMs).toBeLessThan(4_000);
-    expect(await mgmtCalls()).toEqual([]);
-  });
+  test(
+    "answers 100,000 rows well under 5 s without a Management API call per row",
+    { timeout: 60_000 },
+    async () => {
+      await h.emu("DELETE", "/__emulator/requests");
+      const rows = Array.from({ length: 100_000 }, (_, i) => ({
+        email: `bulk.${i}@acme.test`,
+        givenName: `Given ${i}`,
+        familyName: "Family",
+      }));
+      const payload = JSON.stringify({ rows });
+      // The app runs in this process: its CPU time is what this machine needs for the request, and
+      // unlike wall time it does not depend on what else the two cores are busy with right now.
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const res = await h.t.app.inject({
+        method: "POST",
+        url: "/api/tenants/acme/invitations/preview",
+        headers: { authorization: admin, "content-type": "application/json" },
+        payload,
+      });
+      const wall = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      console.log(
+        `preview of 100,000 rows: ${wall.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU`,
+      );
+      expect(res.statusCode).toBe(200);
+      expect(res.json<{ counts: Record<string, number> }>().counts.ready).toBe(
+        100_000,
+      );
+      expect(cpuMs).toBeLessThan(4_000);
+      expect(await mgmtCalls()).toEqual([]);
+    },
+  );
 });
 
 describe("POST /api/tenants/:tenantId/imports", () => {
   test("the same Idempotency-Key returns the same import and never creates a second", async () => {
     const rows = [{ email: "idem1@acme.test" }, { email: "idem2@acme.test" }];
     const [a, b] = await Promise.all([
-      post("/api/tenants/acme/imports", { rows }, { "idempotency-key": "same-key-123" }),
-      post("/api/tenants/acme/imports", { rows }, { "idempotency-key": "same-key-123" }),
+      post(
+        "/api/tenants/acme/imports",
+        { rows },
+        { "idempotency-key": "same-key-123" },
+      ),
+      post(
+        "/api/tenants/acme/imports",
+        { rows },
+        { "idempotency-key": "same-key-123" },
+      ),
     ]);
     expect(a?.statusCode, a?.body).toBe(202);
     expect(b?.statusCode, b?.body).toBe(202);
-    expect(a?.json<{ importId: string }>().importId).toBe(b?.json<{ importId: string }>().importId);
-    const again = await post("/api/tenants/acme/imports", { rows }, { "idempotency-key": "same-key-123" });
-    expect(again.json<{ importId: string }>().importId).toBe(a?.json<{ importId: string }>().importId);
-    const count = await h.t.db.query<{ n: number }>("select count(*)::int as n from invitations where email like 'idem%'");
+    expect(a?.json<{ importId: string }>().importId).toBe(
+      b?.json<{ importId: string }>().importId,
+    );
+    const again = await post(
+      "/api/tenants/acme/imports",
+      { rows },
+      { "idempotency-key": "same-key-123" },
+    );
+    expect(again.json<{ importId: string }>().importId).toBe(
+      a?.json<{ importId: string }>().importId,
+    );
+    const count = await h.t.db.query<{ n: number }>(
+      "select count(*)::int as n from invitations where email like 'idem%'",
+    );
     expect(count.rows[0]?.n).toBe(2);
-    expect((await post("/api/tenants/acme/imports", { rows })).statusCode).toBe(400); // no key
+    expect((await post("/api/tenants/acme/imports", { rows })).statusCode).toBe(
+      400,
+    ); // no key
   });
 
   test("reserves seats atomically: concurrent imports never exceed the limit", async () => {
     await h.t.db.query("update tenants set seat_limit = 0 where id = 'globex'");
-    await h.t.db.query("update tenants set seat_limit = (select count(*) from invitations where tenant_id = 'globex' and state not in ('failed','revoked')) + 3 where id = 'globex'");
+    await h.t.db.query(
+      "update tenants set seat_limit = (select count(*) from invitations where tenant_id = 'globex' and state not in ('failed','revoked')) + 3 where id = 'globex'",
+    );
     const token = `Bearer ${await h.t.tokens.admin("globex")}`;
     const attempts = await Promise.all(
       [0, 1, 2].map((i) =>
         h.t.app.inject({
           method: "POST",
           url: "/api/tenants/globex/imports",
-          headers: { authorization: token, "idempotency-key": `seats-${i}-key` },
-          payload: { rows: [{ email: `s${i}a@globex.test` }, { email: `s${i}b@globex.test` }] },
+          headers: {
+            authorization: token,
+            "idempotency-key": `seats-${i}-key`,
+          },
+          payload: {
+            rows: [
+              { email: `s${i}a@globex.test` },
+              { email: `s${i}b@globex.test` },
+            ],
+          },
         }),
       ),
     );
     const codes = attempts.map((r) => r.statusCode).sort();
     expect(codes).toEqual([202, 409, 409]);
-    expect(attempts.find((r) => r.statusCode === 409)?.json<{ code: string }>().code).toBe("conflict");
+    expect(
+      attempts.find((r) => r.statusCode === 409)?.json<{ code: string }>().code,
+    ).toBe("conflict");
   });
 
   test("assigns rows to import files and our own user ids", async () => {
-    const res = await post("/api/tenants/acme/imports", { rows: [{ email: "file1@acme.test", givenName: "F" }] }, { "idempotency-key": "file-key-1" });
+    const res = await post(
+      "/api/tenants/acme/imports",
+      { rows: [{ email: "file1@acme.test", givenName: "F" }] },
+      { "idempotency-key": "file-key-1" },
+    );
     const { importId } = res.json<{ importId: string }>();
-    const rows = await h.t.db.query<{ user_id: string; state: string; batch_id: string | null }>("select user_id, state, batch_id from invitations where import_id = $1", [importId]);
-    expect(rows.rows[0]).toMatchObject({ state: "queued", user_id: expect.stringMatching(/^auth0\|[0-9a-f]{24}$/) as unknown });
+    const rows = await h.t.db.query<{
+      user_id: string;
+      state: string;
+      batch_id: string | null;
+    }>(
+      "select user_id, state, batch_id from invitations where import_id = $1",
+      [importId],
+    );
+    expect(rows.rows[0]).toMatchObject({
+      state: "queued",
+      user_id: expect.stringMatching(/^auth0\|[0-9a-f]{24}$/) as unknown,
+    });
     expect(rows.rows[0]?.batch_id).toBeTruthy();
-    const progress = await h.t.app.inject({ url: `/api/tenants/acme/imports/${importId}`, headers: { authorization: admin } });
-    expect(progress.json()).toMatchObject({ total: 1, done: false, counts: { queued: 1 } });
+    const progress = await h.t.app.inject({
+      url: `/api/tenants/acme/imports/${importId}`,
+      headers: { authorization: admin },
+    });
+    expect(progress.json()).toMatchObject({
+      total: 1,
+      done: false,
+      counts: { queued: 1 },
+    });
     // another tenant's admin cannot read it
-    const other = await h.t.app.inject({ url: `/api/tenants/acme/imports/${importId}`, headers: { authorization: `Bearer ${await h.t.tokens.admin("globex")}` } });
+    const other = await h.t.app.inject({
+      url: `/api/tenants/acme/imports/${importId}`,
+      headers: { authorization: `Bearer ${await h.t.tokens.admin("globex")}` },
+    });
     expect(other.statusCode).toBe(403);
   });
 
   test("refuses rows that no longer fit (already invited, wrong domain) with the rows named", async () => {
-    const res = await post("/api/tenants/acme/imports", { rows: [{ email: "pending@acme.test" }, { email: "x@gmail.test" }] }, { "idempotency-key": "stale-key-1" });
+    const res = await post(
+      "/api/tenants/acme/imports",
+      { rows: [{ email: "pending@acme.test" }, { email: "x@gmail.test" }] },
+      { "idempotency-key": "stale-key-1" },
+    );
     expect(res.statusCode).toBe(409);
-    expect(res.json<{ details: { rows: { reason: string }[] } }>().details.rows.map((r) => r.reason).sort()).toEqual(["already_invited", "domain_not_allowed"]);
+    expect(
+      res
+        .json<{ details: { rows: { reason: string }[] } }>()
+        .details.rows.map((r) => r.reason)
+        .sort(),
+    ).toEqual(["already_invited", "domain_not_allowed"]);
   });
 });
 
 describe("POST /api/tenants/:tenantId/members", () => {
   test("invites one person, or says why not", async () => {
-    const ok = await post("/api/tenants/acme/members", { email: "single@acme.test", givenName: "Sam" });
+    const ok = await post("/api/tenants/acme/members", {
+      email: "single@acme.test",
+      givenName: "Sam",
+    });
     expect(ok.statusCode, ok.body).toBe(202);
     expect(ok.json<{ userId: string }>().userId).toMatch(/^auth0\|/);
-    const dup = await post("/api/tenants/acme/members", { email: "single@acme.test" });
+    const dup = await post("/api/tenants/acme/members", {
+      email: "single@acme.test",
+    });
     expect(dup.statusCode).toBe(409);
-    expect(dup.json<{ details: { verdict: string } }>().details.verdict).toBe("already_invited");
+    expect(dup.json<{ details: { verdict: string } }>().details.verdict).toBe(
+      "already_invited",
+    );
     const invalid = await post("/api/tenants/acme/members", { email: "nope" });
     expect(invalid.statusCode).toBe(400);
   });

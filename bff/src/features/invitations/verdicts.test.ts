@@ -42,6 +42,9 @@ test("gives every kind of verdict, comparing normalised emails", () => {
 });
 
 test("any domain is fine when the tenant allows all", () => {
-  const v = decide([{ email: "a@anything.test" }], { ...base, allowedDomains: [] });
+  const v = decide([{ email: "a@anything.test" }], {
+    ...base,
+    allowedDomains: [],
+  });
   expect(v[0]?.verdict).toBe("ready");
 });

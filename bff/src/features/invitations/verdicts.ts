@@ -1,7 +1,12 @@
 // The preview's decision per row, as a pure function of the rows and what we know (our own
 // records, plus a bounded number of Auth0 lookups done by the caller). Order of checks: a row's own
 // validity, then the file, then the tenant's policy, then existing people, then seats.
-import { InvitationRowInput, type LooseRow, type RowVerdict, type Verdict } from "./contract.ts";
+import {
+  InvitationRowInput,
+  type LooseRow,
+  type RowVerdict,
+  type Verdict,
+} from "./contract.ts";
 
 export interface PreviewKnowledge {
   allowedDomains: readonly string[];
@@ -21,11 +26,20 @@ export interface ValidRow {
 }
 
 /** Validates each loose row with the shared zod schema; the first issue names the field. */
-export function parseRows(rows: readonly LooseRow[]): { valid: ValidRow[]; verdicts: (RowVerdict | null)[] } {
+export function parseRows(rows: readonly LooseRow[]): {
+  valid: ValidRow[];
+  verdicts: (RowVerdict | null)[];
+} {
   const valid: ValidRow[] = [];
-  const verdicts: (RowVerdict | null)[] = new Array<RowVerdict | null>(rows.length).fill(null);
+  const verdicts: (RowVerdict | null)[] = new Array<RowVerdict | null>(
+    rows.length,
+  ).fill(null);
   rows.forEach((raw, i) => {
-    const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null && v !== undefined && v !== ""));
+    const cleaned = Object.fromEntries(
+      Object.entries(raw).filter(
+        ([, v]) => v !== null && v !== undefined && v !== "",
+      ),
+    );
     const parsed = InvitationRowInput.safeParse(cleaned);
     if (parsed.success) {
       valid.push({ row: i + 1, data: parsed.data });
@@ -34,7 +48,8 @@ export function parseRows(rows: readonly LooseRow[]): { valid: ValidRow[]; verdi
     const issue = parsed.error.issues[0];
     verdicts[i] = {
       row: i + 1,
-      email: typeof raw.email === "string" ? raw.email.trim().toLowerCase() : "",
+      email:
+        typeof raw.email === "string" ? raw.email.trim().toLowerCase() : "",
       verdict: "invalid",
       field: issue ? String(issue.path[0] ?? "row") : "row",
       reason: issue?.message ?? "Invalid row",
@@ -47,7 +62,10 @@ export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf("@") + 1);
 }
 
-export function decide(rows: readonly LooseRow[], k: PreviewKnowledge): RowVerdict[] {
+export function decide(
+  rows: readonly LooseRow[],
+  k: PreviewKnowledge,
+): RowVerdict[] {
   const { valid, verdicts } = parseRows(rows);
   const domains = new Set(k.allowedDomains.map((d) => d.toLowerCase()));
   const seen = new Set<string>();
@@ -55,24 +73,54 @@ export function decide(rows: readonly LooseRow[], k: PreviewKnowledge): RowVerdi
   for (const { row, data } of valid) {
     const email = data.email;
     const verdict = ((): { verdict: Verdict; reason?: string } => {
-      if (seen.has(email)) return { verdict: "duplicate_in_file", reason: "This email appears earlier in the file" };
+      if (seen.has(email))
+        return {
+          verdict: "duplicate_in_file",
+          reason: "This email appears earlier in the file",
+        };
       seen.add(email);
       if (domains.size > 0 && !domains.has(domainOf(email)))
-        return { verdict: "domain_not_allowed", reason: `Only ${[...domains].join(", ")} addresses can be invited` };
-      if (k.members.has(email)) return { verdict: "already_member", reason: "Already a member" };
-      if (k.invited.has(email)) return { verdict: "already_invited", reason: "Already has an open invitation" };
+        return {
+          verdict: "domain_not_allowed",
+          reason: `Only ${[...domains].join(", ")} addresses can be invited`,
+        };
+      if (k.members.has(email))
+        return { verdict: "already_member", reason: "Already a member" };
+      if (k.invited.has(email))
+        return {
+          verdict: "already_invited",
+          reason: "Already has an open invitation",
+        };
       if (k.otherTenant.has(email))
-        return { verdict: "member_of_other_tenant", reason: "Already belongs to another organisation" };
-      if (free <= 0) return { verdict: "over_seat_limit", reason: "No seat left for this person" };
+        return {
+          verdict: "member_of_other_tenant",
+          reason: "Already belongs to another organisation",
+        };
+      if (free <= 0)
+        return {
+          verdict: "over_seat_limit",
+          reason: "No seat left for this person",
+        };
       free--;
       return { verdict: "ready" };
     })();
     verdicts[row - 1] = { row, email, ...verdict };
   }
-  return verdicts.map((v, i) => v ?? { row: i + 1, email: "", verdict: "invalid", field: "row", reason: "Invalid row" });
+  return verdicts.map(
+    (v, i) =>
+      v ?? {
+        row: i + 1,
+        email: "",
+        verdict: "invalid",
+        field: "row",
+        reason: "Invalid row",
+      },
+  );
 }
 
-export function countVerdicts(rows: readonly RowVerdict[]): Record<Verdict, number> {
+export function countVerdicts(
+  rows: readonly RowVerdict[],
+): Record<Verdict, number> {
   const counts: Record<Verdict, number> = {
     ready: 0,
     invalid: 0,

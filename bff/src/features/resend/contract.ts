@@ -1,7 +1,10 @@
 // Resend invitations: one person, or many by filter. Imports only zod.
 import { z } from "zod";
 
-export const ResendParams = z.object({ tenantId: z.string().min(1).max(63), userId: z.string().min(1).max(255) });
+export const ResendParams = z.object({
+  tenantId: z.string().min(1).max(63),
+  userId: z.string().min(1).max(255),
+});
 export type ResendParams = z.infer<typeof ResendParams>;
 
 export const ResendResult = z.object({
@@ -22,5 +25,7 @@ export const BulkResendInput = z.object({
 });
 export type BulkResendInput = z.infer<typeof BulkResendInput>;
 
-export const BulkResendResult = z.object({ count: z.number().int().nonnegative() });
+export const BulkResendResult = z.object({
+  count: z.number().int().nonnegative(),
+});
 export type BulkResendResult = z.infer<typeof BulkResendResult>;

@@ -5,15 +5,28 @@ import { actorOf, audit } from "../../audit-log.ts";
 import { requiresOwnOrSupport } from "../../auth.ts";
 import { AppError } from "../../errors.ts";
 import { ErrorBody } from "../../shared-contract.ts";
-import { BulkResendInput, BulkResendResult, ResendParams, ResendResult } from "./contract.ts";
+import {
+  BulkResendInput,
+  BulkResendResult,
+  ResendParams,
+  ResendResult,
+} from "./contract.ts";
 import { z } from "zod";
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+};
 const TenantOnly = z.object({ tenantId: z.string().min(1).max(63) });
 
 const WHY_NOT: Record<string, string> = {
-  queued: "The invitation is still being created; its email goes out automatically",
-  importing: "The invitation is still being created; its email goes out automatically",
+  queued:
+    "The invitation is still being created; its email goes out automatically",
+  importing:
+    "The invitation is still being created; its email goes out automatically",
   accepted: "This person has already accepted the invitation",
   failed: "This invitation failed; invite the person again",
   revoked: "This invitation was revoked; invite the person again",
@@ -24,7 +37,13 @@ export const resendRoutes: Feature = (app, deps) => {
 
   app.post(
     "/tenants/:tenantId/members/:userId/resend",
-    { config: requiresOwnOrSupport("resend:invitations"), schema: { params: ResendParams, response: { 202: ResendResult, ...errors } } },
+    {
+      config: requiresOwnOrSupport("resend:invitations"),
+      schema: {
+        params: ResendParams,
+        response: { 202: ResendResult, ...errors },
+      },
+    },
     async (request, reply) => {
       const { tenantId, userId } = request.params;
       const result = await db.transaction(async (tx) => {
@@ -40,20 +59,42 @@ export const resendRoutes: Feature = (app, deps) => {
             [tenantId, userId],
           );
           const state = existing.rows[0]?.state;
-          if (!state) throw new AppError("not_found", "No invitation for this person in this tenant");
-          throw new AppError("conflict", WHY_NOT[state] ?? "This invitation cannot be resent", { state });
+          if (!state)
+            throw new AppError(
+              "not_found",
+              "No invitation for this person in this tenant",
+            );
+          throw new AppError(
+            "conflict",
+            WHY_NOT[state] ?? "This invitation cannot be resent",
+            { state },
+          );
         }
-        await audit(tx, { tenantId, ...actorOf(request), action: "invitation.resent", target: userId });
+        await audit(tx, {
+          tenantId,
+          ...actorOf(request),
+          action: "invitation.resent",
+          target: userId,
+        });
         return row;
       });
       deps.pipeline?.kick();
-      return reply.code(202).send({ userId, email: result.email, status: "queued" as const });
+      return reply
+        .code(202)
+        .send({ userId, email: result.email, status: "queued" as const });
     },
   );
 
   app.post(
     "/tenants/:tenantId/invitations/resend",
-    { config: requiresOwnOrSupport("resend:invitations"), schema: { params: TenantOnly, body: BulkResendInput, response: { 202: BulkResendResult, ...errors } } },
+    {
+      config: requiresOwnOrSupport("resend:invitations"),
+      schema: {
+        params: TenantOnly,
+        body: BulkResendInput,
+        response: { 202: BulkResendResult, ...errors },
+      },
+    },
     async (request, reply) => {
       const { tenantId } = request.params;
       const f = request.body;
@@ -71,7 +112,12 @@ export const resendRoutes: Feature = (app, deps) => {
            where i.id = s.id`,
           [tenantId, f.state ?? null, f.olderThanDays ?? null, f.limit],
         );
-        await audit(tx, { tenantId, ...actorOf(request), action: "invitations.resent", details: { count: r.rowCount, filter: f } });
+        await audit(tx, {
+          tenantId,
+          ...actorOf(request),
+          action: "invitations.resent",
+          details: { count: r.rowCount, filter: f },
+        });
         return r.rowCount;
       });
       deps.pipeline?.kick();

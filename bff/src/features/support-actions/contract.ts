@@ -1,7 +1,9 @@
 // Support actions: eager Auth0 tickets, emailed to the person. Imports only zod.
 import { z } from "zod";
 
-export const SupportUserParams = z.object({ userId: z.string().min(1).max(255) });
+export const SupportUserParams = z.object({
+  userId: z.string().min(1).max(255),
+});
 export type SupportUserParams = z.infer<typeof SupportUserParams>;
 
 export const LinkSent = z.object({

@@ -9,44 +9,109 @@ import { DEFAULT_BRANDING, ticketEmail } from "../../mail/invitation-email.ts";
 import { ErrorBody } from "../../shared-contract.ts";
 import { LinkSent, SupportUserParams } from "./contract.ts";
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 502: ErrorBody };
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  502: ErrorBody,
+};
 const TICKET_TTL_SEC = 24 * 3600;
 
 export const supportActionsRoutes: Feature = (app, deps) => {
   const { db, auth0, config } = deps;
   const branding = deps.branding ?? DEFAULT_BRANDING;
 
-  async function sendLink(request: FastifyRequest, userId: string, kind: "password" | "verification") {
-    if (!hasPermission(principalOf(request), "resend:invitations")) throw new AppError("forbidden", "This needs the permission resend:invitations");
+  async function sendLink(
+    request: FastifyRequest,
+    userId: string,
+    kind: "password" | "verification",
+  ) {
+    if (!hasPermission(principalOf(request), "resend:invitations"))
+      throw new AppError(
+        "forbidden",
+        "This needs the permission resend:invitations",
+      );
     const mailer = deps.mailer;
-    if (!mailer) throw new AppError("upstream", "Email sending is not configured");
+    if (!mailer)
+      throw new AppError("upstream", "Email sending is not configured");
     const user = await auth0.getUser(userId);
     if (!user) throw new AppError("not_found", "No such user in Auth0");
     const tenantId = user.tenantId;
-    const tenant = tenantId ? (await db.query<{ name: string }>("select name from tenants where id = $1", [tenantId])).rows[0] : undefined;
+    const tenant = tenantId
+      ? (
+          await db.query<{ name: string }>(
+            "select name from tenants where id = $1",
+            [tenantId],
+          )
+        ).rows[0]
+      : undefined;
     const resultUrl = `${config.publicUrl}/`;
     const link =
       kind === "password"
-        ? await auth0.createPasswordChangeTicket({ userId, resultUrl, ttlSec: TICKET_TTL_SEC, markEmailAsVerified: true })
-        : await auth0.createEmailVerificationTicket({ userId, resultUrl, ttlSec: TICKET_TTL_SEC });
+        ? await auth0.createPasswordChangeTicket({
+            userId,
+            resultUrl,
+            ttlSec: TICKET_TTL_SEC,
+            markEmailAsVerified: true,
+          })
+        : await auth0.createEmailVerificationTicket({
+            userId,
+            resultUrl,
+            ttlSec: TICKET_TTL_SEC,
+          });
     try {
-      await mailer.send(user.email, ticketEmail({ kind, tenantName: tenant?.name ?? null, link, branding }));
+      await mailer.send(
+        user.email,
+        ticketEmail({ kind, tenantName: tenant?.name ?? null, link, branding }),
+      );
     } catch (error) {
-      throw new AppError("upstream", "The email server did not accept the message; try again", undefined, { cause: error });
+      throw new AppError(
+        "upstream",
+        "The email server did not accept the message; try again",
+        undefined,
+        { cause: error },
+      );
     }
-    await audit(db, { tenantId, ...actorOf(request), action: kind === "password" ? "support.password_link_sent" : "support.verification_link_sent", target: userId });
+    await audit(db, {
+      tenantId,
+      ...actorOf(request),
+      action:
+        kind === "password"
+          ? "support.password_link_sent"
+          : "support.verification_link_sent",
+      target: userId,
+    });
     return { userId, email: user.email, kind };
   }
 
   app.post(
     "/support/users/:userId/password-link",
-    { config: requiresGlobal("read:all_tenants"), schema: { params: SupportUserParams, response: { 202: LinkSent, ...errors } } },
-    async (request, reply) => reply.code(202).send(await sendLink(request, request.params.userId, "password")),
+    {
+      config: requiresGlobal("read:all_tenants"),
+      schema: {
+        params: SupportUserParams,
+        response: { 202: LinkSent, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send(await sendLink(request, request.params.userId, "password")),
   );
   app.post(
     "/support/users/:userId/verification-link",
-    { config: requiresGlobal("read:all_tenants"), schema: { params: SupportUserParams, response: { 202: LinkSent, ...errors } } },
-    async (request, reply) => reply.code(202).send(await sendLink(request, request.params.userId, "verification")),
+    {
+      config: requiresGlobal("read:all_tenants"),
+      schema: {
+        params: SupportUserParams,
+        response: { 202: LinkSent, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send(await sendLink(request, request.params.userId, "verification")),
   );
   return Promise.resolve();
 };

@@ -3,7 +3,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const BFF_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const BFF_ROOT = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+);
 
 export interface BffProcess {
   child: ChildProcess;
@@ -21,13 +26,22 @@ export function killAllBffs(): void {
   for (const c of spawned) c.kill("SIGKILL");
 }
 
-export async function startBff(env: Record<string, string>, port: number): Promise<BffProcess> {
+export async function startBff(
+  env: Record<string, string>,
+  port: number,
+): Promise<BffProcess> {
   let out = "";
   // node itself runs the server (tsx as a loader, not the tsx CLI, which would put a wrapper
   // process in between): the pid we SIGKILL is the BFF's own.
   const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
     cwd: BFF_ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   spawned.add(child);
@@ -37,14 +51,16 @@ export async function startBff(env: Record<string, string>, port: number): Promi
   const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`BFF exited during start:\n${out.slice(-3000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`BFF exited during start:\n${out.slice(-3000)}`);
     try {
       const r = await fetch(`${url}/api/health`);
       if (r.status < 500 || r.status === 503) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > until) throw new Error(`BFF did not start:\n${out.slice(-3000)}`);
+    if (Date.now() > until)
+      throw new Error(`BFF did not start:\n${out.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const exited = new Promise<void>((r) => child.once("exit", () => r()));

@@ -34,7 +34,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { pipeline?: Partial<PipelineOptions>; rateLimit?: unknown } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { pipeline?: Partial<PipelineOptions>; rateLimit?: unknown } = {},
+): Promise<Harness> {
   const emulator = await startEmulator({ port: 0, bcryptRounds: 4 });
   const catcher = await startCatcher();
   const publicUrl = "http://localhost:3000";
@@ -44,23 +46,53 @@ export async function startHarness(options: { pipeline?: Partial<PipelineOptions
     SMTP_URL: catcher.smtpUrl,
     PUBLIC_URL: publicUrl,
   };
-  const emu = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+  const emu = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> => {
     const r = await fetch(`${emulator.url}${path}`, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      ...(body === undefined
+        ? {}
+        : {
+            body: JSON.stringify(body),
+            headers: { "content-type": "application/json" },
+          }),
     });
     return r.status === 204 ? null : r.json();
   };
-  if (options.rateLimit) await emu("PUT", "/__emulator/rate-limit", options.rateLimit);
-  const mailer = createMailer({ smtpUrl: catcher.smtpUrl, from: "Guestlist <no-reply@guestlist.example>", maxConnections: 5 });
+  if (options.rateLimit)
+    await emu("PUT", "/__emulator/rate-limit", options.rateLimit);
+  const mailer = createMailer({
+    smtpUrl: catcher.smtpUrl,
+    from: "Guestlist <no-reply@guestlist.example>",
+    maxConnections: 5,
+  });
   // The adapter shares the app's database (the rate budget); buildTestApp migrates it.
   const db = await openDb({});
   const config = testConfig(env);
-  const auth0 = createAuth0(config, { limiter: createRateBudget(db, config.auth0.rateLimit) });
+  const auth0 = createAuth0(config, {
+    limiter: createRateBudget(db, config.auth0.rateLimit),
+  });
   const worker: { current?: Pipeline } = {};
-  const t = await buildTestApp({ env, db, auth0, mailer, pipeline: { kick: () => worker.current?.kick() }, invitePagesPerMinute: 1_000 });
+  const t = await buildTestApp({
+    env,
+    db,
+    auth0,
+    mailer,
+    pipeline: { kick: () => worker.current?.kick() },
+    invitePagesPerMinute: 1_000,
+  });
   const pipeline = startPipeline(
-    { db, auth0, mailer, publicUrl, branding: DEFAULT_BRANDING, log: t.app.log },
+    {
+      db,
+      auth0,
+      mailer,
+      publicUrl,
+      branding: DEFAULT_BRANDING,
+      log: t.app.log,
+    },
     { ...FAST_PIPELINE, ...options.pipeline },
   );
   worker.current = pipeline;
@@ -84,7 +116,12 @@ export async function startHarness(options: { pipeline?: Partial<PipelineOptions
   };
 }
 
-export async function waitFor<T>(what: string, fn: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () =>
+    T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs = 90_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

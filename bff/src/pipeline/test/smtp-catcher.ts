@@ -55,9 +55,16 @@ export async function startCatcher(): Promise<SmtpCatcher> {
     smtpPort,
     webPort,
     smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
-    emails: async () => (md ? [...kept, ...(await fetchEmails(webPort))] : kept),
+    emails: async () =>
+      md ? [...kept, ...(await fetchEmails(webPort))] : kept,
     async start() {
-      md = new MailDev({ smtp: smtpPort, web: webPort, ip: "127.0.0.1", webIp: "127.0.0.1", silent: true });
+      md = new MailDev({
+        smtp: smtpPort,
+        web: webPort,
+        ip: "127.0.0.1",
+        webIp: "127.0.0.1",
+        silent: true,
+      });
       await md.start();
     },
     async stop() {
@@ -72,13 +79,41 @@ export async function startCatcher(): Promise<SmtpCatcher> {
 }
 
 /** maildev as a child process: keeps the catcher's CPU off the BFF's event loop (benchmark, kill test). */
-export async function startCatcherProcess(): Promise<SmtpCatcher & { process: ChildProcess }> {
+export async function startCatcherProcess(): Promise<
+  SmtpCatcher & { process: ChildProcess }
+> {
   const smtpPort = await freePort();
   const webPort = await freePort();
-  const bin = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "node_modules", "maildev", "dist", "bin", "maildev.js");
-  const child = spawn(process.execPath, [bin, "-s", String(smtpPort), "-w", String(webPort), "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent"], {
-    stdio: "ignore",
-  });
+  const bin = resolve(
+    dirname(fileURLToPath(import.meta.url)),
+    "..",
+    "..",
+    "..",
+    "..",
+    "node_modules",
+    "maildev",
+    "dist",
+    "bin",
+    "maildev.js",
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      "-s",
+      String(smtpPort),
+      "-w",
+      String(webPort),
+      "--ip",
+      "127.0.0.1",
+      "--web-ip",
+      "127.0.0.1",
+      "--silent",
+    ],
+    {
+      stdio: "ignore",
+    },
+  );
   for (let i = 0; i < 100; i++) {
     try {
       await fetchEmails(webPort);
