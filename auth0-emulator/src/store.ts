@@ -101,8 +101,16 @@ export interface EmuJob {
   /** the parsed users file, kept until the job is processed */
   users?: unknown[];
   processed?: number;
-  summary?: { failed: number; updated: number; inserted: number; total: number };
-  errors?: { user: Record<string, unknown>; errors: { code: string; message: string; path?: string }[] }[];
+  summary?: {
+    failed: number;
+    updated: number;
+    inserted: number;
+    total: number;
+  };
+  errors?: {
+    user: Record<string, unknown>;
+    errors: { code: string; message: string; path?: string }[];
+  }[];
   status_details?: string;
   /** epoch ms when the import worker started processing (progress = elapsed × users per second) */
   started_ms?: number;
@@ -132,7 +140,14 @@ export interface EmuAction {
   secrets: { name: string; value: string; updated_at: string }[];
   created_at: string;
   updated_at: string;
-  deployed?: { id: string; number: number; code: string; runtime: string; secrets: Record<string, string>; created_at: string };
+  deployed?: {
+    id: string;
+    number: number;
+    code: string;
+    runtime: string;
+    secrets: Record<string, string>;
+    created_at: string;
+  };
 }
 
 export interface EmuBinding {
@@ -230,7 +245,12 @@ export function makeUser(
     email,
     user_id,
     identities: [
-      { connection: fields.connection, user_id: user_id.replace(/^auth0\|/, ""), provider: "auth0", isSocial: false },
+      {
+        connection: fields.connection,
+        user_id: user_id.replace(/^auth0\|/, ""),
+        provider: "auth0",
+        isSocial: false,
+      },
     ],
   };
 }
@@ -284,7 +304,9 @@ export class Store {
   constructor(options: StoreOptions = {}) {
     this.seedFile = options.seedFile ?? SEED_FILE;
     this.bcryptRounds = options.bcryptRounds ?? 10;
-    this.file = options.dataDir ? join(options.dataDir, "state.json") : undefined;
+    this.file = options.dataDir
+      ? join(options.dataDir, "state.json")
+      : undefined;
     this.state = this.load();
   }
 
@@ -360,7 +382,9 @@ export class Store {
   permissionsOf(user: EmuUser): string[] {
     const perms = new Set<string>(user.permissions ?? []);
     for (const roleId of user.roles) {
-      for (const p of this.state.roles.find((r) => r.id === roleId)?.permissions ?? []) perms.add(p);
+      for (const p of this.state.roles.find((r) => r.id === roleId)
+        ?.permissions ?? [])
+        perms.add(p);
     }
     return [...perms].sort();
   }

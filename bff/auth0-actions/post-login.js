@@ -19,7 +19,9 @@ const TENANT_CLAIM = "https://guestlist.example/tenant";
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Auth0 awaits the handler; the async form is its documented signature
 exports.onExecutePostLogin = async (event, api) => {
-  const tenant = event.user.app_metadata ? event.user.app_metadata.tenant_id : undefined;
+  const tenant = event.user.app_metadata
+    ? event.user.app_metadata.tenant_id
+    : undefined;
   if (typeof tenant !== "string" || tenant === "") return;
   api.accessToken.setCustomClaim(TENANT_CLAIM, tenant);
   api.idToken.setCustomClaim(TENANT_CLAIM, tenant);

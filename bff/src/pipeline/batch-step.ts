@@ -11,24 +11,16 @@ import {
   type ClaimedBatch,
 } from "./batch-claim.ts";
 import {
-  checkBulkUser,
-  toBulkUser,
-  type ImportRowData,
-} from "./import-file.ts";
-import { indexJobErrors, isDuplicate, type RowFailure } from "./job-errors.ts";
+  applyOutcome,
+  asImportRow,
+  failBatch,
+  openRows,
+} from "./batch-outcome.ts";
+import { checkBulkUser, toBulkUser } from "./import-file.ts";
+import { indexJobErrors } from "./job-errors.ts";
 import type { PipelineContext } from "./options.ts";
+import { backoff, retryDelay, waitingText } from "./retry.ts";
 
-interface RowRecord {
-  id: string;
-  user_id: string;
-  email: string;
-  given_name: string | null;
-  family_name: string | null;
-  role: string | null;
-  locale: string | null;
-}
-
-/** Claims and advances one batch; false when there was nothing due. */
 export async function runBatchStep(ctx: PipelineContext): Promise<boolean> {
   const { db, options } = ctx;
   const batch = await claimBatch(
@@ -75,18 +67,6 @@ async function recoverInterrupted(
      waiting_reason = 'Checking an interrupted Auth0 import before retrying'`,
     [ctx.options.reconcileGraceMs],
   );
-}
-
-async function openRows(
-  ctx: PipelineContext,
-  batchId: string,
-): Promise<RowRecord[]> {
-  const r = await ctx.db.query<RowRecord>(
-    `select id, user_id, email, given_name, family_name, role, locale from invitations
-     where batch_id = $1 and state in ('queued', 'importing') order by row_number`,
-    [batchId],
-  );
-  return r.rows;
 }
 
 async function submit(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
@@ -257,157 +237,4 @@ async function resubmitAmbiguous(
       [wait, `${why}; retrying in ${Math.ceil(wait / 1000)} s`],
     );
   });
-}
-
-async function applyOutcome(
-  ctx: PipelineContext,
-  b: ClaimedBatch,
-  failures: Map<string, RowFailure>,
-): Promise<void> {
-  const rows = await openRows(ctx, b.id);
-  const created: string[] = [];
-  const failed: { id: string; code: string; reason: string }[] = [];
-  const toCheck: { row: RowRecord; failure: RowFailure }[] = [];
-  for (const r of rows) {
-    const f = failures.get(r.email);
-    if (!f) created.push(r.id);
-    else if (b.ambiguous && isDuplicate(f.code))
-      toCheck.push({ row: r, failure: f });
-    else failed.push({ id: r.id, ...f });
-  }
-  // Only after an unknown outcome: is the "duplicate" the user an earlier attempt created for us?
-  // One get-user per such row, 10 at a time through the shared rate budget, renewing the lease.
-  for (let i = 0; i < toCheck.length; i += 50) {
-    const chunk = toCheck.slice(i, i + 50);
-    const ours = await mapLimit(chunk, 10, ({ row }) => isOurs(ctx, row));
-    chunk.forEach(({ row, failure }, j) =>
-      ours[j] ? created.push(row.id) : failed.push({ id: row.id, ...failure }),
-    );
-    if (!(await renewLease(ctx, b.id))) return;
-  }
-  await ctx.db.transaction(async (tx) => {
-    if (
-      !(await updateLeased(
-        tx,
-        b.id,
-        ctx.options.workerId,
-        "state = 'done', waiting_reason = null",
-      ))
-    )
-      return;
-    await tx.query(
-      `update invitations set state = 'created', mail_due_at = now(), updated_at = now()
-       where id = any($1::uuid[]) and state in ('queued', 'importing')`,
-      [created],
-    );
-    await tx.query(
-      `update invitations i set state = 'failed', failure_code = f.code, failure_reason = f.reason, updated_at = now()
-       from unnest($1::uuid[], $2::text[], $3::text[]) as f(id, code, reason)
-       where i.id = f.id and i.state in ('queued', 'importing')`,
-      [
-        failed.map((f) => f.id),
-        failed.map((f) => f.code),
-        failed.map((f) => f.reason),
-      ],
-    );
-  });
-  ctx.log.info(
-    {
-      batch: b.id,
-      created: created.length,
-      failed: failed.length,
-      checked: toCheck.length,
-    },
-    "import batch finished",
-  );
-}
-
-async function renewLease(
-  ctx: PipelineContext,
-  batchId: string,
-): Promise<boolean> {
-  const r = await ctx.db.query(
-    `update import_batches set lease_until = now() + $3 * interval '1 millisecond' where id = $1 and lease_owner = $2`,
-    [batchId, ctx.options.workerId, ctx.options.leaseMs],
-  );
-  return r.rowCount > 0;
-}
-
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  return out;
-}
-
-/** The Auth0 user with the user_id we chose exists with this email: an earlier attempt created it. */
-async function isOurs(ctx: PipelineContext, r: RowRecord): Promise<boolean> {
-  const user = await ctx.auth0.getUser(r.user_id);
-  return user !== null && user.email.toLowerCase() === r.email;
-}
-
-async function failBatch(
-  ctx: PipelineContext,
-  b: ClaimedBatch,
-  code: string,
-  reason: string,
-): Promise<void> {
-  ctx.log.error({ batch: b.id, code }, "import batch failed for good");
-  await ctx.db.transaction(async (tx) => {
-    if (
-      !(await updateLeased(
-        tx,
-        b.id,
-        ctx.options.workerId,
-        "state = 'failed', waiting_reason = null, last_error = $3",
-        [reason],
-      ))
-    )
-      return;
-    await tx.query(
-      `update invitations set state = 'failed', failure_code = $2, failure_reason = $3, updated_at = now()
-       where batch_id = $1 and state in ('queued', 'importing')`,
-      [b.id, code, reason],
-    );
-  });
-}
-
-function asImportRow(r: RowRecord): ImportRowData {
-  return {
-    userId: r.user_id,
-    email: r.email,
-    givenName: r.given_name,
-    familyName: r.family_name,
-    role: r.role,
-    locale: r.locale,
-  };
-}
-
-export function backoff(attempt: number): number {
-  return Math.min(60_000, 1_000 * 2 ** Math.max(0, attempt - 1));
-}
-
-function retryDelay(error: unknown, fallback: number): number {
-  if (isAppError(error) && error.retryAfterSeconds !== undefined)
-    return Math.max(100, Math.ceil(error.retryAfterSeconds * 1000));
-  return fallback;
-}
-
-function waitingText(error: unknown, waitMs: number): string {
-  const secs = Math.ceil(waitMs / 1000);
-  if (isAppError(error) && error.code === "rate_limited")
-    return `Auth0 rate limit reached; retrying in ${secs} s`;
-  return `Auth0 is not answering; retrying in ${secs} s`;
 }

@@ -53,9 +53,7 @@ async function importRows(
   return res.json<{ importId: string }>().importId;
 }
 
-async function progress(
-  importId: string,
-): Promise<{
+async function progress(importId: string): Promise<{
   done: boolean;
   counts: Record<string, number>;
   waitingReason: string | null;

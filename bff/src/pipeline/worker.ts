@@ -80,12 +80,3 @@ export function startPipeline(
     },
   };
 }
-
-/** Runs steps until nothing is due (tests): returns when both loops are idle. */
-export async function drainOnce(context: PipelineContext): Promise<boolean> {
-  const [a, b] = await Promise.all([
-    runBatchStep(context),
-    runMailStep(context),
-  ]);
-  return a || b;
-}

@@ -1,6 +1,7 @@
 // The invitee's pages: small, server-rendered, accessible (lang, one h1, a labelled form), no
 // scripts, no remote resources. Every dynamic value is escaped.
 import { escapeHtml } from "../../mail/invitation-email.ts";
+import type { InvitationView } from "./store.ts";
 
 export interface PageInput {
   title: string;
@@ -33,4 +34,65 @@ ${paras}
 ${form}
 ${link}
 </main></body></html>`;
+}
+
+/** The page for anything but an open invitation; null when the invitation can go on. */
+export function closedPage(
+  inv: InvitationView | null,
+  appName: string,
+  base: string,
+): { status: number; html: string } | null {
+  if (!inv || inv.state === "failed")
+    return {
+      status: 404,
+      html: page({
+        title: "Invitation not found",
+        heading: "This invitation link is not valid",
+        paragraphs: [
+          "It may have been replaced by a newer invitation. Use the link in the most recent invitation email, or ask your administrator to send you a new one.",
+        ],
+      }),
+    };
+  if (inv.state === "accepted")
+    return {
+      status: 200,
+      html: page({
+        title: "Already accepted",
+        heading: "You have already accepted this invitation",
+        paragraphs: [`Your ${appName} account for ${inv.tenantName} is ready.`],
+        link: { href: `${base}/`, label: `Sign in to ${appName}` },
+      }),
+    };
+  if (inv.state === "revoked")
+    return {
+      status: 410,
+      html: page({
+        title: "Invitation withdrawn",
+        heading: "This invitation was withdrawn",
+        paragraphs: [
+          `${inv.tenantName} has withdrawn this invitation. If you think this is a mistake, contact your administrator at ${inv.tenantName}.`,
+        ],
+      }),
+    };
+  if (inv.expired)
+    return {
+      status: 410,
+      html: page({
+        title: "Invitation expired",
+        heading: "This invitation has expired",
+        paragraphs: [
+          `Ask your administrator at ${inv.tenantName} to send you a new invitation.`,
+        ],
+      }),
+    };
+  if (inv.state === "queued" || inv.state === "importing")
+    return {
+      status: 409,
+      html: page({
+        title: "Almost ready",
+        heading: "Your account is still being prepared",
+        paragraphs: ["Please try this link again in a minute."],
+      }),
+    };
+  return null;
 }

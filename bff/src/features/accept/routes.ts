@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Feature } from "../../app.ts";
 import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
-import { page } from "./pages.ts";
+import { closedPage, page } from "./pages.ts";
 import {
   findByToken,
   markAccepted,
@@ -59,66 +59,7 @@ export const acceptRoutes: Feature = async (app, deps) => {
   const link = (token: string, step: string): string =>
     `${base}/invitations/${encodeURIComponent(token)}/${step}`;
 
-  /** The page for anything but an open invitation; null when the invitation can go on. */
-  const closed = (
-    inv: InvitationView | null,
-  ): { status: number; html: string } | null => {
-    if (!inv || inv.state === "failed")
-      return {
-        status: 404,
-        html: page({
-          title: "Invitation not found",
-          heading: "This invitation link is not valid",
-          paragraphs: [
-            "It may have been replaced by a newer invitation. Use the link in the most recent invitation email, or ask your administrator to send you a new one.",
-          ],
-        }),
-      };
-    if (inv.state === "accepted")
-      return {
-        status: 200,
-        html: page({
-          title: "Already accepted",
-          heading: "You have already accepted this invitation",
-          paragraphs: [
-            `Your ${appName} account for ${inv.tenantName} is ready.`,
-          ],
-          link: { href: `${base}/`, label: `Sign in to ${appName}` },
-        }),
-      };
-    if (inv.state === "revoked")
-      return {
-        status: 410,
-        html: page({
-          title: "Invitation withdrawn",
-          heading: "This invitation was withdrawn",
-          paragraphs: [
-            `${inv.tenantName} has withdrawn this invitation. If you think this is a mistake, contact your administrator at ${inv.tenantName}.`,
-          ],
-        }),
-      };
-    if (inv.expired)
-      return {
-        status: 410,
-        html: page({
-          title: "Invitation expired",
-          heading: "This invitation has expired",
-          paragraphs: [
-            `Ask your administrator at ${inv.tenantName} to send you a new invitation.`,
-          ],
-        }),
-      };
-    if (inv.state === "queued" || inv.state === "importing")
-      return {
-        status: 409,
-        html: page({
-          title: "Almost ready",
-          heading: "Your account is still being prepared",
-          paragraphs: ["Please try this link again in a minute."],
-        }),
-      };
-    return null;
-  };
+  const closed = (inv: InvitationView | null) => closedPage(inv, appName, base);
 
   const sameOrigin = (request: FastifyRequest): boolean => {
     const expected = new URL(base).origin;
