@@ -299,6 +299,8 @@ export class Store {
   private readonly seedFile: string;
   private readonly bcryptRounds: number;
   private pending: NodeJS.Timeout | undefined;
+  private byEmail: Map<string, string> | undefined;
+  private indexedState: EmuState | undefined;
   private readonly resetListeners: (() => void)[] = [];
 
   constructor(options: StoreOptions = {}) {
@@ -366,8 +368,23 @@ export class Store {
   }
 
   userByEmail(email: string): EmuUser | undefined {
-    const needle = email.toLowerCase();
-    return Object.values(this.state.users).find((u) => u.email === needle);
+    const id = this.emailIndex().get(email.toLowerCase());
+    return id === undefined ? undefined : this.state.users[id];
+  }
+
+  /**
+   * email → user_id, so an import of N users costs N lookups rather than N scans of every user.
+   * Rebuilt whenever `state` is replaced (reset, load); kept current by putUser/deleteUser, the
+   * only writers of `state.users`.
+   */
+  private emailIndex(): Map<string, string> {
+    if (this.indexedState !== this.state || !this.byEmail) {
+      this.byEmail = new Map(
+        Object.values(this.state.users).map((u) => [u.email, u.user_id]),
+      );
+      this.indexedState = this.state;
+    }
+    return this.byEmail;
   }
 
   client(clientId: string): EmuClient | undefined {
@@ -390,12 +407,20 @@ export class Store {
   }
 
   putUser(user: EmuUser): void {
+    const index = this.emailIndex();
+    const previous = this.state.users[user.user_id];
+    if (previous && index.get(previous.email) === previous.user_id)
+      index.delete(previous.email);
     this.state.users[user.user_id] = user;
+    index.set(user.email, user.user_id);
     this.changed();
   }
 
   deleteUser(id: string): boolean {
     const existed = id in this.state.users;
+    const previous = this.state.users[id];
+    if (previous && this.emailIndex().get(previous.email) === id)
+      this.emailIndex().delete(previous.email);
     delete this.state.users[id];
     if (existed) this.changed();
     return existed;

@@ -1,7 +1,8 @@
 /**
  * Guestlist post-login Action (Auth0 Actions, trigger "post-login", runtime node22).
  *
- * Adds the tenant claim to the access token and the ID token from app_metadata.tenant_id, so the
+ * Adds the tenant claim to the access token and the ID token from app_metadata.tenant_id (and the
+ * user's email to the access token), so the
  * BFF knows which customer organisation a signed-in user belongs to. Users without a tenant (for
  * example ExampleCo's support staff) get no claim.
  *
@@ -11,14 +12,18 @@
  * and runs the source text.
  */
 const TENANT_CLAIM = "https://guestlist.example/tenant";
+/** Access tokens carry no email by default; the BFF records who invited whom by this claim. */
+const EMAIL_CLAIM = "https://guestlist.example/email";
 
 /**
- * @param {{ user: { app_metadata?: Record<string, unknown> } }} event
+ * @param {{ user: { email?: string, app_metadata?: Record<string, unknown> } }} event
  * @param {{ accessToken: { setCustomClaim(name: string, value: unknown): void },
  *           idToken: { setCustomClaim(name: string, value: unknown): void } }} api
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- Auth0 awaits the handler; the async form is its documented signature
 exports.onExecutePostLogin = async (event, api) => {
+  if (typeof event.user.email === "string" && event.user.email !== "")
+    api.accessToken.setCustomClaim(EMAIL_CLAIM, event.user.email);
   const tenant = event.user.app_metadata
     ? event.user.app_metadata.tenant_id
     : undefined;

@@ -3,6 +3,7 @@ import { makeUser, Store, type EmuUser } from "../store.ts";
 import { postLoginClaims, repoActionCode } from "./post-login.ts";
 
 const CLAIM = "https://guestlist.example/tenant";
+const EMAIL_CLAIM = "https://guestlist.example/email";
 
 function user(app_metadata: Record<string, unknown>): EmuUser {
   return makeUser({
@@ -12,24 +13,30 @@ function user(app_metadata: Record<string, unknown>): EmuUser {
   });
 }
 
+/** The access-token claims apart from the email claim every signed-in user gets. */
+function withoutEmail(
+  claims: Record<string, unknown>,
+): Record<string, unknown> {
+  const { [EMAIL_CLAIM]: _email, ...rest } = claims;
+  return rest;
+}
+
 describe("post-login trigger (the repository's Action, as on a seeded tenant)", () => {
   const store = new Store({ bcryptRounds: 4 });
 
   test("copies app_metadata.tenant_id into the namespaced claim of both tokens", async () => {
-    const claims = await postLoginClaims(
-      store,
-      user({ tenant_id: "acme", other: 1 }),
-      "guestlist-spa",
-    );
+    const person = user({ tenant_id: "acme", other: 1 });
+    const claims = await postLoginClaims(store, person, "guestlist-spa");
     expect(claims).toEqual({
-      accessToken: { [CLAIM]: "acme" },
+      accessToken: { [CLAIM]: "acme", [EMAIL_CLAIM]: person.email },
       idToken: { [CLAIM]: "acme" },
     });
   });
 
-  test("adds nothing for a user without a tenant", async () => {
-    expect(await postLoginClaims(store, user({}), "c")).toEqual({
-      accessToken: {},
+  test("adds no tenant claim for a user without a tenant", async () => {
+    const person = user({});
+    expect(await postLoginClaims(store, person, "c")).toEqual({
+      accessToken: { [EMAIL_CLAIM]: person.email },
       idToken: {},
     });
   });
@@ -37,7 +44,9 @@ describe("post-login trigger (the repository's Action, as on a seeded tenant)", 
   test("ignores a tenant_id that is not a non-empty string", async () => {
     for (const tenant_id of [42, ""]) {
       expect(
-        (await postLoginClaims(store, user({ tenant_id }), "c")).accessToken,
+        withoutEmail(
+          (await postLoginClaims(store, user({ tenant_id }), "c")).accessToken,
+        ),
       ).toEqual({});
     }
   });
@@ -93,7 +102,7 @@ describe("post-login trigger (Actions bound through the Management API)", () => 
       user({ tenant_id: "acme" }),
       "spa",
     );
-    expect(claims.accessToken).toEqual({
+    expect(withoutEmail(claims.accessToken)).toEqual({
       "https://t.test/tenant": "acme",
       "https://t.test/s": "from-secret:spa",
     });

@@ -45,12 +45,15 @@ const source = readFileSync(ACTION_FILE, "utf8");
 describe("post-login Action", () => {
   test("adds app_metadata.tenant_id as the namespaced claim to both tokens", async () => {
     expect(await execute(source, { tenant_id: "acme", plan: "gold" })).toEqual({
-      access: { "https://guestlist.example/tenant": "acme" },
+      access: {
+        "https://guestlist.example/tenant": "acme",
+        "https://guestlist.example/email": "a@acme.test",
+      },
       id: { "https://guestlist.example/tenant": "acme" },
     });
   });
 
-  test("adds no claim without a usable tenant", async () => {
+  test("adds no tenant claim without a usable tenant", async () => {
     for (const meta of [
       undefined,
       {},
@@ -58,13 +61,17 @@ describe("post-login Action", () => {
       { tenant_id: 7 },
       { tenant_id: ["acme"] },
     ])
-      expect(await execute(source, meta)).toEqual({ access: {}, id: {} });
+      expect(await execute(source, meta)).toEqual({
+        access: { "https://guestlist.example/email": "a@acme.test" },
+        id: {},
+      });
   });
 
   test("the deployed code uses the configured claim name", async () => {
     const code = actionCode("https://claims.example.org/org", source);
     expect((await execute(code, { tenant_id: "globex" })).access).toEqual({
       "https://claims.example.org/org": "globex",
+      "https://guestlist.example/email": "a@acme.test",
     });
   });
 
