@@ -22,26 +22,47 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { ...globals.node },
     },
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-non-null-assertion": "error",
-      "@typescript-eslint/ban-ts-comment": ["error", { "ts-expect-error": "allow-with-description" }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/ban-ts-comment": [
+        "error",
+        { "ts-expect-error": "allow-with-description" },
+      ],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
   {
     // Only config.ts reads the environment.
-    files: ["bff/src/**/*.ts", "auth0-emulator/src/**/*.ts", "web/src/**/*.{ts,tsx}"],
+    files: [
+      "bff/src/**/*.ts",
+      "auth0-emulator/src/**/*.ts",
+      "web/src/**/*.{ts,tsx}",
+    ],
     ignores: ["**/config.ts", "**/*.test.ts", "**/*.test.tsx", "**/test/**"],
     rules: {
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "env", message: "Read configuration through config.ts." },
-        { object: "import", property: "meta.env", message: "Read configuration through config.ts." },
+        {
+          object: "process",
+          property: "env",
+          message: "Read configuration through config.ts.",
+        },
+        {
+          object: "import",
+          property: "meta.env",
+          message: "Read configuration through config.ts.",
+        },
       ],
     },
   },
@@ -53,17 +74,35 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         // A regex, not a gitignore-style group: "auth0/*" also matched our own "../auth0/types.ts".
-        { patterns: [{ regex: "^auth0(/.*)?$", message: "Only bff/src/auth0/ talks to the auth0 SDK." }] },
+        {
+          patterns: [
+            {
+              regex: "^auth0(/.*)?$",
+              message: "Only bff/src/auth0/ talks to the auth0 SDK.",
+            },
+          ],
+        },
       ],
     },
   },
   {
     // A feature's contract imports only zod, so the web app can share it.
-    files: ["bff/src/features/*/contract.ts", "bff/src/contract.ts", "bff/src/shared-contract.ts"],
+    files: [
+      "bff/src/features/*/contract.ts",
+      "bff/src/contract.ts",
+      "bff/src/shared-contract.ts",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ regex: "^(?!zod$|\\./|\\.\\./).*", message: "Contracts import only zod." }] },
+        {
+          patterns: [
+            {
+              regex: "^(?!zod$|\\./|\\.\\./).*",
+              message: "Contracts import only zod.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,5 +1,6 @@
 // The end of a batch: per-row outcomes from the job's errors (with the ambiguity check), or a
 // failure of every open row. Shared by the submit and poll steps in batch-step.ts.
+import { AppError } from "../errors.ts";
 import { updateLeased, type ClaimedBatch } from "./batch-claim.ts";
 import type { ImportRowData } from "./import-file.ts";
 import { isDuplicate, type RowFailure } from "./job-errors.ts";
@@ -55,7 +56,7 @@ export async function applyOutcome(
     );
     if (!(await renewLease(ctx, b.id))) return;
   }
-  await ctx.db.transaction(async (tx) => {
+  const revokedMeanwhile = await ctx.db.transaction(async (tx) => {
     if (
       !(await updateLeased(
         tx,
@@ -64,7 +65,12 @@ export async function applyOutcome(
         "state = 'done', waiting_reason = null",
       ))
     )
-      return;
+      return [];
+    // Rows revoked while their job ran: Auth0 created the user anyway; it must not stay behind.
+    const revoked = await tx.query<{ user_id: string; email: string }>(
+      "select user_id, email from invitations where batch_id = $1 and state = 'revoked'",
+      [b.id],
+    );
     await tx.query(
       `update invitations set state = 'created', mail_due_at = now(), updated_at = now()
        where id = any($1::uuid[]) and state in ('queued', 'importing')`,
@@ -80,7 +86,11 @@ export async function applyOutcome(
         failed.map((f) => f.reason),
       ],
     );
+    return revoked.rows
+      .filter((r) => !failures.has(r.email))
+      .map((r) => r.user_id);
   });
+  for (const userId of revokedMeanwhile) await deleteLeftover(ctx, userId);
   ctx.log.info(
     {
       batch: b.id,
@@ -90,6 +100,22 @@ export async function applyOutcome(
     },
     "import batch finished",
   );
+}
+
+async function deleteLeftover(
+  ctx: PipelineContext,
+  userId: string,
+): Promise<void> {
+  try {
+    await ctx.auth0.deleteUser(userId);
+  } catch (error) {
+    // Revoked before its file was sent: the user was never created.
+    if (error instanceof AppError && error.code === "not_found") return;
+    ctx.log.warn(
+      { err: error, userId },
+      "could not delete the Auth0 user of a revoked invitation",
+    );
+  }
 }
 
 async function renewLease(

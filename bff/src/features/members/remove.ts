@@ -56,7 +56,7 @@ export async function removeMember(
     if (USER_EXISTS.has(invitation.state)) await auth0.deleteUser(userId);
     await db.transaction(async (tx) => {
       const r = await tx.query(
-        `update invitations set state = 'revoked', token_hash = null, revoked_at = now(), updated_at = now()
+        `update invitations set state = 'revoked', token_hash = null, mail_due_at = null, revoked_at = now(), updated_at = now()
          where id = $1 and state = $2`,
         [invitation.id, invitation.state],
       );

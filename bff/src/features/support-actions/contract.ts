@@ -13,3 +13,13 @@ export const LinkSent = z.object({
   kind: z.enum(["password", "verification"]),
 });
 export type LinkSent = z.infer<typeof LinkSent>;
+
+/**
+ * "Copy invitation link": a fresh Guestlist link for the person's open invitation, for support to
+ * pass on by another channel. The previous link stops working. Only support sees it, once.
+ */
+export const InvitationLink = z.object({
+  url: z.url(),
+  expiresAt: z.string(),
+});
+export type InvitationLink = z.infer<typeof InvitationLink>;

@@ -7,7 +7,8 @@ import { hasPermission, principalOf, requiresGlobal } from "../../auth.ts";
 import { AppError } from "../../errors.ts";
 import { DEFAULT_BRANDING, ticketEmail } from "../../mail/invitation-email.ts";
 import { ErrorBody } from "../../shared-contract.ts";
-import { LinkSent, SupportUserParams } from "./contract.ts";
+import { InvitationLink, LinkSent, SupportUserParams } from "./contract.ts";
+import { freshInvitationLink } from "./invitation-link.ts";
 
 const errors = {
   400: ErrorBody,
@@ -112,6 +113,40 @@ export const supportActionsRoutes: Feature = (app, deps) => {
       reply
         .code(202)
         .send(await sendLink(request, request.params.userId, "verification")),
+  );
+  app.post(
+    "/support/users/:userId/invitation-link",
+    {
+      config: requiresGlobal("read:all_tenants"),
+      schema: {
+        params: SupportUserParams,
+        response: { 200: InvitationLink, ...errors },
+      },
+    },
+    async (request, reply) => {
+      if (!hasPermission(principalOf(request), "resend:invitations"))
+        throw new AppError(
+          "forbidden",
+          "This needs the permission resend:invitations",
+        );
+      const { userId } = request.params;
+      const link = await db.transaction(async (tx) => {
+        const fresh = await freshInvitationLink(tx, userId);
+        await audit(tx, {
+          tenantId: fresh.tenantId,
+          ...actorOf(request),
+          action: "support.invitation_link_copied",
+          target: fresh.email,
+          details: { userId },
+        });
+        return fresh;
+      });
+      // A credential: never cached by a browser or proxy.
+      return reply.header("cache-control", "no-store").send({
+        url: `${config.publicUrl}/invitations/${link.token}`,
+        expiresAt: link.expiresAt.toISOString(),
+      });
+    },
   );
   return Promise.resolve();
 };

@@ -1,5 +1,6 @@
 // Server state for the support console: people across tenants, tenants with seats, and actions.
 import {
+  InvitationLink,
   LinkSent,
   ResendResult,
   SupportUserSearch,
@@ -12,12 +13,8 @@ import {
   useMutation,
   useQueryClient,
 } from "@tanstack/react-query";
-import { z } from "zod";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
-
-/** Expected shape of a "copy invitation link" route; not in the BFF yet (see the web report). */
-const InvitationLink = z.object({ url: z.url() });
 
 export const supportQueries = {
   all: ["support"] as const,
