@@ -168,6 +168,41 @@ describe("the invitation pipeline", { timeout: 180_000 }, () => {
     expect((await inboxFor(`dup.${n}.`)).size).toBe(4);
   });
 
+  test("a row revoked while its import job runs leaves no Auth0 user behind and gets no email", async () => {
+    await h.emu("PUT", "/__emulator/jobs", { usersPerSecond: 2 });
+    try {
+      const rows = people(6, "revoked");
+      const victim = rows[3]?.email ?? "";
+      const importId = await importRows(rows);
+      const userId = await waitFor("row importing", async () => {
+        const r = await h.t.db.query<{ user_id: string }>(
+          "select user_id from invitations where email = $1 and state = 'importing'",
+          [victim],
+        );
+        return r.rows[0]?.user_id;
+      });
+      const revoke = await h.t.app.inject({
+        method: "DELETE",
+        url: `/api/tenants/acme/members/${encodeURIComponent(userId)}`,
+        headers: { authorization: `Bearer ${await h.t.tokens.admin("acme")}` },
+      });
+      expect(revoke.statusCode, revoke.body).toBe(200);
+      await waitFor("import done", async () => (await progress(importId)).done);
+      await waitFor(
+        "leftover user deleted",
+        () => !emulatorUsersByEmail(victim).has(victim),
+      );
+      expect(emulatorUsersByEmail(`revoked.${n}.`).size).toBe(5);
+      await waitFor(
+        "others emailed",
+        async () => (await inboxFor(`revoked.${n}.`)).size === 5,
+      );
+      expect((await inboxFor(victim)).size).toBe(0);
+    } finally {
+      await h.emu("PUT", "/__emulator/jobs", { usersPerSecond: 1000 });
+    }
+  });
+
   test("survives a 5xx storm on job creation without creating anyone twice", async () => {
     await h.emu("POST", "/__emulator/faults", {
       method: "POST",
