@@ -90,6 +90,15 @@ export const test = base.extend<Fixtures>({
   },
   seriousA11yViolations: async ({ page }, use) => {
     await use(async (target = page) => {
+      // Let finite animations end first: a dialog fading in has low contrast for a moment.
+      await target.evaluate(() =>
+        Promise.all(
+          document
+            .getAnimations()
+            .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+            .map((a) => a.finished.catch(() => undefined)),
+        ),
+      );
       const results = await new AxeBuilder({ page: target })
         .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
         .analyze();

@@ -18,6 +18,11 @@ export const theme = createTheme({
     Button: { defaultProps: { radius: "md" } },
     Paper: { defaultProps: { withBorder: true, radius: "md" } },
     Modal: { defaultProps: { closeButtonProps: { "aria-label": "Close" } } },
+    Notification: {
+      defaultProps: {
+        closeButtonProps: { "aria-label": "Close notification" },
+      },
+    },
   },
 });
 
