@@ -59,7 +59,44 @@ export const acceptRoutes: Feature = async (app, deps) => {
   const link = (token: string, step: string): string =>
     `${base}/invitations/${encodeURIComponent(token)}/${step}`;
 
-  const closed = (inv: InvitationView | null) => closedPage(inv, appName, base);
+  /** The open invitation behind a token, or the page that says why there is none. */
+  const lookup = async (
+    token: string,
+  ): Promise<
+    | { inv: InvitationView; stop: null }
+    | { inv: null; stop: { status: number; html: string } }
+  > => {
+    const inv = await findByToken(db, token);
+    const stop = closedPage(inv, appName, base);
+    return inv && !stop
+      ? { inv, stop: null }
+      : { inv: null, stop: stop ?? { status: 404, html: "" } };
+  };
+  const passwordTicket = async (inv: InvitationView, token: string) =>
+    inviteHint(
+      await auth0.createPasswordChangeTicket({
+        userId: inv.userId,
+        resultUrl: link(token, "done"),
+        ttlSec: PASSWORD_TTL_SEC,
+        markEmailAsVerified: true,
+      }),
+    );
+  /** A step did not complete: explain, and offer Accept again (which resumes where it stopped). */
+  const tryAgain = (
+    token: string,
+    title: string,
+    heading: string,
+    paragraph: string,
+  ) =>
+    page({
+      title,
+      heading,
+      paragraphs: [paragraph],
+      form: {
+        action: `/invitations/${encodeURIComponent(token)}/accept`,
+        button: "Accept",
+      },
+    });
 
   const sameOrigin = (request: FastifyRequest): boolean => {
     const expected = new URL(base).origin;
@@ -74,10 +111,8 @@ export const acceptRoutes: Feature = async (app, deps) => {
     { schema: { params: TokenParams, hide: true } },
     async (request, reply) => {
       const { token } = request.params;
-      const inv = await findByToken(db, token);
-      const stop = closed(inv);
-      if (stop || !inv)
-        return send(reply, stop?.status ?? 404, stop?.html ?? "");
+      const { inv, stop } = await lookup(token);
+      if (!inv) return send(reply, stop.status, stop.html);
       return send(
         reply,
         200,
@@ -114,20 +149,11 @@ export const acceptRoutes: Feature = async (app, deps) => {
         );
       }
       const { token } = request.params;
-      const inv = await findByToken(db, token);
-      const stop = closed(inv);
-      if (stop || !inv)
-        return send(reply, stop?.status ?? 404, stop?.html ?? "");
+      const { inv, stop } = await lookup(token);
+      if (!inv) return send(reply, stop.status, stop.html);
       const ticket =
         inv.state === "verified"
-          ? inviteHint(
-              await auth0.createPasswordChangeTicket({
-                userId: inv.userId,
-                resultUrl: link(token, "done"),
-                ttlSec: PASSWORD_TTL_SEC,
-                markEmailAsVerified: true,
-              }),
-            )
+          ? await passwordTicket(inv, token)
           : await auth0.createEmailVerificationTicket({
               userId: inv.userId,
               resultUrl: link(token, "verified"),
@@ -142,38 +168,23 @@ export const acceptRoutes: Feature = async (app, deps) => {
     { schema: { params: TokenParams, querystring: CallbackQuery, hide: true } },
     async (request, reply) => {
       const { token } = request.params;
-      const inv = await findByToken(db, token);
-      const stop = closed(inv);
-      if (stop || !inv)
-        return send(reply, stop?.status ?? 404, stop?.html ?? "");
+      const { inv, stop } = await lookup(token);
+      if (!inv) return send(reply, stop.status, stop.html);
       const user = await auth0.getUser(inv.userId);
       if (!user?.emailVerified) {
         return send(
           reply,
           400,
-          page({
-            title: "Email not confirmed",
-            heading: "We could not confirm your email address",
-            paragraphs: [
-              "The confirmation did not complete. Press Accept to try again.",
-            ],
-            form: {
-              action: `/invitations/${encodeURIComponent(token)}/accept`,
-              button: "Accept",
-            },
-          }),
+          tryAgain(
+            token,
+            "Email not confirmed",
+            "We could not confirm your email address",
+            "The confirmation did not complete. Press Accept to try again.",
+          ),
         );
       }
       await markVerified(db, inv.id);
-      const ticket = inviteHint(
-        await auth0.createPasswordChangeTicket({
-          userId: inv.userId,
-          resultUrl: link(token, "done"),
-          ttlSec: PASSWORD_TTL_SEC,
-          markEmailAsVerified: true,
-        }),
-      );
-      return reply.redirect(ticket, 302);
+      return reply.redirect(await passwordTicket(inv, token), 302);
     },
   );
 
@@ -182,23 +193,18 @@ export const acceptRoutes: Feature = async (app, deps) => {
     { schema: { params: TokenParams, querystring: CallbackQuery, hide: true } },
     async (request, reply) => {
       const { token } = request.params;
-      const inv = await findByToken(db, token);
-      const stop = closed(inv);
-      if (stop || !inv)
-        return send(reply, stop?.status ?? 404, stop?.html ?? "");
+      const { inv, stop } = await lookup(token);
+      if (!inv) return send(reply, stop.status, stop.html);
       if (request.query.success !== "true" || inv.state !== "verified") {
         return send(
           reply,
           400,
-          page({
-            title: "Password not set",
-            heading: "Your password was not set",
-            paragraphs: ["Press Accept to choose your password again."],
-            form: {
-              action: `/invitations/${encodeURIComponent(token)}/accept`,
-              button: "Accept",
-            },
-          }),
+          tryAgain(
+            token,
+            "Password not set",
+            "Your password was not set",
+            "Press Accept to choose your password again.",
+          ),
         );
       }
       await markAccepted(db, inv.id);
