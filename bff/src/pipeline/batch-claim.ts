@@ -28,7 +28,10 @@ export async function claimBatch(
   return db.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock($1)", [CLAIM_LOCK]);
     const found = await tx.query<ClaimedBatch>(
-      `with inflight as (select count(*)::int as n from import_batches where state in ('submitting', 'submitted'))
+      // In flight: submitted jobs, and pending batches another worker has just claimed to submit
+      // (their lease is live) — without the latter, two instances could each start a third job.
+      `with inflight as (select count(*)::int as n from import_batches
+         where state in ('submitting', 'submitted') or (state = 'pending' and lease_until > now()))
        select b.id, b.import_id, b.tenant_id, b.state, b.attempts, b.ambiguous, b.job_id, b.poll_delay_ms
        from import_batches b, inflight
        where b.state in ('pending', 'submitting', 'submitted') and b.next_at <= now()
