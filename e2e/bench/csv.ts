@@ -84,7 +84,7 @@ try {
           throw new Error(`${mode} saw ${result.rows} rows, expected ${rows}`);
         results.get(mode)?.push(result);
         console.log(
-          `  ${rows} rows, run ${i + 1}, ${mode}: ${ms(result.ms)}, longest task ${ms(result.longestTaskMs)}`,
+          `  ${rows} rows, run ${i + 1}, ${mode}: ${ms(result.ms)}, longest task ${ms(result.longestTaskMs)}${result.parsedMs === undefined ? "" : ` (parsed after ${ms(result.parsedMs)})`}`,
         );
       }
     const of = (mode: Mode, pick: (m: Measurement) => number) =>

@@ -13,13 +13,15 @@ type FromCsvWorker =
   | { type: "validated"; checks: unknown[]; summary: Summary }
   | { type: "failed"; message: string };
 
-type Outcome = { rows: number; summary?: Summary };
+type Outcome = { rows: number; parsedMs?: number; summary?: Summary };
 
 let file: File | null = null;
 
 /** Parse + validate with the worker the import page uses, speaking its protocol (csv-protocol.ts). */
 function guestlistWorker(input: File): Promise<Outcome> {
   return new Promise((resolve, reject) => {
+    const start = performance.now();
+    let parsedMs = 0;
     const worker = new Worker(
       new URL(
         "../../../web/src/features/import/csv.worker.ts",
@@ -30,11 +32,16 @@ function guestlistWorker(input: File): Promise<Outcome> {
     worker.onmessage = (event: MessageEvent<FromCsvWorker>) => {
       const message = event.data;
       if (message.type === "parsed") {
+        parsedMs = performance.now() - start;
         const mapping = message.analysis.detection.mapping;
         worker.postMessage({ type: "validate", mapping });
       } else if (message.type === "validated") {
         worker.terminate();
-        resolve({ rows: message.checks.length, summary: message.summary });
+        resolve({
+          rows: message.checks.length,
+          parsedMs,
+          summary: message.summary,
+        });
       } else if (message.type === "failed") {
         worker.terminate();
         reject(new Error(message.message));

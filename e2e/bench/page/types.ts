@@ -8,6 +8,8 @@ export type Measurement = {
   /** longest main-thread long task (>= 50 ms) while it ran; 0 when there was none */
   longestTaskMs: number;
   rows: number;
+  /** Guestlist only: from the start until the worker reported "parsed" (before validation) */
+  parsedMs?: number;
   /** Guestlist only: what validation found */
   summary?: { ready: number; invalid: number; duplicate_in_file: number };
 };
