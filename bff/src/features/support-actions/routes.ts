@@ -86,34 +86,22 @@ export const supportActionsRoutes: Feature = (app, deps) => {
     return { userId, email: user.email, kind };
   }
 
-  app.post(
-    "/support/users/:userId/password-link",
-    {
-      config: requiresGlobal("read:all_tenants"),
-      schema: {
-        params: SupportUserParams,
-        response: { 202: LinkSent, ...errors },
+  for (const kind of ["password", "verification"] as const) {
+    app.post(
+      `/support/users/:userId/${kind}-link`,
+      {
+        config: requiresGlobal("read:all_tenants"),
+        schema: {
+          params: SupportUserParams,
+          response: { 202: LinkSent, ...errors },
+        },
       },
-    },
-    async (request, reply) =>
-      reply
-        .code(202)
-        .send(await sendLink(request, request.params.userId, "password")),
-  );
-  app.post(
-    "/support/users/:userId/verification-link",
-    {
-      config: requiresGlobal("read:all_tenants"),
-      schema: {
-        params: SupportUserParams,
-        response: { 202: LinkSent, ...errors },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .code(202)
-        .send(await sendLink(request, request.params.userId, "verification")),
-  );
+      async (request, reply) =>
+        reply
+          .code(202)
+          .send(await sendLink(request, request.params.userId, kind)),
+    );
+  }
   app.post(
     "/support/users/:userId/invitation-link",
     {
