@@ -17,5 +17,8 @@ export type FromWorker =
       rowCount: number;
       delimiter: string;
     }
-  | { type: "validated"; checks: RowCheck[]; summary: ValidationSummary }
+  /** the per-row checks in slices, so no single message blocks the page while it is decoded */
+  | { type: "checks"; checks: RowCheck[] }
+  /** after the last `checks` slice */
+  | { type: "validated"; summary: ValidationSummary }
   | { type: "failed"; reason: ParseFailure; message: string };

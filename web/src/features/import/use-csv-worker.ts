@@ -31,6 +31,7 @@ export function useCsvWorker() {
   const worker = useRef<Worker | null>(null);
   const parsed = useRef<ParsedFile | null>(null);
   const pendingMapping = useRef<ColumnMapping>({});
+  const incomingChecks = useRef<RowCheck[]>([]);
 
   const stop = useCallback(() => {
     worker.current?.terminate();
@@ -67,13 +68,17 @@ export function useCsvWorker() {
             rowCount: message.rowCount,
           };
           setState({ phase: "parsed", file: parsed.current });
+        } else if (message.type === "checks") {
+          for (const check of message.checks)
+            incomingChecks.current.push(check);
         } else if (message.type === "validated" && parsed.current !== null) {
           const validated = {
             ...parsed.current,
             mapping: pendingMapping.current,
-            checks: message.checks,
+            checks: incomingChecks.current,
             summary: message.summary,
           };
+          incomingChecks.current = [];
           setState({ phase: "validated", file: validated });
         } else if (message.type === "failed") {
           setState({
@@ -101,6 +106,7 @@ export function useCsvWorker() {
   const validate = useCallback((mapping: ColumnMapping) => {
     if (worker.current === null || parsed.current === null) return;
     pendingMapping.current = mapping;
+    incomingChecks.current = [];
     setState({ phase: "validating", file: parsed.current });
     worker.current.postMessage({
       type: "validate",
