@@ -2,35 +2,16 @@
 // SDK's include_totals=true) and PATCH /connections/{id}. As on Auth0, PATCH replaces `options`
 // entirely (callers read, merge, write) and needs update:connections_options to touch it;
 // `options` is shown only with read:connections_options (auth0-facts.md §7).
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { EmuConnection, Store } from "../../store.ts";
+import type { FastifyInstance } from "fastify";
+import type { Store } from "../../store.ts";
 import { hasScope } from "../auth.ts";
+import { connectionView, findConnection } from "../connections.ts";
 import { MgmtError } from "../errors.ts";
 import { payloadValidator } from "../payload.ts";
 import { offsetPage, type PageQuery } from "./paging.ts";
 import { updateConnectionSchema } from "./schemas.ts";
 
 const updateBody = payloadValidator(updateConnectionSchema);
-
-function view(
-  c: EmuConnection,
-  req: FastifyRequest,
-  withClients: boolean,
-): Record<string, unknown> {
-  return {
-    id: c.id,
-    name: c.name,
-    display_name: c.name,
-    strategy: c.strategy,
-    ...(hasScope(req, "read:connections_options")
-      ? { options: structuredClone(c.options) }
-      : {}),
-    realms: [c.name],
-    is_domain_connection: false,
-    // deprecated in responses; the list operation's schema no longer has it
-    ...(withClients ? { enabled_clients: [...c.enabled_clients] } : {}),
-  };
-}
 
 export function connectionUpdateRoutes(
   app: FastifyInstance,
@@ -48,7 +29,7 @@ export function connectionUpdateRoutes(
     const list = store.state.connections
       .filter((c) => !name || c.name === name)
       .filter((c) => !strategy || c.strategy === strategy)
-      .map((c) => view(c, req, false));
+      .map((c) => connectionView(c, req, false));
     return offsetPage(list, req.query, "connections");
   });
 
@@ -56,13 +37,7 @@ export function connectionUpdateRoutes(
     "/connections/:id",
     { config: { scopes: ["update:connections"] } },
     (req) => {
-      const c = store.state.connections.find((x) => x.id === req.params.id);
-      if (!c)
-        throw new MgmtError(
-          404,
-          "The connection does not exist.",
-          "inexistent_connection",
-        );
+      const c = findConnection(store, req.params.id);
       const body = updateBody.check<{
         options?: Record<string, unknown> | null;
         enabled_clients?: string[] | null;
@@ -79,7 +54,7 @@ export function connectionUpdateRoutes(
       if (body.enabled_clients !== undefined && body.enabled_clients !== null)
         c.enabled_clients = body.enabled_clients;
       store.changed();
-      return view(c, req, true);
+      return connectionView(c, req, true);
     },
   );
 }

@@ -469,110 +469,67 @@ export const updateClientGrantSchema = {
   },
 };
 
+/** The fields Create- and UpdateActionRequestContent share (the spec repeats them verbatim). */
+const actionFields = {
+  ...typed("string", ["name", "code", "runtime"]),
+  supported_triggers: {
+    type: "array",
+    minItems: 1,
+    items: {
+      type: "object",
+      required: ["id"],
+      additionalProperties: false,
+      properties: {
+        ...typed("string", ["version", "status", "default_runtime"]),
+        id: {
+          enum: [
+            "post-login",
+            "credentials-exchange",
+            "pre-user-registration",
+            "post-user-registration",
+            "post-change-password",
+            "send-phone-message",
+            "custom-phone-provider",
+            "custom-email-provider",
+            "password-reset-post-challenge",
+            "custom-token-exchange",
+            "event-stream",
+            "password-hash-migration",
+            "login-post-identifier",
+            "signup-post-identifier",
+          ],
+        },
+        runtimes: { type: "array", items: { type: "string" } },
+        compatible_triggers: { type: "array", items: { type: "object" } },
+        binding_policy: { enum: ["trigger-bound", "entity-bound"] },
+      },
+    },
+  },
+  dependencies: { type: "array", items: { type: "object" } },
+  secrets: {
+    type: "array",
+    items: {
+      type: "object",
+      additionalProperties: true,
+      properties: { ...typed("string", ["name", "value"]) },
+    },
+  },
+  modules: { type: "array", items: { type: "object" } },
+};
+
 /** CreateActionRequestContent */
 export const createActionSchema = {
   type: "object",
   required: ["name", "supported_triggers"],
   additionalProperties: false,
-  properties: {
-    ...typed("string", ["name", "code", "runtime"]),
-    ...typed("boolean", ["deploy"]),
-    supported_triggers: {
-      type: "array",
-      minItems: 1,
-      items: {
-        type: "object",
-        required: ["id"],
-        additionalProperties: false,
-        properties: {
-          ...typed("string", ["version", "status", "default_runtime"]),
-          id: {
-            enum: [
-              "post-login",
-              "credentials-exchange",
-              "pre-user-registration",
-              "post-user-registration",
-              "post-change-password",
-              "send-phone-message",
-              "custom-phone-provider",
-              "custom-email-provider",
-              "password-reset-post-challenge",
-              "custom-token-exchange",
-              "event-stream",
-              "password-hash-migration",
-              "login-post-identifier",
-              "signup-post-identifier",
-            ],
-          },
-          runtimes: { type: "array", items: { type: "string" } },
-          compatible_triggers: { type: "array", items: { type: "object" } },
-          binding_policy: { enum: ["trigger-bound", "entity-bound"] },
-        },
-      },
-    },
-    dependencies: { type: "array", items: { type: "object" } },
-    secrets: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: true,
-        properties: { ...typed("string", ["name", "value"]) },
-      },
-    },
-    modules: { type: "array", items: { type: "object" } },
-  },
+  properties: { ...actionFields, ...typed("boolean", ["deploy"]) },
 };
 
 /** UpdateActionRequestContent */
 export const updateActionSchema = {
   type: "object",
   additionalProperties: false,
-  properties: {
-    ...typed("string", ["name", "code", "runtime"]),
-    supported_triggers: {
-      type: "array",
-      minItems: 1,
-      items: {
-        type: "object",
-        required: ["id"],
-        additionalProperties: false,
-        properties: {
-          ...typed("string", ["version", "status", "default_runtime"]),
-          id: {
-            enum: [
-              "post-login",
-              "credentials-exchange",
-              "pre-user-registration",
-              "post-user-registration",
-              "post-change-password",
-              "send-phone-message",
-              "custom-phone-provider",
-              "custom-email-provider",
-              "password-reset-post-challenge",
-              "custom-token-exchange",
-              "event-stream",
-              "password-hash-migration",
-              "login-post-identifier",
-              "signup-post-identifier",
-            ],
-          },
-          runtimes: { type: "array", items: { type: "string" } },
-          compatible_triggers: { type: "array", items: { type: "object" } },
-          binding_policy: { enum: ["trigger-bound", "entity-bound"] },
-        },
-      },
-    },
-    dependencies: { type: "array", items: { type: "object" } },
-    secrets: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: true,
-        properties: { ...typed("string", ["name", "value"]) },
-      },
-    },
-    modules: { type: "array", items: { type: "object" } },
-  },
+  properties: actionFields,
 };
 
 /** UpdateActionBindingsRequestContent */
