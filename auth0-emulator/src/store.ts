@@ -125,8 +125,10 @@ export interface EmuTicket {
   client_id?: string;
   mark_email_as_verified?: boolean;
   includeEmailInRedirect?: boolean;
-  /** custom query parameters of the ticket URL seen when the page was opened (post-challenge Action) */
-  query?: Record<string, string>;
+  /** New UL: set when the page was opened (the "challenge"); the password-reset-post-challenge
+   *  Actions then ran with the ticket URL's custom query parameters and may have set a result URL */
+  challenged?: boolean;
+  action_result_url?: string;
   expires_at: number; // epoch ms
   used_at?: number;
 }
