@@ -106,6 +106,14 @@ function translate(error: unknown): unknown {
   return isConnectionLost(error) ? databaseUnavailable(error) : error;
 }
 
+async function translated<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
 async function openPglite(dataDir: string | undefined): Promise<Db> {
   // A fresh clone has no ./.data yet: PGlite only creates the last path segment.
   if (dataDir) await mkdir(dirname(dataDir), { recursive: true });
@@ -162,32 +170,26 @@ async function openPostgres(
     sql: string,
     params?: unknown[],
   ): Promise<QueryResult<T>> => {
-    try {
-      const r = await q.query(sql, params);
-      return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
-    } catch (error) {
-      throw translate(error);
-    }
+    const r = await translated(q.query(sql, params));
+    return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+  };
+  // Scripts of several statements (migrations): node-postgres answers with one result per statement.
+  const exec = async (q: pg.Pool | pg.PoolClient, sql: string) => {
+    await translated(q.query(sql));
   };
   return {
     engine: "postgres",
     query: (sql, params) => run(pool, sql, params),
-    exec: async (sql) => {
-      await run(pool, sql);
-    },
+    exec: (sql) => exec(pool, sql),
     async transaction(fn) {
-      const client = await pool.connect().catch((error: unknown) => {
-        throw translate(error);
-      });
+      const client = await translated(pool.connect());
       // A dead connection must not go back to the pool: release(error) destroys it.
       let broken: Error | undefined;
       try {
         await run(client, "begin");
         const result = await fn({
           query: (sql, params) => run(client, sql, params),
-          exec: async (sql) => {
-            await run(client, sql);
-          },
+          exec: (sql) => exec(client, sql),
         });
         // A commit whose answer is lost may or may not have happened: callers whose writes
         // follow an outside effect keep them idempotent (pipeline/settle.ts).
