@@ -78,7 +78,9 @@ describe.skipIf(skip !== null)("a PostgreSQL restart under the BFF", () => {
       checks: { db: { status: string; message?: string } };
     }>();
     expect(health.checks.db.status).toBe("down");
-    expect(health.checks.db.message).toMatch(/database.*\((ECONNREFUSED|57P0[13]|ECONNRESET)\)/i);
+    expect(health.checks.db.message).toMatch(
+      /database.*\((ECONNREFUSED|57P0[13]|ECONNRESET)\)/i,
+    );
     expect((await t.app.inject({ url: "/api/health/live" })).statusCode).toBe(
       200,
     );
