@@ -18,7 +18,7 @@ import { createInvitationPipeline } from "./pipeline/start.ts";
 
 async function main(config: Config): Promise<void> {
   // The app's logger exists only once the app is built; connection errors before that go to stderr.
-  let log: Pick<FastifyBaseLogger, "warn"> | undefined;
+  const dbLog: { current?: Pick<FastifyBaseLogger, "warn"> } = {};
   const db = await openDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.pgliteDir,
@@ -30,7 +30,7 @@ async function main(config: Config): Promise<void> {
         reason: error.message,
       };
       const message = "database connection lost; the next query reconnects";
-      if (log) log.warn(entry, message);
+      if (dbLog.current) dbLog.current.warn(entry, message);
       else console.warn(message, entry);
     },
   });
@@ -70,7 +70,7 @@ async function main(config: Config): Promise<void> {
     mailer: pipeline.mailer,
     branding: config.branding,
   });
-  log = app.log.child({ component: "db" });
+  dbLog.current = app.log.child({ component: "db" });
   app.log.info(
     { engine: db.engine, migrations: applied, seededTenants: seeded },
     "database ready",
