@@ -130,6 +130,13 @@ export function startPipeline(
       running = false;
       for (const w of [...wakers]) w();
       await Promise.all(loops);
+      // Stopping during an outage: one last try, then the leases and reconciliation (006) take over.
+      await context.settler.flush().catch(() => undefined);
+      if (context.settler.pending > 0)
+        context.log.warn(
+          { writes: context.settler.pending },
+          "stopping with pipeline writes the database never received; their work is redone or reconciled after the lease",
+        );
     },
   };
 }
