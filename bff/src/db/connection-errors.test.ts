@@ -51,8 +51,6 @@ test("the outage error is a 503 with Retry-After, also when wrapped by the Auth0
 });
 
 test("Auth0's answer reaches the caller when the rate budget cannot record it (the job exists)", async () => {
-  const { createManagementFetch } =
-    await import("../auth0/management-fetch.ts");
   const down = () => Promise.reject(databaseUnavailable(withCode("57P01")));
   const limiter = {
     acquire: () => Promise.resolve(),
