@@ -86,6 +86,10 @@ const Env = z.object({
       z.string().regex(/^postgres(ql)?:\/\//, "must be postgres://… or memory"),
     ])
     .optional(),
+  // Connections per instance, and how long a query waits for a new one while the server is away
+  // before the request gets 503 database_unavailable (docs/production.md, "Database outages").
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().min(1).max(60).default(5),
   DATA_DIR: z.string().min(1).default(resolve(REPO_ROOT, ".data")),
   SEED_TENANTS: bool.optional(),
 
@@ -163,6 +167,10 @@ export interface Config {
   /** undefined → PGlite in `pgliteDir`; "memory" → in-memory PGlite; else a postgres:// URL */
   readonly databaseUrl: string | undefined;
   readonly pgliteDir: string | undefined;
+  readonly databasePool: {
+    readonly size: number;
+    readonly connectTimeoutMs: number;
+  };
   readonly smtpUrl: string;
   readonly mailFrom: string;
   readonly memberRemoval: "delete" | "block";
@@ -258,6 +266,10 @@ export function loadConfig(
     databaseUrl: memory ? undefined : e.DATABASE_URL,
     pgliteDir:
       memory || e.DATABASE_URL ? undefined : resolve(e.DATA_DIR, "bff-db"),
+    databasePool: {
+      size: e.DATABASE_POOL_SIZE,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
+    },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     memberRemoval: e.MEMBER_REMOVAL,

@@ -19,13 +19,14 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   rate_limited: 429,
   upstream: 502,
   internal: 500,
+  database_unavailable: 503,
 };
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly statusCode: number;
   readonly details: unknown;
-  /** Seconds a client should wait before retrying (sent as Retry-After), for rate_limited. */
+  /** Seconds a client should wait before retrying (sent as Retry-After): rate_limited, database_unavailable. */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(
@@ -60,9 +61,27 @@ export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
 
+/**
+ * The database_unavailable AppError inside `error`, also when something wrapped it (the Auth0 SDK
+ * wraps what our fetch throws, and the fetch asks the rate budget in the database first).
+ */
+export function databaseUnavailableIn(error: unknown): AppError | undefined {
+  for (let e = error, depth = 0; e && depth < 6; depth++) {
+    if (e instanceof AppError && e.code === "database_unavailable") return e;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return undefined;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return databaseUnavailableIn(error) !== undefined;
+}
+
 /** Translates any thrown value to an AppError; `null` means "unexpected" (→ 500, logged in full). */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
+  const dbDown = databaseUnavailableIn(error);
+  if (dbDown) return dbDown;
   if (typeof error !== "object" || error === null) return null;
   const e = error as FastifyError;
   const validation: unknown = e.validation;
@@ -131,7 +150,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
       const known = toAppError(error);
       if (known) {
-        if (known.statusCode >= 500)
+        // Expected during a database restart or failover: one line, no stack per request.
+        if (known.code === "database_unavailable")
+          request.log.warn(
+            { code: known.code, reason: errorReason(known) },
+            known.message,
+          );
+        else if (known.statusCode >= 500)
           request.log.error({ err: error }, known.message);
         else if (known.statusCode === 401 || known.statusCode === 403)
           request.log.warn({ code: known.code }, `denied: ${known.message}`);
@@ -149,6 +174,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       );
     },
   );
+}
+
+function errorReason(error: Error): string | undefined {
+  return error.cause instanceof Error ? error.cause.message : undefined;
 }
 
 /** 404 for unknown /api routes (JSON error body); anything else is handled by the static plugin. */

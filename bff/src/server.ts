@@ -1,4 +1,5 @@
 // The only wiring of real dependencies: config → database → migrations → seed → Auth0 → app → listen.
+import type { FastifyBaseLogger } from "fastify";
 import { createVerifyToken } from "./auth.ts";
 import { createAuth0 } from "./auth0/auth0.ts";
 import { createRateBudget } from "./auth0/rate-budget.ts";
@@ -16,9 +17,22 @@ import { preflightProblems } from "./features/health/preflight.ts";
 import { createInvitationPipeline } from "./pipeline/start.ts";
 
 async function main(config: Config): Promise<void> {
+  // The app's logger exists only once the app is built; connection errors before that go to stderr.
+  const dbLog: { current?: Pick<FastifyBaseLogger, "warn"> } = {};
   const db = await openDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.pgliteDir,
+    poolSize: config.databasePool.size,
+    connectTimeoutMs: config.databasePool.connectTimeoutMs,
+    onConnectionError: (error) => {
+      const entry = {
+        code: (error as { code?: unknown }).code,
+        reason: error.message,
+      };
+      const message = "database connection lost; the next query reconnects";
+      if (dbLog.current) dbLog.current.warn(entry, message);
+      else console.warn(message, entry);
+    },
   });
   const applied = await migrate(db);
   const seeded = config.seedTenants
@@ -56,6 +70,7 @@ async function main(config: Config): Promise<void> {
     mailer: pipeline.mailer,
     branding: config.branding,
   });
+  dbLog.current = app.log.child({ component: "db" });
   app.log.info(
     { engine: db.engine, migrations: applied, seededTenants: seeded },
     "database ready",

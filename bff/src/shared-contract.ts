@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   "payload_too_large",
   "upstream",
   "internal",
+  // 503 with Retry-After: the database is restarting or failing over (docs/production.md)
+  "database_unavailable",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

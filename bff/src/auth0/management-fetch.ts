@@ -2,7 +2,7 @@
 // set (the http emulator; auth0-facts.md §10), (2) passes every /api/v2 call through the shared
 // rate budget and feeds the X-RateLimit-* headers back, (3) waits out a 429 and tries again,
 // except for import-job creation, which is never repeated (a repeat could create a second job).
-import { AppError } from "../errors.ts";
+import { AppError, isDatabaseUnavailable } from "../errors.ts";
 import type { RateLimiter } from "./types.ts";
 
 export interface ManagementFetchOptions {
@@ -50,7 +50,13 @@ export function createManagementFetch(
         throw error;
       }
       const response = await base(url, init);
-      await limiter?.observe(response.status, response.headers);
+      // Auth0 has answered: a database outage while the budget learns from the answer must not
+      // turn a created import job into an error (docs/decisions/008-database-outages.md).
+      await limiter
+        ?.observe(response.status, response.headers)
+        .catch((error: unknown) => {
+          if (!isDatabaseUnavailable(error)) throw error;
+        });
       if (
         response.status !== 429 ||
         !limiter ||

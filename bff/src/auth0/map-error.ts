@@ -1,7 +1,7 @@
 // ManagementError (and network failures) → AppError. Auth0's own message is kept in details for
 // 4xx (it names the problem, e.g. "The user already exists."); it never contains credentials.
 import { ManagementError, ManagementTimeoutError } from "auth0";
-import { AppError } from "../errors.ts";
+import { AppError, databaseUnavailableIn } from "../errors.ts";
 import type { ErrorCode } from "../shared-contract.ts";
 
 function auth0Message(body: unknown): string | undefined {
@@ -43,6 +43,10 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 
 export function mapAuth0Error(error: unknown, action: string): AppError {
   if (error instanceof AppError) return error;
+  // The shared rate budget (in the database) refused before any request left: not an Auth0 error,
+  // and nothing was sent (the pipeline relies on this to avoid an ambiguous job creation).
+  const dbDown = databaseUnavailableIn(error);
+  if (dbDown) return dbDown;
   if (error instanceof ManagementTimeoutError) {
     return new AppError(
       "upstream",

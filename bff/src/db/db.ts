@@ -5,6 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import pg from "pg";
+import { AppError, isDatabaseUnavailable } from "../errors.ts";
 
 export interface QueryResult<T> {
   rows: T[];
@@ -33,12 +34,84 @@ export interface DbOptions {
   /** PGlite data directory; absent means in-memory (tests). */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** how long a query waits for a new connection before failing (ms); default 5,000 */
+  connectTimeoutMs?: number;
+  /**
+   * Told about errors of connections nobody is waiting on (the server restarted, failed over or
+   * terminated them). Without a listener, node-postgres' pool re-emits them as an unhandled
+   * 'error' event and the process dies (docs/decisions/008-database-outages.md).
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? openPostgres(options.databaseUrl, options)
     : openPglite(options.dataDir);
+}
+
+/** Seconds a client is asked to wait (Retry-After) when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+// The server is unreachable or refusing work for now; the same statement may succeed later.
+// SQLSTATE class 08 (connection exception), 57P01-57P03 (administrator shutdown, crash shutdown,
+// "the database system is starting up / shutting down"), 53300 (too many connections), 25006 (a
+// read-only transaction: during a failover the old primary may still answer as a replica).
+// https://www.postgresql.org/docs/current/errcodes-appendix.html
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300|25006)$/;
+// Socket errors, and node-postgres' own messages for a connection that died or never came up.
+const UNAVAILABLE_ERRNO = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/;
+
+/** True when `error` says the database server is away, not that the statement was wrong. */
+export function isConnectionLost(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string")
+    return UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code);
+  if (error instanceof AggregateError)
+    return error.errors.some((e) => isConnectionLost(e));
+  return UNAVAILABLE_MESSAGE.test(error.message);
+}
+
+/** The error every caller sees while the database is away: 503 `database_unavailable`. */
+export function databaseUnavailable(cause: unknown): AppError {
+  const reason =
+    cause instanceof Error && cause.message
+      ? cause.message
+      : "no connection to the database";
+  return new AppError(
+    "database_unavailable",
+    "The database is temporarily unavailable; try again shortly",
+    undefined,
+    {
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+      cause: new Error(reason, { cause }),
+    },
+  );
+}
+
+function translate(error: unknown): unknown {
+  return isConnectionLost(error) ? databaseUnavailable(error) : error;
+}
+
+async function translated<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (error) {
+    throw translate(error);
+  }
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Db> {
@@ -75,9 +148,21 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
 
 async function openPostgres(
   connectionString: string,
-  max: number,
+  options: DbOptions,
 ): Promise<Db> {
-  const pool = new pg.Pool({ connectionString, max });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    // The default (0) waits for ever: a failover that black-holes the old address would hang
+    // every request instead of answering 503.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    // Notices a silently dead server (network partition) on idle and busy connections.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
+  // An idle or checked-out connection the server terminated (57P01 on restart, a failover, a
+  // network drop) is removed by the pool and reported here; the next query opens a new one.
+  pool.on("error", (error) => options.onConnectionError?.(error));
   // Fail fast with a clear message when the server is unreachable.
   await pool.query("select 1");
   const run = async <T>(
@@ -85,32 +170,38 @@ async function openPostgres(
     sql: string,
     params?: unknown[],
   ): Promise<QueryResult<T>> => {
-    const r = await q.query(sql, params);
+    const r = await translated(q.query(sql, params));
     return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+  };
+  // Scripts of several statements (migrations): node-postgres answers with one result per statement.
+  const exec = async (q: pg.Pool | pg.PoolClient, sql: string) => {
+    await translated(q.query(sql));
   };
   return {
     engine: "postgres",
     query: (sql, params) => run(pool, sql, params),
-    exec: async (sql) => {
-      await pool.query(sql);
-    },
+    exec: (sql) => exec(pool, sql),
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await translated(pool.connect());
+      // A dead connection must not go back to the pool: release(error) destroys it.
+      let broken: Error | undefined;
       try {
-        await client.query("begin");
+        await run(client, "begin");
         const result = await fn({
           query: (sql, params) => run(client, sql, params),
-          exec: async (sql) => {
-            await client.query(sql);
-          },
+          exec: (sql) => exec(client, sql),
         });
-        await client.query("commit");
+        // A commit whose answer is lost may or may not have happened: callers whose writes
+        // follow an outside effect keep them idempotent (pipeline/settle.ts).
+        await run(client, "commit");
         return result;
       } catch (error) {
-        await client.query("rollback").catch(() => undefined);
-        throw error;
+        if (isDatabaseUnavailable(error) || isConnectionLost(error))
+          broken = error instanceof Error ? error : new Error(String(error));
+        else await client.query("rollback").catch(() => undefined);
+        throw translate(error);
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     close: () => pool.end(),

@@ -3,7 +3,7 @@
 // 5xx, failed job) marks the batch "ambiguous". A resubmitted ambiguous batch cannot create
 // duplicates (upsert=false and our own user_id make Auth0 refuse them); its DUPLICATED_USER rows
 // are then checked against the user_id we chose, so a row created by the lost attempt counts as ours.
-import { isAppError } from "../errors.ts";
+import { isAppError, isDatabaseUnavailable } from "../errors.ts";
 import {
   claimBatch,
   inMs,
@@ -36,14 +36,27 @@ export async function runBatchStep(ctx: PipelineContext): Promise<boolean> {
     else await poll(ctx, batch);
   } catch (error) {
     // Anything unexpected: release the batch for a later retry; the lease guard keeps it safe.
-    ctx.log.error({ err: error, batch: batch.id }, "import batch step failed");
+    // When the database is away, the release is kept and written once it is back, so the batch
+    // does not sit out its lease after the outage.
+    if (isDatabaseUnavailable(error))
+      ctx.log.warn(
+        { batch: batch.id },
+        "import batch step interrupted: the database is unavailable",
+      );
+    else
+      ctx.log.error(
+        { err: error, batch: batch.id },
+        "import batch step failed",
+      );
     const wait = retryDelay(error, 2_000);
-    await updateLeased(
-      db,
-      batch.id,
-      options.workerId,
-      `next_at = ${inMs(3)}, waiting_reason = $4`,
-      [wait, waitingText(error, wait)],
+    await ctx.settler.settle(`release import batch ${batch.id}`, () =>
+      updateLeased(
+        db,
+        batch.id,
+        options.workerId,
+        `next_at = ${inMs(3)}, waiting_reason = $4`,
+        [wait, waitingText(error, wait)],
+      ),
     );
   }
   return true;
@@ -102,22 +115,28 @@ async function submit(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
     await submitFailed(ctx, b, attempt, error);
     return;
   }
-  await db.transaction(async (tx) => {
-    const ok = await updateLeased(
-      tx,
-      b.id,
-      options.workerId,
-      `state = 'submitted', job_id = $3, next_at = ${inMs(4)},
-       poll_delay_ms = $4, waiting_reason = null`,
-      [jobId, options.pollMinMs],
-    );
-    if (ok) {
-      await tx.query(
-        `update invitations set state = 'importing', job_id = $2, updated_at = now() where batch_id = $1 and state = 'queued'`,
-        [b.id, jobId],
+  // Auth0 has the job now. If the database drops before this commits, the job id is kept in
+  // memory and recorded once the database is back (settle.ts); if this process dies meanwhile,
+  // the batch is still `submitting` and is reconciled (recoverInterrupted). The lease guard makes
+  // a late write harmless when another instance took the batch over.
+  await ctx.settler.settle(`record job ${jobId} of import batch ${b.id}`, () =>
+    db.transaction(async (tx) => {
+      const ok = await updateLeased(
+        tx,
+        b.id,
+        options.workerId,
+        `state = 'submitted', job_id = $3, next_at = ${inMs(4)},
+         poll_delay_ms = $4, waiting_reason = null`,
+        [jobId, options.pollMinMs],
       );
-    }
-  });
+      if (ok) {
+        await tx.query(
+          `update invitations set state = 'importing', job_id = $2, updated_at = now() where batch_id = $1 and state = 'queued'`,
+          [b.id, jobId],
+        );
+      }
+    }),
+  );
 }
 
 async function submitFailed(
@@ -164,20 +183,25 @@ async function submitFailed(
     );
     return;
   }
+  // Also when the database failed: the rate budget records Auth0's answer after the call, so a
+  // database error does not prove that no job was created.
   const wait = Math.max(options.reconcileGraceMs, backoff(attempt));
   ctx.log.warn(
     { batch: b.id, attempt, code },
     "import job creation had an unknown outcome; will reconcile",
   );
-  await updateLeased(
-    db,
-    b.id,
-    options.workerId,
-    `state = 'pending', ambiguous = true, next_at = ${inMs(3)}, waiting_reason = $4`,
-    [
-      wait,
-      `Auth0 did not confirm the import (${code}); retrying in ${Math.ceil(wait / 1000)} s`,
-    ],
+  const why =
+    code === "database_unavailable"
+      ? "Guestlist's database was unavailable during the import"
+      : `Auth0 did not confirm the import (${code})`;
+  await ctx.settler.settle(`reconcile import batch ${b.id}`, () =>
+    updateLeased(
+      db,
+      b.id,
+      options.workerId,
+      `state = 'pending', ambiguous = true, next_at = ${inMs(3)}, waiting_reason = $4`,
+      [wait, `${why}; retrying in ${Math.ceil(wait / 1000)} s`],
+    ),
   );
 }
 

@@ -47,33 +47,56 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
     };
   });
   // The new token replaces the old one before the email leaves: the newest email always works.
-  await db.query(
-    `update invitations i set token_hash = p.hash, expires_at = p.expires_at, updated_at = now()
-     from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as p(id, hash, expires_at)
-     where i.id = p.id and i.mail_lease_owner = $4`,
-    [
-      prepared.map((p) => p.id),
-      prepared.map((p) => p.hash),
-      prepared.map((p) => p.expiresAt.toISOString()),
-      options.workerId,
-    ],
-  );
+  try {
+    await db.query(
+      `update invitations i set token_hash = p.hash, expires_at = p.expires_at, updated_at = now()
+       from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as p(id, hash, expires_at)
+       where i.id = p.id and i.mail_lease_owner = $4`,
+      [
+        prepared.map((p) => p.id),
+        prepared.map((p) => p.hash),
+        prepared.map((p) => p.expiresAt.toISOString()),
+        options.workerId,
+      ],
+    );
+  } catch (error) {
+    // Nothing was sent: hand the rows back once the database returns instead of after the lease.
+    await ctx.settler.settle(`release ${prepared.length} email claims`, () =>
+      release(ctx, prepared),
+    );
+    throw error;
+  }
   const results = await Promise.allSettled(prepared.map((p) => send(ctx, p)));
   const sent = prepared.filter((_, i) => results[i]?.status === "fulfilled");
   const failed = prepared.filter((_, i) => results[i]?.status === "rejected");
   if (sent.length > 0) {
     // Guarded by the hash: a resend that retired this token in the meantime still gets its email.
-    await db.query(
-      `update invitations i set state = case when i.state = 'created' then 'emailed' else i.state end,
-         emailed_at = now(), mail_due_at = null, mail_attempts = 0, mail_lease_owner = null, mail_lease_until = null,
-         waiting_reason = null, last_mail_error = null, updated_at = now()
-       from unnest($1::uuid[], $2::text[]) as s(id, hash)
-       where i.id = s.id and i.token_hash = s.hash`,
-      [sent.map((s) => s.id), sent.map((s) => s.hash)],
+    // These emails are out: if the database is away now, the record is kept and written before
+    // this process claims any email again (settle.ts), so nobody is mailed twice for it.
+    await ctx.settler.settle(`record ${sent.length} sent emails`, () =>
+      db.query(
+        `update invitations i set state = case when i.state = 'created' then 'emailed' else i.state end,
+           emailed_at = now(), mail_due_at = null, mail_attempts = 0, mail_lease_owner = null, mail_lease_until = null,
+           waiting_reason = null, last_mail_error = null, updated_at = now()
+         from unnest($1::uuid[], $2::text[]) as s(id, hash)
+         where i.id = s.id and i.token_hash = s.hash`,
+        [sent.map((s) => s.id), sent.map((s) => s.hash)],
+      ),
     );
   }
-  if (failed.length > 0) await recordFailures(ctx, failed, results);
+  if (failed.length > 0)
+    await ctx.settler.settle(`record ${failed.length} failed emails`, () =>
+      recordFailures(ctx, failed, results),
+    );
   return true;
+}
+
+async function release(ctx: PipelineContext, rows: Prepared[]): Promise<void> {
+  await ctx.db.query(
+    `update invitations set mail_lease_owner = null, mail_lease_until = null, updated_at = now()
+     where id = any($1::uuid[]) and mail_lease_owner = $2`,
+    [rows.map((r) => r.id), ctx.options.workerId],
+  );
 }
 
 async function send(ctx: PipelineContext, p: Prepared): Promise<void> {

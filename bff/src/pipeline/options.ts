@@ -5,6 +5,7 @@ import type { Auth0 } from "../auth0/types.ts";
 import type { Db } from "../db/db.ts";
 import type { Branding } from "../mail/invitation-email.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import type { Settler } from "./settle.ts";
 
 export interface PipelineOptions {
   /** identifies this process in leases */
@@ -24,6 +25,8 @@ export interface PipelineOptions {
   mailRetryMaxMs: number;
   /** sleep when there is nothing to do */
   idleMs: number;
+  /** while the database is unavailable, the loops retry after 0.5 s, 1 s, 2 s … up to this */
+  dbRetryMaxMs: number;
 }
 
 export const DEFAULT_OPTIONS: PipelineOptions = {
@@ -37,6 +40,7 @@ export const DEFAULT_OPTIONS: PipelineOptions = {
   mailBatch: 400,
   mailRetryMaxMs: 60_000,
   idleMs: 250,
+  dbRetryMaxMs: 10_000,
 };
 
 export interface PipelineDeps {
@@ -51,4 +55,6 @@ export interface PipelineDeps {
 
 export interface PipelineContext extends PipelineDeps {
   options: PipelineOptions;
+  /** records outcomes of outside effects even across a database outage (settle.ts) */
+  settler: Settler;
 }

@@ -1,5 +1,5 @@
 // Waiting times and the waiting reasons shown in import progress.
-import { isAppError } from "../errors.ts";
+import { isAppError, isDatabaseUnavailable } from "../errors.ts";
 
 export function backoff(attempt: number): number {
   return Math.min(60_000, 1_000 * 2 ** Math.max(0, attempt - 1));
@@ -13,6 +13,8 @@ export function retryDelay(error: unknown, fallback: number): number {
 
 export function waitingText(error: unknown, waitMs: number): string {
   const secs = Math.ceil(waitMs / 1000);
+  if (isDatabaseUnavailable(error))
+    return `Paused while Guestlist's database was unavailable; resuming in ${secs} s`;
   if (isAppError(error) && error.code === "rate_limited")
     return `Auth0 rate limit reached; retrying in ${secs} s`;
   return `Auth0 is not answering; retrying in ${secs} s`;

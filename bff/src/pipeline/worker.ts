@@ -1,5 +1,8 @@
 // The durable worker inside the BFF: two loops (import batches, email outbox) that only ever act on
 // work claimed from Postgres. Stopping waits for the current step; killing the process loses nothing.
+// While the database is unavailable the loops wait it out with back-off and resume by themselves
+// (docs/decisions/008-database-outages.md).
+import { isDatabaseUnavailable } from "../errors.ts";
 import { runBatchStep } from "./batch-step.ts";
 import { runMailStep } from "./mail-step.ts";
 import {
@@ -8,6 +11,7 @@ import {
   type PipelineDeps,
   type PipelineOptions,
 } from "./options.ts";
+import { createSettler } from "./settle.ts";
 
 /** What HTTP routes need from the worker. */
 export interface PipelineHandle {
@@ -25,7 +29,48 @@ export function createPipelineContext(
   deps: PipelineDeps,
   options: Partial<PipelineOptions> = {},
 ): PipelineContext {
-  return { ...deps, options: { ...DEFAULT_OPTIONS, ...options } };
+  return {
+    ...deps,
+    options: { ...DEFAULT_OPTIONS, ...options },
+    settler: createSettler(deps.log),
+  };
+}
+
+/** One outage as all loops see it: logged once when it starts and once when it ends. */
+function createOutageWatch(
+  log: PipelineContext["log"],
+  maxWaitMs: number,
+): { failed(error: unknown): number; succeeded(): void } {
+  let since: number | null = null;
+  let failures = 0;
+  return {
+    failed(error) {
+      failures++;
+      const wait = Math.min(maxWaitMs, 500 * 2 ** Math.min(failures - 1, 10));
+      if (since === null) {
+        since = Date.now();
+        log.warn(
+          {
+            reason:
+              error instanceof Error && error.cause instanceof Error
+                ? error.cause.message
+                : undefined,
+          },
+          "database unavailable: the invitation pipeline is waiting for it and resumes by itself",
+        );
+      }
+      return wait;
+    },
+    succeeded() {
+      if (since === null) return;
+      log.warn(
+        { outageSeconds: Math.round((Date.now() - since) / 100) / 10 },
+        "database is back: the invitation pipeline resumes",
+      );
+      since = null;
+      failures = 0;
+    },
+  };
 }
 
 export function startPipeline(
@@ -45,6 +90,7 @@ export function startPipeline(
       const timer = setTimeout(done, ms);
       wakers.add(done);
     });
+  const outage = createOutageWatch(context.log, context.options.dbRetryMaxMs);
   const loop = async (
     name: string,
     step: (ctx: PipelineContext) => Promise<boolean>,
@@ -52,8 +98,15 @@ export function startPipeline(
     while (running) {
       let worked = false;
       try {
+        // What this process did just before an outage is recorded before it claims anything new.
+        await context.settler.flush();
         worked = await step(context);
+        if (context.settler.pending === 0) outage.succeeded();
       } catch (error) {
+        if (isDatabaseUnavailable(error)) {
+          await sleep(outage.failed(error));
+          continue;
+        }
         context.log.error({ err: error, loop: name }, "pipeline step failed");
         await sleep(1_000);
       }
@@ -77,6 +130,13 @@ export function startPipeline(
       running = false;
       for (const w of [...wakers]) w();
       await Promise.all(loops);
+      // Stopping during an outage: one last try, then the leases and reconciliation (006) take over.
+      await context.settler.flush().catch(() => undefined);
+      if (context.settler.pending > 0)
+        context.log.warn(
+          { writes: context.settler.pending },
+          "stopping with pipeline writes the database never received; their work is redone or reconciled after the lease",
+        );
     },
   };
 }

@@ -13,6 +13,7 @@ const TITLES: Record<ErrorCode, string> = {
   payload_too_large: "That is too large to send at once",
   upstream: "Auth0 or the server could not be reached",
   internal: "Something went wrong on our side",
+  database_unavailable: "Guestlist's database is briefly unavailable",
 };
 
 export function errorTitle(error: unknown): string {

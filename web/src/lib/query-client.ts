@@ -2,7 +2,12 @@ import { QueryClient } from "@tanstack/react-query";
 import { isApiError } from "./api-error.ts";
 
 /** Codes worth retrying: the request might succeed a moment later. */
-const TRANSIENT = new Set(["upstream", "rate_limited", "internal"]);
+const TRANSIENT = new Set([
+  "upstream",
+  "rate_limited",
+  "internal",
+  "database_unavailable",
+]);
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({

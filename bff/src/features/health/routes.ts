@@ -2,6 +2,7 @@
 import { connect } from "node:net";
 import type { Feature } from "../../app.ts";
 import { publicRoute } from "../../auth.ts";
+import { isDatabaseUnavailable } from "../../errors.ts";
 import { Health, Live, type Check } from "./contract.ts";
 import { SIGNUPS_WARNING } from "./signup-check.ts";
 
@@ -44,11 +45,24 @@ async function run(check: () => Promise<void>): Promise<Check> {
     await withTimeout(check(), 3_000);
     return { status: "ok" };
   } catch (error) {
-    return {
-      status: "down",
-      message: error instanceof Error ? error.message : "unavailable",
-    };
+    return { status: "down", message: reason(error) };
   }
+}
+
+/** The error's message; for the database also the driver's code (e.g. 57P01, ECONNREFUSED). */
+function reason(error: unknown): string {
+  if (!(error instanceof Error)) return "unavailable";
+  if (!isDatabaseUnavailable(error)) return error.message;
+  let code: unknown;
+  for (
+    let e: unknown = error.cause;
+    e instanceof Error && code === undefined;
+    e = e.cause
+  )
+    code = (e as { code?: unknown }).code;
+  return typeof code === "string"
+    ? `${error.message} (${code})`
+    : error.message;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
