@@ -48,7 +48,7 @@ export async function ensureInviteeApp(
   const wanted: Record<string, unknown> = { name: d.name };
   if (check.ok) wanted.initiate_login_uri = d.loginUrl;
   const item = `invitee application "${d.name}"`;
-  const keys = differingKeys(current as Record<string, unknown>, wanted);
+  const keys = differingKeys(current, wanted);
   if (keys.length > 0) await mgmt.clients.update(clientId, wanted);
   changes.push(
     keys.length > 0
