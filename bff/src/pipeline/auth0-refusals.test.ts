@@ -1,8 +1,8 @@
-// The pipeline against refusals a real Auth0 tenant gives and the emulator's defaults do not:
-// a third concurrent import job (429 or 400 naming active import jobs), 401/403 (a scope missing
-// from the BFF's grant), and a job reported `expired`. The adapter's fetch is wrapped to answer
-// those calls like Auth0 would; everything else is the emulator. Rows are never failed for these,
-// and every import completes once the refusal stops.
+// The pipeline against refusals a real Auth0 tenant gives: a third concurrent import job (the
+// emulator's switch: 429 or 400 naming the active import jobs), 401/403 (a scope missing from the
+// BFF's grant: the adapter's fetch is wrapped to answer with Auth0's text), and a job that turns
+// `expired` (the emulator's control). Rows are never failed for these, and every import completes
+// once the refusal stops.
 import {
   afterAll,
   beforeAll,
@@ -60,10 +60,38 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
   rules.length = 0;
   submits.length = 0;
+  await h.emu("DELETE", "/__emulator/faults");
+  await h.emu("PUT", "/__emulator/jobs", {
+    usersPerSecond: 1000,
+    concurrentRefusal: "429",
+  });
 });
+
+let outside = 0;
+/** An import job someone else started on the tenant (another app, the dashboard). */
+async function outsideJob(users: number): Promise<string> {
+  outside++;
+  const { jobId } = await h.auth0.createUsersImportJob({
+    externalId: `outside-${outside}`,
+    users: Array.from({ length: users }, (_, i) => {
+      const id = `${outside.toString(16).padStart(8, "0")}${i.toString(16).padStart(16, "0")}`;
+      return {
+        user_id: id,
+        email: `outside.${outside}.${i}@other.test`,
+        email_verified: false,
+        app_metadata: { tenant_id: "globex" },
+      };
+    }),
+  });
+  return jobId;
+}
+
+function emulatorJob(id: string): { status: string } | undefined {
+  return h.emulator.store.state.jobs[id];
+}
 
 function people(count: number, tag: string): { email: string }[] {
   n++;
@@ -128,35 +156,43 @@ const BUSY_MESSAGE =
   "There are already 2 active import jobs for this tenant; wait until one finishes";
 
 describe("refusals of a real tenant", { timeout: 120_000 }, () => {
-  for (const status of [429, 400]) {
+  for (const status of [429, 400] as const) {
     test(`a third concurrent import job refused with ${status} is waited out, not failed`, async () => {
-      rules.push({
-        method: "POST",
-        path: /^\/api\/v2\/jobs\/users-imports$/,
-        remaining: 3,
-        respond: () =>
-          Promise.resolve(
-            json(status, {
-              statusCode: status,
-              error: status === 429 ? "Too Many Requests" : "Bad Request",
-              message: BUSY_MESSAGE,
-              ...(status === 429 ? { errorCode: "too_many_requests" } : {}),
-            }),
-          ),
+      // Two jobs of someone else's keep running (slowly) on the tenant.
+      await h.emu("PUT", "/__emulator/jobs", {
+        usersPerSecond: 4,
+        concurrentRefusal: String(status),
       });
+      const others = [await outsideJob(8), await outsideJob(8)];
       const importId = await importRows(people(6, `busy${status}`));
       const waiting = await waitFor("busy waiting reason", async () => {
         const p = await progress(importId);
         return p.waitingReason?.includes("import jobs") ? p : null;
       });
       expect(waiting.counts.failed ?? 0).toBe(0);
+      const log = (await h.emu("GET", "/__emulator/requests")) as {
+        requests: { method: string; path: string; status: number }[];
+      };
+      expect(
+        log.requests.some(
+          (r) =>
+            r.method === "POST" &&
+            r.path === "/api/v2/jobs/users-imports" &&
+            r.status === status,
+        ),
+      ).toBe(true);
+      // The other jobs finish: the refusal stops, the import completes.
+      await h.emu("PUT", "/__emulator/jobs", { usersPerSecond: 1000 });
       await expectAllEmailed(importId, `busy${status}.${n}.`, 6);
-      expect(submits).toHaveLength(4); // 3 refusals, then the job; no attempt used up
+      expect(others.map((id) => emulatorJob(id)?.status)).toEqual([
+        "completed",
+        "completed",
+      ]);
       const batch = await h.t.db.query<{ attempts: number }>(
         "select attempts from import_batches where import_id = $1",
         [importId],
       );
-      expect(batch.rows[0]?.attempts).toBe(1);
+      expect(batch.rows[0]?.attempts).toBe(1); // refusals use up no attempt
     });
   }
 
@@ -230,19 +266,32 @@ describe("refusals of a real tenant", { timeout: 120_000 }, () => {
     expect(submits).toHaveLength(1);
   });
 
-  test("an expired job whose users all exist is settled without a new job", async () => {
-    rules.push({
+  /** Holds the pipeline's first poll until the job has run, then expires the job in Auth0. */
+  async function expireOnFirstPoll(
+    prefix: string,
+    beforeExpiring: () => void = () => undefined,
+  ): Promise<void> {
+    await h.emu("POST", "/__emulator/faults", {
       method: "GET",
-      path: /^\/api\/v2\/jobs\/[^/]+$/,
-      remaining: 1_000,
-      respond: async (real) => {
-        const r = await real();
-        const job = (await r.json()) as { status: string };
-        if (job.status === "completed") job.status = "expired";
-        return json(r.status, job);
-      },
+      path: "/api/v2/jobs/job_*",
+      delayMs: 2_000,
+      count: 1,
     });
+    const jobId = await waitFor("job completed in Auth0", async () => {
+      const r = await h.t.db.query<{ job_id: string }>(
+        "select job_id from invitations where email like $1 and job_id is not null limit 1",
+        [`${prefix}%`],
+      );
+      const id = r.rows[0]?.job_id;
+      return id && emulatorJob(id)?.status === "completed" ? id : null;
+    });
+    beforeExpiring();
+    await h.emu("POST", `/__emulator/jobs/${jobId}/expire`);
+  }
+
+  test("an expired job whose users all exist is settled without a new job", async () => {
     const importId = await importRows(people(5, "expired"));
+    await expireOnFirstPoll(`expired.${n}.`);
     await expectAllEmailed(importId, `expired.${n}.`, 5);
     expect(submits).toHaveLength(1);
   });
@@ -250,24 +299,12 @@ describe("refusals of a real tenant", { timeout: 120_000 }, () => {
   test("an expired job: only rows whose user does not exist are submitted again, in a new batch", async () => {
     const rows = people(6, "expiredpart");
     const lost = new Set([rows[1]?.email, rows[4]?.email]);
-    rules.push({
-      method: "GET",
-      path: /^\/api\/v2\/jobs\/[^/]+$/,
-      remaining: 1_000,
-      respond: async (real) => {
-        const r = await real();
-        const job = (await r.json()) as { status: string; id: string };
-        if (job.status === "completed" && submits.length === 1) {
-          // Auth0 lost two of them (say, per-user errors that are gone with the expired job)
-          const users = h.emulator.store.state.users;
-          for (const [id, u] of Object.entries(users))
-            if (lost.has(u.email)) h.emulator.store.deleteUser(id);
-          job.status = "expired";
-        }
-        return json(r.status, job);
-      },
-    });
     const importId = await importRows(rows);
+    // Auth0 did not create two of them (say, per-user errors, gone with the expired job)
+    await expireOnFirstPoll(`expiredpart.${n}.`, () => {
+      for (const [id, u] of Object.entries(h.emulator.store.state.users))
+        if (lost.has(u.email)) h.emulator.store.deleteUser(id);
+    });
     await expectAllEmailed(importId, `expiredpart.${n}.`, 6);
     expect(submits).toHaveLength(2);
     const batches = await h.t.db.query<{ state: string; n: number }>(
