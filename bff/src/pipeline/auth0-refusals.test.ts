@@ -152,9 +152,6 @@ async function expectAllEmailed(
   expect([...users.values()].every((c) => c === 1)).toBe(true);
 }
 
-const BUSY_MESSAGE =
-  "There are already 2 active import jobs for this tenant; wait until one finishes";
-
 describe("refusals of a real tenant", { timeout: 120_000 }, () => {
   for (const status of [429, 400] as const) {
     test(`a third concurrent import job refused with ${status} is waited out, not failed`, async () => {
