@@ -5,13 +5,12 @@ import { AppError } from "../errors.ts";
 import type { ErrorCode } from "../shared-contract.ts";
 
 function auth0Message(body: unknown): string | undefined {
-  if (
-    typeof body === "object" &&
-    body !== null &&
-    "message" in body &&
-    typeof body.message === "string"
-  )
+  if (typeof body !== "object" || body === null) return undefined;
+  if ("message" in body && typeof body.message === "string")
     return body.message;
+  // the token endpoint (Authentication API) answers {error, error_description}
+  if ("error_description" in body && typeof body.error_description === "string")
+    return body.error_description;
   return undefined;
 }
 
