@@ -209,6 +209,8 @@ describe("setupTenant", () => {
     expect(String(claims.scope).split(" ").sort()).toEqual(
       [...BFF_SCOPES].sort(),
     );
+    // the Universal Login experience decides what the invitee's tickets do afterwards
+    expect(String(claims.scope).split(" ")).toContain("read:prompts");
   });
 
   test("tokens minted after set-up carry the tenant claim the deployed Action adds", async () => {
