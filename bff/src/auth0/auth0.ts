@@ -3,11 +3,12 @@
 // rate budget (management-fetch.ts + rate-budget.ts).
 import { ManagementClient, type Management } from "auth0";
 import type { Config } from "../config.ts";
-import { mapAuth0Error } from "./map-error.ts";
+import { auth0ProblemOf, mapAuth0Error } from "./map-error.ts";
 import { createManagementFetch } from "./management-fetch.ts";
 import type {
   AppUser,
   Auth0,
+  Auth0ConfigurationProblem,
   Auth0Job,
   Auth0JobError,
   Auth0JobStatus,
@@ -90,11 +91,31 @@ export function createAuth0(
     }),
   });
 
+  // 401/403 per action, cleared as soon as the same action gets any other answer.
+  const problems = new Map<string, Auth0ConfigurationProblem>();
   async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      const result = await fn();
+      problems.delete(action);
+      return result;
     } catch (error) {
-      throw mapAuth0Error(error, action);
+      const mapped = mapAuth0Error(error, action);
+      if (auth0ProblemOf(mapped) === "configuration") {
+        const d = mapped.details as { missingScopes?: string[] };
+        problems.set(action, {
+          action,
+          message: mapped.message,
+          missingScopes: d.missingScopes ?? [],
+          at: new Date().toISOString(),
+        });
+      } else if (
+        typeof mapped.details === "object" &&
+        mapped.details !== null &&
+        "auth0Status" in mapped.details &&
+        typeof mapped.details.auth0Status === "number"
+      )
+        problems.delete(action); // Auth0 answered something else: the grant is fine now
+      throw mapped;
     }
   }
   async function orNull<T>(
@@ -115,6 +136,8 @@ export function createAuth0(
   }
 
   return {
+    configurationProblems: () => [...problems.values()],
+
     getConnection: () =>
       call("read the connection", async () => {
         const conn = await mgmt.connections.get(c.connectionId);

@@ -3,6 +3,7 @@
 // rate budget and feeds the X-RateLimit-* headers back, (3) waits out a 429 and tries again,
 // except for import-job creation, which is never repeated (a repeat could create a second job).
 import { AppError, isDatabaseUnavailable } from "../errors.ts";
+import { isImportJobsBusyMessage } from "./map-error.ts";
 import type { RateLimiter } from "./types.ts";
 
 export interface ManagementFetchOptions {
@@ -50,13 +51,15 @@ export function createManagementFetch(
         throw error;
       }
       const response = await base(url, init);
+      // "Too many active import jobs" is not the rate limit: it must not stall every other call.
       // Auth0 has answered: a database outage while the budget learns from the answer must not
       // turn a created import job into an error (docs/decisions/008-database-outages.md).
-      await limiter
-        ?.observe(response.status, response.headers)
-        .catch((error: unknown) => {
-          if (!isDatabaseUnavailable(error)) throw error;
-        });
+      if (!(await isImportJobsRefusal(response, repeatable)))
+        await limiter
+          ?.observe(response.status, response.headers)
+          .catch((error: unknown) => {
+            if (!isDatabaseUnavailable(error)) throw error;
+          });
       if (
         response.status !== 429 ||
         !limiter ||
@@ -67,6 +70,25 @@ export function createManagementFetch(
       await response.body?.cancel();
     }
   };
+}
+
+async function isImportJobsRefusal(
+  response: Response,
+  repeatable: boolean,
+): Promise<boolean> {
+  if (repeatable || response.status !== 429) return false;
+  try {
+    const body: unknown = await response.clone().json();
+    return (
+      typeof body === "object" &&
+      body !== null &&
+      "message" in body &&
+      typeof body.message === "string" &&
+      isImportJobsBusyMessage(body.message)
+    );
+  } catch {
+    return false;
+  }
 }
 
 function budgetExhausted(retryAfterSeconds: number): Response {

@@ -64,7 +64,23 @@ export interface UserSearchPage {
   hasMore: boolean;
 }
 
+/** A 401/403 the Management API answered the BFF with: its set-up is wrong (map-error.ts). */
+export interface Auth0ConfigurationProblem {
+  /** what the BFF was trying to do, e.g. "create a users import job" */
+  action: string;
+  /** the text to show an operator (names the missing scope when Auth0 did) */
+  message: string;
+  missingScopes: string[];
+  /** ISO time of the last refusal */
+  at: string;
+}
+
 export interface Auth0 {
+  /**
+   * The 401/403 refusals this process saw, per action, until a later call of that action got
+   * through (shown by /api/health). Optional: test fakes need not track it.
+   */
+  configurationProblems?(): Auth0ConfigurationProblem[];
   getConnection(): Promise<Auth0Connection>;
   /** Never retried (a retry could create a second job): failures surface as AppError. */
   createUsersImportJob(input: {

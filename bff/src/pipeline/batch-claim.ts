@@ -19,6 +19,9 @@ export interface ClaimedBatch {
 
 const CLAIM_LOCK = 727_002;
 
+/** A pending batch whose earlier submission may have left a job running in Auth0. */
+const HOLDS_ORPHAN = "(ambiguous and intent_at is not null)";
+
 export async function claimBatch(
   db: Db,
   workerId: string,
@@ -28,15 +31,19 @@ export async function claimBatch(
   return db.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock($1)", [CLAIM_LOCK]);
     const found = await tx.query<ClaimedBatch>(
-      // In flight: submitted jobs, and pending batches another worker has just claimed to submit
-      // (their lease is live) — without the latter, two instances could each start a third job.
+      // In flight: submitted jobs, pending batches another worker has just claimed to submit (their
+      // lease is live) — without those, two instances could each start a third job — and pending
+      // batches whose last submission had an unknown outcome (ambiguous, intent recorded): Auth0 may
+      // still run that orphan job until the batch is resubmitted and reconciled. Such a batch may
+      // itself be claimed even when the count is full: it takes its own slot.
       `with inflight as (select count(*)::int as n from import_batches
-         where state in ('submitting', 'submitted') or (state = 'pending' and lease_until > now()))
+         where state in ('submitting', 'submitted')
+            or (state = 'pending' and (lease_until > now() or ${HOLDS_ORPHAN})))
        select b.id, b.import_id, b.tenant_id, b.state, b.attempts, b.ambiguous, b.job_id, b.poll_delay_ms
        from import_batches b, inflight
        where b.state in ('pending', 'submitting', 'submitted') and b.next_at <= now()
          and (b.lease_until is null or b.lease_until < now())
-         and (b.state <> 'pending' or inflight.n < $1)
+         and (b.state <> 'pending' or inflight.n < $1 or (b.ambiguous and b.intent_at is not null))
        order by case b.state when 'submitted' then 0 when 'submitting' then 1 else 2 end, b.next_at
        limit 1
        for update of b skip locked`,

@@ -102,7 +102,7 @@ export async function applyOutcome(
   );
 }
 
-async function deleteLeftover(
+export async function deleteLeftover(
   ctx: PipelineContext,
   userId: string,
 ): Promise<void> {
@@ -145,6 +145,24 @@ async function mapLimit<T, R>(
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, worker),
   );
+  return out;
+}
+
+/**
+ * For each row: does the Auth0 user with the user_id we chose exist? 10 at a time through the
+ * shared budget, renewing the lease every 50 rows; null when the lease was lost meanwhile.
+ */
+export async function existsInAuth0(
+  ctx: PipelineContext,
+  batchId: string,
+  rows: readonly RowRecord[],
+): Promise<boolean[] | null> {
+  const out: boolean[] = [];
+  for (let i = 0; i < rows.length; i += 50) {
+    const chunk = rows.slice(i, i + 50);
+    out.push(...(await mapLimit(chunk, 10, (r) => isOurs(ctx, r))));
+    if (!(await renewLease(ctx, batchId))) return null;
+  }
   return out;
 }
 

@@ -3,6 +3,8 @@
 // 5xx, failed job) marks the batch "ambiguous". A resubmitted ambiguous batch cannot create
 // duplicates (upsert=false and our own user_id make Auth0 refuse them); its DUPLICATED_USER rows
 // are then checked against the user_id we chose, so a row created by the lost attempt counts as ours.
+import { randomUUID } from "node:crypto";
+import { auth0ProblemOf } from "../auth0/map-error.ts";
 import { isAppError, isDatabaseUnavailable } from "../errors.ts";
 import {
   claimBatch,
@@ -13,6 +15,8 @@ import {
 import {
   applyOutcome,
   asImportRow,
+  deleteLeftover,
+  existsInAuth0,
   failBatch,
   openRows,
 } from "./batch-outcome.ts";
@@ -35,6 +39,10 @@ export async function runBatchStep(ctx: PipelineContext): Promise<boolean> {
     else if (batch.state === "pending") await submit(ctx, batch);
     else await poll(ctx, batch);
   } catch (error) {
+    if (auth0ProblemOf(error) === "configuration") {
+      await pauseForConfiguration(ctx, batch, error, "");
+      return true;
+    }
     // Anything unexpected: release the batch for a later retry; the lease guard keeps it safe.
     // When the database is away, the release is kept and written once it is back, so the batch
     // does not sit out its lease after the outage.
@@ -147,6 +155,33 @@ async function submitFailed(
 ): Promise<void> {
   const { db, options } = ctx;
   const code = isAppError(error) ? error.code : "internal";
+  const problem = auth0ProblemOf(error);
+  if (problem === "import_jobs_busy") {
+    // The tenant already runs its two import jobs (another app's, or an orphan of ours). Nothing
+    // was created (429 or 400 alike): wait and submit again; never an attempt, never a failure.
+    const wait = options.importsBusyRetryMs;
+    await updateLeased(
+      db,
+      b.id,
+      options.workerId,
+      `state = 'pending', attempts = attempts - 1, next_at = ${inMs(3)}, waiting_reason = $4`,
+      [
+        wait,
+        `Auth0 is already running the most import jobs a tenant may run at once (two); submitting again in ${Math.ceil(wait / 1000)} s`,
+      ],
+    );
+    return;
+  }
+  if (problem === "configuration") {
+    // 401/403: Auth0 refused before doing anything. Wait for the operator, re-probing with back-off.
+    await pauseForConfiguration(
+      ctx,
+      b,
+      error,
+      "state = 'pending', attempts = attempts - 1,",
+    );
+    return;
+  }
   if (code === "rate_limited") {
     // A 429 is answered before anything is created: not ambiguous, and it does not use up an attempt.
     const wait = retryDelay(error, 1_000);
@@ -159,12 +194,7 @@ async function submitFailed(
     );
     return;
   }
-  if (
-    code === "validation" ||
-    code === "payload_too_large" ||
-    code === "forbidden" ||
-    code === "unauthorized"
-  ) {
+  if (code === "validation" || code === "payload_too_large") {
     const message = error instanceof Error ? error.message : "rejected";
     await failBatch(
       ctx,
@@ -227,6 +257,7 @@ async function poll(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
     );
     return;
   }
+  if (job.status === "expired") return reconcileExpired(ctx, b);
   if (job.status !== "completed")
     return resubmitAmbiguous(ctx, b, `Auth0 import job ${job.status}`);
   const errors = await auth0.getJobErrors(jobId);
@@ -261,4 +292,106 @@ async function resubmitAmbiguous(
       [wait, `${why}; retrying in ${Math.ceil(wait / 1000)} s`],
     );
   });
+}
+
+/**
+ * A 401/403 from the Management API (a scope missing from the BFF's grant, a wrong secret): no
+ * blind retries and no failed rows. This batch, and the other batches waiting in the same state,
+ * wait with Auth0's reason (shown as the import's waiting reason) and re-probe with back-off.
+ */
+async function pauseForConfiguration(
+  ctx: PipelineContext,
+  b: ClaimedBatch,
+  error: unknown,
+  extraSet: string,
+): Promise<void> {
+  const { db, options } = ctx;
+  const wait = Math.min(
+    options.configRetryMaxMs,
+    Math.max(options.configRetryMinMs, b.poll_delay_ms * 2),
+  );
+  const reason = `${error instanceof Error ? error.message : "Auth0 refused the BFF"}; checking again in ${Math.ceil(wait / 1000)} s`;
+  ctx.log.error(
+    { batch: b.id, err: error },
+    "Auth0 refused the BFF (configuration); import work paused",
+  );
+  await db.transaction(async (tx) => {
+    const ok = await updateLeased(
+      tx,
+      b.id,
+      options.workerId,
+      `${extraSet} next_at = ${inMs(3)}, poll_delay_ms = $4, waiting_reason = $5`,
+      [wait, wait, reason],
+    );
+    if (!ok) return;
+    // The other batches in the same state would meet the same refusal: show it and let this
+    // one batch re-probe instead of every one of them.
+    await tx.query(
+      `update import_batches set next_at = greatest(next_at, now() + $2::double precision * interval '1 millisecond'),
+         waiting_reason = $3, updated_at = now()
+       where id <> $1 and state = $4 and (lease_until is null or lease_until < now())`,
+      [b.id, wait, reason, b.state === "submitting" ? "pending" : b.state],
+    );
+  });
+}
+
+/**
+ * Auth0 says the job `expired` (it completed more than 2 hours ago; its errors may be gone). Never
+ * submit the batch again: ask Auth0 which of its users exist, by the user_id we chose. Those rows
+ * are created; only the rows whose user truly does not exist move to one new batch (in the same
+ * transaction that closes this one, so nothing is submitted twice). Their batch is marked ambiguous:
+ * a DUPLICATED_USER there is checked against our user_id again.
+ */
+async function reconcileExpired(
+  ctx: PipelineContext,
+  b: ClaimedBatch,
+): Promise<void> {
+  const { db, options } = ctx;
+  const rows = await openRows(ctx, b.id);
+  const exists = await existsInAuth0(ctx, b.id, rows);
+  if (exists === null) return; // lease lost
+  const created = rows.filter((_, i) => exists[i]).map((r) => r.id);
+  const missing = rows.filter((_, i) => !exists[i]).map((r) => r.id);
+  const newBatch = missing.length > 0 ? randomUUID() : null;
+  const revoked = await db.transaction(async (tx) => {
+    const ok = await updateLeased(
+      tx,
+      b.id,
+      options.workerId,
+      "state = 'done', waiting_reason = null",
+    );
+    if (!ok) return [];
+    await tx.query(
+      `update invitations set state = 'created', mail_due_at = now(), updated_at = now()
+       where id = any($1::uuid[]) and batch_id = $2 and state in ('queued', 'importing')`,
+      [created, b.id],
+    );
+    if (newBatch) {
+      await tx.query(
+        `insert into import_batches (id, import_id, tenant_id, seq, state, ambiguous)
+         select $1, $2, $3, coalesce(max(seq), 0) + 1, 'pending', true from import_batches where import_id = $2`,
+        [newBatch, b.import_id, b.tenant_id],
+      );
+      await tx.query(
+        `update invitations set batch_id = $1, state = 'queued', job_id = null, updated_at = now()
+         where id = any($2::uuid[]) and batch_id = $3 and state in ('queued', 'importing')`,
+        [newBatch, missing, b.id],
+      );
+    }
+    const r = await tx.query<{ user_id: string }>(
+      "select user_id from invitations where batch_id = $1 and state = 'revoked'",
+      [b.id],
+    );
+    return r.rows.map((x) => x.user_id);
+  });
+  for (const userId of revoked) await deleteLeftover(ctx, userId);
+  ctx.log.warn(
+    {
+      batch: b.id,
+      created: created.length,
+      resubmitted: missing.length,
+      newBatch,
+    },
+    "import job expired; reconciled by user id",
+  );
 }

@@ -18,6 +18,12 @@ export interface PipelineOptions {
   pollMaxMs: number;
   /** after an unknown submission outcome, wait this long before resubmitting (lets an orphan job finish) */
   reconcileGraceMs: number;
+  /** Auth0 refused a job because the tenant runs its maximum of import jobs: wait this long */
+  importsBusyRetryMs: number;
+  /** a 401/403 (e.g. a missing scope) pauses the work; re-probe after this, doubling … */
+  configRetryMinMs: number;
+  /** … up to this */
+  configRetryMaxMs: number;
   /** submissions per batch before its rows fail for good */
   maxSubmitAttempts: number;
   /** invitations claimed per mail round */
@@ -36,6 +42,9 @@ export const DEFAULT_OPTIONS: PipelineOptions = {
   pollMinMs: 500,
   pollMaxMs: 10_000,
   reconcileGraceMs: 30_000,
+  importsBusyRetryMs: 15_000,
+  configRetryMinMs: 5_000,
+  configRetryMaxMs: 300_000,
   maxSubmitAttempts: 5,
   mailBatch: 400,
   mailRetryMaxMs: 60_000,

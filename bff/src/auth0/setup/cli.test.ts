@@ -64,7 +64,13 @@ test(
     });
     expect(code, out).toBe(0);
     expect(out).toMatch(/created\s+post-login Action "guestlist-tenant-claim"/);
-    expect(out).toMatch(/updated\s+SPA application "Guestlist" \(callbacks/);
+    expect(out).toMatch(
+      /updated\s+SPA application "ExampleCo Analytics" \(callbacks/,
+    );
+    expect(out).toMatch(
+      /updated\s+invitee application "ExampleCo Analytics" \(guestlist-spa: initiate_login_uri = https:\/\/app\.acme\.test\/login\)/,
+    );
+    expect(out).toContain("Universal Login experience: new");
     expect(out).toContain("AUTH0_CONNECTION_ID=con_GuestlistLocal01");
     expect(out).toContain("VITE_AUTH0_CLIENT_ID=guestlist-spa");
     expect(out).not.toContain("guestlist-bff-local-secret"); // an existing client's secret is not printed

@@ -19,12 +19,20 @@ async function main(argv: string[]): Promise<void> {
     ...(config.spaClientId ? { spaClientId: config.spaClientId } : {}),
     ...(config.connectionId ? { connectionId: config.connectionId } : {}),
     ...(config.connectionName ? { connectionName: config.connectionName } : {}),
+    ...(config.inviteeAppClientId
+      ? { inviteeAppClientId: config.inviteeAppClientId }
+      : {}),
+    inviteeAppLoginUrl: config.inviteeAppLoginUrl,
+    productName: config.productName,
   });
   console.log(
     `Setting up ${config.managementUrl ?? config.domain} for Guestlist…`,
   );
   const result = await setupTenant(mgmt, desired);
   for (const c of result.changes) console.log(`  ${formatChange(c)}`);
+  for (const c of result.changes.filter((x) => x.action === "skipped"))
+    console.warn(`\nWARNING: ${c.detail ?? c.item}`);
+  for (const note of result.notes) console.log(`\n${note}`);
   const created = result.changes.some(
     (c) => c.item.startsWith("M2M application") && c.action === "created",
   );

@@ -45,6 +45,12 @@ const Env = z.object({
     )
     .optional(),
   AUTH0_CONNECTION_NAME: z.string().min(1).optional(),
+  /** the application invitees sign in to; default the SPA (AUTH0_SPA_CLIENT_ID or the one set up) */
+  INVITEE_APP_CLIENT_ID: z.string().min(1).optional(),
+  /** its login route (initiate_login_uri, must be https); default PUBLIC_URL/login */
+  INVITEE_APP_LOGIN_URL: url.optional(),
+  /** the name the invitee app gets (New UL shows "Back to <name>") */
+  BRAND_PRODUCT_NAME: z.string().min(1).max(60).default("ExampleCo Analytics"),
 });
 
 export interface SetupConfig {
@@ -61,6 +67,9 @@ export interface SetupConfig {
   spaClientId: string | undefined;
   connectionId: string | undefined;
   connectionName: string | undefined;
+  inviteeAppClientId: string | undefined;
+  inviteeAppLoginUrl: string;
+  productName: string;
 }
 
 export function loadSetupConfig(
@@ -105,5 +114,9 @@ export function loadSetupConfig(
     spaClientId: e.AUTH0_SPA_CLIENT_ID,
     connectionId: e.AUTH0_CONNECTION_ID,
     connectionName: e.AUTH0_CONNECTION_NAME,
+    inviteeAppClientId: e.INVITEE_APP_CLIENT_ID,
+    inviteeAppLoginUrl:
+      e.INVITEE_APP_LOGIN_URL ?? `${e.PUBLIC_URL.replace(/\/+$/, "")}/login`,
+    productName: e.BRAND_PRODUCT_NAME,
   };
 }

@@ -8,6 +8,13 @@ export interface DesiredTenant {
   tenantClaim: string;
   spa: {
     name: string;
+    /**
+     * other names it may carry: an earlier run may have named it after the product (when it was
+     * the invitee app). A client with one of these names is only taken when it is not the invitee app.
+     */
+    alsoKnownAs: string[];
+    /** the invitee app's client id when that is another client */
+    notClientId?: string;
     /** exact client id to manage; otherwise found by name */
     clientId?: string;
     /** callback and logout URLs; web origins are their origins */
@@ -22,6 +29,16 @@ export interface DesiredTenant {
   bff: { name: string; scopes: string[] };
   action: { name: string; code: string; runtime: string };
   connection: { id?: string; name: string };
+  /**
+   * The application invitees sign in to after accepting (New Universal Login's "Back to <app>"
+   * button goes to its initiate_login_uri). Named after the product.
+   */
+  inviteeApp: {
+    /** undefined = the SPA */
+    clientId?: string;
+    name: string;
+    loginUrl: string;
+  };
 }
 
 /** design.md: the permissions the BFF checks, with the text the Auth0 dashboard shows. */
@@ -74,6 +91,7 @@ export const BFF_SCOPES = [
   "create:user_tickets",
   "read:connections",
   "read:connections_options",
+  "read:prompts",
 ];
 
 export interface DesiredInput {
@@ -85,7 +103,15 @@ export interface DesiredInput {
   spaClientId?: string;
   connectionId?: string;
   connectionName?: string;
+  /** the invitee app's client id; default the SPA */
+  inviteeAppClientId?: string;
+  /** default `${publicUrl}/login` */
+  inviteeAppLoginUrl?: string;
+  /** the invitee app's name; default "ExampleCo Analytics" */
+  productName?: string;
 }
+
+export const DEFAULT_PRODUCT_NAME = "ExampleCo Analytics";
 
 export function desiredTenant(input: DesiredInput): DesiredTenant {
   const tenantClaim = input.tenantClaim ?? "https://guestlist.example/tenant";
@@ -96,11 +122,16 @@ export function desiredTenant(input: DesiredInput): DesiredTenant {
       ),
     ),
   ];
+  const productName = input.productName ?? DEFAULT_PRODUCT_NAME;
+  const inviteeIsSpa =
+    !input.inviteeAppClientId || input.inviteeAppClientId === input.spaClientId;
   return {
     managementAudience: input.managementAudience,
     tenantClaim,
     spa: {
       name: "Guestlist",
+      alsoKnownAs: [...new Set([productName, DEFAULT_PRODUCT_NAME])],
+      ...(inviteeIsSpa ? {} : { notClientId: input.inviteeAppClientId }),
       urls,
       ...(input.spaClientId ? { clientId: input.spaClientId } : {}),
     },
@@ -119,6 +150,13 @@ export function desiredTenant(input: DesiredInput): DesiredTenant {
     connection: {
       name: input.connectionName ?? "Username-Password-Authentication",
       ...(input.connectionId ? { id: input.connectionId } : {}),
+    },
+    inviteeApp: {
+      ...(inviteeIsSpa ? {} : { clientId: input.inviteeAppClientId }),
+      name: productName,
+      loginUrl:
+        input.inviteeAppLoginUrl ??
+        `${input.publicUrl.replace(/\/+$/, "")}/login`,
     },
   };
 }

@@ -2,7 +2,8 @@
 // compared on our keys only (Auth0 adds its own), string lists as sets.
 export type Change = {
   item: string;
-  action: "created" | "updated" | "unchanged";
+  /** skipped: left as it is, with a warning in detail (e.g. an http login URL on localhost) */
+  action: "created" | "updated" | "unchanged" | "skipped";
   detail?: string;
 };
 

@@ -51,6 +51,10 @@ const OPERATIONS = [
   "get_connections",
   "get_connections_by_id",
   "patch_connections_by_id",
+  "get_clients_by_id",
+  "get_connection_clients",
+  "patch_clients",
+  "get_prompts",
 ];
 const CLAIM = "https://setup.test/tenant";
 
@@ -81,9 +85,15 @@ afterEach(async () => {
   await emu.close();
 });
 
-function run(): Promise<SetupResult> {
+function run(d: DesiredTenant = desired): Promise<SetupResult> {
   const mgmt = managementClientFor(config, capturingFetch(exchanges));
-  return setupTenant(mgmt, desired, { pollMs: 10 });
+  return setupTenant(mgmt, d, { pollMs: 10 });
+}
+
+function managementCalls(): string[] {
+  return exchanges
+    .filter((x) => new URL(x.url).pathname.includes("/api/v2/"))
+    .map((x) => `${x.method} ${new URL(x.url).pathname}`);
 }
 
 /** A tenant as Auth0 creates it: a database connection with sign-ups on, nothing of ours. */
@@ -132,8 +142,13 @@ describe("setupTenant", () => {
       'Management API grant of "Guestlist BFF"': "created",
       'post-login Action "guestlist-tenant-claim"': "created",
       "post-login trigger binding": "created",
+      'invitee application "ExampleCo Analytics"': "updated",
       'database connection "Username-Password-Authentication"': "updated",
     });
+    expect(first.universalLoginExperience).toBe("new");
+    expect(first.notes.join("\n")).toContain(
+      'Universal Login experience: new. After the invitee sets a password, Auth0 shows a "Back to ExampleCo Analytics" button',
+    );
     const second = await run();
     expect(second.changes.filter((c) => c.action !== "unchanged")).toEqual([]);
     expect(second.values).toMatchObject({
@@ -148,7 +163,23 @@ describe("setupTenant", () => {
       passwordPolicy: "good",
     }); // merged, not replaced
     expect(con?.enabled_clients).toEqual([first.values.spaClientId]);
+    // enabled through PATCH /connections/{id}/clients, never the deprecated enabled_clients field
+    expect(managementCalls()).toContain(
+      `PATCH /api/v2/connections/${first.values.connectionId}/clients`,
+    );
+    for (const x of exchanges.filter(
+      (e) =>
+        e.method === "PATCH" &&
+        new URL(e.url).pathname ===
+          `/api/v2/connections/${first.values.connectionId}`,
+    ))
+      expect(JSON.stringify(x.requestBody)).not.toContain("enabled_clients");
     const spa = s.clients.find((c) => c.client_id === first.values.spaClientId);
+    // the SPA is the invitee app by default: named after the product, with its login route
+    expect(spa?.name).toBe("ExampleCo Analytics");
+    expect(spa?.settings?.initiate_login_uri).toBe(
+      "https://guestlist.acme-saas.test/login",
+    );
     expect(spa?.callbacks).toEqual([
       "https://guestlist.acme-saas.test",
       "http://localhost:5173",
@@ -178,6 +209,8 @@ describe("setupTenant", () => {
     expect(String(claims.scope).split(" ").sort()).toEqual(
       [...BFF_SCOPES].sort(),
     );
+    // the Universal Login experience decides what the invitee's tickets do afterwards
+    expect(String(claims.scope).split(" ")).toContain("read:prompts");
   });
 
   test("tokens minted after set-up carry the tenant claim the deployed Action adds", async () => {
@@ -208,6 +241,80 @@ describe("setupTenant", () => {
     ).toEqual([]);
   });
 
+  test("the invitee app can be another client, with its own login URL; both get the connection", async () => {
+    makeFreshTenant();
+    const app = await run(); // creates the SPA
+    const template = emu.store.client(app.values.spaClientId);
+    if (!template) throw new Error("no SPA");
+    emu.store.state.clients.push({
+      ...structuredClone(template),
+      client_id: "product-app",
+      name: "Legacy name",
+      settings: {},
+    });
+    const d = desiredTenant({
+      managementAudience: config.managementAudience,
+      publicUrl: config.publicUrl,
+      tenantClaim: CLAIM,
+      inviteeAppClientId: "product-app",
+      inviteeAppLoginUrl: "https://analytics.acme-saas.test/sign-in",
+      productName: "Acme Analytics",
+    });
+    const first = await run(d);
+    expect(actions(first)).toMatchObject({
+      'invitee application "Acme Analytics"': "updated",
+      'database connection "Username-Password-Authentication"': "updated",
+    });
+    const product = emu.store.client("product-app");
+    expect(product?.name).toBe("Acme Analytics");
+    expect(product?.settings?.initiate_login_uri).toBe(
+      "https://analytics.acme-saas.test/sign-in",
+    );
+    expect(emu.store.state.connections[0]?.enabled_clients.sort()).toEqual(
+      [app.values.spaClientId, "product-app"].sort(),
+    );
+    expect(
+      (await run(d)).changes.filter((c) => c.action !== "unchanged"),
+    ).toEqual([]);
+  });
+
+  test("an http login URL: skipped with a warning on localhost, refused before any change elsewhere", async () => {
+    makeFreshTenant();
+    const local = desiredTenant({
+      managementAudience: config.managementAudience,
+      publicUrl: "http://localhost:3000",
+      tenantClaim: CLAIM,
+    });
+    const result = await run(local);
+    const skipped = result.changes.find((c) => c.action === "skipped");
+    expect(skipped?.detail).toContain("(initiate_login_uri) to be https");
+    expect(skipped?.detail).toContain("http://localhost:3000/login");
+    const spa = emu.store.client(result.values.spaClientId);
+    expect(spa?.name).toBe("ExampleCo Analytics");
+    expect(spa?.settings?.initiate_login_uri ?? "").toBe("");
+
+    makeFreshTenant();
+    exchanges.length = 0;
+    const remote = desiredTenant({
+      managementAudience: config.managementAudience,
+      publicUrl: "http://guestlist.acme-saas.test",
+      tenantClaim: CLAIM,
+    });
+    await expect(run(remote)).rejects.toThrow(
+      /initiate_login_uri\) to be https.*http:\/\/guestlist\.acme-saas\.test\/login.*PUBLIC_URL/s,
+    );
+    expect(managementCalls()).toEqual([]);
+  });
+
+  test("reports a Classic tenant's experience too", async () => {
+    emu.store.prompts.universal_login_experience = "classic";
+    const result = await run();
+    expect(result.universalLoginExperience).toBe("classic");
+    expect(result.notes.join("\n")).toContain(
+      "Universal Login experience: classic",
+    );
+  });
+
   test.skipIf(!hasSpec)(
     "every Management API exchange conforms to the official spec",
     async () => {
@@ -218,7 +325,7 @@ describe("setupTenant", () => {
       const bff = s.clients.find((c) => c.name === "Guestlist BFF");
       const grant = bff?.grants?.[0];
       if (grant) grant.scope = [...grant.scope, "read:stats"];
-      const spa = s.clients.find((c) => c.name === "Guestlist");
+      const spa = s.clients.find((c) => c.name === "ExampleCo Analytics");
       if (spa) spa.web_origins = [];
       const api = s.apis.find((a) => a.identifier === desired.api.identifier);
       if (api) api.enforce_policies = false;

@@ -7,11 +7,20 @@ import { ensureAction, type ActionOptions } from "./steps-action.ts";
 import { ensureApi, ensureRoles } from "./steps-api.ts";
 import { ensureApps } from "./steps-apps.ts";
 import { ensureConnection } from "./steps-connection.ts";
+import {
+  checkLoginUrl,
+  ensureInviteeApp,
+  reportExperience,
+} from "./steps-invitee-app.ts";
 
 export type { Change } from "./diff.ts";
 
 export interface SetupResult {
   changes: Change[];
+  /** what the operator should know (the Universal Login experience) */
+  notes: string[];
+  /** "new" | "classic" as GET /api/v2/prompts says */
+  universalLoginExperience: string;
   values: {
     spaClientId: string;
     bffClientId: string;
@@ -29,19 +38,31 @@ export async function setupTenant(
   options: ActionOptions = {},
 ): Promise<SetupResult> {
   const changes: Change[] = [];
+  // Refuse before changing anything: Auth0 would reject a non-https login route halfway through.
+  const login = checkLoginUrl(desired.inviteeApp.loginUrl);
+  if (!login.ok && !login.local) throw new Error(login.message);
   // The API first: roles refer to its permissions.
   await ensureApi(mgmt, desired.api, changes);
   await ensureRoles(mgmt, desired, changes);
   const apps = await ensureApps(mgmt, desired, changes);
   await ensureAction(mgmt, desired.action, changes, options);
-  const connection = await ensureConnection(
+  const inviteeClientId = await ensureInviteeApp(
     mgmt,
-    desired.connection,
+    desired.inviteeApp,
     apps.spaClientId,
     changes,
   );
+  const connection = await ensureConnection(
+    mgmt,
+    desired.connection,
+    [apps.spaClientId, inviteeClientId],
+    changes,
+  );
+  const { experience, note } = await reportExperience(mgmt, desired.inviteeApp);
   return {
     changes,
+    notes: [note],
+    universalLoginExperience: experience,
     values: {
       ...apps,
       connectionId: connection.id,

@@ -57,10 +57,17 @@ export async function ensureSpa(
 ): Promise<string> {
   const current = d.clientId
     ? clients.find((c) => c.client_id === d.clientId)
-    : clients.find((c) => c.app_type === "spa" && c.name === d.name);
+    : (clients.find((c) => c.app_type === "spa" && c.name === d.name) ??
+      clients.find(
+        (c) =>
+          c.app_type === "spa" &&
+          c.client_id !== d.notClientId &&
+          d.alsoKnownAs.includes(c.name ?? ""),
+      ));
   if (d.clientId && !current)
     throw new Error(`SPA application ${d.clientId} not found on the tenant`);
   const item = `SPA application "${current?.name ?? d.name}"`;
+  // (its name is not managed here: when it is the invitee app, steps-invitee-app.ts names it)
   const wanted = spaSettings(d, current);
   if (!current) {
     const created = await mgmt.clients.create({ name: d.name, ...wanted });

@@ -1,13 +1,14 @@
-// The database connection: sign-ups disabled (options.disable_signup) and the SPA enabled on it.
-// PATCH replaces `options` entirely, so we read the options and write them back merged
-// (auth0-facts.md §7); reading them needs read:connections_options.
+// The database connection: sign-ups disabled (options.disable_signup) and the SPA (and the invitee
+// app) enabled on it. PATCH replaces `options` entirely, so we read the options and write them back
+// merged (auth0-facts.md §7); reading them needs read:connections_options. Clients are enabled with
+// PATCH /connections/{id}/clients, not the deprecated `enabled_clients` field (auth0-facts.md §14).
 import type { Management, ManagementClient } from "auth0";
 import type { DesiredTenant } from "./desired.ts";
 import type { Change } from "./diff.ts";
 
 type Connection = Pick<
   Management.GetConnectionResponseContent,
-  "id" | "name" | "options" | "enabled_clients"
+  "id" | "name" | "options"
 >;
 
 async function findConnection(
@@ -30,7 +31,7 @@ async function findConnection(
 export async function ensureConnection(
   mgmt: ManagementClient,
   d: DesiredTenant["connection"],
-  spaClientId: string,
+  clientIds: string[],
   changes: Change[],
 ): Promise<{ id: string; name: string }> {
   const current = await findConnection(mgmt, d);
@@ -45,20 +46,28 @@ export async function ensureConnection(
     update.options = { ...current.options, disable_signup: true };
     details.push("disable_signup: true");
   }
-  // enabled_clients is deprecated in responses; when the tenant still shows it, keep the SPA in it
-  if (
-    Array.isArray(current.enabled_clients) &&
-    !current.enabled_clients.includes(spaClientId)
-  ) {
-    update.enabled_clients = [...current.enabled_clients, spaClientId];
-    details.push("SPA enabled on the connection");
-  }
-  if (details.length > 0)
-    await mgmt.connections.update(current.id ?? "", update);
+  const id = current.id ?? "";
+  const enabled = new Set<string>();
+  for await (const c of await mgmt.connections.clients.get(id, { take: 100 }))
+    enabled.add(c.client_id);
+  const missing = [...new Set(clientIds)].filter((c) => !enabled.has(c));
+  // at most 50 clients per PATCH
+  for (let i = 0; i < missing.length; i += 50)
+    await mgmt.connections.clients.update(
+      id,
+      missing
+        .slice(i, i + 50)
+        .map((client_id) => ({ client_id, status: true })),
+    );
+  if (missing.length > 0)
+    details.push(
+      `enabled for ${missing.length === 1 ? "client" : "clients"} ${missing.join(", ")}`,
+    );
+  if (update.options) await mgmt.connections.update(id, update);
   changes.push(
     details.length > 0
       ? { item, action: "updated", detail: details.join(", ") }
       : { item, action: "unchanged" },
   );
-  return { id: current.id ?? "", name: current.name ?? d.name };
+  return { id, name: current.name ?? d.name };
 }

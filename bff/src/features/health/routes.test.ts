@@ -55,6 +55,34 @@ describe("GET /api/health", () => {
   });
 });
 
+describe("GET /api/health with an Auth0 configuration problem", () => {
+  test("shows the scope Auth0 says is missing, as the auth0 check and a warning", async () => {
+    const auth0 = createFakeAuth0();
+    const message =
+      "Auth0 configuration problem: the BFF's Management API grant lacks the scope create:users (needed to create a users import job)";
+    auth0.configurationProblems = () => [
+      {
+        action: "create a users import job",
+        message,
+        missingScopes: ["create:users"],
+        at: new Date().toISOString(),
+      },
+    ];
+    const app = await buildTestApp({ db: t.db, auth0 });
+    try {
+      const res = await app.app.inject({ url: "/api/health" });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({
+        status: "degraded",
+        checks: { auth0: { status: "down", message } },
+        warnings: [message],
+      });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe("the SPA", () => {
   test("answers 503 with the build command when web/dist is missing", async () => {
     const unbuilt = await buildTestApp({

@@ -12,13 +12,30 @@ export const healthRoutes: Feature = (app, deps) => {
     "/health",
     { config: publicRoute, schema: { response: { 200: Health, 503: Health } } },
     async (_req, reply) => {
-      const [db, auth0, smtp] = await Promise.all([
+      const [db, connectionCheck, smtp] = await Promise.all([
         run(() => deps.db.query("select 1").then(() => undefined)),
         run(() => deps.signupCheck.refresh().then(() => undefined)),
         run(smtpCheck),
       ]);
       const signupsEnabled = deps.signupCheck.signupsEnabled();
-      const warnings = signupsEnabled ? [SIGNUPS_WARNING] : [];
+      // 401/403 the pipeline or a page got from the Management API (e.g. a scope missing from the
+      // BFF's grant): work waits for them, so they are the first thing an operator must see.
+      const problems = (deps.auth0.configurationProblems?.() ?? []).map(
+        (p) => p.message,
+      );
+      const auth0: Check =
+        problems.length === 0
+          ? connectionCheck
+          : {
+              status: "down",
+              message: [...new Set([...problems, connectionCheck.message])]
+                .filter(Boolean)
+                .join("; "),
+            };
+      const warnings = [
+        ...(signupsEnabled ? [SIGNUPS_WARNING] : []),
+        ...problems,
+      ];
       const ok =
         db.status === "ok" && auth0.status === "ok" && smtp.status !== "down";
       // 503 only when the database is down: Auth0/SMTP outages degrade but the pipeline waits them out.

@@ -18,6 +18,9 @@ export const FAST_PIPELINE: Partial<PipelineOptions> = {
   pollMinMs: 100,
   pollMaxMs: 500,
   reconcileGraceMs: 300,
+  importsBusyRetryMs: 200,
+  configRetryMinMs: 200,
+  configRetryMaxMs: 1_000,
   idleMs: 30,
   mailRetryMaxMs: 500,
 };
@@ -35,7 +38,12 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { pipeline?: Partial<PipelineOptions>; rateLimit?: unknown } = {},
+  options: {
+    pipeline?: Partial<PipelineOptions>;
+    rateLimit?: unknown;
+    /** wraps the adapter's fetch (to answer some Management API calls like Auth0 might) */
+    fetchImpl?: typeof fetch;
+  } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator({ port: 0, bcryptRounds: 4 });
   const catcher = await startCatcher();
@@ -74,6 +82,7 @@ export async function startHarness(
   const config = testConfig(env);
   const auth0 = createAuth0(config, {
     limiter: createRateBudget(db, config.auth0.rateLimit),
+    ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
   });
   const worker: { current?: Pipeline } = {};
   const t = await buildTestApp({
