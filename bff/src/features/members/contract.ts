@@ -36,7 +36,7 @@ export const Member = z.object({
 });
 export type Member = z.infer<typeof Member>;
 
-export const MembersQuery = z.object({
+export const MembersQuery = z.strictObject({
   state: MemberState.optional(),
   /** search by email prefix or any part of the name */
   q: z.string().trim().max(200).optional(),
