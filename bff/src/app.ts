@@ -102,6 +102,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Ids are ours: a client's X-Request-Id is only logged, labelled clientRequestId (below).
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    childLoggerFactory: (logger, bindings, options, rawReq) => {
+      const given = rawReq.headers["x-request-id"];
+      return logger.child(
+        typeof given === "string" && CLIENT_REQUEST_ID.test(given)
+          ? { ...bindings, clientRequestId: given }
+          : bindings,
+        options,
+      );
+    },
     // Behind the reverse proxy of docs/production.md, request.ip is the client it forwarded for.
     trustProxy: trustProxyOption(config.trustProxy),
     routerOptions: { ignoreTrailingSlash: true },
@@ -110,11 +119,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   app.decorate("apiRoutes", []); // filled by installAuth's onRoute hook
-  app.addHook("onRequest", async (request) => {
-    const given = request.headers["x-request-id"];
-    if (typeof given === "string" && CLIENT_REQUEST_ID.test(given))
-      request.log = request.log.child({ clientRequestId: given });
-  });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
     // Every API answer may carry personal data: no shared or browser cache keeps it (RFC 9111).

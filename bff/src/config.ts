@@ -56,7 +56,10 @@ const Env = z.object({
   /** Applications besides the SPA whose user tokens the API accepts (comma-separated client ids). */
   AUTH0_ALLOWED_CLIENT_IDS: z.string().optional(),
   /** The "Customer admin" role's id; absent: looked up by name once (read:roles). */
-  AUTH0_ADMIN_ROLE_ID: z.string().regex(/^rol_[A-Za-z0-9]+$/, "must look like rol_…").optional(),
+  AUTH0_ADMIN_ROLE_ID: z
+    .string()
+    .regex(/^rol_[A-Za-z0-9]+$/, "must look like rol_…")
+    .optional(),
   AUTH0_ADMIN_ROLE_NAME: z.string().min(1).default("Customer admin"),
   /** Reverse proxies in front of the BFF: a hop count, or IPs/CIDRs (docs/production.md). */
   TRUST_PROXY: z.string().optional(),
@@ -255,7 +258,12 @@ export function loadConfig(
       );
   }
   if (!local && e.AUTH0_MANAGEMENT_URL)
-    issues.push(...managementUrlIssues(e.AUTH0_MANAGEMENT_URL, e.AUTH0_MANAGEMENT_URL_ALLOW));
+    issues.push(
+      ...managementUrlIssues(
+        e.AUTH0_MANAGEMENT_URL,
+        e.AUTH0_MANAGEMENT_URL_ALLOW,
+      ),
+    );
   const trustProxy = parseTrustProxy(e.TRUST_PROXY, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   // A real tenant's issuer is https://<domain>/ unless a custom domain is configured.
@@ -294,7 +302,10 @@ export function loadConfig(
       audience: e.AUTH0_AUDIENCE,
       spaClientId: e.AUTH0_SPA_CLIENT_ID,
       allowedClientIds: [
-        ...new Set([e.AUTH0_SPA_CLIENT_ID, ...list(e.AUTH0_ALLOWED_CLIENT_IDS)]),
+        ...new Set([
+          e.AUTH0_SPA_CLIENT_ID,
+          ...list(e.AUTH0_ALLOWED_CLIENT_IDS),
+        ]),
       ],
       adminRole: {
         ...(e.AUTH0_ADMIN_ROLE_ID ? { id: e.AUTH0_ADMIN_ROLE_ID } : {}),
@@ -334,7 +345,9 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase();
   return (
-    LOOPBACK_HOSTS.has(h) || h.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(h)
+    LOOPBACK_HOSTS.has(h) ||
+    h.endsWith(".localhost") ||
+    /^127(\.\d{1,3}){3}$/.test(h)
   );
 }
 
@@ -350,7 +363,10 @@ function isProduction(e: z.infer<typeof Env>): string {
  * The SDK sends its client-credentials request through the rewrite too, so the client secret would
  * cross a plain http hop: only loopback, or https with AUTH0_MANAGEMENT_URL_ALLOW=1.
  */
-function managementUrlIssues(raw: string, allowed: boolean | undefined): string[] {
+function managementUrlIssues(
+  raw: string,
+  allowed: boolean | undefined,
+): string[] {
   const u = new URL(raw);
   if (isLoopbackHost(u.hostname)) return [];
   if (u.protocol === "https:" && allowed) return [];

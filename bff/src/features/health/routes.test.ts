@@ -53,8 +53,7 @@ describe("GET /api/health", () => {
         },
       });
       expect(res.body).not.toContain("10.1.2.3");
-      for (let i = 0; i < 5; i++)
-        await open.app.inject({ url: "/api/health" });
+      for (let i = 0; i < 5; i++) await open.app.inject({ url: "/api/health" });
       expect(smtpChecks).toBe(1);
       expect(open.logs()).toContain("10.1.2.3"); // the reason goes to the log
 
