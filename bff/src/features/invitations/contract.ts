@@ -57,7 +57,7 @@ export const Verdict = z.enum([
   "duplicate_in_file",
   "already_member",
   "already_invited",
-  "member_of_other_tenant",
+  "existing_account",
   "domain_not_allowed",
   "over_seat_limit",
 ]);
