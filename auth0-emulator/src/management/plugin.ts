@@ -11,6 +11,7 @@ import { MAX_IMPORT_BYTES } from "./import-upload.ts";
 import { startImportWorker } from "./import-worker.ts";
 import { tenantConfigRoutes } from "./tenant-config/plugin.ts";
 import { jobsRoutes } from "./jobs.ts";
+import { roleMembersRoutes } from "./role-members.ts";
 import { ticketsRoutes } from "./tickets.ts";
 import { usersListRoute } from "./users-list.ts";
 import { usersRoutes } from "./users.ts";
@@ -77,6 +78,7 @@ export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (
 
   usersRoutes(app, store);
   usersListRoute(app, store);
+  roleMembersRoutes(app, store);
   jobsRoutes(app, store, base);
   ticketsRoutes(app, store, base);
   connectionsRoutes(app, store);

@@ -74,6 +74,8 @@ export const BFF_SCOPES = [
   "create:user_tickets",
   "read:connections",
   "read:connections_options",
+  // finding a tenant's admins: the "Customer admin" role by name and its users
+  "read:roles",
 ];
 
 export interface DesiredInput {
