@@ -63,6 +63,12 @@ export const MemberParams = z.object({
 });
 export type MemberParams = z.infer<typeof MemberParams>;
 
+/** `confirm=self`: the admin really means to remove themselves (refused without it). */
+export const RemoveMemberQuery = z.strictObject({
+  confirm: z.literal("self").optional(),
+});
+export type RemoveMemberQuery = z.infer<typeof RemoveMemberQuery>;
+
 export const RemoveMemberResult = z.object({
   userId: z.string(),
   /** what happened: an open invitation was revoked, or the member was deleted/blocked in Auth0 */
