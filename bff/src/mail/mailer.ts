@@ -2,6 +2,7 @@
 // Message-ID on the sender's domain (nodemailer adds Date; we set Message-ID explicitly).
 import { randomUUID } from "node:crypto";
 import nodemailer from "nodemailer";
+import { isLoopbackHost } from "../config.ts";
 import type { EmailContent } from "./invitation-email.ts";
 
 export interface Mailer {
@@ -20,13 +21,11 @@ export interface MailerOptions {
   requireTls?: boolean;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
-
 /** nodemailer's transport settings for an smtp:// or smtps:// URL. */
 export function smtpTransportOptions(o: MailerOptions) {
   const url = new URL(o.smtpUrl);
   const secure = url.protocol === "smtps:";
-  const loopback = LOOPBACK.has(url.hostname);
+  const loopback = isLoopbackHost(url.hostname);
   return {
     host: url.hostname,
     port: Number(url.port || (secure ? 465 : 25)),
