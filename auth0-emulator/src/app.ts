@@ -3,6 +3,7 @@
 import cors from "@fastify/cors";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
+import { controlGuard } from "./control/guard.ts";
 import { controlRoutes } from "./control/plugin.ts";
 import { dbConnections } from "./dbconnections/routes.ts";
 import type { Keys } from "./keys.ts";
@@ -38,6 +39,7 @@ export function buildEmulator(opts: EmulatorOptions): FastifyInstance {
       : false,
   });
 
+  app.addHook("onRequest", controlGuard(store, baseUrl));
   // Rate limits, faults and the request log see every request, so they come first.
   void app.register(limitsPlugin, { store });
   void app.register(cors, {

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   );
   const port = await freePort();
   const env: Record<string, string> = {
-    NODE_ENV: "production",
+    NODE_ENV: "test", // the emulator and the seed: production refuses both (config.ts)
     LOG_LEVEL: "warn",
     AUTH0_MANAGEMENT_URL: emulator.url,
     AUTH0_ISSUER_BASE_URL: `${emulator.url}/`,

@@ -29,6 +29,7 @@ import { sessionRoutes } from "./features/session/routes.ts";
 import { supportRoutes } from "./features/support/routes.ts";
 import { tenantsRoutes } from "./features/tenants/routes.ts";
 import { DEFAULT_BODY_LIMIT } from "./http-limits.ts";
+import { requireStrictInputs } from "./strict-inputs.ts";
 import { fastifyLoggerOption } from "./logger.ts";
 import { registerStatic } from "./static.ts";
 import { acceptRoutes } from "./features/accept/routes.ts";
@@ -89,19 +90,29 @@ const apiFeatures: Feature[] = [
 /** Features outside /api with no bearer token (the invitee's journey). PIPELINE: add accept here. */
 const publicFeatures: Feature[] = [acceptRoutes];
 
+/** A client's own request id, logged as clientRequestId when it looks like an id. */
+const CLIENT_REQUEST_ID = /^[\w-]{8,64}$/;
+const OPENAPI_DOC = "/api/docs/json";
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     logger: fastifyLoggerOption(config.logLevel, deps.logStream),
     bodyLimit: DEFAULT_BODY_LIMIT,
-    genReqId: (req) => {
-      const given = req.headers["x-request-id"];
-      return typeof given === "string" && /^[\w-]{8,64}$/.test(given)
-        ? given
-        : randomUUID();
-    },
+    // Ids are ours: a client's X-Request-Id is only logged, labelled clientRequestId (below).
+    genReqId: () => randomUUID(),
     requestIdHeader: false,
-    trustProxy: false,
+    childLoggerFactory: (logger, bindings, options, rawReq) => {
+      const given = rawReq.headers["x-request-id"];
+      return logger.child(
+        typeof given === "string" && CLIENT_REQUEST_ID.test(given)
+          ? { ...bindings, clientRequestId: given }
+          : bindings,
+        options,
+      );
+    },
+    // Behind the reverse proxy of docs/production.md, request.ip is the client it forwarded for.
+    trustProxy: trustProxyOption(config.trustProxy),
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -110,6 +121,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("apiRoutes", []); // filled by installAuth's onRoute hook
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    // Every API answer may carry personal data: no shared or browser cache keeps it (RFC 9111).
+    if (request.url.startsWith("/api/") && !request.url.startsWith(OPENAPI_DOC))
+      reply.header("cache-control", "no-store");
   });
 
   await app.register(helmet, {
@@ -145,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       installAuth(api, deps.verifyToken);
+      requireStrictInputs(api);
       await api.register(rateLimit, {
         global: true,
         max: deps.mutationsPerMinute ?? 120,
@@ -180,6 +195,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(feature, featureDeps);
   await registerStatic(app, config.webDist);
   return app;
+}
+
+/** TRUST_PROXY as Fastify takes it: a hop count trusts that many proxies next to us (proxy-addr). */
+function trustProxyOption(
+  setting: Config["trustProxy"],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== "number") return setting;
+  return (_address, hop) => hop < setting;
 }
 
 function origin(url: string | undefined): string[] {

@@ -26,6 +26,8 @@ export interface VerifyTokenOptions {
   issuer: string;
   audience: string;
   tenantClaim: string;
+  /** applications whose user tokens are accepted (azp): the SPA plus AUTH0_ALLOWED_CLIENT_IDS */
+  allowedClientIds: readonly string[];
   /** defaults to `${issuer}.well-known/jwks.json` */
   jwksUrl?: string;
   /** for tests: a local key set instead of fetching JWKS */
@@ -53,8 +55,37 @@ export function createVerifyToken(options: VerifyTokenOptions): VerifyToken {
         cause: error,
       });
     }
+    checkClient(payload, options.allowedClientIds);
     return principalFromClaims(payload, options.tenantClaim);
   };
+}
+
+/**
+ * Only people signed in through our own applications: Auth0 names the application in `azp`
+ * (`client_id` in some token profiles), and marks machine-to-machine tokens with
+ * `gty: "client-credentials"` (Auth0 docs: "Access Token Profiles", "Validate Access Tokens").
+ */
+function checkClient(payload: JWTPayload, allowed: readonly string[]): void {
+  const gty: unknown = payload.gty;
+  if (
+    gty === "client-credentials" ||
+    (Array.isArray(gty) && gty.includes("client-credentials"))
+  )
+    throw new AppError(
+      "unauthorized",
+      "Machine-to-machine tokens cannot use this API; sign in as a person",
+    );
+  const client =
+    typeof payload.azp === "string"
+      ? payload.azp
+      : typeof payload.client_id === "string"
+        ? payload.client_id
+        : undefined;
+  if (client === undefined || !allowed.includes(client))
+    throw new AppError(
+      "unauthorized",
+      "The access token was issued to an application this API does not accept",
+    );
 }
 
 function describeJoseError(error: unknown): string {

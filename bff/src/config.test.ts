@@ -135,3 +135,105 @@ describe("loadConfig", () => {
     ).toThrow(/BRAND_LOGO_URL[\s\S]*BRAND_COLOR/);
   });
 });
+
+function issuesOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues;
+    throw e;
+  }
+  return [];
+}
+
+describe("production never runs on emulator settings", () => {
+  test("refuses to start without AUTH0_DOMAIN under NODE_ENV=production or a public PUBLIC_URL, with one message", () => {
+    for (const env of [
+      { NODE_ENV: "production" },
+      { PUBLIC_URL: "https://guestlist.acme-saas.test" },
+      { NODE_ENV: "production", PUBLIC_URL: "http://localhost:3000" },
+    ]) {
+      const issues = issuesOf(env);
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatch(/^AUTH0_DOMAIN: required in production/);
+      expect(issues[0]).toContain("pnpm auth0:setup");
+    }
+    // local runs keep the emulator
+    expect(
+      loadConfig({ PUBLIC_URL: "http://127.0.0.1:3100" }).seedTenants,
+    ).toBe(true);
+  });
+
+  test("refuses the emulator's public secret and the demo seed in production", () => {
+    const issues = issuesOf({
+      ...REAL_TENANT,
+      AUTH0_CLIENT_SECRET: "guestlist-bff-local-secret",
+      SEED_TENANTS: "true",
+    });
+    expect(issues.join("\n")).toMatch(
+      /AUTH0_CLIENT_SECRET: the emulator's public secret/,
+    );
+    expect(issues.join("\n")).toMatch(
+      /SEED_TENANTS: the demo tenants are never seeded/,
+    );
+    expect(loadConfig(REAL_TENANT).seedTenants).toBe(false);
+  });
+
+  test("AUTH0_MANAGEMENT_URL beside a real domain: loopback only, or https with AUTH0_MANAGEMENT_URL_ALLOW=1", () => {
+    expect(
+      loadConfig({
+        ...REAL_TENANT,
+        AUTH0_MANAGEMENT_URL: "http://127.0.0.1:4010",
+      }).auth0.managementUrl,
+    ).toBe("http://127.0.0.1:4010");
+    for (const url of [
+      "http://auth0-proxy.internal:8080",
+      "https://auth0-proxy.internal",
+    ])
+      expect(issuesOf({ ...REAL_TENANT, AUTH0_MANAGEMENT_URL: url })).toEqual([
+        expect.stringMatching(
+          /^AUTH0_MANAGEMENT_URL: beside a real AUTH0_DOMAIN/,
+        ),
+      ]);
+    expect(
+      issuesOf({
+        ...REAL_TENANT,
+        AUTH0_MANAGEMENT_URL: "http://auth0-proxy.internal:8080",
+        AUTH0_MANAGEMENT_URL_ALLOW: "1",
+      }),
+    ).toHaveLength(1);
+    expect(
+      loadConfig({
+        ...REAL_TENANT,
+        AUTH0_MANAGEMENT_URL: "https://auth0-proxy.internal",
+        AUTH0_MANAGEMENT_URL_ALLOW: "1",
+      }).auth0.managementUrl,
+    ).toBe("https://auth0-proxy.internal");
+  });
+
+  test("TRUST_PROXY is a hop count or a list of IPs/CIDRs", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(
+      loadConfig({ TRUST_PROXY: "127.0.0.1, 10.0.0.0/8,::1,loopback" })
+        .trustProxy,
+    ).toEqual(["127.0.0.1", "10.0.0.0/8", "::1", "loopback"]);
+    for (const bad of ["true", "0", "10.0.0.0/33", "nginx", "1.2.3.4/8/9"])
+      expect(issuesOf({ TRUST_PROXY: bad }), bad).toEqual([
+        expect.stringMatching(/^TRUST_PROXY:/),
+      ]);
+  });
+
+  test("accepts user tokens of the SPA plus AUTH0_ALLOWED_CLIENT_IDS; SMTP needs TLS unless opted out", () => {
+    const c = loadConfig({ AUTH0_ALLOWED_CLIENT_IDS: "mobileApp, cliApp" });
+    expect(c.auth0.allowedClientIds).toEqual([
+      "guestlist-spa",
+      "mobileApp",
+      "cliApp",
+    ]);
+    expect(c.smtpRequireTls).toBe(true);
+    expect(loadConfig({ SMTP_ALLOW_PLAINTEXT: "1" }).smtpRequireTls).toBe(
+      false,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 // The only reader of process.env in the BFF. Without Auth0 variables the BFF talks to the local
 // emulator; every bad variable is reported in one error.
+import { isIP } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -8,6 +9,8 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The placeholder AUTH0_DOMAIN of the local emulator (no AUTH0_DOMAIN set). */
 export const EMULATOR_DOMAIN = "emulator.local";
+/** The emulator's well-known secret (auth0-emulator/seed.json): public, so never valid in production. */
+export const LOCAL_CLIENT_SECRET = "guestlist-bff-local-secret";
 
 /** Management API rate-limit plans (auth0-facts.md §8): burst = bucket size, perSecond = refill. */
 export const RATE_LIMIT_PLANS = {
@@ -48,6 +51,18 @@ const Env = z.object({
   AUTH0_ISSUER_BASE_URL: url.default("http://localhost:4010/"),
   /** The SDK always speaks https to AUTH0_DOMAIN; set this to reach an http emulator instead. */
   AUTH0_MANAGEMENT_URL: url.optional(),
+  /** Beside a real AUTH0_DOMAIN a non-loopback AUTH0_MANAGEMENT_URL needs https and this flag. */
+  AUTH0_MANAGEMENT_URL_ALLOW: bool.optional(),
+  /** Applications besides the SPA whose user tokens the API accepts (comma-separated client ids). */
+  AUTH0_ALLOWED_CLIENT_IDS: z.string().optional(),
+  /** The "Customer admin" role's id; absent: looked up by name once (read:roles). */
+  AUTH0_ADMIN_ROLE_ID: z
+    .string()
+    .regex(/^rol_[A-Za-z0-9]+$/, "must look like rol_…")
+    .optional(),
+  AUTH0_ADMIN_ROLE_NAME: z.string().min(1).default("Customer admin"),
+  /** Reverse proxies in front of the BFF: a hop count, or IPs/CIDRs (docs/production.md). */
+  TRUST_PROXY: z.string().optional(),
   AUTH0_DOMAIN: z
     .string()
     .regex(
@@ -58,7 +73,7 @@ const Env = z.object({
   /** The Management API audience; default https://<AUTH0_DOMAIN>/api/v2/, or <issuer>api/v2/ on the emulator. */
   AUTH0_MANAGEMENT_AUDIENCE: z.string().min(1).optional(),
   AUTH0_CLIENT_ID: z.string().min(1).default("guestlist-bff"),
-  AUTH0_CLIENT_SECRET: z.string().min(1).default("guestlist-bff-local-secret"),
+  AUTH0_CLIENT_SECRET: z.string().min(1).default(LOCAL_CLIENT_SECRET),
   AUTH0_CONNECTION_ID: z
     .string()
     .regex(
@@ -94,6 +109,8 @@ const Env = z.object({
   SEED_TENANTS: bool.optional(),
 
   SMTP_URL: url.default("smtp://127.0.0.1:1025"),
+  /** Opt-out of requiring TLS (STARTTLS or smtps) on a non-loopback SMTP server. */
+  SMTP_ALLOW_PLAINTEXT: bool.optional(),
   MAIL_FROM: z
     .string()
     .min(3)
@@ -148,6 +165,8 @@ export interface Config {
   readonly webDist: string;
   readonly tenantsFile: string;
   readonly seedTenants: boolean;
+  /** Fastify's trustProxy: false, a hop count, or the proxies' addresses/CIDRs */
+  readonly trustProxy: false | number | string[];
   readonly auth0: {
     readonly issuer: string;
     readonly jwksUrl: string;
@@ -160,6 +179,10 @@ export interface Config {
     readonly connectionName: string;
     readonly audience: string;
     readonly spaClientId: string;
+    /** client ids whose user tokens the API accepts: the SPA plus AUTH0_ALLOWED_CLIENT_IDS */
+    readonly allowedClientIds: readonly string[];
+    /** the "Customer admin" role: its id, or the name to look it up by */
+    readonly adminRole: { readonly id?: string; readonly name: string };
     readonly tenantClaim: string;
     readonly rateLimit: Readonly<RatePlan>;
     readonly maxRetries: number;
@@ -172,6 +195,8 @@ export interface Config {
     readonly connectTimeoutMs: number;
   };
   readonly smtpUrl: string;
+  /** refuse to send over a non-loopback SMTP connection without TLS (SMTP_ALLOW_PLAINTEXT=1 turns it off) */
+  readonly smtpRequireTls: boolean;
   readonly mailFrom: string;
   readonly memberRemoval: "delete" | "block";
   readonly membersSyncIntervalSeconds: number;
@@ -218,12 +243,36 @@ export function loadConfig(
   const issues: string[] = [];
   const rateLimit = ratePlan(e, issues);
   const local = e.AUTH0_DOMAIN === undefined;
+  const production = isProduction(e);
+  if (production && local)
+    // One actionable message: without AUTH0_DOMAIN everything below would be the public emulator's.
+    throw new ConfigError([
+      `AUTH0_DOMAIN: required in production (${production}). Without it the BFF would trust the local Auth0 emulator, its public client secret and the demo tenants. Set the Auth0 variables printed by pnpm auth0:setup (docs/real-tenant.md), or run locally with NODE_ENV=development and a localhost PUBLIC_URL.`,
+    ]);
   if (!local)
     for (const [name, what] of Object.entries(REAL_TENANT_REQUIRED))
       if (!(name in cleaned))
         issues.push(
           `${name}: required with a real Auth0 tenant (AUTH0_DOMAIN is set): ${what}`,
         );
+  if (production) {
+    if (e.AUTH0_CLIENT_SECRET === LOCAL_CLIENT_SECRET)
+      issues.push(
+        "AUTH0_CLIENT_SECRET: the emulator's public secret cannot be used in production; use the Guestlist BFF application's secret",
+      );
+    if (e.SEED_TENANTS)
+      issues.push(
+        "SEED_TENANTS: the demo tenants are never seeded in production; create tenants through the API (docs/production.md)",
+      );
+  }
+  if (!local && e.AUTH0_MANAGEMENT_URL)
+    issues.push(
+      ...managementUrlIssues(
+        e.AUTH0_MANAGEMENT_URL,
+        e.AUTH0_MANAGEMENT_URL_ALLOW,
+      ),
+    );
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   // A real tenant's issuer is https://<domain>/ unless a custom domain is configured.
   const issuerUrl =
@@ -240,7 +289,8 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     webDist: e.WEB_DIST,
     tenantsFile: e.TENANTS_FILE,
-    seedTenants: e.SEED_TENANTS ?? local,
+    seedTenants: !production && (e.SEED_TENANTS ?? local),
+    trustProxy,
     auth0: {
       issuer,
       jwksUrl: `${issuer}.well-known/jwks.json`,
@@ -259,6 +309,16 @@ export function loadConfig(
       connectionName: e.AUTH0_CONNECTION_NAME,
       audience: e.AUTH0_AUDIENCE,
       spaClientId: e.AUTH0_SPA_CLIENT_ID,
+      allowedClientIds: [
+        ...new Set([
+          e.AUTH0_SPA_CLIENT_ID,
+          ...list(e.AUTH0_ALLOWED_CLIENT_IDS),
+        ]),
+      ],
+      adminRole: {
+        ...(e.AUTH0_ADMIN_ROLE_ID ? { id: e.AUTH0_ADMIN_ROLE_ID } : {}),
+        name: e.AUTH0_ADMIN_ROLE_NAME,
+      },
       tenantClaim: e.TENANT_CLAIM,
       rateLimit: Object.freeze(rateLimit),
       maxRetries: e.AUTH0_MAX_RETRIES,
@@ -271,6 +331,7 @@ export function loadConfig(
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
     },
     smtpUrl: e.SMTP_URL,
+    smtpRequireTls: !e.SMTP_ALLOW_PLAINTEXT,
     mailFrom: e.MAIL_FROM,
     memberRemoval: e.MEMBER_REMOVAL,
     membersSyncIntervalSeconds: e.MEMBERS_SYNC_INTERVAL_SECONDS,
@@ -288,6 +349,80 @@ export function loadConfig(
     },
   };
   return deepFreeze(config);
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+/** localhost, *.localhost, 127.0.0.0/8 and ::1. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return (
+    LOOPBACK_HOSTS.has(h) ||
+    h.endsWith(".localhost") ||
+    /^127(\.\d{1,3}){3}$/.test(h)
+  );
+}
+
+/** Why this is production (a truthy reason), or "" for a local run. */
+function isProduction(e: z.infer<typeof Env>): string {
+  if (e.NODE_ENV === "production") return "NODE_ENV=production";
+  if (!isLoopbackHost(new URL(e.PUBLIC_URL).hostname))
+    return `PUBLIC_URL ${e.PUBLIC_URL} is not localhost`;
+  return "";
+}
+
+/**
+ * The SDK sends its client-credentials request through the rewrite too, so the client secret would
+ * cross a plain http hop: only loopback, or https with AUTH0_MANAGEMENT_URL_ALLOW=1.
+ */
+function managementUrlIssues(
+  raw: string,
+  allowed: boolean | undefined,
+): string[] {
+  const u = new URL(raw);
+  if (isLoopbackHost(u.hostname)) return [];
+  if (u.protocol === "https:" && allowed) return [];
+  return [
+    `AUTH0_MANAGEMENT_URL: beside a real AUTH0_DOMAIN it may only point at a loopback address; to send the Management API (and the client secret) elsewhere use an https:// URL and set AUTH0_MANAGEMENT_URL_ALLOW=1, or remove it`,
+  ];
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** proxy-addr's names for address ranges (what Fastify's trustProxy understands besides IPs/CIDRs). */
+const PROXY_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** TRUST_PROXY: a hop count ("1") or a list of IPs / CIDRs (e.g. "10.0.0.0/8,127.0.0.1"). */
+function parseTrustProxy(
+  raw: string | undefined,
+  issues: string[],
+): false | number | string[] {
+  if (raw === undefined) return false;
+  if (/^\d+$/.test(raw.trim())) {
+    const hops = Number(raw.trim());
+    if (hops >= 1 && hops <= 10) return hops;
+  } else {
+    const entries = list(raw);
+    const bad = entries.filter((entry) => {
+      if (PROXY_RANGES.has(entry)) return false;
+      const [ip = "", bits, ...rest] = entry.split("/");
+      const family = isIP(ip);
+      if (family === 0 || rest.length > 0) return true;
+      if (bits === undefined) return false;
+      const n = Number(bits);
+      return !/^\d+$/.test(bits) || n > (family === 4 ? 32 : 128);
+    });
+    if (entries.length > 0 && bad.length === 0) return entries;
+  }
+  issues.push(
+    "TRUST_PROXY: must be a hop count from 1 to 10 or a comma-separated list of proxy IPs/CIDRs (e.g. 127.0.0.1 or 10.0.0.0/8); see docs/production.md",
+  );
+  return false;
 }
 
 function ratePlan(e: z.infer<typeof Env>, issues: string[]): RatePlan {

@@ -86,20 +86,34 @@ export function toAppError(error: unknown): AppError | null {
   const e = error as FastifyError;
   const validation: unknown = e.validation;
   if (Array.isArray(validation)) {
-    const details = validation.map((v: unknown) => {
+    const where = e.validationContext ?? "body";
+    const unknown: string[] = [];
+    const details = validation.flatMap((v: unknown) => {
       const item = (typeof v === "object" && v !== null ? v : {}) as {
         instancePath?: unknown;
         message?: unknown;
+        keyword?: unknown;
+        params?: { keys?: unknown };
       };
       const path =
         typeof item.instancePath === "string" ? item.instancePath : "";
+      // zod's unrecognized_keys (strict objects, strict-inputs.ts): one detail per unknown field.
+      const keys = item.params?.keys;
+      if (item.keyword === "unrecognized_keys" && Array.isArray(keys))
+        return keys.map((key) => {
+          const field = `${path.replace(/\/$/, "")}/${String(key)}`;
+          unknown.push(field.slice(1).replaceAll("/", "."));
+          return { in: where, path: field, message: "Unknown field" };
+        });
       const message =
         typeof item.message === "string" ? item.message : "invalid";
-      return { in: e.validationContext ?? "body", path, message };
+      return [{ in: where, path, message }];
     });
     return new AppError(
       "validation",
-      `Invalid ${e.validationContext ?? "request"}`,
+      unknown.length > 0
+        ? `Unknown field${unknown.length > 1 ? "s" : ""} in ${where}: ${unknown.join(", ")}`
+        : `Invalid ${e.validationContext ?? "request"}`,
       details,
     );
   }

@@ -57,6 +57,7 @@ async function main(config: Config): Promise<void> {
     issuer: config.auth0.issuer,
     audience: config.auth0.audience,
     tenantClaim: config.auth0.tenantClaim,
+    allowedClientIds: config.auth0.allowedClientIds,
     jwksUrl: config.auth0.jwksUrl,
   });
   const pipeline = createInvitationPipeline(config, db, auth0);

@@ -124,7 +124,7 @@ describe.skipIf(!DATABASE_URL)("two BFF instances on one Postgres", () => {
       catchers.push(await startCatcherProcess(), await startCatcherProcess());
       const ports = [await freePort(), await freePort()];
       const envFor = (i: number): Record<string, string> => ({
-        NODE_ENV: "production",
+        NODE_ENV: "test", // the emulator and the seed: production refuses both (config.ts)
         LOG_LEVEL: "warn",
         DATABASE_URL: url.toString(),
         AUTH0_MANAGEMENT_URL: emulator.url,

@@ -1,9 +1,10 @@
 // Production configuration: the real BFF process (src/server.ts) with AUTH0_DOMAIN set refuses to
 // start, saying what to fix, when something required is missing or the tenant is not invite-only;
-// with everything in place it starts. The "tenant" is the emulator behind AUTH0_MANAGEMENT_URL.
-import { spawn } from "node:child_process";
+// with everything in place it starts, also compiled (pnpm build, node dist/server.js). The "tenant"
+// is the emulator behind AUTH0_MANAGEMENT_URL.
+import { execFileSync, spawn } from "node:child_process";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { preflightProblems } from "../src/features/health/preflight.ts";
@@ -13,6 +14,7 @@ import { startBff } from "../src/pipeline/test/bff-process.ts";
 import { freePort } from "../src/pipeline/test/smtp-catcher.ts";
 
 const BFF_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const PRODUCTION_SECRET = "a-real-tenant-secret-not-the-emulator-one";
 
 /** Runs the BFF to its exit; what it printed and its exit code. */
 function runToExit(
@@ -49,6 +51,11 @@ describe("starting against a real tenant", () => {
 
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, bcryptRounds: 4 });
+    // production refuses the emulator's public secret: this tenant's BFF application has its own
+    const bff = emu.store.state.clients.find(
+      (c) => c.client_id === "guestlist-bff",
+    );
+    if (bff) bff.client_secret = PRODUCTION_SECRET;
     const port = await freePort();
     env = {
       NODE_ENV: "production",
@@ -60,7 +67,7 @@ describe("starting against a real tenant", () => {
       AUTH0_MANAGEMENT_AUDIENCE: `${emu.url}/api/v2/`,
       AUTH0_ISSUER_BASE_URL: `${emu.url}/`,
       AUTH0_CLIENT_ID: "guestlist-bff",
-      AUTH0_CLIENT_SECRET: "guestlist-bff-local-secret",
+      AUTH0_CLIENT_SECRET: PRODUCTION_SECRET,
       AUTH0_CONNECTION_ID: "con_GuestlistLocal01",
       AUTH0_SPA_CLIENT_ID: "guestlist-spa",
       PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -136,17 +143,94 @@ describe("starting against a real tenant", () => {
       try {
         const health = (await (
           await fetch(`${bff.url}/api/health`)
-        ).json()) as {
-          checks: { auth0: { status: string } };
-          signupsEnabled: boolean;
-        };
+        ).json()) as { checks: { auth0: { status: string } } };
         expect(health.checks.auth0.status).toBe("ok");
-        expect(health.signupsEnabled).toBe(false);
       } finally {
         await bff.stop();
       }
     },
   );
+
+  test(
+    "refuses the emulator's public secret and the demo seed in production",
+    { timeout: 40_000 },
+    async () => {
+      const { code, output } = await runToExit({
+        ...env,
+        AUTH0_CLIENT_SECRET: "guestlist-bff-local-secret",
+        SEED_TENANTS: "true",
+      });
+      expect(code).toBe(1);
+      expect(output).toContain(
+        "AUTH0_CLIENT_SECRET: the emulator's public secret",
+      );
+      expect(output).toContain(
+        "SEED_TENANTS: the demo tenants are never seeded",
+      );
+    },
+  );
+
+  test(
+    "runs compiled: pnpm build, then node dist/server.js finds its migrations",
+    { timeout: 240_000 },
+    async () => {
+      execFileSync(process.execPath, ["scripts/build.mjs"], {
+        cwd: BFF_ROOT,
+        stdio: "ignore",
+      });
+      const bff = await startBff(
+        env,
+        Number(env.PORT),
+        resolve(BFF_ROOT, "dist", "server.js"),
+      );
+      try {
+        expect(bff.child.spawnargs.join(" ")).not.toContain("tsx");
+        const health = (await (
+          await fetch(`${bff.url}/api/health`)
+        ).json()) as {
+          status: string;
+          checks: Record<string, { status: string }>;
+        };
+        expect(health.checks.db?.status).toBe("ok");
+        expect(health.checks.auth0?.status).toBe("ok");
+        const me = await fetch(`${bff.url}/api/me`);
+        expect(me.status).toBe(401);
+        // pnpm auth0:setup, compiled, still finds the Action's source file
+        const compiledAction = (await import(
+          pathToFileURL(resolve(BFF_ROOT, "dist/auth0/setup/action-code.js"))
+            .href
+        )) as { actionCode: (claim: string) => string };
+        expect(compiledAction.actionCode("https://x.test/tenant")).toContain(
+          'const TENANT_CLAIM = "https://x.test/tenant";',
+        );
+      } finally {
+        await bff.stop();
+      }
+    },
+  );
+});
+
+describe("production without Auth0 settings", () => {
+  for (const [name, extra] of [
+    ["NODE_ENV=production", { NODE_ENV: "production" }],
+    [
+      "a PUBLIC_URL that is not localhost",
+      { PUBLIC_URL: "https://guestlist.example" },
+    ],
+  ] as const)
+    test(
+      `refuses to start on the emulator's settings with ${name}`,
+      { timeout: 40_000 },
+      async () => {
+        const { code, output } = await runToExit({
+          DATABASE_URL: "memory",
+          ...extra,
+        });
+        expect(code).toBe(1);
+        expect(output).toContain("AUTH0_DOMAIN: required in production");
+        expect(output).not.toContain("Guestlist BFF on");
+      },
+    );
 });
 
 describe("preflightProblems", () => {

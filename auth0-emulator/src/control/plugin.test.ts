@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import {
   API,
+  BASE_URL,
   buildTestEmulator,
   exchangeCode,
   login,
@@ -208,5 +209,71 @@ describe("state and reset", () => {
       headers: { cookie },
     });
     expect(silent.body).toContain("login_required");
+  });
+});
+
+describe("the control API refuses cross-site requests", () => {
+  test("a form post from another site cannot mint a token or reset the tenant", async () => {
+    for (const headers of [
+      {
+        origin: "https://evil.example",
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      { origin: "https://evil.example", "content-type": "application/json" },
+      { origin: "http://localhost:9999", "content-type": "application/json" },
+      { "sec-fetch-site": "cross-site", "content-type": "application/json" },
+    ]) {
+      const res = await emu.app.inject({
+        method: "POST",
+        url: "/__emulator/tokens",
+        headers,
+        payload:
+          headers["content-type"] === "application/json"
+            ? JSON.stringify({ email: "admin@acme.test" })
+            : "email=admin%40acme.test",
+      });
+      expect(res.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(res.body).not.toContain("access_token");
+    }
+  });
+
+  test("bodies must be JSON (415): a same-origin or Origin-less form or text post is refused", async () => {
+    for (const [type, payload] of [
+      ["application/x-www-form-urlencoded", "email=admin%40acme.test"],
+      ["text/plain", '{"email":"admin@acme.test"}'],
+      ["multipart/form-data; boundary=x", "--x--"],
+    ] as const) {
+      const res = await emu.app.inject({
+        method: "POST",
+        url: "/__emulator/tokens",
+        headers: { "content-type": type },
+        payload,
+      });
+      expect(res.statusCode, type).toBe(415);
+    }
+  });
+
+  test("local clients keep working: no Origin, the emulator's own origin, JSON or no body", async () => {
+    expect(
+      (await emu.app.inject({ method: "POST", url: "/__emulator/reset" }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await emu.app.inject({ method: "DELETE", url: "/__emulator/faults" }))
+        .statusCode,
+    ).toBeLessThan(300);
+    const own = await emu.app.inject({
+      method: "POST",
+      url: "/__emulator/tokens",
+      headers: { origin: new URL(BASE_URL).origin },
+      payload: { email: "admin@acme.test" },
+    });
+    expect(own.statusCode).toBe(200);
+    const spa = await emu.app.inject({
+      method: "GET",
+      url: "/__emulator/state",
+      headers: { origin: "http://localhost:3000" },
+    });
+    expect(spa.statusCode).toBe(200);
   });
 });

@@ -273,5 +273,32 @@ export function createAuth0(
     deleteUser: async (userId) => {
       await orNull("delete a user", () => mgmt.users.delete(userId));
     },
+
+    roleIdByName: (name) =>
+      call("look up a role", async () => {
+        const roles = await mgmt.roles.list({
+          name_filter: name,
+          per_page: 100,
+        });
+        return roles.data.find((r) => r.name === name)?.id ?? null;
+      }),
+
+    userRoleIds: async (userId) =>
+      (await orNull("read a user's roles", async () =>
+        (await mgmt.users.roles.list(userId, { per_page: 100 })).data.flatMap(
+          (r) => (r.id ? [r.id] : []),
+        ),
+      )) ?? [],
+
+    roleUserIds: (roleId) =>
+      call("list a role's users", async () => {
+        const ids: string[] = [];
+        // checkpoint paging (Auth0 docs: "View Users Assigned to Roles"); the Page walks every page
+        for await (const u of await mgmt.roles.users.list(roleId, {
+          take: 100,
+        }))
+          if (u.user_id) ids.push(u.user_id);
+        return ids;
+      }),
   };
 }

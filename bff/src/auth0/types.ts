@@ -109,6 +109,12 @@ export interface Auth0 {
   updateUser(userId: string, changes: { blocked?: boolean }): Promise<AppUser>;
   /** Resolves also when the user did not exist (already gone). */
   deleteUser(userId: string): Promise<void>;
+  /** The id of the role with exactly this name (read:roles), or null. */
+  roleIdByName(name: string): Promise<string | null>;
+  /** Ids of the roles assigned to the user ([] when the user is gone). */
+  userRoleIds(userId: string): Promise<string[]>;
+  /** Ids of every user holding the role (all pages). */
+  roleUserIds(roleId: string): Promise<string[]>;
 }
 
 /** The shared Management API budget (see rate-budget.ts). */

@@ -2,6 +2,7 @@
 // Message-ID on the sender's domain (nodemailer adds Date; we set Message-ID explicitly).
 import { randomUUID } from "node:crypto";
 import nodemailer from "nodemailer";
+import { isLoopbackHost } from "../config.ts";
 import type { EmailContent } from "./invitation-email.ts";
 
 export interface Mailer {
@@ -16,6 +17,37 @@ export interface MailerOptions {
   from: string;
   /** parallel SMTP connections in the pool */
   maxConnections?: number;
+  /** refuse plain-text SMTP to a non-loopback server (default true; SMTP_ALLOW_PLAINTEXT=1 turns it off) */
+  requireTls?: boolean;
+}
+
+/** nodemailer's transport settings for an smtp:// or smtps:// URL. */
+export function smtpTransportOptions(o: MailerOptions) {
+  const url = new URL(o.smtpUrl);
+  const secure = url.protocol === "smtps:";
+  const loopback = isLoopbackHost(url.hostname);
+  return {
+    host: url.hostname,
+    port: Number(url.port || (secure ? 465 : 25)),
+    secure,
+    auth: url.username
+      ? {
+          user: decodeURIComponent(url.username),
+          pass: decodeURIComponent(url.password),
+        }
+      : undefined,
+    pool: true as const,
+    maxConnections: o.maxConnections ?? 10,
+    maxMessages: 1_000,
+    connectionTimeout: 5_000,
+    greetingTimeout: 5_000,
+    socketTimeout: 15_000,
+    // A local catcher offers no TLS. Anything else must upgrade with STARTTLS (or be smtps://):
+    // otherwise the password and every invitation link would cross the network in clear text
+    // (nodemailer docs, "SMTP transport": requireTLS).
+    ignoreTLS: loopback,
+    requireTLS: !loopback && !secure && (o.requireTls ?? true),
+  };
 }
 
 function senderDomain(from: string): string {
@@ -24,26 +56,7 @@ function senderDomain(from: string): string {
 }
 
 export function createMailer(o: MailerOptions): Mailer {
-  const url = new URL(o.smtpUrl);
-  const transport = nodemailer.createTransport({
-    host: url.hostname,
-    port: Number(url.port || (url.protocol === "smtps:" ? 465 : 25)),
-    secure: url.protocol === "smtps:",
-    auth: url.username
-      ? {
-          user: decodeURIComponent(url.username),
-          pass: decodeURIComponent(url.password),
-        }
-      : undefined,
-    pool: true,
-    maxConnections: o.maxConnections ?? 10,
-    maxMessages: 1_000,
-    connectionTimeout: 5_000,
-    greetingTimeout: 5_000,
-    socketTimeout: 15_000,
-    // A local catcher offers no TLS; real servers on 587 upgrade with STARTTLS when offered.
-    ignoreTLS: url.hostname === "127.0.0.1" || url.hostname === "localhost",
-  });
+  const transport = nodemailer.createTransport(smtpTransportOptions(o));
   const domain = senderDomain(o.from);
   return {
     async send(to, content) {

@@ -20,7 +20,12 @@ export interface FakeAuth0 extends Auth0 {
     { job: Auth0Job; errors: Auth0JobError[]; users: BulkImportUser[] }
   >;
   addUser(user: Partial<AppUser> & { userId: string; email: string }): AppUser;
+  /** role id → name, and who holds it (RBAC) */
+  roles: Map<string, { name: string; users: Set<string> }>;
 }
+
+/** The fake's "Customer admin" role (what the emulator's seed and pnpm auth0:setup create). */
+export const FAKE_ADMIN_ROLE_ID = "rol_CustomerAdmin01";
 
 export function makeAppUser(
   user: Partial<AppUser> & { userId: string; email: string },
@@ -160,6 +165,27 @@ export function createFakeAuth0(): FakeAuth0 {
     async deleteUser(userId) {
       calls.push(`deleteUser:${userId}`);
       users.delete(userId);
+      for (const role of fake.roles.values()) role.users.delete(userId);
+    },
+    roles: new Map([
+      [
+        FAKE_ADMIN_ROLE_ID,
+        { name: "Customer admin", users: new Set<string>() },
+      ],
+    ]),
+    async roleIdByName(name) {
+      calls.push(`roleIdByName:${name}`);
+      return [...fake.roles].find(([, r]) => r.name === name)?.[0] ?? null;
+    },
+    async userRoleIds(userId) {
+      calls.push(`userRoleIds:${userId}`);
+      return [...fake.roles]
+        .filter(([, r]) => r.users.has(userId))
+        .map(([id]) => id);
+    },
+    async roleUserIds(roleId) {
+      calls.push(`roleUserIds:${roleId}`);
+      return [...(fake.roles.get(roleId)?.users ?? [])];
     },
   };
   return fake;

@@ -30,6 +30,10 @@ export interface TokenClaims {
   audience?: string;
   issuer?: string;
   expiresIn?: string | number;
+  /** the application the token was issued to; default the SPA (AUTH0_SPA_CLIENT_ID) */
+  azp?: string | null;
+  /** grant type claim, e.g. "client-credentials" */
+  gty?: string;
 }
 
 export interface TestTokens {
@@ -56,6 +60,7 @@ export async function createTestTokens(config: Config): Promise<TestTokens> {
     issuer: config.auth0.issuer,
     audience: config.auth0.audience,
     tenantClaim: config.auth0.tenantClaim,
+    allowedClientIds: config.auth0.allowedClientIds,
     keys: createLocalJWKSet({ keys: [publicJwk] }),
   });
   const sign = async (claims: TokenClaims = {}): Promise<string> => {
@@ -64,6 +69,8 @@ export async function createTestTokens(config: Config): Promise<TestTokens> {
     };
     if (claims.email) body.email = claims.email;
     if (claims.tenant) body[config.auth0.tenantClaim] = claims.tenant;
+    if (claims.azp !== null) body.azp = claims.azp ?? config.auth0.spaClientId;
+    if (claims.gty) body.gty = claims.gty;
     return new SignJWT(body)
       .setProtectedHeader({ alg: "RS256", kid: "test-key", typ: "JWT" })
       .setSubject(claims.sub ?? `auth0|test${++counter}`)

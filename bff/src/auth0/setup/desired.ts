@@ -92,6 +92,8 @@ export const BFF_SCOPES = [
   "read:connections",
   "read:connections_options",
   "read:prompts",
+  // finding a tenant's admins: the "Customer admin" role by name and its users
+  "read:roles",
 ];
 
 export interface DesiredInput {

@@ -17,9 +17,14 @@ import {
 } from "./store.ts";
 
 const TokenParams = z.object({ token: z.string().max(200) });
-const CallbackQuery = z.object({
+/** What Auth0 appends to a ticket's result_url (Auth0 docs: "Customize Email Templates", redirect to URL). */
+const CallbackQuery = z.strictObject({
   success: z.string().optional(),
   message: z.string().max(500).optional(),
+  code: z.string().max(100).optional(),
+  email: z.string().max(320).optional(),
+  supportSignUp: z.string().max(10).optional(),
+  supportForgotPassword: z.string().max(10).optional(),
 });
 
 const VERIFY_TTL_SEC = 15 * 60;

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("GET /api/health", () => {
-  test("reports db, Auth0 and SMTP readiness without a token", async () => {
+  test("reports db, Auth0 and SMTP readiness without a token, and nothing more", async () => {
     const res = await t.app.inject({ url: "/api/health" });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
@@ -22,33 +22,64 @@ describe("GET /api/health", () => {
         auth0: { status: "ok" },
         smtp: { status: "ok" },
       },
-      signupsEnabled: false,
-      warnings: [],
     });
   });
 
-  test("warns loudly, in the body and the log, when sign-ups are enabled on the connection", async () => {
+  test("keeps reasons out of the public answer, runs checks at most once per few seconds, and gives support the detail", async () => {
     const auth0 = createFakeAuth0();
     auth0.connection = { ...auth0.connection, disableSignup: false };
+    let smtpChecks = 0;
     const open = await buildTestApp({
       db: t.db,
       captureLogs: true,
       auth0,
-      smtpCheck: () => Promise.reject(new Error("SMTP unreachable")),
+      smtpCheck: () => {
+        smtpChecks++;
+        return Promise.reject(
+          new Error("SMTP unreachable (connect ECONNREFUSED 10.1.2.3:587)"),
+        );
+      },
     });
     try {
       expect(open.logs()).toContain("Sign-ups are ENABLED"); // read at start
       const res = await open.app.inject({ url: "/api/health" });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({
+      expect(res.json()).toEqual({
+        status: "degraded",
+        checks: {
+          db: { status: "ok" },
+          auth0: { status: "ok" },
+          smtp: { status: "down" },
+        },
+      });
+      expect(res.body).not.toContain("10.1.2.3");
+      for (let i = 0; i < 5; i++) await open.app.inject({ url: "/api/health" });
+      expect(smtpChecks).toBe(1);
+      expect(open.logs()).toContain("10.1.2.3"); // the reason goes to the log
+
+      const admin = await open.app.inject({
+        url: "/api/health/details",
+        headers: { authorization: `Bearer ${await open.tokens.admin("acme")}` },
+      });
+      expect(admin.statusCode).toBe(403);
+      const details = await open.app.inject({
+        url: "/api/health/details",
+        headers: { authorization: `Bearer ${await open.tokens.support()}` },
+      });
+      expect(details.statusCode).toBe(200);
+      expect(details.json()).toMatchObject({
         status: "degraded",
         signupsEnabled: true,
         warnings: [expect.stringContaining("Sign-ups are ENABLED") as string],
         checks: {
           db: { status: "ok" },
-          smtp: { status: "down", message: "SMTP unreachable" },
+          smtp: {
+            status: "down",
+            message: "SMTP unreachable (connect ECONNREFUSED 10.1.2.3:587)",
+          },
         },
       });
+      expect(smtpChecks).toBe(1);
     } finally {
       await open.close();
     }

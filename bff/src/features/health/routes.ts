@@ -1,50 +1,105 @@
-// GET /api/health: liveness + readiness of db, Auth0 and SMTP, and the sign-up warning.
+// GET /api/health (public readiness: statuses only), /api/health/details (support: the reasons and
+// the sign-up warning) and /api/health/live. The checks run at most once per CHECK_CACHE_MS, however
+// often a load balancer or a stranger asks, so health cannot be used to hammer SMTP or Auth0.
 import { connect } from "node:net";
 import type { Feature } from "../../app.ts";
-import { publicRoute } from "../../auth.ts";
+import { publicRoute, requiresGlobal } from "../../auth.ts";
 import { isDatabaseUnavailable } from "../../errors.ts";
-import { Health, Live, type Check } from "./contract.ts";
+import { ErrorBody } from "../../shared-contract.ts";
+import {
+  Health,
+  HealthDetails,
+  Live,
+  type Check,
+  type HealthDetails as Details,
+} from "./contract.ts";
 import { SIGNUPS_WARNING } from "./signup-check.ts";
+
+export const CHECK_CACHE_MS = 5_000;
 
 export const healthRoutes: Feature = (app, deps) => {
   const smtpCheck = deps.smtpCheck ?? (() => tcpCheck(deps.config.smtpUrl));
+  let cached: { at: number; result: Promise<Details> } | undefined;
+  let lastLogged = "";
+
+  const runChecks = async (): Promise<Details> => {
+    const [db, connectionCheck, smtp] = await Promise.all([
+      run(() => deps.db.query("select 1").then(() => undefined)),
+      run(() => deps.signupCheck.refresh().then(() => undefined)),
+      run(smtpCheck),
+    ]);
+    const signupsEnabled = deps.signupCheck.signupsEnabled();
+    // 401/403 the pipeline or a page got from the Management API (e.g. a scope missing from the
+    // BFF's grant): work waits for them, so they are the first thing an operator must see.
+    const problems = (deps.auth0.configurationProblems?.() ?? []).map(
+      (p) => p.message,
+    );
+    const auth0: Check =
+      problems.length === 0
+        ? connectionCheck
+        : {
+            status: "down",
+            message: [...new Set([...problems, connectionCheck.message])]
+              .filter(Boolean)
+              .join("; "),
+          };
+    const ok =
+      db.status === "ok" && auth0.status === "ok" && smtp.status !== "down";
+    const details: Details = {
+      status: ok && !signupsEnabled ? "ok" : "degraded",
+      checks: { db, auth0, smtp },
+      signupsEnabled,
+      warnings: [...(signupsEnabled ? [SIGNUPS_WARNING] : []), ...problems],
+      checkedAt: new Date().toISOString(),
+    };
+    // The reasons go to the log (once per change), not to the public answer.
+    const summary = JSON.stringify([details.status, details.checks]);
+    if (summary !== lastLogged && details.status !== "ok")
+      app.log.warn({ health: details.checks }, "health check degraded");
+    lastLogged = summary;
+    return details;
+  };
+  /** Concurrent callers share one run; a result is reused for CHECK_CACHE_MS. */
+  const checks = (): Promise<Details> => {
+    const now = Date.now();
+    if (!cached || now - cached.at >= CHECK_CACHE_MS)
+      cached = { at: now, result: runChecks() };
+    return cached.result;
+  };
+
+  // 503 only when the database is down: Auth0/SMTP outages degrade but the pipeline waits them out.
   app.get(
     "/health",
     { config: publicRoute, schema: { response: { 200: Health, 503: Health } } },
     async (_req, reply) => {
-      const [db, connectionCheck, smtp] = await Promise.all([
-        run(() => deps.db.query("select 1").then(() => undefined)),
-        run(() => deps.signupCheck.refresh().then(() => undefined)),
-        run(smtpCheck),
-      ]);
-      const signupsEnabled = deps.signupCheck.signupsEnabled();
-      // 401/403 the pipeline or a page got from the Management API (e.g. a scope missing from the
-      // BFF's grant): work waits for them, so they are the first thing an operator must see.
-      const problems = (deps.auth0.configurationProblems?.() ?? []).map(
-        (p) => p.message,
-      );
-      const auth0: Check =
-        problems.length === 0
-          ? connectionCheck
-          : {
-              status: "down",
-              message: [...new Set([...problems, connectionCheck.message])]
-                .filter(Boolean)
-                .join("; "),
-            };
-      const warnings = [
-        ...(signupsEnabled ? [SIGNUPS_WARNING] : []),
-        ...problems,
-      ];
-      const ok =
-        db.status === "ok" && auth0.status === "ok" && smtp.status !== "down";
-      // 503 only when the database is down: Auth0/SMTP outages degrade but the pipeline waits them out.
-      return reply.code(db.status === "ok" ? 200 : 503).send({
-        status: ok && !signupsEnabled ? "ok" : "degraded",
-        checks: { db, auth0, smtp },
-        signupsEnabled,
-        warnings,
+      const d = await checks();
+      const status = (c: Check) => ({ status: c.status });
+      return reply.code(d.checks.db.status === "ok" ? 200 : 503).send({
+        status: d.status,
+        checks: {
+          db: status(d.checks.db),
+          auth0: status(d.checks.auth0),
+          smtp: status(d.checks.smtp),
+        },
       });
+    },
+  );
+  app.get(
+    "/health/details",
+    {
+      config: requiresGlobal("read:all_tenants"),
+      schema: {
+        response: {
+          200: HealthDetails,
+          503: HealthDetails,
+          401: ErrorBody,
+          403: ErrorBody,
+        },
+      },
+    },
+    async (_req, reply) => {
+      const d = await checks();
+      return reply.code(d.checks.db.status === "ok" ? 200 : 503).send(d);
     },
   );
   // Liveness for orchestrators: an Auth0 or SMTP outage must not get healthy processes restarted,

@@ -11,7 +11,7 @@ import {
 export const MAX_ROWS = 100_000;
 
 /** One person to invite: the shape a CSV row is mapped to. Only `email` is required. */
-export const InvitationRowInput = z.object({
+export const InvitationRowInput = z.strictObject({
   email: Email,
   givenName: PersonName.optional(),
   familyName: PersonName.optional(),
@@ -37,7 +37,7 @@ export type InvitationRowInput = z.infer<typeof InvitationRowInput>;
  * the whole file. Field values are capped so a hostile body cannot balloon memory.
  */
 const LooseCell = z.string().max(2_000).optional().nullable();
-export const LooseRow = z.object({
+export const LooseRow = z.strictObject({
   email: LooseCell,
   givenName: LooseCell,
   familyName: LooseCell,
@@ -46,7 +46,7 @@ export const LooseRow = z.object({
 });
 export type LooseRow = z.infer<typeof LooseRow>;
 
-export const PreviewInput = z.object({
+export const PreviewInput = z.strictObject({
   rows: z.array(LooseRow).min(1).max(MAX_ROWS),
 });
 export type PreviewInput = z.infer<typeof PreviewInput>;
@@ -57,7 +57,7 @@ export const Verdict = z.enum([
   "duplicate_in_file",
   "already_member",
   "already_invited",
-  "member_of_other_tenant",
+  "existing_account",
   "domain_not_allowed",
   "over_seat_limit",
 ]);
@@ -100,7 +100,7 @@ export const OptionalIdempotencyHeaders = z.object({
 });
 export type PreviewResult = z.infer<typeof PreviewResult>;
 
-export const CreateImportInput = z.object({
+export const CreateImportInput = z.strictObject({
   rows: z.array(InvitationRowInput).min(1).max(MAX_ROWS),
 });
 export type CreateImportInput = z.infer<typeof CreateImportInput>;
@@ -143,7 +143,7 @@ export const ImportRow = z.object({
 });
 export type ImportRow = z.infer<typeof ImportRow>;
 
-export const ImportRowsQuery = z.object({
+export const ImportRowsQuery = z.strictObject({
   state: InvitationState.optional(),
   /** "true" = only failed rows (the error report) */
   failedOnly: z

@@ -65,7 +65,7 @@ describe("POST /api/tenants/:tenantId/invitations/preview", () => {
     const res = await post("/api/tenants/acme/invitations/preview", { rows });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json<{
-      rows: { verdict: string; field?: string }[];
+      rows: { verdict: string; field?: string; reason?: string }[];
       seats: { limit: number; free: number };
       counts: Record<string, number>;
     }>();
@@ -75,13 +75,19 @@ describe("POST /api/tenants/:tenantId/invitations/preview", () => {
       "duplicate_in_file",
       "already_member",
       "already_invited",
-      "member_of_other_tenant",
-      "member_of_other_tenant",
+      "existing_account",
+      "existing_account",
       "domain_not_allowed",
       "ready",
       "over_seat_limit",
     ]);
     expect(body.rows[1]?.field).toBe("email");
+    // one customer learns nothing about another: a neutral reason, no tenant named
+    for (const i of [5, 6])
+      expect(body.rows[i]).toMatchObject({
+        reason: "Already has an account; contact support",
+      });
+    expect(res.body).not.toMatch(/globex|another organisation|other tenant/i);
     expect(body.seats).toMatchObject({ limit: 4 });
     expect(body.counts.ready).toBe(2);
     // nothing was written

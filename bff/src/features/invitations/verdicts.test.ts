@@ -29,7 +29,7 @@ test("gives every kind of verdict, comparing normalised emails", () => {
     "duplicate_in_file",
     "already_member",
     "already_invited",
-    "member_of_other_tenant",
+    "existing_account",
     "domain_not_allowed",
     "ready",
     "over_seat_limit",

@@ -91,10 +91,12 @@ export function decide(
           verdict: "already_invited",
           reason: "Already has an open invitation",
         };
+      // Neutral on purpose: one customer must not learn who belongs to another (support's
+      // person search shows the tenant).
       if (k.otherTenant.has(email))
         return {
-          verdict: "member_of_other_tenant",
-          reason: "Already belongs to another organisation",
+          verdict: "existing_account",
+          reason: "Already has an account; contact support",
         };
       if (free <= 0)
         return {
@@ -127,7 +129,7 @@ export function countVerdicts(
     duplicate_in_file: 0,
     already_member: 0,
     already_invited: 0,
-    member_of_other_tenant: 0,
+    existing_account: 0,
     domain_not_allowed: 0,
     over_seat_limit: 0,
   };

@@ -36,7 +36,7 @@ export const Member = z.object({
 });
 export type Member = z.infer<typeof Member>;
 
-export const MembersQuery = z.object({
+export const MembersQuery = z.strictObject({
   state: MemberState.optional(),
   /** search by email prefix or any part of the name */
   q: z.string().trim().max(200).optional(),
@@ -62,6 +62,12 @@ export const MemberParams = z.object({
   userId: z.string().min(1).max(255),
 });
 export type MemberParams = z.infer<typeof MemberParams>;
+
+/** `confirm=self`: the admin really means to remove themselves (refused without it). */
+export const RemoveMemberQuery = z.strictObject({
+  confirm: z.literal("self").optional(),
+});
+export type RemoveMemberQuery = z.infer<typeof RemoveMemberQuery>;
 
 export const RemoveMemberResult = z.object({
   userId: z.string(),

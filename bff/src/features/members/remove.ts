@@ -6,6 +6,7 @@ import type { AuditInput } from "../../audit-log.ts";
 import { audit } from "../../audit-log.ts";
 import type { Db } from "../../db/db.ts";
 import { AppError } from "../../errors.ts";
+import type { AdminRoles } from "./admins.ts";
 import type { RemoveMemberResult } from "./contract.ts";
 
 interface Target {
@@ -38,10 +39,16 @@ const USER_EXISTS = new Set(["created", "emailed", "verified"]);
 const OPEN = new Set(["queued", "importing", "created", "emailed", "verified"]);
 
 export async function removeMember(
-  deps: { db: Db; auth0: Auth0; removal: "delete" | "block" },
+  deps: {
+    db: Db;
+    auth0: Auth0;
+    removal: "delete" | "block";
+    admins: AdminRoles;
+  },
   tenantId: string,
   userId: string,
   actor: Pick<AuditInput, "actor" | "actorEmail" | "requestId">,
+  options: { confirmSelf?: boolean } = {},
 ): Promise<RemoveMemberResult> {
   const { db, auth0, removal } = deps;
   const { invitation, member } = await findTarget(db, tenantId, userId);
@@ -94,6 +101,33 @@ export async function removeMember(
     );
   }
   const email = member?.email ?? invitation?.email ?? "";
+  const self = actor.actor === userId;
+  const refuse = async (reason: string, message: string): Promise<never> => {
+    await audit(db, {
+      tenantId,
+      ...actor,
+      action: "member.removal_refused",
+      target: email,
+      details: { userId, reason },
+    });
+    throw new AppError("conflict", message, { reason });
+  };
+  // Removing oneself locks one out of the tenant: only with an explicit confirmation (the web's
+  // confirm dialog sends ?confirm=self).
+  if (self && !options.confirmSelf)
+    await refuse(
+      "self_unconfirmed",
+      "You are about to remove yourself and lose access to this tenant; confirm with ?confirm=self",
+    );
+  // Never leave a tenant without an admin (someone holding the Auth0 role "Customer admin").
+  if (
+    (await deps.admins.isAdmin(userId)) &&
+    !(await deps.admins.hasOtherAdmin(tenantId, userId))
+  )
+    await refuse(
+      "last_admin",
+      `${email} is the last admin of this tenant; make someone else an admin first (ExampleCo support can help)`,
+    );
   if (removal === "block") await auth0.updateUser(userId, { blocked: true });
   else await auth0.deleteUser(userId);
   await db.transaction(async (tx) => {
@@ -113,7 +147,7 @@ export async function removeMember(
       ...actor,
       action: removal === "block" ? "member.blocked" : "member.removed",
       target: email,
-      details: { userId },
+      details: self ? { userId, self: true } : { userId },
     });
   });
   return { userId, outcome: removal === "block" ? "blocked" : "deleted" };

@@ -6,6 +6,7 @@ import { AppError } from "../../errors.ts";
 import { ErrorBody } from "../../shared-contract.ts";
 import {
   MemberParams,
+  RemoveMemberQuery,
   MembersPage,
   MembersParams,
   MembersQuery,
@@ -13,6 +14,7 @@ import {
   RemoveMemberResult,
 } from "./contract.ts";
 import { listMembers } from "./list.ts";
+import { createAdminRoles } from "./admins.ts";
 import { removeMember } from "./remove.ts";
 import { createBackgroundSync, lastSyncedAt, refreshMembers } from "./sync.ts";
 
@@ -31,6 +33,7 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
     config.membersSyncIntervalSeconds,
   );
   app.addHook("onClose", () => background.drain());
+  const admins = createAdminRoles(db, auth0, config);
   const ensureTenant = async (tenantId: string) => {
     const r = await db.query("select 1 from tenants where id = $1", [tenantId]);
     if (r.rowCount === 0) throw new AppError("not_found", "No such tenant");
@@ -86,6 +89,7 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
       config: requires("revoke:members"),
       schema: {
         params: MemberParams,
+        querystring: RemoveMemberQuery,
         response: {
           200: RemoveMemberResult,
           409: ErrorBody,
@@ -96,10 +100,11 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
     },
     (request) =>
       removeMember(
-        { db, auth0, removal: config.memberRemoval },
+        { db, auth0, removal: config.memberRemoval, admins },
         request.params.tenantId,
         request.params.userId,
         actorOf(request),
+        { confirmSelf: request.query.confirm === "self" },
       ),
   );
   return Promise.resolve();

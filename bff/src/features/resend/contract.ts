@@ -15,7 +15,7 @@ export const ResendResult = z.object({
 });
 export type ResendResult = z.infer<typeof ResendResult>;
 
-export const BulkResendInput = z.object({
+export const BulkResendInput = z.strictObject({
   /** which open invitations: not yet accepted ones in this state; `expired` = past their expiry */
   state: z.enum(["created", "emailed", "verified", "expired"]).optional(),
   /** only invitations last emailed (or created) at least this many days ago */

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { Email, InvitationState } from "../../shared-contract.ts";
 
-export const SupportUserQuery = z.object({ email: Email });
+export const SupportUserQuery = z.strictObject({ email: Email });
 export type SupportUserQuery = z.infer<typeof SupportUserQuery>;
 
 export const InvitationHistoryItem = z.object({

@@ -36,12 +36,11 @@ export const TenantDetail = z.object({
 export type TenantDetail = z.infer<typeof TenantDetail>;
 
 export const UpdateTenantInput = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(200).optional(),
     seatLimit: z.number().int().min(0).max(1_000_000).optional(),
     allowedDomains: z.array(EmailDomain).max(100).optional(),
     invitationLifetimeDays: z.number().int().min(1).max(90).optional(),
   })
-  .strict()
   .refine((v) => Object.keys(v).length > 0, "Change at least one field");
 export type UpdateTenantInput = z.infer<typeof UpdateTenantInput>;

@@ -29,11 +29,14 @@ export function killAllBffs(): void {
 export async function startBff(
   env: Record<string, string>,
   port: number,
+  /** the compiled server (dist/server.js of `pnpm build`) instead of src/server.ts through tsx */
+  compiled?: string,
 ): Promise<BffProcess> {
   let out = "";
   // node itself runs the server (tsx as a loader, not the tsx CLI, which would put a wrapper
   // process in between): the pid we SIGKILL is the BFF's own.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const args = compiled ? [compiled] : ["--import", "tsx", "src/server.ts"];
+  const child = spawn(process.execPath, args, {
     cwd: BFF_ROOT,
     env: {
       PATH: process.env.PATH ?? "",

@@ -73,7 +73,7 @@ function previewApi(free: number, members: string[] = []) {
             "duplicate_in_file",
             "already_member",
             "already_invited",
-            "member_of_other_tenant",
+            "existing_account",
             "domain_not_allowed",
             "over_seat_limit",
           ].map((v) => [v, verdicts.filter((x) => x.verdict === v).length]),

@@ -21,7 +21,7 @@ export const VERDICT_LABELS: Record<Verdict, string> = {
   duplicate_in_file: "Duplicate in file",
   already_member: "Already a member",
   already_invited: "Already invited",
-  member_of_other_tenant: "Member of another tenant",
+  existing_account: "Has an account; contact support",
   domain_not_allowed: "Domain not allowed",
   over_seat_limit: "Over seat limit",
 };
@@ -32,7 +32,7 @@ const VERDICT_COLORS: Record<Verdict, string> = {
   duplicate_in_file: "orange",
   already_member: "gray",
   already_invited: "gray",
-  member_of_other_tenant: "red",
+  existing_account: "red",
   domain_not_allowed: "red",
   over_seat_limit: "yellow",
 };

@@ -82,13 +82,16 @@ export function useResendMember(tenantId: string) {
   );
 }
 
+/** `self`: the admin removes themselves; the confirm dialog was their confirmation (?confirm=self). */
 export function useRemoveMember(tenantId: string) {
-  return useMembersMutation(tenantId, (api, userId: string) =>
-    api.request(
-      "DELETE",
-      `${tenantPath(tenantId)}/members/${encodeURIComponent(userId)}`,
-      RemoveMemberResult,
-    ),
+  return useMembersMutation(
+    tenantId,
+    (api, { userId, self }: { userId: string; self: boolean }) =>
+      api.request(
+        "DELETE",
+        `${tenantPath(tenantId)}/members/${encodeURIComponent(userId)}${self ? "?confirm=self" : ""}`,
+        RemoveMemberResult,
+      ),
   );
 }
 

@@ -106,15 +106,18 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
       onError: fail,
     });
   const onConfirmRevoke = (m: Member) =>
-    remove.mutate(m.userId, {
-      onSuccess: (r) => {
-        setRevoking(null);
-        notifications.show({
-          color: "green",
-          message: `${m.email} ${r.outcome === "revoked" ? "revoked" : "removed"}`,
-        });
+    remove.mutate(
+      { userId: m.userId, self: m.userId === me.user.sub },
+      {
+        onSuccess: (r) => {
+          setRevoking(null);
+          notifications.show({
+            color: "green",
+            message: `${m.email} ${r.outcome === "revoked" ? "revoked" : "removed"}`,
+          });
+        },
       },
-    });
+    );
 
   return (
     <Stack gap="lg">

@@ -1,0 +1,71 @@
+// Role membership: GET /roles/{id}/users (offset or checkpoint paging: `from`/`take` → `{users,
+// next}`) and GET /users/{id}/roles (offset paging). Direct assignments only, like Auth0 without
+// groups. The BFF uses them to find a tenant's admins (holders of "Customer admin").
+import type { FastifyInstance } from "fastify";
+import type { EmuRole, EmuUser, Store } from "../store.ts";
+import { MgmtError, invalidQuery, userNotFound } from "./errors.ts";
+import { offsetPage, type PageQuery } from "./tenant-config/paging.ts";
+
+const scopes = {
+  config: { scopes: ["read:users", "read:roles", "read:role_members"] },
+};
+
+function roleUser(u: EmuUser): Record<string, unknown> {
+  const view: Record<string, unknown> = { user_id: u.user_id, email: u.email };
+  if (u.name) view.name = u.name;
+  if (u.picture) view.picture = u.picture;
+  return view;
+}
+
+function roleView(r: EmuRole): Record<string, unknown> {
+  return {
+    id: r.id,
+    name: r.name,
+    ...(r.description === undefined ? {} : { description: r.description }),
+  };
+}
+
+function take(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 50;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw invalidQuery(
+      `Query validation error: 'Invalid value ${raw} for take' on property take.`,
+    );
+  return n;
+}
+
+export function roleMembersRoutes(app: FastifyInstance, store: Store): void {
+  app.get<{
+    Params: { id: string };
+    Querystring: PageQuery & { from?: string; take?: string };
+  }>("/roles/:id/users", scopes, (req) => {
+    const role = store.state.roles.find((r) => r.id === req.params.id);
+    if (!role) throw new MgmtError(404, "The role does not exist.");
+    const users = Object.values(store.state.users)
+      .filter((u) => u.roles.includes(role.id))
+      .sort((a, b) => a.user_id.localeCompare(b.user_id));
+    const q = req.query;
+    if (q.from === undefined && q.take === undefined)
+      return offsetPage(users.map(roleUser), q, "users");
+    // Checkpoint paging: `from` is the `next` of the previous page (a user id here).
+    const start = q.from
+      ? users.findIndex((u) => u.user_id >= (q.from ?? ""))
+      : 0;
+    const size = take(q.take);
+    const page = start < 0 ? [] : users.slice(start, start + size);
+    const next = start < 0 ? undefined : users[start + size]?.user_id;
+    return { users: page.map(roleUser), ...(next ? { next } : {}) };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: PageQuery }>(
+    "/users/:id/roles",
+    scopes,
+    (req) => {
+      const user = store.userById(req.params.id);
+      if (!user) throw userNotFound();
+      const roles = store.state.roles.filter((r) => user.roles.includes(r.id));
+      return offsetPage(roles.map(roleView), req.query, "roles");
+    },
+  );
+}

@@ -1,0 +1,69 @@
+// Who the tenant's admins are: holders of the Auth0 role "Customer admin" (docs/real-tenant.md,
+// pnpm auth0:setup) whose app_metadata.tenant_id is the tenant. Used to refuse removing the last
+// one. Our records place most holders without an Auth0 call; the rest are read from Auth0.
+import type { Auth0 } from "../../auth0/types.ts";
+import type { Config } from "../../config.ts";
+import type { Queryable } from "../../db/db.ts";
+import { AppError } from "../../errors.ts";
+
+/** Most Auth0 user reads one removal may spend placing role holders we have no record of. */
+const MAX_LOOKUPS = 100;
+
+export interface AdminRoles {
+  /** the role's id: AUTH0_ADMIN_ROLE_ID, else looked up by name once */
+  roleId(): Promise<string>;
+  isAdmin(userId: string): Promise<boolean>;
+  /** true when the tenant has an admin other than `userId` (not blocked, not removed) */
+  hasOtherAdmin(tenantId: string, userId: string): Promise<boolean>;
+}
+
+export function createAdminRoles(
+  db: Queryable,
+  auth0: Auth0,
+  config: Config,
+): AdminRoles {
+  const { id, name } = config.auth0.adminRole;
+  let lookup: Promise<string> | undefined;
+  const roleId = (): Promise<string> => {
+    if (id) return Promise.resolve(id);
+    lookup ??= auth0.roleIdByName(name).then((found) => {
+      if (found) return found;
+      lookup = undefined;
+      throw new AppError(
+        "internal",
+        `The Auth0 role "${name}" does not exist (AUTH0_ADMIN_ROLE_NAME / AUTH0_ADMIN_ROLE_ID)`,
+      );
+    });
+    lookup.catch(() => (lookup = undefined));
+    return lookup;
+  };
+  return {
+    roleId,
+    async isAdmin(userId) {
+      return (await auth0.userRoleIds(userId)).includes(await roleId());
+    },
+    async hasOtherAdmin(tenantId, userId) {
+      const holders = (await auth0.roleUserIds(await roleId())).filter(
+        (h) => h !== userId,
+      );
+      if (holders.length === 0) return false;
+      const known = await db.query<{ user_id: string; tenant_id: string }>(
+        `select user_id, tenant_id from members
+           where user_id = any($1::text[]) and removed_at is null and not blocked
+         union
+         select user_id, tenant_id from invitations
+           where user_id = any($1::text[]) and state = 'accepted'`,
+        [holders],
+      );
+      if (known.rows.some((r) => r.tenant_id === tenantId)) return true;
+      const placed = new Set(known.rows.map((r) => r.user_id));
+      for (const holder of holders
+        .filter((h) => !placed.has(h))
+        .slice(0, MAX_LOOKUPS)) {
+        const user = await auth0.getUser(holder);
+        if (user && user.tenantId === tenantId && !user.blocked) return true;
+      }
+      return false;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// SMTP and TLS: a non-loopback server must offer STARTTLS (or be smtps://) unless
+// SMTP_ALLOW_PLAINTEXT=1; the local catcher on loopback needs none.
+import { createServer, type AddressInfo, type Server } from "node:net";
+import { networkInterfaces } from "node:os";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createMailer, smtpTransportOptions } from "./mailer.ts";
+
+/** A plain-text SMTP server that offers no STARTTLS; counts the messages it accepted. */
+function plainSmtpServer(): { server: Server; accepted: () => number } {
+  let accepted = 0;
+  const server = createServer((socket) => {
+    let inData = false;
+    let buffer = "";
+    socket.write("220 plain.test ESMTP\r\n");
+    socket.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let nl: number;
+      while ((nl = buffer.indexOf("\r\n")) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 2);
+        if (inData) {
+          if (line === ".") {
+            inData = false;
+            accepted++;
+            socket.write("250 queued\r\n");
+          }
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === "EHLO") socket.write("250-plain.test\r\n250 8BITMIME\r\n");
+        else if (verb === "STAR") socket.write("502 5.5.1 no TLS here\r\n");
+        else if (verb === "DATA") {
+          inData = true;
+          socket.write("354 go ahead\r\n");
+        } else if (verb === "QUIT") socket.end("221 bye\r\n");
+        else socket.write("250 ok\r\n");
+      }
+    });
+    socket.on("error", () => undefined);
+  });
+  return { server, accepted: () => accepted };
+}
+
+/** This machine's first non-loopback IPv4 address, if it has one. */
+const lanAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+
+describe("SMTP TLS", () => {
+  test("transport settings: STARTTLS required off loopback, opt-out explicit", () => {
+    expect(
+      smtpTransportOptions({
+        smtpUrl: "smtp://u:p@smtp.acme.test:587",
+        from: "a@b.c",
+      }),
+    ).toMatchObject({ requireTLS: true, ignoreTLS: false, secure: false });
+    expect(
+      smtpTransportOptions({
+        smtpUrl: "smtp://smtp.acme.test:587",
+        from: "a@b.c",
+        requireTls: false,
+      }),
+    ).toMatchObject({ requireTLS: false });
+    expect(
+      smtpTransportOptions({
+        smtpUrl: "smtps://smtp.acme.test",
+        from: "a@b.c",
+      }),
+    ).toMatchObject({ secure: true, port: 465 });
+    expect(
+      smtpTransportOptions({ smtpUrl: "smtp://127.0.0.1:1025", from: "a@b.c" }),
+    ).toMatchObject({ requireTLS: false, ignoreTLS: true });
+  });
+
+  describe.skipIf(!lanAddress)("against a server without STARTTLS", () => {
+    const plain = plainSmtpServer();
+    let port = 0;
+    beforeAll(async () => {
+      await new Promise<void>((r) => plain.server.listen(0, "0.0.0.0", r));
+      port = (plain.server.address() as AddressInfo).port;
+    });
+    afterAll(() => new Promise<void>((r) => plain.server.close(() => r())));
+    const content = { subject: "Hi", text: "Hello", html: "<p>Hello</p>" };
+
+    test("refuses to send in clear text to a non-loopback server by default", async () => {
+      const mailer = createMailer({
+        smtpUrl: `smtp://${lanAddress ?? ""}:${port}`,
+        from: "Guestlist <no-reply@guestlist.test>",
+      });
+      try {
+        await expect(mailer.send("ada@acme.test", content)).rejects.toThrow(
+          /STARTTLS/i,
+        );
+        expect(plain.accepted()).toBe(0);
+      } finally {
+        mailer.close();
+      }
+    });
+
+    test("sends with SMTP_ALLOW_PLAINTEXT=1, and on loopback", async () => {
+      for (const [host, requireTls] of [
+        [lanAddress ?? "", false],
+        ["127.0.0.1", true],
+      ] as const) {
+        const mailer = createMailer({
+          smtpUrl: `smtp://${host}:${port}`,
+          from: "Guestlist <no-reply@guestlist.test>",
+          requireTls,
+        });
+        try {
+          await mailer.send("ada@acme.test", content);
+        } finally {
+          mailer.close();
+        }
+      }
+      expect(plain.accepted()).toBe(2);
+    });
+  });
+});
