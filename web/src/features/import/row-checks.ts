@@ -286,8 +286,10 @@ export function checkRows(
 
 /** Read access to the columns on the page; `at(i)` gives the RowCheck validate-rows.ts would. */
 export class RowChecks {
+  readonly columns: CheckColumns;
   readonly length: number;
-  constructor(readonly columns: CheckColumns) {
+  constructor(columns: CheckColumns) {
+    this.columns = columns;
     this.length = columns.count;
   }
 
