@@ -110,20 +110,44 @@ export function isZodEmail(value: string): boolean {
   return true;
 }
 
-/** The first problem of a row, as InvitationRowInput.safeParse reports it first; 0 when none. */
-function judge(
-  email: string | undefined,
+/** Same as UNSAFE_TEXT.test(value) without the regex: most names are a few ASCII letters. */
+function hasUnsafeText(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+    if (c >= 0x200b && UNSAFE_TEXT.test(value)) return true;
+  }
+  return false;
+}
+
+/**
+ * The email's problem as zod's Email reports it first (trim, lower-case, min 1, max 254, unsafe
+ * characters, then the email pattern); 0 when none. An address the scan accepts has only
+ * [a-z0-9_'+.@-] in it, so the unsafe-character test is needed only for the message of a failure.
+ */
+function judgeEmail(address: string): number {
+  if (address.length === 0) return P.emailRequired;
+  if (address.length > 254) return P.emailTooLong;
+  if (isZodEmail(address)) return 0;
+  return UNSAFE_TEXT.test(address) ? P.emailUnsafe : P.emailInvalid;
+}
+
+/** PersonName: 0 empty, 1 too long, 2 unsafe characters; -1 when fine or absent. */
+function judgeName(name: string | undefined): number {
+  if (name === undefined) return -1;
+  const value = name.trim();
+  if (value.length === 0) return 0;
+  if (value.length > 150) return 1;
+  return hasUnsafeText(value) ? 2 : -1;
+}
+
+/** The rest of the row after a valid email, in InvitationRowInput's field order; 0 when fine. */
+function judgeRest(
   givenName: string | undefined,
   familyName: string | undefined,
   role: string | undefined,
   locale: string | undefined,
 ): number {
-  if (email === undefined) return P.emailRequired;
-  const address = email.trim().toLowerCase();
-  if (address.length === 0) return P.emailRequired;
-  if (address.length > 254) return P.emailTooLong;
-  if (UNSAFE_TEXT.test(address)) return P.emailUnsafe;
-  if (!isZodEmail(address)) return P.emailInvalid;
   const given = judgeName(givenName);
   if (given >= 0) return P.givenName + given;
   const family = judgeName(familyName);
@@ -135,15 +159,6 @@ function judge(
   }
   if (locale !== undefined && !LOCALE.test(locale.trim())) return P.locale;
   return 0;
-}
-
-/** PersonName: 0 empty, 1 too long, 2 unsafe characters; -1 when fine or absent. */
-function judgeName(name: string | undefined): number {
-  if (name === undefined) return -1;
-  const value = name.trim();
-  if (value.length === 0) return 0;
-  if (value.length > 150) return 1;
-  return UNSAFE_TEXT.test(value) ? 2 : -1;
 }
 
 /** What the worker transfers: plain data, every array's buffer transferable. */
@@ -228,17 +243,8 @@ export function checkRows(
   const firstSeen = new Map<string, number>();
   const parts: string[] = [];
   let offset = 0;
-  const { ends } = columns;
-  const put = (slot: number, value: string | undefined, bit: number) => {
-    if (value === undefined) {
-      ends[slot] = offset;
-      return 0;
-    }
-    parts.push(value);
-    offset += value.length;
-    ends[slot] = offset;
-    return bit;
-  };
+  const { ends, present } = columns;
+  const fields = new Array<string | undefined>(FIELD_COUNT);
 
   for (let i = 0; i < count; i += 1) {
     const cells = rows[i] ?? [];
@@ -258,12 +264,15 @@ export function checkRows(
     const role = cell(cells, mapping.role);
     const locale = cell(cells, mapping.locale);
 
-    const problem = judge(email, givenName, familyName, role, locale);
+    // validateRows keys duplicates by the trimmed, lower-cased address: what judgeEmail sees.
+    const address = email === undefined ? "" : email.trim().toLowerCase();
+    let problem = email === undefined ? P.emailRequired : judgeEmail(address);
+    if (problem === 0)
+      problem = judgeRest(givenName, familyName, role, locale);
     let verdict = problem === 0 ? READY : INVALID;
     if (verdict === READY) {
-      const key = (email ?? "").trim().toLowerCase();
-      const earlier = firstSeen.get(key);
-      if (earlier === undefined) firstSeen.set(key, rowNumber);
+      const earlier = firstSeen.get(address);
+      if (earlier === undefined) firstSeen.set(address, rowNumber);
       else {
         verdict = DUPLICATE;
         columns.duplicateOf[i] = earlier;
@@ -273,13 +282,23 @@ export function checkRows(
     columns.rows[i] = rowNumber;
     columns.verdicts[i] = verdict;
     columns.problems[i] = problem;
-    const slot = i * FIELD_COUNT;
-    columns.present[i] =
-      put(slot, email, 1) |
-      put(slot + 1, givenName, 2) |
-      put(slot + 2, familyName, 4) |
-      put(slot + 3, role, 8) |
-      put(slot + 4, locale, 16);
+
+    fields[0] = email;
+    fields[1] = givenName;
+    fields[2] = familyName;
+    fields[3] = role;
+    fields[4] = locale;
+    let bits = 0;
+    for (let f = 0; f < FIELD_COUNT; f += 1) {
+      const value = fields[f];
+      if (value !== undefined) {
+        parts.push(value);
+        offset += value.length;
+        bits |= 1 << f;
+      }
+      ends[i * FIELD_COUNT + f] = offset;
+    }
+    present[i] = bits;
   }
   return { columns: { ...columns, text: parts.join("") }, summary };
 }
