@@ -217,85 +217,64 @@ export async function openImportPage(
   return page;
 }
 
+const ARM_CLOCK = `(() => {
+  const clock = { longest: 0 };
+  window.benchClock = clock;
+  globalThis.gc?.();
+  document.addEventListener("change", () => { clock.start ??= performance.now(); },
+    { capture: true, once: true });
+  new PerformanceObserver((list) => {
+    for (const r of list.getEntries())
+      if (r.name.endsWith("/invitations/preview")) {
+        clock.request = r.requestStart || r.startTime;
+        clock.response = r.responseEnd;
+      }
+  }).observe({ type: "resource" });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      if (clock.start !== undefined && entry.startTime >= clock.start)
+        clock.longest = Math.max(clock.longest, entry.duration);
+  }).observe({ type: "longtask" });
+  const badge =
+    '[aria-label="Preview rows"] > [role="rowgroup"] + div [role="row"] .mantine-Badge-root';
+  clock.done = new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (clock.start !== undefined && document.querySelector(badge) !== null) {
+        observer.disconnect();
+        resolve(performance.now());
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+  });
+})()`;
+
+const READ_CLOCK = `(async () => {
+  const clock = window.benchClock;
+  const end = await clock.done;
+  // Long-task and resource entries arrive after the task; give the last ones time.
+  await new Promise((r) => setTimeout(r, 300));
+  const start = clock.start ?? end;
+  return {
+    ms: end - start,
+    requestMs: (clock.request ?? end) - start,
+    serverMs: (clock.response ?? end) - (clock.request ?? end),
+    longestTaskMs: clock.longest,
+  };
+})()`;
+
 /** One measurement: pick the file, wait for the verdicts; then back to the file picker. */
 export async function measurePath(
   page: Page,
   name: string,
   csv: Buffer,
 ): Promise<PathMeasurement> {
-  // Arm the clock and the observers in the page before the file arrives.
-  await page.evaluate(() => {
-    type Clock = {
-      start?: number;
-      request?: number;
-      response?: number;
-      longest: number;
-      done: Promise<number>;
-    };
-    const clock: Clock = { longest: 0, done: Promise.resolve(0) };
-    (window as unknown as { benchClock: Clock }).benchClock = clock;
-    (globalThis as { gc?: () => void }).gc?.();
-    document.addEventListener(
-      "change",
-      () => {
-        clock.start ??= performance.now();
-      },
-      { capture: true, once: true },
-    );
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        const r = entry as PerformanceResourceTiming;
-        if (r.name.endsWith("/invitations/preview")) {
-          clock.request = r.requestStart || r.startTime;
-          clock.response = r.responseEnd;
-        }
-      }
-    }).observe({ type: "resource" });
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries())
-        if (clock.start !== undefined && entry.startTime >= clock.start)
-          clock.longest = Math.max(clock.longest, entry.duration);
-    }).observe({ type: "longtask" });
-    clock.done = new Promise((resolve) => {
-      const check = () => {
-        const badge = document.querySelector(
-          '[aria-label="Preview rows"] [role="rowgroup"] + div [role="row"] .mantine-Badge-root',
-        );
-        if (badge !== null && clock.start !== undefined) {
-          observer.disconnect();
-          resolve(performance.now());
-        }
-      };
-      const observer = new MutationObserver(check);
-      observer.observe(document.body, { childList: true, subtree: true });
-    });
-  });
+  // Arm the clock and the observers in the page before the file arrives. A string, not a function:
+  // tsx would wrap named functions in a helper (__name) that does not exist in the page.
+  await page.evaluate(ARM_CLOCK);
   await page
     .getByLabel("CSV file")
     .setInputFiles({ name, mimeType: "text/csv", buffer: csv });
-  const result = await page.evaluate(async () => {
-    const clock = (
-      window as unknown as {
-        benchClock: {
-          start?: number;
-          request?: number;
-          response?: number;
-          longest: number;
-          done: Promise<number>;
-        };
-      }
-    ).benchClock;
-    const end = await clock.done;
-    // Long-task and resource entries arrive after the task; give the last ones time.
-    await new Promise((r) => setTimeout(r, 300));
-    const start = clock.start ?? end;
-    return {
-      ms: end - start,
-      requestMs: (clock.request ?? end) - start,
-      serverMs: (clock.response ?? end) - (clock.request ?? end),
-      longestTaskMs: clock.longest,
-    };
-  });
+  const result = await page.evaluate<PathMeasurement>(READ_CLOCK);
   await page
     .getByRole("button", { name: "Choose another file" })
     .first()

@@ -9,7 +9,12 @@ import { chromium } from "@playwright/test";
 import { REPO_ROOT } from "../support/ports.ts";
 import { expectedProblems, generateHrCsv } from "./generate-csv.ts";
 import type { BenchApi, Measurement, Mode } from "./page/types.ts";
-import { measurePath, openImportPage, startStack } from "./browser-path.ts";
+import {
+  measurePath,
+  openImportPage,
+  startStack,
+  type PathMeasurement,
+} from "./browser-path.ts";
 import { buildPage, servePage } from "./serve-page.ts";
 
 const SIZES = [10_000, 100_000];
@@ -120,7 +125,7 @@ try {
       await measurePath(app, "warm-up.csv", small);
       for (const rows of SIZES) {
         const csv = files.get(`/data/${rows}.csv`) ?? Buffer.from("");
-        const runs = [];
+        const runs: PathMeasurement[] = [];
         for (let i = 0; i < RUNS; i += 1) {
           const m = await measurePath(app, `people-${rows}.csv`, csv);
           console.log(
@@ -128,7 +133,7 @@ try {
           );
           runs.push(m);
         }
-        const of = (pick: (m: (typeof runs)[number]) => number) =>
+        const of = (pick: (m: PathMeasurement) => number) =>
           ms(median(runs.map(pick)));
         pathTable.push(
           `| ${rows.toLocaleString("en")} | ${of((m) => m.ms)} | ${of((m) => m.requestMs)} | ${of((m) => m.serverMs)} | ${of((m) => m.ms - m.requestMs - m.serverMs)} | ${of((m) => m.longestTaskMs)} |`,

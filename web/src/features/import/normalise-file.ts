@@ -71,10 +71,7 @@ function cleanRecord(record: readonly string[]): string[] {
 }
 
 /** Whether the cells are the header again (as joined with \u0000, compared only when lengths agree). */
-function isHeaderAgain(
-  cells: readonly string[],
-  headerText: string,
-): boolean {
+function isHeaderAgain(cells: readonly string[], headerText: string): boolean {
   let length = Math.max(cells.length - 1, 0);
   for (const cell of cells) length += cell.length;
   return length === headerText.length && cells.join("\u0000") === headerText;

@@ -64,15 +64,17 @@ const P = {
 } as const;
 
 // Same pattern as UNSAFE_TEXT in shared-contract.ts.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_TEXT = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_TEXT =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
 const ROLE = /^[A-Za-z0-9 _-]*$/;
 const LOCALE = /^[a-zA-Z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
 
 const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const isAlnum = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
 /** [A-Za-z0-9_+-] */
-const isLocalEnd = (c: number) => isAlnum(c) || c === 95 || c === 43 || c === 45;
+const isLocalEnd = (c: number) =>
+  isAlnum(c) || c === 95 || c === 43 || c === 45;
 
 /**
  * zod's email pattern (zod/v4/core/regexes.ts `email`, what `z.email()` uses), as a scan:
@@ -267,8 +269,7 @@ export function checkRows(
     // validateRows keys duplicates by the trimmed, lower-cased address: what judgeEmail sees.
     const address = email === undefined ? "" : email.trim().toLowerCase();
     let problem = email === undefined ? P.emailRequired : judgeEmail(address);
-    if (problem === 0)
-      problem = judgeRest(givenName, familyName, role, locale);
+    if (problem === 0) problem = judgeRest(givenName, familyName, role, locale);
     let verdict = problem === 0 ? READY : INVALID;
     if (verdict === READY) {
       const earlier = firstSeen.get(address);
