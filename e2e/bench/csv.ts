@@ -1,12 +1,20 @@
 // `pnpm bench:csv`: Guestlist's CSV worker (parse + normalise + detect + validate) against bare
-// papaparse on the same generated HR file in Debian Chromium, with the longest main-thread task.
-// Prints a Markdown table (medians of RUNS runs); docs/benchmarks.md quotes it by hand.
+// papaparse on the same generated HR file in Debian Chromium, with the longest main-thread task;
+// then the whole browser path in the real SPA against a real BFF and Auth0 emulator
+// (browser-path.ts; BENCH_PATH=0 skips it). Prints Markdown tables (medians of RUNS runs);
+// docs/benchmarks.md quotes them by hand.
 import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { chromium } from "@playwright/test";
 import { REPO_ROOT } from "../support/ports.ts";
 import { expectedProblems, generateHrCsv } from "./generate-csv.ts";
 import type { BenchApi, Measurement, Mode } from "./page/types.ts";
+import {
+  measurePath,
+  openImportPage,
+  startStack,
+  type PathMeasurement,
+} from "./browser-path.ts";
 import { buildPage, servePage } from "./serve-page.ts";
 
 const SIZES = [10_000, 100_000];
@@ -49,6 +57,7 @@ const browser = await chromium.launch({
 });
 
 const table: string[] = [];
+const pathTable: string[] = [];
 try {
   const page = await browser.newPage();
   page.on("pageerror", (error) => console.error("page error:", error));
@@ -108,6 +117,33 @@ try {
     );
   }
 
+  if (process.env.BENCH_PATH !== "0") {
+    const stack = await startStack();
+    try {
+      const app = await openImportPage(browser, stack.appUrl);
+      const small = files.get(`/data/${SIZES[0]}.csv`) ?? Buffer.from("");
+      await measurePath(app, "warm-up.csv", small);
+      for (const rows of SIZES) {
+        const csv = files.get(`/data/${rows}.csv`) ?? Buffer.from("");
+        const runs: PathMeasurement[] = [];
+        for (let i = 0; i < RUNS; i += 1) {
+          const m = await measurePath(app, `people-${rows}.csv`, csv);
+          console.log(
+            `  whole path, ${rows} rows, run ${i + 1}: ${ms(m.ms)} (preview request sent after ${ms(m.requestMs)}, answered in ${ms(m.serverMs)}), longest task ${ms(m.longestTaskMs)}`,
+          );
+          runs.push(m);
+        }
+        const of = (pick: (m: PathMeasurement) => number) =>
+          ms(median(runs.map(pick)));
+        pathTable.push(
+          `| ${rows.toLocaleString("en")} | ${of((m) => m.ms)} | ${of((m) => m.requestMs)} | ${of((m) => m.serverMs)} | ${of((m) => m.ms - m.requestMs - m.serverMs)} | ${of((m) => m.longestTaskMs)} |`,
+        );
+      }
+    } finally {
+      await stack.close();
+    }
+  }
+
   console.log(
     `\nChromium ${browser.version()}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), load average ${loadavg()[0]?.toFixed(1)}, medians of ${RUNS} runs, ${new Date().toISOString()}\n`,
   );
@@ -116,6 +152,13 @@ try {
   );
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const line of table) console.log(line);
+  if (pathTable.length > 0) {
+    console.log(
+      "\n| rows | whole path: file chosen → verdicts in the preview table | until the preview request is sent | preview request (BFF) | after the answer (merge, render) | longest main-thread task |",
+    );
+    console.log("| --- | --- | --- | --- | --- | --- |");
+    for (const line of pathTable) console.log(line);
+  }
 } finally {
   await browser.close();
   await server.close();

@@ -10,8 +10,7 @@ type Summary = NonNullable<Measurement["summary"]>;
 type FromCsvWorker =
   | { type: "progress" }
   | { type: "parsed"; analysis: { detection: { mapping: object } } }
-  | { type: "checks"; checks: unknown[] }
-  | { type: "validated"; summary: Summary }
+  | { type: "validated"; columns: { count: number }; summary: Summary }
   | { type: "failed"; message: string };
 
 type Outcome = { rows: number; parsedMs?: number; summary?: Summary };
@@ -23,7 +22,6 @@ function guestlistWorker(input: File): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     let parsedMs = 0;
-    let rows = 0;
     const worker = new Worker(
       new URL(
         "../../../web/src/features/import/csv.worker.ts",
@@ -37,12 +35,10 @@ function guestlistWorker(input: File): Promise<Outcome> {
         parsedMs = performance.now() - start;
         const mapping = message.analysis.detection.mapping;
         worker.postMessage({ type: "validate", mapping });
-      } else if (message.type === "checks") {
-        rows += message.checks.length;
       } else if (message.type === "validated") {
         worker.terminate();
         resolve({
-          rows,
+          rows: message.columns.count,
           parsedMs,
           summary: message.summary,
         });

@@ -1,7 +1,8 @@
 // Messages between the import page and csv.worker.ts.
 import type { ColumnMapping } from "./detect-columns.ts";
 import type { Analysis } from "./analyse-records.ts";
-import type { RowCheck, ValidationSummary } from "./validate-rows.ts";
+import type { CheckColumns } from "./row-checks.ts";
+import type { ValidationSummary } from "./validate-rows.ts";
 
 export type ToWorker =
   | { type: "parse"; file: File; maxRows: number }
@@ -17,8 +18,9 @@ export type FromWorker =
       rowCount: number;
       delimiter: string;
     }
-  /** the per-row checks in slices, so no single message blocks the page while it is decoded */
-  | { type: "checks"; checks: RowCheck[] }
-  /** after the last `checks` slice */
-  | { type: "validated"; summary: ValidationSummary }
+  /**
+   * Every row's check in columns (row-checks.ts): typed arrays whose buffers are transferred, not
+   * copied, and one string; decoding it is a memory copy, not 100,000 objects to build on the page.
+   */
+  | { type: "validated"; columns: CheckColumns; summary: ValidationSummary }
   | { type: "failed"; reason: ParseFailure; message: string };

@@ -84,10 +84,9 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
   };
 
   const send = (file: ValidatedFile, indexes: number[]) => {
-    const rows = indexes.flatMap((i) => {
-      const check = file.checks[i];
-      return check === undefined ? [] : [toInvitationRow(check.input)];
-    });
+    const rows = indexes.flatMap((i) =>
+      i < file.checks.length ? [toInvitationRow(file.checks.input(i))] : [],
+    );
     createImport.mutate(
       { rows, idempotencyKey: uploadId },
       { onSuccess: ({ importId }) => void navigate(`/import/${importId}`) },

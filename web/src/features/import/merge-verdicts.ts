@@ -2,31 +2,40 @@
 // The local verdict wins for invalid/duplicate rows so the reason shown is the most specific one.
 import type { PreviewResult, Verdict } from "@app/bff/contract";
 import type { PreviewRow } from "./preview-table.tsx";
-import type { RowCheck } from "./validate-rows.ts";
+import type { RowChecks } from "./row-checks.ts";
 
 export function mergeVerdicts(
-  checks: readonly RowCheck[],
+  checks: RowChecks,
   result: PreviewResult | undefined,
 ): PreviewRow[] {
-  const server = new Map(result?.rows.map((r) => [r.row - 1, r]) ?? []);
-  return checks.map((check, index) => {
-    const remote = server.get(index);
-    const local = check.verdict !== "ready";
-    const verdict: Verdict = local
-      ? check.verdict
-      : (remote?.verdict ?? "ready");
-    const name = [check.input.givenName, check.input.familyName]
-      .filter(Boolean)
-      .join(" ");
-    return {
+  // The server answers row n (1-based) of what was sent, normally in order: index it by row.
+  const server = new Array<PreviewResult["rows"][number] | undefined>(
+    checks.length,
+  );
+  for (const r of result?.rows ?? [])
+    if (r.row >= 1 && r.row <= checks.length) server[r.row - 1] = r;
+  const rows = new Array<PreviewRow>(checks.length);
+  for (let index = 0; index < checks.length; index += 1) {
+    const remote = server[index];
+    const own = checks.verdict(index);
+    const local = own !== "ready";
+    const verdict: Verdict = local ? own : (remote?.verdict ?? "ready");
+    const givenName = checks.value(index, 1);
+    const familyName = checks.value(index, 2);
+    const name =
+      givenName && familyName
+        ? `${givenName} ${familyName}`
+        : givenName || familyName || "";
+    rows[index] = {
       index,
-      row: check.row,
-      email: check.input.email ?? "",
+      row: checks.row(index),
+      email: checks.email(index) ?? "",
       name,
       verdict,
-      reason: local ? check.reason : remote?.reason,
+      reason: local ? checks.reason(index) : remote?.reason,
     };
-  });
+  }
+  return rows;
 }
 
 export function countVerdicts(

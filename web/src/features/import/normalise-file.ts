@@ -58,8 +58,23 @@ export type NormalisedFile = {
 const HEADER_SEARCH_ROWS = 12;
 
 function cleanCell(cell: string | undefined): string {
-  // trim() also removes the BOM and no-break spaces Excel leaves behind.
-  return (cell ?? "").replace(/\uFEFF/g, "").trim();
+  if (cell === undefined) return "";
+  // trim() also removes the BOM and no-break spaces Excel leaves behind; the replace is for a BOM
+  // inside the cell, rare enough to look for first (100,000 rows × columns add up).
+  return (cell.includes("\uFEFF") ? cell.replace(/\uFEFF/g, "") : cell).trim();
+}
+
+function cleanRecord(record: readonly string[]): string[] {
+  const out = new Array<string>(record.length);
+  for (let i = 0; i < record.length; i += 1) out[i] = cleanCell(record[i]);
+  return out;
+}
+
+/** Whether the cells are the header again (as joined with \u0000, compared only when lengths agree). */
+function isHeaderAgain(cells: readonly string[], headerText: string): boolean {
+  let length = Math.max(cells.length - 1, 0);
+  for (const cell of cells) length += cell.length;
+  return length === headerText.length && cells.join("\u0000") === headerText;
 }
 
 function isBlank(cells: readonly string[]): boolean {
@@ -108,7 +123,7 @@ export function normaliseRecords(
   records: readonly (readonly string[])[],
 ): NormalisedFile {
   const notes: string[] = [];
-  const cleaned = records.map((r) => r.map(cleanCell));
+  const cleaned = records.map(cleanRecord);
   const nonBlank: number[] = [];
   cleaned.forEach((cells, index) => {
     if (!isBlank(cells)) nonBlank.push(index);
@@ -150,13 +165,12 @@ export function normaliseRecords(
 
   let dataIndexes = nonBlank.slice(dataFrom);
   const headerText = rawHeader.join("\u0000");
-  const repeated = dataIndexes.filter(
-    (i) => (cleaned[i] ?? []).join("\u0000") === headerText,
-  ).length;
+  const again = dataIndexes.map((i) =>
+    isHeaderAgain(cleaned[i] ?? [], headerText),
+  );
+  const repeated = again.filter(Boolean).length;
   if (hasHeader && repeated > 0) {
-    dataIndexes = dataIndexes.filter(
-      (i) => (cleaned[i] ?? []).join("\u0000") !== headerText,
-    );
+    dataIndexes = dataIndexes.filter((_, k) => !again[k]);
     notes.push(`Skipped ${plural(repeated, "repeated header row")}.`);
   }
   const firstData =
@@ -188,7 +202,11 @@ export function normaliseRecords(
   );
   const rows = dataIndexes.map((i) => {
     const cells = cleaned[i] ?? [];
-    return Array.from({ length: width }, (_, c) => cells[c] ?? "");
+    // Most rows already have the header's width: keep the cleaned array rather than copy it.
+    if (cells.length === width) return cells;
+    const row = cells.slice(0, width);
+    while (row.length < width) row.push("");
+    return row;
   });
   if (!hasHeader) notes.push("No header row found; columns are numbered.");
   return {

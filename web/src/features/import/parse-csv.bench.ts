@@ -5,6 +5,7 @@
 import Papa from "papaparse";
 import { bench, describe } from "vitest";
 import { parseCsvText } from "./parse-csv-text.ts";
+import { checkRows } from "./row-checks.ts";
 import { validateRows } from "./validate-rows.ts";
 
 function generate(rows: number): string {
@@ -27,7 +28,19 @@ for (const size of [10_000, 100_000]) {
       { iterations: 5 },
     );
     bench(
-      "guestlist: parse + normalise + detect + validate",
+      "guestlist: parse + normalise + detect + columnar checks (the worker)",
+      () => {
+        const analysis = parseCsvText(text);
+        checkRows(
+          analysis.rows,
+          analysis.rowNumbers,
+          analysis.detection.mapping,
+        );
+      },
+      { iterations: 5 },
+    );
+    bench(
+      "guestlist before: parse + normalise + detect + zod per row",
       () => {
         const analysis = parseCsvText(text);
         validateRows(

@@ -10,13 +10,13 @@ import { parseCsvText } from "./parse-csv-text.ts";
 import { PreviewStep } from "./preview-step.tsx";
 import { PreviewTable, type PreviewRow } from "./preview-table.tsx";
 import type { ValidatedFile } from "./use-csv-worker.ts";
-import { validateRows } from "./validate-rows.ts";
+import { RowChecks } from "./row-checks.ts";
 
 startMswServer();
 
 function validatedFile(csv: string): ValidatedFile {
   const analysis = parseCsvText(csv);
-  const { checks, summary } = validateRows(
+  const { checks, summary } = RowChecks.of(
     analysis.rows,
     analysis.rowNumbers,
     analysis.detection.mapping,

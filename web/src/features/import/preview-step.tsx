@@ -34,7 +34,7 @@ export function PreviewStep({
   onSend,
 }: Props) {
   const api = useApiClient();
-  const looseRows = useMemo(() => file.checks.map((c) => c.input), [file]);
+  const looseRows = useMemo(() => file.checks.inputs(), [file]);
   const preview = useQuery(
     importQueries.preview(api, tenantId, uploadId, looseRows),
   );

@@ -5,7 +5,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { Analysis } from "./analyse-records.ts";
 import type { FromWorker, ToWorker } from "./csv-protocol.ts";
 import type { ColumnMapping } from "./detect-columns.ts";
-import type { RowCheck, ValidationSummary } from "./validate-rows.ts";
+import { RowChecks } from "./row-checks.ts";
+import type { ValidationSummary } from "./validate-rows.ts";
 
 export type ParsedFile = {
   fileName: string;
@@ -14,7 +15,8 @@ export type ParsedFile = {
 };
 export type ValidatedFile = ParsedFile & {
   mapping: ColumnMapping;
-  checks: RowCheck[];
+  /** every row's check, in columns (row-checks.ts) */
+  checks: RowChecks;
   summary: ValidationSummary;
 };
 
@@ -31,7 +33,6 @@ export function useCsvWorker() {
   const worker = useRef<Worker | null>(null);
   const parsed = useRef<ParsedFile | null>(null);
   const pendingMapping = useRef<ColumnMapping>({});
-  const incomingChecks = useRef<RowCheck[]>([]);
 
   const stop = useCallback(() => {
     worker.current?.terminate();
@@ -68,17 +69,13 @@ export function useCsvWorker() {
             rowCount: message.rowCount,
           };
           setState({ phase: "parsed", file: parsed.current });
-        } else if (message.type === "checks") {
-          for (const check of message.checks)
-            incomingChecks.current.push(check);
         } else if (message.type === "validated" && parsed.current !== null) {
           const validated = {
             ...parsed.current,
             mapping: pendingMapping.current,
-            checks: incomingChecks.current,
+            checks: new RowChecks(message.columns),
             summary: message.summary,
           };
-          incomingChecks.current = [];
           setState({ phase: "validated", file: validated });
         } else if (message.type === "failed") {
           setState({
@@ -106,7 +103,6 @@ export function useCsvWorker() {
   const validate = useCallback((mapping: ColumnMapping) => {
     if (worker.current === null || parsed.current === null) return;
     pendingMapping.current = mapping;
-    incomingChecks.current = [];
     setState({ phase: "validating", file: parsed.current });
     worker.current.postMessage({
       type: "validate",

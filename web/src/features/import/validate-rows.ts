@@ -1,5 +1,7 @@
 // Maps data rows to the contract's row shape and checks each one with the BFF's own zod schema,
-// so the admin sees the same reasons the server would give, before anything is sent.
+// so the admin sees the same reasons the server would give, before anything is sent. The worker
+// runs the zod-free, columnar equivalent in row-checks.ts; this is the reference it is tested
+// against (row-checks.test.ts), and toInvitationRow() builds the rows that are sent.
 import { InvitationRowInput, type LooseRow } from "@app/bff/contract";
 import type { ColumnMapping } from "./detect-columns.ts";
 
@@ -11,6 +13,8 @@ export type RowCheck = {
   field?: string;
   reason?: string;
 };
+
+export type VerdictOfCheck = RowCheck["verdict"];
 
 export type ValidationSummary = {
   ready: number;

@@ -1,0 +1,392 @@
+// The per-row checks of a whole file in one pass and in columns: numbers in typed arrays, the five
+// input fields in one string with end offsets. The worker builds them and transfers the buffers in
+// a single message (no 100,000 objects to clone and decode); the page reads them through RowChecks.
+//
+// It judges exactly as validate-rows.ts (InvitationRowInput.safeParse per row: same verdict, field
+// and reason, the first issue in field order), without zod: the same rules written as plain string
+// checks. row-checks.test.ts proves it on every fixture, a generated 100,000-row file and hundreds
+// of tricky values, so a change to the contract that is not made here fails that test.
+import type { LooseRow } from "@app/bff/contract";
+import type { ColumnMapping } from "./detect-columns.ts";
+import type {
+  RowCheck,
+  ValidationSummary,
+  VerdictOfCheck,
+} from "./validate-rows.ts";
+
+export const INPUT_FIELDS = [
+  "email",
+  "givenName",
+  "familyName",
+  "role",
+  "locale",
+] as const;
+type InputField = (typeof INPUT_FIELDS)[number];
+const FIELD_COUNT = INPUT_FIELDS.length;
+
+const VERDICTS: readonly VerdictOfCheck[] = [
+  "ready",
+  "invalid",
+  "duplicate_in_file",
+];
+const READY = 0;
+const INVALID = 1;
+const DUPLICATE = 2;
+
+// The messages of bff/src/shared-contract.ts (Email, PersonName) and
+// bff/src/features/invitations/contract.ts (InvitationRowInput), in the order zod checks them.
+const PROBLEMS: readonly (readonly [field: InputField, reason: string])[] = [
+  ["email", ""], // 0: no problem
+  ["email", "Email is required"],
+  ["email", "Email is longer than 254 characters"],
+  ["email", "Email contains control or invisible characters"],
+  ["email", "Not a valid email address"],
+  ["givenName", "Must not be empty"],
+  ["givenName", "Longer than 150 characters"],
+  ["givenName", "Contains control or invisible characters"],
+  ["familyName", "Must not be empty"],
+  ["familyName", "Longer than 150 characters"],
+  ["familyName", "Contains control or invisible characters"],
+  ["role", "Longer than 50 characters"],
+  ["role", "Use letters, digits, spaces, - and _ only"],
+  ["locale", "Not a language tag such as en or fr-CA"],
+];
+const P = {
+  emailRequired: 1,
+  emailTooLong: 2,
+  emailUnsafe: 3,
+  emailInvalid: 4,
+  givenName: 5,
+  familyName: 8,
+  roleTooLong: 11,
+  roleChars: 12,
+  locale: 13,
+} as const;
+
+// Same pattern as UNSAFE_TEXT in shared-contract.ts.
+const UNSAFE_TEXT =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+const ROLE = /^[A-Za-z0-9 _-]*$/;
+const LOCALE = /^[a-zA-Z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
+
+const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isAlnum = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
+/** [A-Za-z0-9_+-] */
+const isLocalEnd = (c: number) =>
+  isAlnum(c) || c === 95 || c === 43 || c === 45;
+
+/**
+ * zod's email pattern (zod/v4/core/regexes.ts `email`, what `z.email()` uses), as a scan:
+ * `^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$`
+ * Local part: dot-separated non-empty pieces of [A-Za-z0-9_'+-], not ending in `'`. Domain: at
+ * least two labels; each but the last starts with a letter or digit and goes on with letters,
+ * digits and `-`; the last is two or more letters.
+ */
+export function isZodEmail(value: string): boolean {
+  const at = value.indexOf("@");
+  const n = value.length;
+  if (at <= 0 || !isLocalEnd(value.charCodeAt(at - 1))) return false;
+  let previous = 46; // as if after a ".": the local part must not start with one
+  for (let i = 0; i < at; i += 1) {
+    const c = value.charCodeAt(i);
+    if (c === 46) {
+      if (previous === 46) return false;
+    } else if (!isLocalEnd(c) && c !== 39) return false;
+    previous = c;
+  }
+  let labelStart = at + 1;
+  let labels = 0;
+  for (let i = labelStart; i < n; i += 1) {
+    const c = value.charCodeAt(i);
+    if (c === 46) {
+      if (i === labelStart) return false;
+      labels += 1;
+      labelStart = i + 1;
+    } else if (i === labelStart ? !isAlnum(c) : !isAlnum(c) && c !== 45)
+      return false;
+  }
+  if (labels === 0 || n - labelStart < 2) return false;
+  for (let i = labelStart; i < n; i += 1)
+    if (!isLetter(value.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Same as UNSAFE_TEXT.test(value) without the regex: most names are a few ASCII letters. */
+function hasUnsafeText(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+    if (c >= 0x200b && UNSAFE_TEXT.test(value)) return true;
+  }
+  return false;
+}
+
+/**
+ * The email's problem as zod's Email reports it first (trim, lower-case, min 1, max 254, unsafe
+ * characters, then the email pattern); 0 when none. An address the scan accepts has only
+ * [a-z0-9_'+.@-] in it, so the unsafe-character test is needed only for the message of a failure.
+ */
+function judgeEmail(address: string): number {
+  if (address.length === 0) return P.emailRequired;
+  if (address.length > 254) return P.emailTooLong;
+  if (isZodEmail(address)) return 0;
+  return UNSAFE_TEXT.test(address) ? P.emailUnsafe : P.emailInvalid;
+}
+
+/** PersonName: 0 empty, 1 too long, 2 unsafe characters; -1 when fine or absent. */
+function judgeName(name: string | undefined): number {
+  if (name === undefined) return -1;
+  const value = name.trim();
+  if (value.length === 0) return 0;
+  if (value.length > 150) return 1;
+  return hasUnsafeText(value) ? 2 : -1;
+}
+
+/** The rest of the row after a valid email, in InvitationRowInput's field order; 0 when fine. */
+function judgeRest(
+  givenName: string | undefined,
+  familyName: string | undefined,
+  role: string | undefined,
+  locale: string | undefined,
+): number {
+  const given = judgeName(givenName);
+  if (given >= 0) return P.givenName + given;
+  const family = judgeName(familyName);
+  if (family >= 0) return P.familyName + family;
+  if (role !== undefined) {
+    const value = role.trim();
+    if (value.length > 50) return P.roleTooLong;
+    if (!ROLE.test(value)) return P.roleChars;
+  }
+  if (locale !== undefined && !LOCALE.test(locale.trim())) return P.locale;
+  return 0;
+}
+
+/** What the worker transfers: plain data, every array's buffer transferable. */
+export type CheckColumns = {
+  count: number;
+  /** spreadsheet row number */
+  rows: Int32Array;
+  /** index into VERDICTS */
+  verdicts: Uint8Array;
+  /** index into PROBLEMS; 0 for none */
+  problems: Uint8Array;
+  /** duplicate_in_file: the row number of the first row with the address; else 0 */
+  duplicateOf: Int32Array;
+  /** every input field of every row, concatenated */
+  text: string;
+  /** end offset in `text` of field f of row i at [i * 5 + f] */
+  ends: Uint32Array;
+  /** bit f set when field f of the row is present (email: not null) */
+  present: Uint8Array;
+};
+
+export function transferablesOf(columns: CheckColumns): ArrayBuffer[] {
+  return [
+    columns.rows,
+    columns.verdicts,
+    columns.problems,
+    columns.duplicateOf,
+    columns.ends,
+    columns.present,
+  ].map((array) => array.buffer as ArrayBuffer);
+}
+
+/** Mirrors cell() in validate-rows.ts: trimmed, or undefined when empty or unmapped. */
+function cell(
+  cells: readonly string[],
+  column: number | undefined,
+): string | undefined {
+  if (column === undefined) return undefined;
+  const value = (cells[column] ?? "").trim();
+  return value === "" ? undefined : value;
+}
+
+const ANGLED = /<([^<>\s]+@[^<>\s]+)>/;
+const MAILTO = /^mailto:/i;
+
+/** cleanEmail() of validate-rows.ts, skipping the regexes when they cannot match. */
+function cleanEmail(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let address = value;
+  if (value.includes("<")) address = ANGLED.exec(value)?.[1] ?? value;
+  const first = address.charCodeAt(0);
+  if (first === 109 || first === 77) address = address.replace(MAILTO, "");
+  return address.trim();
+}
+
+const WHITESPACE = /\s+/;
+
+/**
+ * validateRows() of validate-rows.ts in one pass and in columns: projects each row through the
+ * mapping, judges it, and flags a repeated address.
+ */
+export function checkRows(
+  rows: readonly (readonly string[])[],
+  rowNumbers: readonly number[],
+  mapping: ColumnMapping,
+): { columns: CheckColumns; summary: ValidationSummary } {
+  const count = rows.length;
+  const columns = {
+    count,
+    rows: new Int32Array(count),
+    verdicts: new Uint8Array(count),
+    problems: new Uint8Array(count),
+    duplicateOf: new Int32Array(count),
+    ends: new Uint32Array(count * FIELD_COUNT),
+    present: new Uint8Array(count),
+  };
+  const summary: ValidationSummary = {
+    ready: 0,
+    invalid: 0,
+    duplicate_in_file: 0,
+  };
+  const firstSeen = new Map<string, number>();
+  const parts: string[] = [];
+  let offset = 0;
+  const { ends, present } = columns;
+  const fields = new Array<string | undefined>(FIELD_COUNT);
+
+  for (let i = 0; i < count; i += 1) {
+    const cells = rows[i] ?? [];
+    const rowNumber = rowNumbers[i] ?? i + 1;
+    let givenName = cell(cells, mapping.givenName);
+    let familyName = cell(cells, mapping.familyName);
+    if (givenName === undefined && familyName === undefined) {
+      const full = cell(cells, mapping.fullName);
+      if (full !== undefined) {
+        const words = full.split(WHITESPACE);
+        givenName = words[0];
+        const rest = words.slice(1).join(" ");
+        familyName = rest === "" ? undefined : rest;
+      }
+    }
+    const email = cleanEmail(cell(cells, mapping.email));
+    const role = cell(cells, mapping.role);
+    const locale = cell(cells, mapping.locale);
+
+    // validateRows keys duplicates by the trimmed, lower-cased address: what judgeEmail sees.
+    const address = email === undefined ? "" : email.trim().toLowerCase();
+    let problem = email === undefined ? P.emailRequired : judgeEmail(address);
+    if (problem === 0) problem = judgeRest(givenName, familyName, role, locale);
+    let verdict = problem === 0 ? READY : INVALID;
+    if (verdict === READY) {
+      const earlier = firstSeen.get(address);
+      if (earlier === undefined) firstSeen.set(address, rowNumber);
+      else {
+        verdict = DUPLICATE;
+        columns.duplicateOf[i] = earlier;
+      }
+    }
+    summary[VERDICTS[verdict] ?? "invalid"] += 1;
+    columns.rows[i] = rowNumber;
+    columns.verdicts[i] = verdict;
+    columns.problems[i] = problem;
+
+    fields[0] = email;
+    fields[1] = givenName;
+    fields[2] = familyName;
+    fields[3] = role;
+    fields[4] = locale;
+    let bits = 0;
+    for (let f = 0; f < FIELD_COUNT; f += 1) {
+      const value = fields[f];
+      if (value !== undefined) {
+        parts.push(value);
+        offset += value.length;
+        bits |= 1 << f;
+      }
+      ends[i * FIELD_COUNT + f] = offset;
+    }
+    present[i] = bits;
+  }
+  return { columns: { ...columns, text: parts.join("") }, summary };
+}
+
+/** Read access to the columns on the page; `at(i)` gives the RowCheck validate-rows.ts would. */
+export class RowChecks {
+  readonly columns: CheckColumns;
+  readonly length: number;
+  constructor(columns: CheckColumns) {
+    this.columns = columns;
+    this.length = columns.count;
+  }
+
+  static of(
+    rows: readonly (readonly string[])[],
+    rowNumbers: readonly number[],
+    mapping: ColumnMapping,
+  ): { checks: RowChecks; summary: ValidationSummary } {
+    const { columns, summary } = checkRows(rows, rowNumbers, mapping);
+    return { checks: new RowChecks(columns), summary };
+  }
+
+  row(i: number): number {
+    return this.columns.rows[i] ?? 0;
+  }
+
+  verdict(i: number): VerdictOfCheck {
+    return VERDICTS[this.columns.verdicts[i] ?? INVALID] ?? "invalid";
+  }
+
+  /** The field with the problem (invalid, duplicate_in_file); undefined when ready. */
+  field(i: number): string | undefined {
+    if (this.columns.verdicts[i] === DUPLICATE) return "email";
+    const problem = this.columns.problems[i] ?? 0;
+    return problem === 0 ? undefined : PROBLEMS[problem]?.[0];
+  }
+
+  reason(i: number): string | undefined {
+    if (this.columns.verdicts[i] === DUPLICATE)
+      return `Same email as row ${this.columns.duplicateOf[i]}`;
+    const problem = this.columns.problems[i] ?? 0;
+    return problem === 0 ? undefined : PROBLEMS[problem]?.[1];
+  }
+
+  /** Field f (index into INPUT_FIELDS) of row i, undefined when absent. */
+  value(i: number, f: number): string | undefined {
+    const { ends, present, text } = this.columns;
+    if (((present[i] ?? 0) & (1 << f)) === 0) return undefined;
+    const slot = i * FIELD_COUNT + f;
+    const start = slot === 0 ? 0 : (ends[slot - 1] ?? 0);
+    return text.slice(start, ends[slot]);
+  }
+
+  email(i: number): string | undefined {
+    return this.value(i, 0);
+  }
+
+  /** The row as it goes to the preview: email always (null when the file had none), the rest when present. */
+  input(i: number): LooseRow {
+    const input: LooseRow = { email: this.value(i, 0) ?? null };
+    for (let f = 1; f < FIELD_COUNT; f += 1) {
+      const value = this.value(i, f);
+      if (value !== undefined) input[INPUT_FIELDS[f] ?? "email"] = value;
+    }
+    return input;
+  }
+
+  inputs(): LooseRow[] {
+    const out = new Array<LooseRow>(this.length);
+    for (let i = 0; i < this.length; i += 1) out[i] = this.input(i);
+    return out;
+  }
+
+  at(i: number): RowCheck {
+    const check: RowCheck = {
+      row: this.row(i),
+      input: this.input(i),
+      verdict: this.verdict(i),
+    };
+    const field = this.field(i);
+    const reason = this.reason(i);
+    if (field !== undefined) check.field = field;
+    if (reason !== undefined) check.reason = reason;
+    return check;
+  }
+
+  toArray(): RowCheck[] {
+    return Array.from({ length: this.length }, (_, i) => this.at(i));
+  }
+}
