@@ -168,18 +168,22 @@ function percentile(sorted: number[], p: number): number {
 
 async function run(base: string, token: string, s: Scenario) {
   const latencies: number[] = [];
-  const instance = autocannon({
-    url: base,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    headers: { authorization: `Bearer ${token}` },
-    requests: s.paths.map((path) => ({ method: "GET", path })),
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: base,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { authorization: `Bearer ${token}` },
+        requests: s.paths.map((path) => ({ method: "GET", path })),
+      },
+      (error, r) => (error ? reject(error) : resolve(r)),
+    );
+    // Every response's own latency (ms), for exact percentiles (autocannon's summary has no p95).
+    instance.on("response", (_client, _status, _bytes, responseTime) =>
+      latencies.push(responseTime),
+    );
   });
-  // Every response's own latency (ms), for exact percentiles (autocannon's summary has no p95).
-  instance.on("response", (_client, _status, _bytes, responseTime) =>
-    latencies.push(responseTime),
-  );
-  const result = await instance;
   latencies.sort((a, b) => a - b);
   return {
     scenario: s.name,

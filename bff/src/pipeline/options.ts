@@ -5,6 +5,7 @@ import type { Auth0 } from "../auth0/types.ts";
 import type { Db } from "../db/db.ts";
 import type { Branding } from "../mail/invitation-email.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import type { SendPace } from "../mail/pace.ts";
 
 export interface PipelineOptions {
   /** identifies this process in leases */
@@ -51,4 +52,6 @@ export interface PipelineDeps {
 
 export interface PipelineContext extends PipelineDeps {
   options: PipelineOptions;
+  /** the mailer's pace, or an unlimited one for a mailer without */
+  pace: SendPace;
 }

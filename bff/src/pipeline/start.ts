@@ -23,6 +23,7 @@ export function createInvitationPipeline(
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,
     maxConnections: config.pipeline.smtpPoolSize,
+    maxPerSecond: config.pipeline.smtpMaxPerSecond,
   });
   let worker: Pipeline | undefined;
   return {

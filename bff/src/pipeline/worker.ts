@@ -1,5 +1,6 @@
 // The durable worker inside the BFF: two loops (import batches, email outbox) that only ever act on
 // work claimed from Postgres. Stopping waits for the current step; killing the process loses nothing.
+import { createSendPace } from "../mail/pace.ts";
 import { runBatchStep } from "./batch-step.ts";
 import { runMailStep } from "./mail-step.ts";
 import {
@@ -25,7 +26,13 @@ export function createPipelineContext(
   deps: PipelineDeps,
   options: Partial<PipelineOptions> = {},
 ): PipelineContext {
-  return { ...deps, options: { ...DEFAULT_OPTIONS, ...options } };
+  return {
+    ...deps,
+    options: { ...DEFAULT_OPTIONS, ...options },
+    pace:
+      deps.mailer.pace ??
+      createSendPace({ maxPerSecond: 0, maxConnections: 10 }),
+  };
 }
 
 export function startPipeline(
