@@ -31,7 +31,7 @@ const FAMILY =
   Rossi Garcia Kowalski Jensen Dubois Murphy`.split(/\s+/);
 
 /** 100,000 people of one tenant plus noise in another, in a few statements. */
-async function seed(db: Db): Promise<void> {
+export async function seed(db: Db): Promise<void> {
   const started = performance.now();
   await db.query(
     "insert into tenants (id, name, seat_limit) values ($1, 'Big Co', $2)",
@@ -210,7 +210,9 @@ async function openBenchDb(
   const schema = `bench_${randomBytes(4).toString("hex")}`;
   const admin = await openDb({ databaseUrl: url.toString(), poolSize: 1 });
   await admin.query(`create schema ${schema}`);
-  url.searchParams.set("options", `-c search_path=${schema}`);
+  // as src/test/databases.ts: the extension in public, on the schema's path
+  await admin.query("create extension if not exists pg_trgm schema public");
+  url.searchParams.set("options", `-c search_path=${schema},public`);
   const db = await openDb({ databaseUrl: url.toString(), poolSize: 10 });
   return {
     db,
@@ -258,4 +260,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.env.BENCH_NO_MAIN !== "1") await main();
