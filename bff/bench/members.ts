@@ -168,6 +168,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function run(base: string, token: string, s: Scenario) {
   const latencies: number[] = [];
+  const cpu = process.cpuUsage();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -184,6 +185,7 @@ async function run(base: string, token: string, s: Scenario) {
       latencies.push(responseTime),
     );
   });
+  const used = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
   return {
     scenario: s.name,
@@ -193,6 +195,15 @@ async function run(base: string, token: string, s: Scenario) {
     "p95 ms": percentile(latencies, 95),
     "p99 ms": percentile(latencies, 99),
     failed: result.non2xx + result.errors + result.timeouts,
+    // CPU of this process (BFF, PGlite, autocannon) per request: less at the mercy of a busy
+    // machine than latency. On Postgres the database server's own CPU is not included.
+    "CPU ms/req":
+      Math.round(
+        ((used.user + used.system) /
+          1000 /
+          Math.max(1, result.requests.total)) *
+          10,
+      ) / 10,
   };
 }
 
