@@ -178,7 +178,14 @@ async function run(base: string, token: string, s: Scenario) {
         headers: { authorization: `Bearer ${token}` },
         requests: s.paths.map((path) => ({ method: "GET", path })),
       },
-      (error, r) => (error ? reject(error) : resolve(r)),
+      (error: unknown, r) =>
+        error
+          ? reject(
+              error instanceof Error
+                ? error
+                : new Error("autocannon failed", { cause: error }),
+            )
+          : resolve(r),
     );
     // Every response's own latency (ms), for exact percentiles (autocannon's summary has no p95).
     instance.on("response", (_client, _status, _bytes, responseTime) =>
