@@ -53,15 +53,11 @@ export function createSendPace(o: SendPaceOptions): SendPace {
   let pauseDeclaredAt = 0;
   let pauses = 0; // throttling replies in a row (reset by a delivery)
   let free = options.maxConnections;
-  // Actual start times of the last maxPerSecond sends: a late timer must not make a burst, so
-  // no send starts while maxPerSecond others started in the last second.
-  const started: number[] = [];
-  const windowOpensAt = (): number =>
-    options.maxPerSecond > 0 && started.length >= options.maxPerSecond
-      ? (started[0] ?? 0) + 1_000
-      : 0;
+  // The actual start of the last send: a timer that fires late must not make the next start
+  // closer than 1/maxPerSecond (so no second ever holds more than maxPerSecond starts).
+  let lastStart = Number.NEGATIVE_INFINITY;
   const waiting: (() => void)[] = [];
-
+  const spacedFrom = (): number => lastStart + interval;
   const earliest = (): number => Math.max(now(), next, pausedUntil);
   /** hands out the next turn, or null when it would start after deadline */
   const reserve = (deadline: number): number | null => {
@@ -103,18 +99,17 @@ export function createSendPace(o: SendPaceOptions): SendPace {
         let turn = reserve(deadline);
         let startedAt = 0;
         for (;;) {
-          if (turn === null || windowOpensAt() > deadline)
+          if (turn === null || spacedFrom() > deadline)
             return { kind: "deferred" };
-          await sleepUntil(Math.max(turn, windowOpensAt()));
+          await sleepUntil(Math.max(turn, spacedFrom()));
           // A throttling reply arrived while this one waited: queue again behind the pause.
           if (pausedUntil > turn) {
             turn = reserve(deadline);
             continue;
           }
-          if (windowOpensAt() > now()) continue;
+          if (spacedFrom() > now()) continue;
           startedAt = now();
-          started.push(startedAt);
-          if (started.length > options.maxPerSecond) started.shift();
+          lastStart = startedAt;
           break;
         }
         try {

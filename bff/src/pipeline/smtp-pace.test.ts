@@ -132,4 +132,4 @@ test("paces invitations, backs off on 421/454, sends each exactly once, and says
   );
   expect(owed.rowCount).toBe(0);
   expect((await importProgress(db, "acme", importId)).waitingReason).toBeNull();
-});
+}, 120_000);
