@@ -117,6 +117,10 @@ const Env = z.object({
     .default("Guestlist <no-reply@guestlist.example>"),
   MEMBER_REMOVAL: z.enum(["delete", "block"]).default("delete"),
   MEMBERS_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
+  // The SMTP provider's limits (docs/production.md, "Email"): message starts per second (0 = no
+  // limit; per BFF instance) and connections at once. SMTP_POOL_SIZE is the older name of the latter.
+  SMTP_MAX_PER_SECOND: z.coerce.number().min(0).max(10_000).default(0),
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).optional(),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PIPELINE_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   PIPELINE_RECONCILE_GRACE_SECONDS: z.coerce
@@ -202,6 +206,8 @@ export interface Config {
   readonly membersSyncIntervalSeconds: number;
   readonly pipeline: {
     readonly smtpPoolSize: number;
+    /** message starts per second per instance; 0 = no limit */
+    readonly smtpMaxPerSecond: number;
     readonly leaseMs: number;
     readonly reconcileGraceMs: number;
   };
@@ -336,7 +342,8 @@ export function loadConfig(
     memberRemoval: e.MEMBER_REMOVAL,
     membersSyncIntervalSeconds: e.MEMBERS_SYNC_INTERVAL_SECONDS,
     pipeline: {
-      smtpPoolSize: e.SMTP_POOL_SIZE,
+      smtpPoolSize: e.SMTP_MAX_CONNECTIONS ?? e.SMTP_POOL_SIZE,
+      smtpMaxPerSecond: e.SMTP_MAX_PER_SECOND,
       leaseMs: e.PIPELINE_LEASE_SECONDS * 1000,
       reconcileGraceMs: e.PIPELINE_RECONCILE_GRACE_SECONDS * 1000,
     },

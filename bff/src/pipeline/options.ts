@@ -6,6 +6,7 @@ import type { Db } from "../db/db.ts";
 import type { Branding } from "../mail/invitation-email.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { Settler } from "./settle.ts";
+import type { SendPace } from "../mail/pace.ts";
 
 export interface PipelineOptions {
   /** identifies this process in leases */
@@ -66,4 +67,6 @@ export interface PipelineContext extends PipelineDeps {
   options: PipelineOptions;
   /** records outcomes of outside effects even across a database outage (settle.ts) */
   settler: Settler;
+  /** the mailer's pace, or an unlimited one for a mailer without */
+  pace: SendPace;
 }
