@@ -72,6 +72,12 @@ const Env = z.object({
     .default("Username-Password-Authentication"),
   AUTH0_AUDIENCE: z.string().min(1).default("https://guestlist.example/api"),
   AUTH0_SPA_CLIENT_ID: z.string().min(1).default("guestlist-spa"),
+  /** Which Universal Login experience the tenant uses; auto = ask GET /api/v2/prompts (ADR 007). */
+  AUTH0_UL_EXPERIENCE: z.enum(["auto", "new", "classic"]).default("auto"),
+  /** The application invitees use (its Auth0 client id); default AUTH0_SPA_CLIENT_ID. */
+  INVITEE_APP_CLIENT_ID: z.string().min(1).optional(),
+  /** That application's login route (its initiate_login_uri); default <PUBLIC_URL>/login. */
+  INVITEE_APP_LOGIN_URL: url.optional(),
   AUTH0_RATE_LIMIT: z
     .enum(["enterprise", "enterprise-nonprod", "essentials", "free", "custom"])
     .default("enterprise"),
@@ -105,7 +111,11 @@ const Env = z.object({
     .default(30),
 
   // The emails' look per deployment (docs/real-tenant.md).
-  BRAND_PRODUCT_NAME: z.string().min(1).max(60).default("Guestlist"),
+  BRAND_PRODUCT_NAME: z
+    .string()
+    .min(1)
+    .max(60)
+    .default("ExampleCo Analytics"),
   BRAND_COMPANY_NAME: z.string().min(1).max(80).default("ExampleCo"),
   BRAND_LOGO_URL: z
     .url({ protocol: /^https$/, error: "must be an https:// URL of an image" })
@@ -157,6 +167,8 @@ export interface Config {
     readonly audience: string;
     readonly spaClientId: string;
     readonly tenantClaim: string;
+    /** auto = read the tenant's experience from GET /api/v2/prompts (cached) */
+    readonly ulExperience: "auto" | "new" | "classic";
     readonly rateLimit: Readonly<RatePlan>;
     readonly maxRetries: number;
   };
@@ -167,6 +179,11 @@ export interface Config {
   readonly mailFrom: string;
   readonly memberRemoval: "delete" | "block";
   readonly membersSyncIntervalSeconds: number;
+  /** "the app invitees use": where accepted invitees sign in (ADR 007) */
+  readonly inviteeApp: {
+    readonly clientId: string;
+    readonly loginUrl: string;
+  };
   readonly pipeline: {
     readonly smtpPoolSize: number;
     readonly leaseMs: number;
@@ -252,6 +269,7 @@ export function loadConfig(
       audience: e.AUTH0_AUDIENCE,
       spaClientId: e.AUTH0_SPA_CLIENT_ID,
       tenantClaim: e.TENANT_CLAIM,
+      ulExperience: e.AUTH0_UL_EXPERIENCE,
       rateLimit: Object.freeze(rateLimit),
       maxRetries: e.AUTH0_MAX_RETRIES,
     },
@@ -262,6 +280,11 @@ export function loadConfig(
     mailFrom: e.MAIL_FROM,
     memberRemoval: e.MEMBER_REMOVAL,
     membersSyncIntervalSeconds: e.MEMBERS_SYNC_INTERVAL_SECONDS,
+    inviteeApp: {
+      clientId: e.INVITEE_APP_CLIENT_ID ?? e.AUTH0_SPA_CLIENT_ID,
+      loginUrl:
+        e.INVITEE_APP_LOGIN_URL ?? `${e.PUBLIC_URL.replace(/\/$/, "")}/login`,
+    },
     pipeline: {
       smtpPoolSize: e.SMTP_POOL_SIZE,
       leaseMs: e.PIPELINE_LEASE_SECONDS * 1000,

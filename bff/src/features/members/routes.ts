@@ -15,6 +15,7 @@ import {
 import { listMembers } from "./list.ts";
 import { removeMember } from "./remove.ts";
 import { createBackgroundSync, lastSyncedAt, refreshMembers } from "./sync.ts";
+import { reconcileTenantSoon } from "../accept/reconcile.ts";
 
 const errors = {
   400: ErrorBody,
@@ -51,6 +52,8 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
       const syncedAt = await lastSyncedAt(db, tenantId);
       await ensureTenant(tenantId);
       background.maybeRefresh(tenantId, syncedAt);
+      // Used tickets show as accepted at once (from Auth0's record; throttled per tenant).
+      await reconcileTenantSoon(db, auth0, tenantId, request.log);
       const page = await listMembers(db, tenantId, request.query);
       return { ...page, syncedAt: syncedAt?.toISOString() ?? null };
     },
