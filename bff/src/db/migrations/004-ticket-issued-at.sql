@@ -14,3 +14,6 @@ create table invitation_reconcile (
   lease_until timestamptz,
   last_error text
 );
+-- The row's line number in the admin's file (what the preview showed), so the import's progress
+-- and error report number rows as the file does; null for one-person invitations.
+alter table invitations add column source_row integer;

@@ -84,12 +84,17 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
   };
 
   const send = (file: ValidatedFile, indexes: number[]) => {
-    const rows = indexes.flatMap((i) => {
+    const chosen = indexes.flatMap((i) => {
       const check = file.checks[i];
-      return check === undefined ? [] : [toInvitationRow(check.input)];
+      return check === undefined ? [] : [check];
     });
     createImport.mutate(
-      { rows, idempotencyKey: uploadId },
+      {
+        rows: chosen.map((c) => toInvitationRow(c.input)),
+        // the progress page numbers rows as the file (and the preview) does
+        sourceRows: chosen.map((c) => c.row),
+        idempotencyKey: uploadId,
+      },
       { onSuccess: ({ importId }) => void navigate(`/import/${importId}`) },
     );
   };
