@@ -31,3 +31,24 @@ describe("loadConfig", () => {
     ).toThrow(/EMULATOR_PORT[\s\S]*EMULATOR_PUBLIC_URL/);
   });
 });
+
+describe("seed settings from the environment", () => {
+  test("EMULATOR_UL_EXPERIENCE and EMULATOR_APP_LOGIN_URL", () => {
+    expect(loadConfig({})).toMatchObject({
+      ulExperience: "new",
+      appLoginUrl: "http://localhost:3000/login",
+    });
+    expect(
+      loadConfig({
+        EMULATOR_UL_EXPERIENCE: "classic",
+        EMULATOR_APP_LOGIN_URL: "http://localhost:3100/login",
+      }),
+    ).toMatchObject({
+      ulExperience: "classic",
+      appLoginUrl: "http://localhost:3100/login",
+    });
+    expect(() => loadConfig({ EMULATOR_UL_EXPERIENCE: "modern" })).toThrow(
+      /EMULATOR_UL_EXPERIENCE/,
+    );
+  });
+});

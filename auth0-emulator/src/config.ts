@@ -17,6 +17,12 @@ const EnvSchema = z.object({
     .default(resolve(repoRoot, ".data", "auth0-emulator")),
   EMULATOR_BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(10),
   EMULATOR_LOG: z.enum(["true", "false", "1", "0"]).default("false"),
+  /** seed (and reset) value of GET /api/v2/prompts `universal_login_experience` */
+  EMULATOR_UL_EXPERIENCE: z.enum(["new", "classic"]).default("new"),
+  /** `initiate_login_uri` of the seeded SPA client (the app invitees use) */
+  EMULATOR_APP_LOGIN_URL: z
+    .url({ protocol: /^https?$/ })
+    .default("http://localhost:3000/login"),
 });
 
 export interface EmulatorConfig {
@@ -26,6 +32,8 @@ export interface EmulatorConfig {
   readonly dataDir: string | undefined;
   readonly bcryptRounds: number;
   readonly logger: boolean;
+  readonly ulExperience: "new" | "classic";
+  readonly appLoginUrl: string;
 }
 
 export function loadConfig(
@@ -48,5 +56,7 @@ export function loadConfig(
       dataDir === "" || dataDir === "memory" ? undefined : resolve(dataDir),
     bcryptRounds: e.EMULATOR_BCRYPT_ROUNDS,
     logger: e.EMULATOR_LOG === "true" || e.EMULATOR_LOG === "1",
+    ulExperience: e.EMULATOR_UL_EXPERIENCE,
+    appLoginUrl: e.EMULATOR_APP_LOGIN_URL,
   });
 }

@@ -55,6 +55,8 @@ const STYLE = `
   input[type=email],input[type=password],input[type=text]{width:100%;padding:12px;border:1px solid #c9cace;border-radius:4px;font-size:16px}
   button{width:100%;margin-top:24px;padding:14px;border:0;border-radius:4px;background:#635dff;color:#fff;font-size:16px;cursor:pointer}
   button:focus-visible,input:focus-visible{outline:3px solid #1e212a;outline-offset:2px}
+  a.button{display:block;box-sizing:border-box;width:100%;margin-top:24px;padding:14px;border-radius:4px;background:#635dff;color:#fff;font-size:16px;text-align:center;text-decoration:none}
+  a.button:focus-visible{outline:3px solid #1e212a;outline-offset:2px}
   .error{background:#fde8e8;border:1px solid #d03c38;color:#8a1f1c;padding:12px;border-radius:4px;margin:0 0 8px}
   .note{font-size:12px;color:#6b6f7a;text-align:center;margin-top:24px}
 `;

@@ -21,6 +21,10 @@ export interface StartEmulatorOptions {
   /** bcrypt cost for seeded and created passwords; tests pass 4. */
   bcryptRounds?: number;
   logger?: boolean;
+  /** Seed Universal Login experience (EMULATOR_UL_EXPERIENCE); default "new". */
+  ulExperience?: "new" | "classic";
+  /** Seed `initiate_login_uri` of `guestlist-spa` (EMULATOR_APP_LOGIN_URL); default http://localhost:3000/login. */
+  appLoginUrl?: string;
 }
 
 export interface RunningEmulator {
@@ -59,6 +63,10 @@ export async function startEmulator(
   const store = new Store({
     dataDir: opts.dataDir,
     bcryptRounds: opts.bcryptRounds,
+    seedDefaults: {
+      ...(opts.ulExperience ? { ulExperience: opts.ulExperience } : {}),
+      ...(opts.appLoginUrl ? { appLoginUrl: opts.appLoginUrl } : {}),
+    },
   });
   const keys = await loadKeys(opts.dataDir);
   for (let attempt = 0; ; attempt++) {

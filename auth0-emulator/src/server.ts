@@ -29,6 +29,8 @@ const emulator = await startEmulator({
   dataDir: config.dataDir,
   bcryptRounds: config.bcryptRounds,
   logger: config.logger,
+  ulExperience: config.ulExperience,
+  appLoginUrl: config.appLoginUrl,
 });
 running.emulator = emulator;
 if (stopping) await emulator.close();
@@ -36,3 +38,6 @@ console.log(
   `Auth0 emulator listening on http://${config.host}:${config.port} (issuer ${emulator.url}/)`,
 );
 console.log(`  state: ${config.dataDir ?? "in memory"}`);
+console.log(
+  `  seed: Universal Login ${config.ulExperience}, app login route ${config.appLoginUrl}`,
+);

@@ -37,6 +37,7 @@ export interface EmuUser {
   updated_at: string;
   last_login?: string;
   last_password_reset?: string;
+  last_ip?: string;
   logins_count: number;
   /** role ids (RBAC); permissions in access tokens are the union of the roles' permissions. */
   roles: string[];
@@ -124,6 +125,10 @@ export interface EmuTicket {
   client_id?: string;
   mark_email_as_verified?: boolean;
   includeEmailInRedirect?: boolean;
+  /** New UL: set when the page was opened (the "challenge"); the password-reset-post-challenge
+   *  Actions then ran with the ticket URL's custom query parameters and may have set a result URL */
+  challenged?: boolean;
+  action_result_url?: string;
   expires_at: number; // epoch ms
   used_at?: number;
 }
@@ -157,8 +162,21 @@ export interface EmuBinding {
   created_at: string;
 }
 
+/** `GET/PATCH /api/v2/prompts` (GetSettingsResponseContent); decides what ticket pages do afterwards. */
+export interface EmuPrompts {
+  universal_login_experience: UlExperience;
+  identifier_first?: boolean;
+  webauthn_platform_first_factor?: boolean;
+}
+
+export type UlExperience = "new" | "classic";
+
 export interface EmuState {
   tenantClaim: string;
+  /** absent in state files written before prompts existed: the store's seed default applies */
+  prompts?: EmuPrompts;
+  /** the subset of `GET/PATCH /api/v2/tenants/settings` the emulator models */
+  tenant_settings?: { default_redirection_uri?: string };
   connections: EmuConnection[];
   apis: EmuApi[];
   roles: EmuRole[];
@@ -259,7 +277,22 @@ function readSeed(file: string): Seed {
   return JSON.parse(readFileSync(file, "utf8")) as Seed;
 }
 
-export function seedState(seedFile = SEED_FILE, bcryptRounds = 10): EmuState {
+/** Seed values that come from the environment (config.ts), not from seed.json. */
+export interface SeedDefaults {
+  /** EMULATOR_UL_EXPERIENCE; default "new" */
+  ulExperience?: UlExperience;
+  /** EMULATOR_APP_LOGIN_URL: `initiate_login_uri` of the seeded SPA client `guestlist-spa` */
+  appLoginUrl?: string;
+}
+
+export const DEFAULT_APP_LOGIN_URL = "http://localhost:3000/login";
+export const SEED_SPA_CLIENT_ID = "guestlist-spa";
+
+export function seedState(
+  seedFile = SEED_FILE,
+  bcryptRounds = 10,
+  defaults: SeedDefaults = {},
+): EmuState {
   const seed = readSeed(seedFile);
   const users: Record<string, EmuUser> = {};
   for (const u of seed.users) {
@@ -270,12 +303,21 @@ export function seedState(seedFile = SEED_FILE, bcryptRounds = 10): EmuState {
       password_hash: hashPassword(password, bcryptRounds),
     });
   }
+  const clients = structuredClone(seed.clients);
+  const spa = clients.find((c) => c.client_id === SEED_SPA_CLIENT_ID);
+  if (spa)
+    spa.settings = {
+      ...spa.settings,
+      initiate_login_uri: defaults.appLoginUrl ?? DEFAULT_APP_LOGIN_URL,
+    };
   return {
     tenantClaim: seed.tenantClaim,
+    prompts: { universal_login_experience: defaults.ulExperience ?? "new" },
+    tenant_settings: {},
     connections: [structuredClone(seed.connection)],
     apis: structuredClone(seed.apis),
     roles: structuredClone(seed.roles),
-    clients: structuredClone(seed.clients),
+    clients,
     users,
     jobs: {},
     tickets: {},
@@ -287,6 +329,7 @@ export interface StoreOptions {
   dataDir?: string;
   seedFile?: string;
   bcryptRounds?: number;
+  seedDefaults?: SeedDefaults;
 }
 
 /**
@@ -298,6 +341,7 @@ export class Store {
   private readonly file: string | undefined;
   private readonly seedFile: string;
   private readonly bcryptRounds: number;
+  private readonly seedDefaults: SeedDefaults;
   private pending: NodeJS.Timeout | undefined;
   private byEmail: Map<string, string> | undefined;
   private indexedState: EmuState | undefined;
@@ -306,6 +350,7 @@ export class Store {
   constructor(options: StoreOptions = {}) {
     this.seedFile = options.seedFile ?? SEED_FILE;
     this.bcryptRounds = options.bcryptRounds ?? 10;
+    this.seedDefaults = options.seedDefaults ?? {};
     this.file = options.dataDir
       ? join(options.dataDir, "state.json")
       : undefined;
@@ -320,12 +365,12 @@ export class Store {
         // no saved state yet (or unreadable): start from the seed
       }
     }
-    return seedState(this.seedFile, this.bcryptRounds);
+    return seedState(this.seedFile, this.bcryptRounds, this.seedDefaults);
   }
 
   /** Back to the seed; modules holding derived state (rate limiter, faults…) register onReset. */
   reset(): void {
-    this.state = seedState(this.seedFile, this.bcryptRounds);
+    this.state = seedState(this.seedFile, this.bcryptRounds, this.seedDefaults);
     for (const listener of this.resetListeners) listener();
     this.changed();
   }
@@ -354,6 +399,18 @@ export class Store {
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.state));
     renameSync(tmp, this.file);
+  }
+
+  /** The tenant's prompt settings (Universal Login experience), seed default when never set. */
+  get prompts(): EmuPrompts {
+    this.state.prompts ??= {
+      universal_login_experience: this.seedDefaults.ulExperience ?? "new",
+    };
+    return this.state.prompts;
+  }
+
+  get ulExperience(): UlExperience {
+    return this.prompts.universal_login_experience;
   }
 
   // ---- lookups shared by every module ----

@@ -52,6 +52,10 @@ export const OPERATIONS = [
   "post_email-verification",
   "post_password-change",
   "get_connections_by_id",
+  "get_connection_clients",
+  "patch_clients",
+  "get_prompts",
+  "patch_prompts",
 ];
 
 describe.skipIf(!hasSpec)(
@@ -64,6 +68,8 @@ describe.skipIf(!hasSpec)(
     let spec: SpecChecker;
     let emu: RunningEmulator | undefined;
     let mgmt: ManagementClient;
+    /** tenant settings writes (update:prompts, update:connections); the same client on a real tenant */
+    let admin: ManagementClient;
     let connectionId = "";
     const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     const email = `contract-${run}@example.test`;
@@ -119,6 +125,7 @@ describe.skipIf(!hasSpec)(
           fetch: capturingFetch(exchanges),
           maxRetries: 0,
         });
+        admin = mgmt;
       } else {
         emu = await startEmulator({ bcryptRounds: 4 });
         connectionId = "con_GuestlistLocal01";
@@ -131,6 +138,14 @@ describe.skipIf(!hasSpec)(
           audience: `${emu.url}/api/v2/`,
           clientId: "guestlist-bff",
           clientSecret: "guestlist-bff-local-secret",
+          fetch: fetchFn,
+          maxRetries: 0,
+        });
+        admin = new ManagementClient({
+          domain: "tenant.test",
+          audience: `${emu.url}/api/v2/`,
+          clientId: "guestlist-setup",
+          clientSecret: "guestlist-setup-local-secret",
           fetch: fetchFn,
           maxRetries: 0,
         });
@@ -249,6 +264,39 @@ describe.skipIf(!hasSpec)(
         includeEmailInRedirect: false,
       });
       expect(pw.ticket).toMatch(/\/lo\/reset\?ticket=[A-Za-z0-9]{32}#$/);
+      expectConforming();
+    });
+
+    test("prompts: read the Universal Login experience and write it back unchanged", async () => {
+      const settings = await mgmt.prompts.getSettings();
+      expect(["new", "classic"]).toContain(settings.universal_login_experience);
+      if (!real) expect(settings.universal_login_experience).toBe("new");
+      const written = await admin.prompts.updateSettings({
+        universal_login_experience: settings.universal_login_experience,
+      });
+      expect(written.universal_login_experience).toBe(
+        settings.universal_login_experience,
+      );
+      expectConforming();
+    });
+
+    test("connection enabled clients: list, re-enable the listed ones (idempotent)", async () => {
+      const page = await mgmt.connections.clients.get(connectionId, {
+        take: 50,
+      });
+      const ids = page.data.map((c) => c.client_id);
+      expect(ids.length).toBeGreaterThan(0);
+      if (!real) expect(ids).toContain("guestlist-spa");
+      await admin.connections.clients.update(
+        connectionId,
+        ids.slice(0, 50).map((client_id) => ({ client_id, status: true })),
+      );
+      const again = await mgmt.connections.clients.get(connectionId, {
+        take: 50,
+      });
+      expect(again.data.map((c) => c.client_id).sort()).toEqual(
+        [...ids].sort(),
+      );
       expectConforming();
     });
 

@@ -5,12 +5,13 @@ import multipart from "@fastify/multipart";
 import type { FastifyError, FastifyPluginAsync } from "fastify";
 import type { Store } from "../store.ts";
 import { bearerAuth, type TokenVerifier } from "./auth.ts";
-import { connectionsRoutes } from "./connections.ts";
+import { connectionClientsRoutes, connectionsRoutes } from "./connections.ts";
 import { MgmtError, errorBody, sendError } from "./errors.ts";
 import { MAX_IMPORT_BYTES } from "./import-upload.ts";
 import { startImportWorker } from "./import-worker.ts";
 import { tenantConfigRoutes } from "./tenant-config/plugin.ts";
 import { jobsRoutes } from "./jobs.ts";
+import { promptsRoutes } from "./prompts.ts";
 import { ticketsRoutes } from "./tickets.ts";
 import { usersListRoute } from "./users-list.ts";
 import { usersRoutes } from "./users.ts";
@@ -80,6 +81,8 @@ export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (
   jobsRoutes(app, store, base);
   ticketsRoutes(app, store, base);
   connectionsRoutes(app, store);
+  connectionClientsRoutes(app, store);
+  promptsRoutes(app, store);
   tenantConfigRoutes(app, store, base);
 
   const stop = startImportWorker(store, opts.jobTickMs ?? 100);

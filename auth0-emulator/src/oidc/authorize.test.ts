@@ -53,7 +53,7 @@ describe("GET /authorize", () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toContain("text/html");
     expect(res.body).toContain("<h1>Welcome</h1>");
-    expect(res.body).toContain("Log in to Guestlist");
+    expect(res.body).toContain("Log in to ExampleCo Analytics");
     expect(res.body).toMatch(
       /<label for="email">Email address<\/label>\s*<input\s+id="email"/,
     );

@@ -21,32 +21,48 @@ export interface PostLoginClaims {
   idToken: Record<string, unknown>;
 }
 
-interface BoundCode {
+export interface BoundCode {
   code: string;
   secrets: Record<string, string>;
 }
 
 type Handler = (event: unknown, api: unknown) => unknown;
 
-const compiled = new Map<string, Handler | null>();
+const compiled = new Map<string, Record<string, unknown>>();
 
-/** Evaluates CommonJS Action source in its own context; null when it exports no handler. */
-export function compileAction(code: string): Handler | null {
-  const cached = compiled.get(code);
-  if (cached !== undefined) return cached;
-  const module = { exports: {} as Record<string, unknown> };
-  runInNewContext(
-    code,
-    { module, exports: module.exports, console },
-    {
-      filename: "action.js",
-      timeout: 1000,
-    },
-  );
-  const fn = module.exports.onExecutePostLogin;
-  const handler = typeof fn === "function" ? (fn as Handler) : null;
-  compiled.set(code, handler);
-  return handler;
+/**
+ * Evaluates CommonJS Action source in its own context and returns the handler it exports under
+ * `exportName` (`onExecutePostLogin`, `onExecutePostChallenge`, …); null when there is none.
+ */
+export function compileAction(
+  code: string,
+  exportName = "onExecutePostLogin",
+): Handler | null {
+  let exported = compiled.get(code);
+  if (!exported) {
+    const module = { exports: {} as Record<string, unknown> };
+    runInNewContext(
+      code,
+      { module, exports: module.exports, console, URL, URLSearchParams },
+      {
+        filename: "action.js",
+        timeout: 1000,
+      },
+    );
+    exported = module.exports;
+    compiled.set(code, exported);
+  }
+  const fn = exported[exportName];
+  return typeof fn === "function" ? (fn as Handler) : null;
+}
+
+/** Deployed code and secrets of the Actions bound to a trigger other than post-login, in order. */
+export function boundActions(store: Store, triggerId: string): BoundCode[] {
+  const { bindings, actions } = store.state;
+  return (bindings?.[triggerId] ?? []).flatMap((b) => {
+    const deployed = actions?.find((a) => a.id === b.action_id)?.deployed;
+    return deployed ? [{ code: deployed.code, secrets: deployed.secrets }] : [];
+  });
 }
 
 /** The repository's Action with its claim-name constant set, as `pnpm auth0:setup` deploys it. */
@@ -61,7 +77,8 @@ let repoCache: { claim: string; code: string } | undefined;
 
 function boundCode(store: Store): BoundCode[] {
   const { bindings, actions } = store.state;
-  if (bindings === undefined) {
+  // per trigger: binding another trigger (password-reset-post-challenge) keeps the implicit one
+  if (bindings?.["post-login"] === undefined) {
     const claim = store.state.tenantClaim;
     if (repoCache?.claim !== claim)
       repoCache = { claim, code: repoActionCode(claim) };

@@ -137,7 +137,8 @@ describe("ticket endpoints", () => {
 });
 
 describe("email verification page", () => {
-  test("verifies the user and redirects with Auth0's success/message (+email), once", async () => {
+  test("Classic: verifies the user and redirects with Auth0's success/message (+email), once", async () => {
+    store.prompts.universal_login_experience = "classic";
     store.putUser({
       ...(store.userById(ADA) ?? ({} as never)),
       email_verified: false,
@@ -185,7 +186,8 @@ describe("email verification page", () => {
 });
 
 describe("password reset page", () => {
-  test("shows a labelled form, enforces the policy, sets the password, then login works", async () => {
+  test("Classic: shows a labelled form, enforces the policy, sets the password, redirects, then login works", async () => {
+    store.prompts.universal_login_experience = "classic";
     store.putUser({
       ...(store.userById(ADA) ?? ({} as never)),
       email_verified: false,
@@ -241,6 +243,9 @@ describe("password reset page", () => {
     );
     expect(target.searchParams.has("email")).toBe(false);
     expect(store.userById(ADA)?.email_verified).toBe(true);
+    expect(
+      Date.now() - Date.parse(store.userById(ADA)?.last_password_reset ?? ""),
+    ).toBeLessThan(5000);
 
     expect(await loginStatus("admin@acme.test", "N3w-passw0rd!")).toBe(302);
     expect(
@@ -307,5 +312,205 @@ describe("form-encoded ticket requests", () => {
         "ticket",
       ) ?? "";
     expect(store.state.tickets[id]?.mark_email_as_verified).toBe(true);
+  });
+});
+
+const SPA = "guestlist-spa";
+const resetWith = (id: string) =>
+  form({
+    ticket: id,
+    newPassword: "N3w-passw0rd!",
+    confirmNewPassword: "N3w-passw0rd!",
+  });
+
+function bindPostChallenge(code: string): void {
+  const now = new Date().toISOString();
+  store.state.actions = [
+    {
+      id: "act_postchallenge01",
+      name: "invite-result-url",
+      supported_triggers: [{ id: "password-reset-post-challenge" }],
+      code,
+      runtime: "node22",
+      dependencies: [],
+      secrets: [],
+      created_at: now,
+      updated_at: now,
+      deployed: {
+        id: "ver_1",
+        number: 1,
+        code,
+        runtime: "node22",
+        secrets: {},
+        created_at: now,
+      },
+    },
+  ];
+  store.state.bindings = {
+    "password-reset-post-challenge": [
+      {
+        id: "bnd_1",
+        action_id: "act_postchallenge01",
+        display_name: "invite-result-url",
+        created_at: now,
+      },
+    ],
+  };
+}
+
+describe("New Universal Login (the default): no redirects, a Back to <app> button", () => {
+  test("password reset ignores result_url and links to the client's initiate_login_uri", async () => {
+    expect(store.ulExperience).toBe("new");
+    const url = await ticket("password-change", {
+      user_id: ADA,
+      client_id: SPA,
+      mark_email_as_verified: true,
+    });
+    const id = url.searchParams.get("ticket") ?? "";
+    expect((await app.inject({ url: pathOf(url) })).statusCode).toBe(200);
+    const ok = await app.inject(resetWith(id));
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers.location).toBeUndefined();
+    expect(ok.body).toContain("Your password has been changed successfully.");
+    expect(ok.body).toContain(
+      '<a class="button" href="http://localhost:3000/login">Back to ExampleCo Analytics</a>',
+    );
+    expect(store.userById(ADA)?.last_password_reset).toEqual(
+      expect.any(String),
+    );
+  });
+
+  test("result_url alone (no client) is ignored: no redirect, no button without a tenant login route", async () => {
+    const url = await ticket("password-change", {
+      user_id: ADA,
+      result_url: "http://localhost:3000/done",
+    });
+    const ok = await app.inject(
+      resetWith(url.searchParams.get("ticket") ?? ""),
+    );
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).not.toContain("<a ");
+    expect(ok.body).not.toContain("localhost:3000/done");
+  });
+
+  test("falls back to the tenant's default login route (default_redirection_uri)", async () => {
+    store.state.tenant_settings = {
+      default_redirection_uri: "https://login.example.com/start",
+    };
+    const setup = await ticket("password-change", { user_id: ADA });
+    const ok = await app.inject(
+      resetWith(setup.searchParams.get("ticket") ?? ""),
+    );
+    expect(ok.body).toContain(
+      '<a class="button" href="https://login.example.com/start">Back to the application</a>',
+    );
+    // a client without initiate_login_uri also falls back, with its name
+    const spa = store.client(SPA);
+    if (spa?.settings) delete spa.settings.initiate_login_uri;
+    const withClient = await ticket("password-change", {
+      user_id: ADA,
+      client_id: SPA,
+    });
+    const ok2 = await app.inject(
+      resetWith(withClient.searchParams.get("ticket") ?? ""),
+    );
+    expect(ok2.body).toContain(
+      'href="https://login.example.com/start">Back to ExampleCo Analytics</a>',
+    );
+  });
+
+  test("a bound password-reset-post-challenge Action's setResultUrl wins; it sees the ticket URL's query", async () => {
+    bindPostChallenge(`
+      exports.onExecutePostChallenge = async (event, api) => {
+        if (event.request.query.type === "invite") {
+          const u = new URL("http://localhost:3000/welcome");
+          u.searchParams.set("tenant", event.user.app_metadata.tenant_id);
+          u.searchParams.set("app", event.client.name);
+          api.transaction.setResultUrl(u.toString());
+        }
+      };`);
+    const url = await ticket("password-change", {
+      user_id: ADA,
+      client_id: SPA,
+    });
+    const id = url.searchParams.get("ticket") ?? "";
+    await app.inject({ url: `/lo/reset?ticket=${id}&type=invite` });
+    const ok = await app.inject(resetWith(id));
+    expect(ok.body).toContain(
+      'href="http://localhost:3000/welcome?tenant=acme&amp;app=ExampleCo+Analytics">Back to ExampleCo Analytics</a>',
+    );
+    // without the query parameter the Action sets nothing: the app's login route
+    const plain = await ticket("password-change", {
+      user_id: ADA,
+      client_id: SPA,
+    });
+    await app.inject({ url: pathOf(plain) });
+    const ok2 = await app.inject(
+      resetWith(plain.searchParams.get("ticket") ?? ""),
+    );
+    expect(ok2.body).toContain('href="http://localhost:3000/login"');
+    // binding another trigger keeps the implicit post-login Action (tenant claim in tokens)
+    expect(await loginStatus("admin@acme.test", "N3w-passw0rd!")).toBe(302);
+  });
+
+  test("an Action that throws shows an error page", async () => {
+    bindPostChallenge(
+      `exports.onExecutePostChallenge = async () => { throw new Error("boom"); };`,
+    );
+    const url = await ticket("password-change", { user_id: ADA });
+    const page = await app.inject({ url: pathOf(url) });
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toContain('role="alert"');
+  });
+
+  test("email verification with client_id shows the button; result_url with client_id is refused", async () => {
+    store.putUser({
+      ...(store.userById(ADA) ?? ({} as never)),
+      email_verified: false,
+    });
+    const refused = await call({
+      method: "POST",
+      url: "/tickets/email-verification",
+      body: {
+        user_id: ADA,
+        client_id: SPA,
+        result_url: "http://localhost:3000/verified",
+      },
+    });
+    expect(refused.json()).toMatchObject({
+      statusCode: 400,
+      errorCode: "invalid_body",
+    });
+    const url = await ticket("email-verification", {
+      user_id: ADA,
+      client_id: SPA,
+    });
+    const res = await app.inject({ url: pathOf(url) });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(
+      '<a class="button" href="http://localhost:3000/login">Back to ExampleCo Analytics</a>',
+    );
+    expect(store.userById(ADA)?.email_verified).toBe(true);
+    const noClient = await ticket("email-verification", {
+      user_id: ADA,
+      result_url: "http://localhost:3000/verified",
+    });
+    const res2 = await app.inject({ url: pathOf(noClient) });
+    expect(res2.statusCode).toBe(200);
+    expect(res2.body).not.toContain("<a ");
+  });
+
+  test("client_id must name an existing client on both tickets", async () => {
+    for (const kind of ["password-change", "email-verification"] as const) {
+      const res = await call({
+        method: "POST",
+        url: `/tickets/${kind}`,
+        body: { user_id: ADA, client_id: "nope" },
+      });
+      expect(res.json()).toMatchObject({
+        statusCode: 400,
+        message: "The client does not exist",
+      });
+    }
   });
 });

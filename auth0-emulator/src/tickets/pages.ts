@@ -1,8 +1,12 @@
-// Hosted ticket pages (auth0-facts.md §3, §4): `/u/email-verification?ticket=…` verifies on open and
-// redirects to result_url with Auth0's `success`/`message` (+`email` with includeEmailInRedirect);
-// `/lo/reset?ticket=…` shows a form, enforces the connection's password policy, sets the password,
-// honours mark_email_as_verified, then redirects (or says "Password changed"). Tickets are one-time
-// and expire; a used, expired or unknown ticket gets an error page, never a crash.
+// Hosted ticket pages (auth0-facts.md §3, §4, §14): `/u/email-verification?ticket=…` verifies on
+// open; `/lo/reset?ticket=…` shows a form, enforces the connection's password policy, sets the
+// password (and `last_password_reset`), honours mark_email_as_verified. What happens afterwards
+// depends on the tenant's Universal Login experience (GET /api/v2/prompts):
+// - Classic: redirect to result_url with Auth0's `success`/`message` (+`email` with
+//   includeEmailInRedirect), or a message page without result_url;
+// - New: never a redirect (result_url is ignored); a message page with a "Back to <application
+//   name>" link whose target after-success.ts chooses.
+// Tickets are one-time and expire; a used, expired or unknown ticket gets an error page, never a crash.
 import formbody from "@fastify/formbody";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { checkPasswordPolicy } from "../management/password-policy.ts";
@@ -12,6 +16,7 @@ import {
   type EmuUser,
   type Store,
 } from "../store.ts";
+import { backLink, runPostChallenge } from "./after-success.ts";
 import { outbox } from "./outbox.ts";
 import {
   consumeTicket,
@@ -49,12 +54,14 @@ function failure(reply: FastifyReply, lookup: TicketLookup): FastifyReply {
     .send(ticketErrorPage(message));
 }
 
+/** Classic only: result_url with success/message; New never redirects (auth0-facts.md §14). */
 function redirectTarget(
+  store: Store,
   ticket: EmuTicket,
   user: EmuUser,
   message: string,
 ): string | undefined {
-  if (!ticket.result_url) return undefined;
+  if (store.ulExperience !== "classic" || !ticket.result_url) return undefined;
   const url = new URL(ticket.result_url);
   url.searchParams.set("success", "true");
   url.searchParams.set("message", message);
@@ -62,7 +69,9 @@ function redirectTarget(
   return url.toString();
 }
 
-type TicketQuery = { Querystring: { ticket?: string } };
+type TicketQuery = {
+  Querystring: { ticket?: string } & Record<string, string>;
+};
 type ResetBody = {
   Body:
     | { ticket?: string; newPassword?: string; confirmNewPassword?: string }
@@ -76,6 +85,33 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
   if (!app.hasContentTypeParser("application/x-www-form-urlencoded"))
     await app.register(formbody);
   const html = (reply: FastifyReply) => reply.type("text/html; charset=utf-8");
+
+  /** New UL: the password-reset-post-challenge Actions run once the link is opened. */
+  async function challenge(
+    ticket: EmuTicket,
+    user: EmuUser,
+    query: Record<string, string>,
+    ip: string,
+  ): Promise<boolean> {
+    try {
+      const url = await runPostChallenge(store, ticket, user, query, ip);
+      ticket.challenged = true;
+      if (url) ticket.action_result_url = url;
+      else delete ticket.action_result_url;
+      store.changed();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  const actionFailure = (reply: FastifyReply) =>
+    html(reply)
+      .code(400)
+      .send(
+        ticketErrorPage(
+          "Something went wrong while running the password reset Actions.",
+        ),
+      );
   app.get("/__emulator/emails", () => ({ emails: outbox(store) }));
 
   app.get<TicketQuery>("/u/email-verification", (req, reply) => {
@@ -92,12 +128,20 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
       updated_at: new Date().toISOString(),
     });
     consumeTicket(store, lookup.ticket);
-    const target = redirectTarget(lookup.ticket, user, VERIFIED_MESSAGE);
+    const target = redirectTarget(store, lookup.ticket, user, VERIFIED_MESSAGE);
     if (target) return reply.redirect(target, 302);
-    return html(reply).send(messagePage("Email Verified", VERIFIED_MESSAGE));
+    return html(reply).send(
+      messagePage(
+        "Email Verified",
+        VERIFIED_MESSAGE,
+        store.ulExperience === "new"
+          ? backLink(store, lookup.ticket)
+          : undefined,
+      ),
+    );
   });
 
-  app.get<TicketQuery>("/lo/reset", (req, reply) => {
+  app.get<TicketQuery>("/lo/reset", async (req, reply) => {
     const lookup = lookupTicket(store, "password-change", req.query.ticket);
     if (!lookup.ok) return failure(reply, lookup);
     const user = store.userById(lookup.ticket.user_id);
@@ -105,13 +149,18 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
       return html(reply)
         .code(404)
         .send(ticketErrorPage("The user does not exist."));
+    if (store.ulExperience === "new") {
+      const { ticket: _id, ...query } = req.query;
+      const challenged = await challenge(lookup.ticket, user, query, req.ip);
+      if (!challenged) return actionFailure(reply);
+    }
     const rules = checkPasswordPolicy(store.connection, "").rules;
     return html(reply).send(
       resetFormPage({ ticket: lookup.ticket.id, email: user.email, rules }),
     );
   });
 
-  app.post<ResetBody>("/lo/reset", (req, reply) => {
+  app.post<ResetBody>("/lo/reset", async (req, reply) => {
     const body = req.body ?? {};
     const lookup = lookupTicket(store, "password-change", body.ticket);
     if (!lookup.ok) return failure(reply, lookup);
@@ -143,6 +192,11 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
           }),
         );
     }
+    if (store.ulExperience === "new" && !ticket.challenged) {
+      // the form was posted without opening the page: the challenge runs now, without query
+      if (!(await challenge(ticket, user, {}, req.ip)))
+        return actionFailure(reply);
+    }
     const now = new Date().toISOString();
     store.putUser({
       ...user,
@@ -152,12 +206,18 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
       ...(ticket.mark_email_as_verified ? { email_verified: true } : {}),
     });
     consumeTicket(store, ticket);
-    const target = redirectTarget(ticket, user, PASSWORD_CHANGED_MESSAGE);
+    const target = redirectTarget(
+      store,
+      ticket,
+      user,
+      PASSWORD_CHANGED_MESSAGE,
+    );
     if (target) return reply.redirect(target, 302);
     return html(reply).send(
       messagePage(
         "Password changed",
         "Your password has been changed successfully.",
+        store.ulExperience === "new" ? backLink(store, ticket) : undefined,
       ),
     );
   });

@@ -49,11 +49,17 @@ export function resetFormPage(input: {
   });
 }
 
-export function messagePage(title: string, message: string): string {
+/** A result page; `link` is New Universal Login's "Back to <application name>" button. */
+export function messagePage(
+  title: string,
+  message: string,
+  link?: { href: string; label: string },
+): string {
   return renderPage({
     title,
     body: html`<h1>${title}</h1>
-      <p class="lead" role="status">${message}</p>`,
+      <p class="lead" role="status">${message}</p>
+      ${link ? html`<a class="button" href="${link.href}">${link.label}</a>` : ""}`,
   });
 }
 

@@ -1,7 +1,7 @@
 // Trigger bindings: GET and PATCH /actions/triggers/{triggerId}/bindings. PATCH replaces the list;
 // each ref (action_id, action_name or binding_id) must name a deployed Action that supports the
 // trigger. A store without `bindings` (the seed) lists none here, while oidc/post-login.ts runs
-// the repository's Action for it; the first PATCH makes the bound list the only truth.
+// the repository's Action for it; the first PATCH of post-login makes the bound list the only truth.
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { EmuAction, EmuBinding, Store } from "../../store.ts";

@@ -6,6 +6,7 @@ import { hasScope } from "../auth.ts";
 import { MgmtError, invalidBody } from "../errors.ts";
 import { payloadValidator } from "../payload.ts";
 import { project } from "../user-view.ts";
+import { checkLoginUri } from "./login-uri.ts";
 import { offsetPage, type PageQuery } from "./paging.ts";
 import { createClientSchema, updateClientSchema } from "./schemas.ts";
 
@@ -72,6 +73,11 @@ function appType(
 
 /** Writes the body's fields onto the client: known ones to their fields, the rest to settings. */
 function apply(c: EmuClient, body: ClientBody): void {
+  const login = body.initiate_login_uri;
+  if (typeof login === "string" && login !== "" && checkLoginUri(login))
+    throw invalidBody(
+      `Payload validation error: 'Object didn't pass validation for format absolute-https-uri-with-placeholders-or-empty: ${login}' on property initiate_login_uri.`,
+    );
   const {
     name,
     app_type,

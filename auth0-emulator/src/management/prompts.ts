@@ -1,0 +1,107 @@
+// Universal Login experience and the tenant's default login route:
+// GET/PATCH /prompts (spec operations get_prompts, patch_prompts; GetSettingsResponseContent,
+// UpdateSettingsRequestContent) and the `default_redirection_uri` field of GET/PATCH
+// /tenants/settings (tenant_settings_route, patch_settings). The experience decides what ticket
+// pages do after success (auth0-facts.md §14, tickets/pages.ts).
+import type { FastifyInstance } from "fastify";
+import type { Store } from "../store.ts";
+import { invalidBody } from "./errors.ts";
+import { payloadValidator } from "./payload.ts";
+import { project } from "./user-view.ts";
+import { checkLoginUri } from "./tenant-config/login-uri.ts";
+
+const nullableBool = { type: ["boolean", "null"] } as const;
+
+/** UpdateSettingsRequestContent */
+export const updatePromptsSchema = {
+  type: "object",
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    universal_login_experience: { type: "string", enum: ["new", "classic"] },
+    identifier_first: nullableBool,
+    webauthn_platform_first_factor: nullableBool,
+  },
+} as const;
+
+/** The modelled part of UpdateTenantSettingsRequestContent; other fields are accepted and ignored. */
+export const updateTenantSettingsSchema = {
+  type: "object",
+  properties: {
+    default_redirection_uri: { type: "string" },
+  },
+} as const;
+
+const promptsBody = payloadValidator(updatePromptsSchema);
+const tenantBody = payloadValidator(updateTenantSettingsSchema);
+
+type PromptsBody = {
+  universal_login_experience?: "new" | "classic";
+  identifier_first?: boolean | null;
+  webauthn_platform_first_factor?: boolean | null;
+};
+
+export function promptsRoutes(app: FastifyInstance, store: Store): void {
+  const view = () => ({
+    universal_login_experience: store.ulExperience,
+    identifier_first: store.prompts.identifier_first ?? false,
+    webauthn_platform_first_factor:
+      store.prompts.webauthn_platform_first_factor ?? false,
+  });
+
+  app.get("/prompts", { config: { scopes: ["read:prompts"] } }, view);
+
+  app.patch("/prompts", { config: { scopes: ["update:prompts"] } }, (req) => {
+    const body = promptsBody.check<PromptsBody>(
+      req.body,
+      req.headers["content-type"],
+    );
+    const p = store.prompts;
+    if (body.universal_login_experience !== undefined)
+      p.universal_login_experience = body.universal_login_experience;
+    for (const key of [
+      "identifier_first",
+      "webauthn_platform_first_factor",
+    ] as const) {
+      const v = body[key];
+      if (v === null) delete p[key];
+      else if (v !== undefined) p[key] = v;
+    }
+    store.changed();
+    return view();
+  });
+
+  const settings = () => (store.state.tenant_settings ??= {});
+
+  app.get<{ Querystring: { fields?: string; include_fields?: string } }>(
+    "/tenants/settings",
+    { config: { scopes: ["read:tenant_settings"] } },
+    (req) =>
+      project({ ...settings() }, req.query.fields, req.query.include_fields),
+  );
+
+  app.patch(
+    "/tenants/settings",
+    { config: { scopes: ["update:tenant_settings"] } },
+    (req) => {
+      const body = tenantBody.check<Record<string, unknown>>(
+        req.body,
+        req.headers["content-type"],
+      );
+      const { default_redirection_uri: uri } = body as {
+        default_redirection_uri?: string;
+      };
+      if (uri !== undefined && uri !== "") {
+        if (checkLoginUri(uri))
+          throw invalidBody(
+            `Payload validation error: 'Object didn't pass validation for format absolute-https-uri-or-empty: ${uri}' on property default_redirection_uri.`,
+          );
+      }
+      const s = settings();
+      if (uri === "") delete s.default_redirection_uri;
+      else if (uri !== undefined) s.default_redirection_uri = uri;
+      store.changed();
+      return { ...s };
+    },
+  );
+}
