@@ -149,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         deps.auth0,
         config.auth0.ulExperience,
         app.log,
+        { cacheMs: config.auth0.ulExperienceCacheSeconds * 1000 },
       ),
   };
   app.addHook("onReady", async () => {

@@ -74,6 +74,13 @@ const Env = z.object({
   AUTH0_SPA_CLIENT_ID: z.string().min(1).default("guestlist-spa"),
   /** Which Universal Login experience the tenant uses; auto = ask GET /api/v2/prompts (ADR 007). */
   AUTH0_UL_EXPERIENCE: z.enum(["auto", "new", "classic"]).default("auto"),
+  /** How long the experience read from Auth0 is reused (auto only). */
+  AUTH0_UL_EXPERIENCE_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(300),
   /** The application invitees use (its Auth0 client id); default AUTH0_SPA_CLIENT_ID. */
   INVITEE_APP_CLIENT_ID: z.string().min(1).optional(),
   /** That application's login route (its initiate_login_uri); default <PUBLIC_URL>/login. */
@@ -169,6 +176,7 @@ export interface Config {
     readonly tenantClaim: string;
     /** auto = read the tenant's experience from GET /api/v2/prompts (cached) */
     readonly ulExperience: "auto" | "new" | "classic";
+    readonly ulExperienceCacheSeconds: number;
     readonly rateLimit: Readonly<RatePlan>;
     readonly maxRetries: number;
   };
@@ -270,6 +278,7 @@ export function loadConfig(
       spaClientId: e.AUTH0_SPA_CLIENT_ID,
       tenantClaim: e.TENANT_CLAIM,
       ulExperience: e.AUTH0_UL_EXPERIENCE,
+      ulExperienceCacheSeconds: e.AUTH0_UL_EXPERIENCE_CACHE_SECONDS,
       rateLimit: Object.freeze(rateLimit),
       maxRetries: e.AUTH0_MAX_RETRIES,
     },

@@ -74,6 +74,8 @@ export const BFF_SCOPES = [
   "create:user_tickets",
   "read:connections",
   "read:connections_options",
+  // the tenant's Universal Login experience decides the accept flow (ADR 007)
+  "read:prompts",
 ];
 
 export interface DesiredInput {

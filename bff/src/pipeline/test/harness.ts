@@ -8,7 +8,11 @@ import { testConfig } from "../../config.ts";
 import { openDb } from "../../db/db.ts";
 import { createMailer, type Mailer } from "../../mail/mailer.ts";
 import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
-import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import {
+  buildTestApp,
+  type TestApp,
+  type TestAppOptions,
+} from "../../test/build-test-app.ts";
 import type { PipelineOptions } from "../options.ts";
 import { startPipeline, type Pipeline } from "../worker.ts";
 import { startCatcher, type SmtpCatcher } from "./smtp-catcher.ts";
@@ -35,7 +39,12 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { pipeline?: Partial<PipelineOptions>; rateLimit?: unknown } = {},
+  options: {
+    pipeline?: Partial<PipelineOptions>;
+    rateLimit?: unknown;
+    /** more app options (e.g. an experience resolver); given the real adapter */
+    app?: (auth0: Auth0) => Partial<TestAppOptions>;
+  } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator({ port: 0, bcryptRounds: 4 });
   const catcher = await startCatcher();
@@ -83,6 +92,7 @@ export async function startHarness(
     mailer,
     pipeline: { kick: () => worker.current?.kick() },
     invitePagesPerMinute: 1_000,
+    ...options.app?.(auth0),
   });
   const pipeline = startPipeline(
     {
