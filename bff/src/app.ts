@@ -145,12 +145,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     signupCheck: createSignupCheck(deps.auth0, app.log),
     experience:
       deps.experience ??
-      createExperienceResolver(
-        deps.auth0,
-        config.auth0.ulExperience,
-        app.log,
-        { cacheMs: config.auth0.ulExperienceCacheSeconds * 1000 },
-      ),
+      createExperienceResolver(deps.auth0, config.auth0.ulExperience, app.log, {
+        cacheMs: config.auth0.ulExperienceCacheSeconds * 1000,
+      }),
   };
   app.addHook("onReady", async () => {
     // Reads the connection once at start: warns loudly when sign-ups are still enabled.

@@ -118,11 +118,7 @@ const Env = z.object({
     .default(30),
 
   // The emails' look per deployment (docs/real-tenant.md).
-  BRAND_PRODUCT_NAME: z
-    .string()
-    .min(1)
-    .max(60)
-    .default("ExampleCo Analytics"),
+  BRAND_PRODUCT_NAME: z.string().min(1).max(60).default("ExampleCo Analytics"),
   BRAND_COMPANY_NAME: z.string().min(1).max(80).default("ExampleCo"),
   BRAND_LOGO_URL: z
     .url({ protocol: /^https$/, error: "must be an https:// URL of an image" })

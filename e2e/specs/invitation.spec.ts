@@ -2,13 +2,12 @@
 // page, sets a password on Auth0's pages, reaches the sign-in of the product they were invited to
 // (ExampleCo Analytics, played by the SPA) and sees "You're in Acme Corp"; the admin sees them
 // accepted — from Auth0's record, on New Universal Login (the default) and on Classic.
-import type { Browser } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { AppShell } from "../pages/app-shell.ts";
 import type { ImportPage } from "../pages/import-page.ts";
 import { InvitationPage } from "../pages/invitation-page.ts";
 import { LoginPage } from "../pages/login-page.ts";
 import type { MembersPage } from "../pages/members-page.ts";
-import type { EmulatorClient } from "../support/emulator-client.ts";
 import { findLink, type Mailbox } from "../support/mailbox.ts";
 import { expect, SEED, test } from "../fixtures.ts";
 
@@ -18,7 +17,10 @@ async function uploadAndGetLink(
   invitee: string,
 ): Promise<string> {
   await importPage.open();
-  await importPage.upload(["email,first_name,last_name", `${invitee},Ada,Lovelace`]);
+  await importPage.upload([
+    "email,first_name,last_name",
+    `${invitee},Ada,Lovelace`,
+  ]);
   const send = importPage.sendButton(1);
   await expect(send).toBeEnabled(); // the preview picks the ready rows for the free seats
   await send.click();
@@ -47,7 +49,7 @@ async function adminSeesAccepted(membersPage: MembersPage, invitee: string) {
 }
 
 async function signInAsInviteeAndSeeTenant(
-  page: import("@playwright/test").Page,
+  page: Page,
   invitee: string,
   password: string,
 ) {
@@ -96,7 +98,9 @@ test.describe("the invitee's journey", () => {
     await expect(
       invitation.heading("Acme Corp invited you to ExampleCo Analytics"),
     ).toBeVisible();
-    expect.soft(await seriousA11yViolations(page), "invitation page").toEqual([]);
+    expect
+      .soft(await seriousA11yViolations(page), "invitation page")
+      .toEqual([]);
     await invitation.acceptButton.click();
     // one ticket: straight to the password form, which also confirms the email address
     await expect(invitation.newPassword).toBeVisible();

@@ -72,7 +72,9 @@ export class EmulatorClient {
    * Switches the tenant's Universal Login experience the way an operator would: a Management API
    * token of the seeded set-up application (client credentials), then PATCH /api/v2/prompts.
    */
-  async setUniversalLoginExperience(experience: "new" | "classic"): Promise<void> {
+  async setUniversalLoginExperience(
+    experience: "new" | "classic",
+  ): Promise<void> {
     const token = await this.#request.post(`${this.#baseUrl}/oauth/token`, {
       data: {
         grant_type: "client_credentials",
@@ -82,14 +84,18 @@ export class EmulatorClient {
       },
     });
     if (!token.ok())
-      throw new Error(`client credentials answered ${token.status()}: ${await token.text()}`);
+      throw new Error(
+        `client credentials answered ${token.status()}: ${await token.text()}`,
+      );
     const { access_token } = (await token.json()) as { access_token: string };
     const res = await this.#request.patch(`${this.#baseUrl}/api/v2/prompts`, {
       headers: { authorization: `Bearer ${access_token}` },
       data: { universal_login_experience: experience },
     });
     if (!res.ok())
-      throw new Error(`PATCH /api/v2/prompts answered ${res.status()}: ${await res.text()}`);
+      throw new Error(
+        `PATCH /api/v2/prompts answered ${res.status()}: ${await res.text()}`,
+      );
   }
 
   /** An access token for the BFF audience carrying what a real login of that user would carry. */

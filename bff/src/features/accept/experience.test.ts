@@ -12,7 +12,9 @@ function source(answers: (UniversalLoginExperience | Error)[]) {
     },
     getUniversalLoginExperience() {
       const a = answers[Math.min(calls++, answers.length - 1)];
-      return a instanceof Error ? Promise.reject(a) : Promise.resolve(a ?? "new");
+      return a instanceof Error
+        ? Promise.reject(a)
+        : Promise.resolve(a ?? "new");
     },
   };
 }

@@ -1,6 +1,13 @@
 // The acceptance rule, and the sweep's Management API cost: one user search per 100 users whose
 // password was set in the window of open tickets, never one call per invitation.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import {
+  afterAll,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  test,
+} from "vitest";
 import type { Db } from "../../db/db.ts";
 import { createFakeAuth0, type FakeAuth0 } from "../../test/fake-auth0.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
@@ -135,7 +142,9 @@ describe("the sweep", { timeout: 120_000 }, () => {
     expect(r.accepted).toBe(300);
     expect(r.calls).toBe(3);
     expect(r.calls).toBeLessThanOrEqual((1200 / 1000) * 5);
-    expect(fake.calls.every((c) => c.startsWith("searchPasswordResetsSince:acme:"))).toBe(true);
+    expect(
+      fake.calls.every((c) => c.startsWith("searchPasswordResetsSince:acme:")),
+    ).toBe(true);
     expect(await count("accepted")).toBe(300);
     expect(await count("emailed")).toBe(900);
     const audits = await db.query(
@@ -186,9 +195,7 @@ describe("the sweep", { timeout: 120_000 }, () => {
     expect(res.statusCode, res.body).toBe(200);
     const items = res.json<{ items: { email: string; state: string }[] }>()
       .items;
-    expect(items.find((i) => i.email === "p2@acme.test")?.state).toBe(
-      "active",
-    );
+    expect(items.find((i) => i.email === "p2@acme.test")?.state).toBe("active");
     expect(items.find((i) => i.email === "p1@acme.test")?.state).toBe(
       "emailed",
     );

@@ -68,7 +68,10 @@ export async function reconcileOne(
   db: Db,
   auth0: Auth0,
   invitation: { id: string; userId: string; ticketIssuedAt: Date | null },
-): Promise<{ change: "accepted" | "verified" | null; user: Auth0Record } | null> {
+): Promise<{
+  change: "accepted" | "verified" | null;
+  user: Auth0Record;
+} | null> {
   const user = await auth0.getUser(invitation.userId);
   if (!user) return null;
   return { change: await applyAuth0Record(db, invitation, user), user };
@@ -132,12 +135,14 @@ export async function reconcileTenant(
       { id: o.id, ticketIssuedAt: new Date(o.ticket_issued_at) },
     ]),
   );
-  const oldest = Math.min(...[...byUser.values()].map((o) => o.ticketIssuedAt.getTime()));
+  const oldest = Math.min(
+    ...[...byUser.values()].map((o) => o.ticketIssuedAt.getTime()),
+  );
   let since = new Date(oldest - CLOCK_SKEW_MS).toISOString();
   let calls = 0;
   let accepted = 0;
   try {
-    for (let page = 0; calls < MAX_CALLS_PER_TENANT; ) {
+    for (let page = 0; calls < MAX_CALLS_PER_TENANT;) {
       const result = await auth0.searchPasswordResetsSince(
         tenantId,
         since,
@@ -173,7 +178,10 @@ export async function reconcileTenant(
   } catch (error) {
     await db.query(
       "update invitation_reconcile set lease_until = null, last_error = $2 where tenant_id = $1",
-      [tenantId, error instanceof Error ? error.message.slice(0, 500) : "failed"],
+      [
+        tenantId,
+        error instanceof Error ? error.message.slice(0, 500) : "failed",
+      ],
     );
     throw error;
   }
@@ -242,11 +250,14 @@ export async function reconcileTenantSoon(
   log: FastifyBaseLogger,
   waitMs = 2_000,
 ): Promise<void> {
-  const work = reconcileTenant(db, auth0, tenantId, ON_DEMAND_MIN_INTERVAL_MS).catch(
-    (error: unknown) => {
-      log.warn({ err: error, tenantId }, "invitation reconciliation failed");
-    },
-  );
+  const work = reconcileTenant(
+    db,
+    auth0,
+    tenantId,
+    ON_DEMAND_MIN_INTERVAL_MS,
+  ).catch((error: unknown) => {
+    log.warn({ err: error, tenantId }, "invitation reconciliation failed");
+  });
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     work,

@@ -161,7 +161,13 @@ describe("accepting an invitation", { timeout: 120_000 }, () => {
 
     // Nobody came back to Guestlist; the admin opening Members reconciles from Auth0's record.
     expect(await stateOf(userId)).toBe("emailed");
-    expect(await waitFor("accepted", async () => (await adminSees(email)) === "active" && "ok", 10_000)).toBe("ok");
+    expect(
+      await waitFor(
+        "accepted",
+        async () => (await adminSees(email)) === "active" && "ok",
+        10_000,
+      ),
+    ).toBe("ok");
     expect(await stateOf(userId)).toBe("accepted");
     const again = await visit(link);
     expect(again.body).toContain("You have already accepted this invitation");

@@ -51,7 +51,9 @@ export async function findByToken(
     email: row.email,
     state: row.state,
     expired: row.expired,
-    ticketIssuedAt: row.ticket_issued_at ? new Date(row.ticket_issued_at) : null,
+    ticketIssuedAt: row.ticket_issued_at
+      ? new Date(row.ticket_issued_at)
+      : null,
   };
 }
 

@@ -67,13 +67,19 @@ export const supportRoutes: Feature = (app, { db, auth0 }) => {
       for (const r of invitations.rows) {
         const u = auth0ById.get(r.user_id);
         if (!u || r.expired) continue;
-        if (r.state !== "created" && r.state !== "emailed" && r.state !== "verified")
+        if (
+          r.state !== "created" &&
+          r.state !== "emailed" &&
+          r.state !== "verified"
+        )
           continue;
         const change = await applyAuth0Record(
           db,
           {
             id: r.id,
-            ticketIssuedAt: r.ticket_issued_at ? new Date(r.ticket_issued_at) : null,
+            ticketIssuedAt: r.ticket_issued_at
+              ? new Date(r.ticket_issued_at)
+              : null,
           },
           u,
         );

@@ -31,13 +31,16 @@ function SendButton() {
 test("Send invalidates the members list, the seat meter and support's tenants, and sends the file's row numbers", async () => {
   let body: unknown;
   server.use(
-    http.post("http://localhost:3000/api/tenants/acme/imports", async ({ request }) => {
-      body = await request.json();
-      return HttpResponse.json(
-        { importId: "0b7e0c0e-8d4f-4a51-9a55-3c1c6c1f7a11" },
-        { status: 202 },
-      );
-    }),
+    http.post(
+      "http://localhost:3000/api/tenants/acme/imports",
+      async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(
+          { importId: "0b7e0c0e-8d4f-4a51-9a55-3c1c6c1f7a11" },
+          { status: 202 },
+        );
+      },
+    ),
   );
   const { queryClient } = renderWithProviders(<SendButton />);
   const keys = [
@@ -53,9 +56,10 @@ test("Send invalidates the members list, the seat meter and support's tenants, a
   await screen.findByRole("button", { name: "Sent" });
   await waitFor(() => {
     for (const key of keys)
-      expect(queryClient.getQueryState(key)?.isInvalidated, String(key)).toBe(
-        true,
-      );
+      expect(
+        queryClient.getQueryState(key)?.isInvalidated,
+        JSON.stringify(key),
+      ).toBe(true);
   });
   expect(body).toEqual({ rows: [{ email: "new@acme.test" }], sourceRows: [5] });
 });

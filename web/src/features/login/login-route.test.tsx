@@ -44,7 +44,11 @@ function recorder() {
 test("a signed-out visitor is sent to sign in at once, once, and comes back to /", async () => {
   const { calls, loginWithRedirect } = recorder();
   renderLogin(
-    signedInAuth0({ isAuthenticated: false, user: undefined, loginWithRedirect }),
+    signedInAuth0({
+      isAuthenticated: false,
+      user: undefined,
+      loginWithRedirect,
+    }),
     "/login?login_hint=ada%40acme.test",
   );
   await waitFor(() => expect(calls).toHaveLength(1));

@@ -14,7 +14,10 @@ test("an invitee without permissions sees the organisation they are in", async (
     }),
   });
   expect(
-    await screen.findByRole("heading", { level: 1, name: "You're in Acme Corp" }),
+    await screen.findByRole("heading", {
+      level: 1,
+      name: "You're in Acme Corp",
+    }),
   ).toBeInTheDocument();
   expect(screen.getByText("ada@acme.test")).toBeInTheDocument();
   expect(screen.queryByText("Navigated away")).toBeNull();
