@@ -36,6 +36,8 @@ export function publicState(store: Store) {
   const tickets = Object.values(state.tickets);
   return {
     tenantClaim: state.tenantClaim,
+    prompts: store.prompts,
+    tenant_settings: state.tenant_settings ?? {},
     connections: state.connections,
     apis: state.apis,
     roles: state.roles,

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Store } from "../store.ts";
 import { jobSettings } from "../management/job-settings.ts";
+import { expireJob } from "../management/jobs.ts";
 import { parseFaultSpec, type Faults } from "./faults.ts";
 import { PLAN_ALIASES, type RateLimiter } from "./rate-limiter.ts";
 import type { RequestLog } from "./request-log.ts";
@@ -80,6 +81,7 @@ export function limitsControlRoutes(
       usersPerSecond?: unknown;
       failNext?: unknown;
       failMessage?: unknown;
+      concurrentRefusal?: unknown;
     };
   }>("/__emulator/jobs", (req, reply) => {
     const body = req.body ?? {};
@@ -98,11 +100,35 @@ export function limitsControlRoutes(
     }
     if (body.failMessage !== undefined && typeof body.failMessage !== "string")
       return reply.code(400).send(bad("failMessage must be a string"));
+    const refusal =
+      typeof body.concurrentRefusal === "number"
+        ? String(body.concurrentRefusal)
+        : body.concurrentRefusal;
+    if (refusal !== undefined && refusal !== "429" && refusal !== "400")
+      return reply
+        .code(400)
+        .send(bad('concurrentRefusal must be "429" or "400"'));
     if (typeof body.usersPerSecond === "number")
       settings.usersPerSecond = body.usersPerSecond;
     if (typeof body.failNext === "number") settings.failNext = body.failNext;
     if (typeof body.failMessage === "string")
       settings.failMessage = body.failMessage;
+    if (refusal === "429" || refusal === "400")
+      settings.concurrentRefusal = refusal;
     return settings;
   });
+
+  app.post<{ Params: { id: string } }>(
+    "/__emulator/jobs/:id/expire",
+    (req, reply) => {
+      const job = expireJob(store, req.params.id);
+      if (!job)
+        return reply.code(404).send({
+          statusCode: 404,
+          error: "Not Found",
+          message: "Job not found.",
+        });
+      return { id: job.id, type: job.type, status: job.status };
+    },
+  );
 }

@@ -270,15 +270,78 @@ describe("POST /jobs/users-imports", () => {
     ).toBe(202);
     const third = await upload([{ email: "three@acme.test" }]);
     expect(third.statusCode).toBe(429);
-    expect(third.json()).toMatchObject({
+    expect(third.json()).toEqual({
       statusCode: 429,
+      error: "Too Many Requests",
       errorCode: "too_many_requests",
-      message: expect.stringContaining(
-        "There are 2 active import jobs",
-      ) as unknown,
+      message:
+        "There are already 2 active import jobs. Please wait until they finish and try again.",
     });
     runToEnd(first);
     expect((await upload([{ email: "three@acme.test" }])).statusCode).toBe(202);
+  });
+
+  test("the refusal can be switched to 400 (PUT /__emulator/jobs concurrentRefusal)", async () => {
+    const put = await app.inject({
+      method: "PUT",
+      url: "/__emulator/jobs",
+      payload: { concurrentRefusal: "400" },
+    });
+    expect(put.json()).toMatchObject({ concurrentRefusal: "400" });
+    expect(
+      (
+        await app.inject({
+          method: "PUT",
+          url: "/__emulator/jobs",
+          payload: { concurrentRefusal: "503" },
+        })
+      ).statusCode,
+    ).toBe(400);
+    await upload([{ email: "one@acme.test" }, { email: "one-b@acme.test" }]);
+    await upload([{ email: "two@acme.test" }, { email: "two-b@acme.test" }]);
+    const third = await upload([{ email: "three@acme.test" }]);
+    expect(third.statusCode).toBe(400);
+    expect(third.json()).toMatchObject({
+      statusCode: 400,
+      error: "Bad Request",
+      message:
+        "There are already 2 active import jobs. Please wait until they finish and try again.",
+    });
+    store.reset();
+    expect(
+      (await app.inject({ url: "/__emulator/jobs" })).json(),
+    ).toMatchObject({ concurrentRefusal: "429" });
+  });
+
+  test("a job can be made expired (POST /__emulator/jobs/{id}/expire); it stops counting as active", async () => {
+    const first = (
+      await upload([{ email: "one@acme.test" }, { email: "one-b@acme.test" }])
+    ).json<{ id: string }>().id;
+    await upload([{ email: "two@acme.test" }, { email: "two-b@acme.test" }]);
+    const expired = await app.inject({
+      method: "POST",
+      url: `/__emulator/jobs/${first}/expire`,
+    });
+    expect(expired.json()).toEqual({
+      id: first,
+      type: "users_import",
+      status: "expired",
+    });
+    expect((await call({ url: `/jobs/${first}` })).json()).toMatchObject({
+      id: first,
+      status: "expired",
+    });
+    processJobs(store, Date.now() + 1e12);
+    expect(store.state.jobs[first]?.status).toBe("expired");
+    expect((await upload([{ email: "three@acme.test" }])).statusCode).toBe(202);
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/__emulator/jobs/job_nope/expire",
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   test("a job fails as a whole on an unparsable file or when told to via the control knob", async () => {

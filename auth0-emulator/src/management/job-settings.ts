@@ -8,12 +8,18 @@ export interface JobSettings {
   /** the next N import jobs fail as a whole (status "failed") instead of running */
   failNext: number;
   failMessage: string;
+  /**
+   * Status of the refusal of a third concurrent import (BUI documents the limit of two, not the
+   * refusal): "429" (default) or "400". PUT /__emulator/jobs switches it.
+   */
+  concurrentRefusal: "429" | "400";
 }
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = {
   usersPerSecond: 1000,
   failNext: 0,
   failMessage: "Internal error. The job failed for unknown reasons.",
+  concurrentRefusal: "429",
 };
 
 const settings = new WeakMap<Store, JobSettings>();

@@ -21,6 +21,24 @@ const verificationValidator = payloadValidator(verificationEmailSchema);
 const jobNotFound = (): MgmtError =>
   new MgmtError(404, "Job not found.", "inexistent_job");
 
+/** The refusal of a third concurrent import: 429 or 400 per the control switch (UNCONFIRMED). */
+export function concurrentRefusal(store: Store, active: number): MgmtError {
+  const message = `There are already ${String(active)} active import jobs. Please wait until they finish and try again.`;
+  return jobSettings(store).concurrentRefusal === "400"
+    ? new MgmtError(400, message, "too_many_import_jobs")
+    : new MgmtError(429, message, "too_many_requests");
+}
+
+/** Control: a job as Auth0 shows it once expired (status `expired`); its file is dropped. */
+export function expireJob(store: Store, id: string): EmuJob | undefined {
+  const job = store.state.jobs[id];
+  if (!job) return undefined;
+  job.status = "expired";
+  delete job.users;
+  store.changed();
+  return job;
+}
+
 function parseUsers(file: Buffer): unknown[] | undefined {
   try {
     const parsed: unknown = JSON.parse(file.toString("utf8"));
@@ -79,13 +97,8 @@ export function jobsRoutes(
       const active = Object.values(store.state.jobs).filter(
         (j) => j.type === "users_import" && ACTIVE_STATUSES.includes(j.status),
       );
-      if (active.length >= MAX_ACTIVE_IMPORTS) {
-        throw new MgmtError(
-          429,
-          `There are ${String(active.length)} active import jobs. There is a limit of ${String(MAX_ACTIVE_IMPORTS)} concurrent import jobs per tenant; wait until one of them finishes.`,
-          "too_many_requests",
-        );
-      }
+      if (active.length >= MAX_ACTIVE_IMPORTS)
+        throw concurrentRefusal(store, active.length);
       const job: EmuJob = {
         id: `job_${randomAlnum(16)}`,
         type: "users_import",

@@ -23,6 +23,16 @@ const gus = makeUser({
 });
 const sam = makeUser({ email: "sam@exampleco.test", connection: conn });
 const all = [ada, gus, sam];
+const rangeUsers = [
+  {
+    ...ada,
+    logins_count: 1,
+    last_password_reset: "2026-11-30T10:00:00.000Z",
+    last_login: "2026-10-01T09:00:00.000Z",
+  },
+  { ...gus, logins_count: 3, last_login: "2026-11-30T12:00:00.000Z" },
+  { ...sam, logins_count: 0 },
+];
 const search = (q: string) =>
   all.filter((u) => matches(u, parseQuery(q))).map((u) => u.email);
 
@@ -82,9 +92,47 @@ describe("user search (Lucene subset)", () => {
   test("refuses what Auth0 refuses or the emulator does not support", () => {
     expect(() => parseQuery("user_metadata.city:Par*")).toThrow(QueryError);
     expect(() => parseQuery("email:*sa")).toThrow(QueryError);
-    expect(() => parseQuery("logins_count:[1 TO 5]")).toThrow(QueryError);
+    expect(() => parseQuery("user_metadata.age:[1 TO 5]")).toThrow(QueryError);
+    expect(() => parseQuery("[1 TO 5]")).toThrow(QueryError);
+    expect(() => parseQuery("logins_count:[1 TO 5")).toThrow(QueryError);
+    expect(() => parseQuery("logins_count:[1 5]")).toThrow(QueryError);
     expect(() => parseQuery('email:"open')).toThrow(QueryError);
     expect(() => parseQuery("(email:a@b.c")).toThrow(QueryError);
+  });
+
+  test("ranges on numbers and dates: inclusive [], exclusive {}, mixed, open ends", () => {
+    const range = (q: string) =>
+      rangeUsers.filter((u) => matches(u, parseQuery(q))).map((u) => u.email);
+    expect(range("logins_count:[1 TO *]")).toEqual([
+      "ada@acme.test",
+      "gus@globex.test",
+    ]);
+    expect(range("logins_count:{1 TO *]")).toEqual(["gus@globex.test"]);
+    expect(range("logins_count:[0 TO 1}")).toEqual(["sam@exampleco.test"]);
+    expect(range("logins_count:[* TO 3]")).toHaveLength(3);
+    expect(range("logins_count:{* TO 3}")).toHaveLength(2);
+    expect(
+      range(
+        'app_metadata.tenant_id:"acme" AND last_password_reset:[2026-11-30T10:00:00.000Z TO *]',
+      ),
+    ).toEqual(["ada@acme.test"]);
+    expect(
+      range("last_password_reset:{2026-11-30T10:00:00.000Z TO *]"),
+    ).toEqual([]);
+    expect(range("last_password_reset:[2026-11-30 TO 2026-12-01]")).toEqual([
+      "ada@acme.test",
+    ]);
+    expect(range('last_login:["2026-11-01T00:00:00.000Z" TO *]')).toEqual([
+      "gus@globex.test",
+    ]);
+    expect(range("_exists_:last_login")).toEqual([
+      "ada@acme.test",
+      "gus@globex.test",
+    ]);
+    expect(range("NOT _exists_:last_password_reset")).toEqual([
+      "gus@globex.test",
+      "sam@exampleco.test",
+    ]);
   });
 
   test("a bare term searches profile fields but never metadata", () => {

@@ -1,18 +1,33 @@
 // The subset of Auth0's user-search v3 Lucene syntax the emulator understands (SEARCH docs):
 // field:value, field:"quoted phrase", escaped spaces, AND / OR / NOT (capitalised), -term, (groups),
 // `*`/`?` wildcards (not on user_metadata; a leading-`*` suffix match needs ≥3 literal characters),
-// _exists_:field, dotted metadata paths, email.domain. Adjacent terms combine with OR (Lucene's
-// default operator). Ranges ([a TO b]) are not supported and are rejected with 400.
+// _exists_:field, dotted metadata paths, email.domain, and ranges `field:[a TO b]` (inclusive),
+// `field:{a TO b}` (exclusive), mixed `[a TO b}`, `*` for an open end — on numbers
+// (`logins_count:[1 TO *]`) and dates (`last_password_reset:[2026-11-30T10:00:00.000Z TO *]`), as
+// "User Search Query Syntax" documents; not on user_metadata (like wildcards). Adjacent terms
+// combine with OR (Lucene's default operator).
 export type Query =
   | { kind: "or" | "and"; nodes: Query[] }
   | { kind: "not"; node: Query }
   | { kind: "term"; field: string | null; value: string; wildcard: boolean }
-  | { kind: "exists"; field: string };
+  | { kind: "exists"; field: string }
+  | {
+      kind: "range";
+      field: string;
+      /** undefined = open end (`*`) */
+      lower?: string;
+      upper?: string;
+      includeLower: boolean;
+      includeUpper: boolean;
+    };
 
 export class QueryError extends Error {}
 
+type RangeToken = Extract<Query, { kind: "range" }>;
+
 type Token =
   | { t: "op"; v: "AND" | "OR" | "NOT" | "(" | ")" }
+  | { t: "range"; range: RangeToken }
   | { t: "term"; field: string | null; value: string; quoted: boolean };
 
 function readQuoted(s: string, i: number): [string, number] {
@@ -46,6 +61,49 @@ function readWord(
   return [out, j];
 }
 
+function rangeBound(raw: string): string | undefined {
+  const v = raw.trim();
+  if (v === "*") return undefined;
+  if (v.startsWith('"') && v.endsWith('"') && v.length >= 2)
+    return v.slice(1, -1);
+  if (v === "") throw new QueryError("empty range bound");
+  return v;
+}
+
+/** `[a TO b]`, `{a TO b}` or mixed, starting at s[i]; returns the range and the next index. */
+function readRange(s: string, i: number, field: string): [RangeToken, number] {
+  const includeLower = s[i] === "[";
+  let j = i + 1;
+  let inQuotes = false;
+  for (; j < s.length; j++) {
+    const c = s[j];
+    if (c === '"') inQuotes = !inQuotes;
+    if (!inQuotes && (c === "]" || c === "}")) break;
+  }
+  if (j >= s.length) throw new QueryError("unterminated range");
+  const includeUpper = s[j] === "]";
+  const parts = s.slice(i + 1, j).split(/\s+TO\s+/);
+  if (parts.length !== 2)
+    throw new QueryError("a range needs the form [lower TO upper]");
+  const lower = rangeBound(parts[0] ?? "");
+  const upper = rangeBound(parts[1] ?? "");
+  if (field.startsWith("user_metadata"))
+    throw new QueryError(
+      "range searches are not supported on user_metadata fields",
+    );
+  return [
+    {
+      kind: "range",
+      field,
+      ...(lower !== undefined ? { lower } : {}),
+      ...(upper !== undefined ? { upper } : {}),
+      includeLower,
+      includeUpper,
+    },
+    j + 1,
+  ];
+}
+
 export function tokenize(s: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -61,7 +119,9 @@ export function tokenize(s: string): Token[] {
       continue;
     }
     if (c === "[" || c === "{")
-      throw new QueryError("range queries are not supported by the emulator");
+      throw new QueryError(
+        "a range needs a field name: field:[lower TO upper]",
+      );
     if (c === "-" || c === "!") {
       tokens.push({ t: "op", v: "NOT" });
       i++;
@@ -94,7 +154,9 @@ export function tokenize(s: string): Token[] {
         tokens.push({ t: "term", field: word, value, quoted: true });
         i = k;
       } else if (s[i] === "[" || s[i] === "{") {
-        throw new QueryError("range queries are not supported by the emulator");
+        const [range, k] = readRange(s, i, word);
+        tokens.push({ t: "range", range });
+        i = k;
       } else {
         const [value, k] = readWord(s, i, false);
         if (!value) throw new QueryError(`missing value for field ${word}`);
@@ -131,6 +193,7 @@ export function parseQuery(q: string): Query {
       }
       throw new QueryError(`unexpected ${t.v}`);
     }
+    if (t.t === "range") return t.range;
     if (t.field === "_exists_") return { kind: "exists", field: t.value };
     const wildcard = !t.quoted && /[*?]/.test(t.value);
     if (wildcard) checkWildcard(t.field, t.value);

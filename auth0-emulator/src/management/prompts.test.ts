@@ -113,6 +113,20 @@ describe("GET/PATCH /prompts", () => {
   });
 });
 
+test("EMULATOR_APP_LOGIN_URL sets the seeded SPA's initiate_login_uri", () => {
+  const local = new Store({
+    bcryptRounds: 4,
+    seedDefaults: { appLoginUrl: "http://localhost:3100/login" },
+  });
+  expect(local.client("guestlist-spa")).toMatchObject({
+    name: "ExampleCo Analytics",
+    settings: { initiate_login_uri: "http://localhost:3100/login" },
+  });
+  expect(
+    new Store({ bcryptRounds: 4 }).client("guestlist-spa")?.settings,
+  ).toMatchObject({ initiate_login_uri: "http://localhost:3000/login" });
+});
+
 describe("tenant settings: default_redirection_uri", () => {
   test("set, read, cleared with an empty string; https or loopback only", async () => {
     const set = await call({

@@ -72,6 +72,35 @@ function termMatches(
   });
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Compares a stored value with a range bound: numbers numerically, dates by time, else text. */
+function compare(v: unknown, bound: string): number | undefined {
+  if (typeof v === "number") {
+    const n = Number(bound);
+    return Number.isNaN(n) ? undefined : v - n;
+  }
+  if (typeof v !== "string") return undefined;
+  if (ISO_DATE.test(v) && ISO_DATE.test(bound)) {
+    const a = Date.parse(v);
+    const b = Date.parse(bound);
+    if (!Number.isNaN(a) && !Number.isNaN(b)) return a - b;
+  }
+  return v < bound ? -1 : v > bound ? 1 : 0;
+}
+
+function inRange(v: unknown, q: Extract<Query, { kind: "range" }>): boolean {
+  if (q.lower !== undefined) {
+    const c = compare(v, q.lower);
+    if (c === undefined || c < 0 || (c === 0 && !q.includeLower)) return false;
+  }
+  if (q.upper !== undefined) {
+    const c = compare(v, q.upper);
+    if (c === undefined || c > 0 || (c === 0 && !q.includeUpper)) return false;
+  }
+  return true;
+}
+
 function isIndexed(v: unknown): boolean {
   if (Array.isArray(v)) return v.length > 0;
   if (v && typeof v === "object") return Object.keys(v).length > 0;
@@ -88,6 +117,8 @@ export function matches(user: EmuUser, q: Query): boolean {
       return !matches(user, q.node);
     case "exists":
       return fieldValues(user, q.field).some(isIndexed);
+    case "range":
+      return fieldValues(user, q.field).some((v) => inRange(v, q));
     case "term":
       if (q.field === null)
         return DEFAULT_FIELDS.some((f) =>

@@ -2,7 +2,14 @@ import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { checkPassword, makeUser, type Store } from "../store.ts";
 import type { Keys } from "../keys.ts";
-import { BASE_URL, buildTestEmulator } from "../test/build-test-emulator.ts";
+import {
+  BASE_URL,
+  PASSWORD,
+  authorizeUrl,
+  buildTestEmulator,
+  loginIdOf,
+  pkcePair,
+} from "../test/build-test-emulator.ts";
 import { mgmtCaller, mgmtToken, type MgmtCaller } from "./test-support.ts";
 
 const ADA = "auth0|65a000000000000000000001";
@@ -293,5 +300,84 @@ describe("users by id and email", () => {
       204,
     );
     expect((await call({ url: ADA_URL })).statusCode).toBe(404);
+  });
+});
+
+describe("sign-in and password facts (what an app reads to tell that an invitee finished)", () => {
+  async function login(email: string): Promise<number> {
+    const page = await app.inject({
+      url: authorizeUrl({ code_challenge: pkcePair().challenge }),
+    });
+    const res = await app.inject({
+      method: "POST",
+      url: "/u/login",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({
+        login: loginIdOf(page.body),
+        email,
+        password: PASSWORD,
+      }).toString(),
+    });
+    return res.statusCode;
+  }
+
+  test("a login sets last_login, last_ip and logins_count; GET respects fields", async () => {
+    const before = await call({ url: ADA_URL });
+    expect(before.json()).toMatchObject({ logins_count: 0 });
+    expect(before.json()).not.toHaveProperty("last_login");
+    expect(await login("admin@acme.test")).toBe(302);
+    expect(await login("admin@acme.test")).toBe(302);
+    const after = await call({
+      url: `${ADA_URL}?fields=logins_count,last_login,last_ip&include_fields=true`,
+    });
+    const body = after.json<Record<string, unknown>>();
+    expect(Object.keys(body).sort()).toEqual([
+      "last_ip",
+      "last_login",
+      "logins_count",
+    ]);
+    expect(body.logins_count).toBe(2);
+    expect(Date.now() - Date.parse(String(body.last_login))).toBeLessThan(5000);
+    const excluded = await call({
+      url: `${ADA_URL}?fields=last_login&include_fields=false`,
+    });
+    expect(excluded.json()).not.toHaveProperty("last_login");
+    expect(excluded.json()).toHaveProperty("logins_count", 2);
+  });
+
+  test("search by range: logins_count, last_login, last_password_reset", async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    expect(await login("admin@globex.test")).toBe(302);
+    await call({
+      method: "PATCH",
+      url: ADA_URL,
+      body: { password: "N3w-passw0rd!", connection: CONN },
+    });
+    const q = async (query: string) =>
+      (
+        await call({
+          url: `/users?search_engine=v3&q=${encodeURIComponent(query)}&fields=email`,
+        })
+      )
+        .json<{ email: string }[]>()
+        .map((u) => u.email);
+    expect(await q("logins_count:[1 TO *]")).toEqual(["admin@globex.test"]);
+    expect(await q(`last_login:[${since} TO *]`)).toEqual([
+      "admin@globex.test",
+    ]);
+    expect(
+      await q(
+        `app_metadata.tenant_id:"acme" AND last_password_reset:[${since} TO *]`,
+      ),
+    ).toEqual(["admin@acme.test"]);
+    expect(
+      await q(
+        `app_metadata.tenant_id:"globex" AND last_password_reset:[${since} TO *]`,
+      ),
+    ).toEqual([]);
+    const bad = await call({
+      url: `/users?search_engine=v3&q=${encodeURIComponent("logins_count:[1 TO")}`,
+    });
+    expect(bad.statusCode).toBe(400);
   });
 });

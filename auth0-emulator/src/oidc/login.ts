@@ -55,6 +55,7 @@ export function registerLogin(
     store.putUser({
       ...user,
       last_login: now,
+      last_ip: req.ip,
       logins_count: user.logins_count + 1,
     });
     const sid = memory.createSession(user.user_id);
