@@ -135,9 +135,9 @@ export async function reconcileTenant(
       { id: o.id, ticketIssuedAt: new Date(o.ticket_issued_at) },
     ]),
   );
-  const oldest = Math.min(
-    ...[...byUser.values()].map((o) => o.ticketIssuedAt.getTime()),
-  );
+  let oldest = Infinity; // no spread: there may be 100,000 open tickets
+  for (const o of byUser.values())
+    oldest = Math.min(oldest, o.ticketIssuedAt.getTime());
   let since = new Date(oldest - CLOCK_SKEW_MS).toISOString();
   let calls = 0;
   let accepted = 0;
