@@ -84,11 +84,14 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
   };
 
   const send = (file: ValidatedFile, indexes: number[]) => {
-    const rows = indexes.flatMap((i) =>
-      i < file.checks.length ? [toInvitationRow(file.checks.input(i))] : [],
-    );
+    const chosen = indexes.filter((i) => i < file.checks.length);
     createImport.mutate(
-      { rows, idempotencyKey: uploadId },
+      {
+        rows: chosen.map((i) => toInvitationRow(file.checks.input(i))),
+        // the progress page numbers rows as the file (and the preview) does
+        sourceRows: chosen.map((i) => file.checks.row(i)),
+        idempotencyKey: uploadId,
+      },
       { onSuccess: ({ importId }) => void navigate(`/import/${importId}`) },
     );
   };

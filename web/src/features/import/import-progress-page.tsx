@@ -165,7 +165,7 @@ function ImportProgressView({
             <Table.Tbody>
               {items.map((r) => (
                 <Table.Tr key={r.row}>
-                  <Table.Td>{r.row}</Table.Td>
+                  <Table.Td>{r.sourceRow ?? r.row}</Table.Td>
                   <Table.Td>{r.email}</Table.Td>
                   <Table.Td>
                     <StateBadge state={r.state} />
