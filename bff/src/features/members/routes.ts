@@ -83,7 +83,7 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
           db,
           auth0,
           request.params.tenantId,
-          admins.roleId,
+          () => admins.roleId(),
         );
         if (outcome.ran || attempt >= 40) return outcome;
         await new Promise((r) => setTimeout(r, 250));
