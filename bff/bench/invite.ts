@@ -15,7 +15,10 @@ import {
   startCatcherProcess,
 } from "../src/pipeline/test/smtp-catcher.ts";
 
-function parseArgs(argv: readonly string[]): { people: number; admins: number } {
+function parseArgs(argv: readonly string[]): {
+  people: number;
+  admins: number;
+} {
   let people = 10_000;
   let admins = 0;
   for (let i = 0; i < argv.length; i++) {
