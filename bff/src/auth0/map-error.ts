@@ -43,6 +43,9 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 
 export function mapAuth0Error(error: unknown, action: string): AppError {
   if (error instanceof AppError) return error;
+  // Thrown by our own fetch (management-fetch.ts), e.g. the shared budget refusing to wait longer.
+  if (error instanceof ManagementError && error.cause instanceof AppError)
+    return error.cause;
   if (error instanceof ManagementTimeoutError) {
     return new AppError(
       "upstream",
