@@ -79,7 +79,12 @@ const Env = z.object({
   AUTH0_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().optional(),
   AUTH0_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   // Fair share of the budget (docs/decisions/009-fair-share-of-the-auth0-budget.md).
-  AUTH0_INTERACTIVE_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
+  AUTH0_INTERACTIVE_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30_000)
+    .default(2_000),
   AUTH0_INVITEE_HEADROOM: z.coerce.number().min(0).optional(),
   TENANT_CLAIM: z.string().min(1).default("https://guestlist.example/tenant"),
 

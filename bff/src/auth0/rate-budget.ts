@@ -87,7 +87,13 @@ export interface RateBudgetOptions {
 
 /** The default reserved headroom of the invitee lane for a plan (see RateBudgetOptions). */
 export function defaultInviteeHeadroom(plan: RatePlan): number {
-  return Math.max(0, Math.min(Math.max(1, Math.round(plan.burst / 5)), Math.ceil(plan.burst) - 1));
+  return Math.max(
+    0,
+    Math.min(
+      Math.max(1, Math.round(plan.burst / 5)),
+      Math.ceil(plan.burst) - 1,
+    ),
+  );
 }
 
 /** Longest sleep between two polls of a waiting caller. */
@@ -163,20 +169,28 @@ export function createRateBudget(
       if (!row) throw new Error(`rate budget row ${id} is missing`);
       const rate = Math.min(plan.perSecond, Number(row.rate ?? plan.perSecond));
       const cap = Math.min(plan.burst, Number(row.cap ?? plan.burst));
-      const avail = Math.min(cap, Number(row.tokens) + Number(row.elapsed_s) * rate);
+      const avail = Math.min(
+        cap,
+        Number(row.tokens) + Number(row.elapsed_s) * rate,
+      );
       // A request for more than the bucket can ever hold is capped at the bucket size.
       const want = Math.min(Math.max(n, 0), cap);
 
       const lanes = (await tx.query<LaneRow>(LANES_SQL, [id, lane])).rows;
       const vclock = Number(row.vclock);
-      const startOf = (l: LaneRow | undefined) => Math.max(vclock, Number(l?.finish ?? 0));
+      const startOf = (l: LaneRow | undefined) =>
+        Math.max(vclock, Number(l?.finish ?? 0));
       const start = startOf(lanes.find((l) => l.lane === lane));
       const priority = lane === "invitee";
       // Waiting lanes ahead in line: the bucket keeps one token for each of them.
       const ahead = priority
         ? 0
-        : lanes.filter((l) => l.lane !== lane && l.waiting && startOf(l) < start).length;
-      const headroom = priority ? 0 : Math.min(inviteeHeadroom, Math.max(0, cap - want));
+        : lanes.filter(
+            (l) => l.lane !== lane && l.waiting && startOf(l) < start,
+          ).length;
+      const headroom = priority
+        ? 0
+        : Math.min(inviteeHeadroom, Math.max(0, cap - want));
       const need = want + headroom + ahead;
       const blockedMs = Number(row.blocked_ms);
 
@@ -185,7 +199,8 @@ export function createRateBudget(
         await tx.query(LANE_GRANTED_SQL, [id, lane, start + want]);
         return { granted: true };
       }
-      if (waitingMs > 0) await tx.query(LANE_WAITING_SQL, [id, lane, waitingMs]);
+      if (waitingMs > 0)
+        await tx.query(LANE_WAITING_SQL, [id, lane, waitingMs]);
       const refillMs = ((need - avail) / rate) * 1000;
       return {
         granted: false,
