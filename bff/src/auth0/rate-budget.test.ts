@@ -106,6 +106,28 @@ describe.each(ENGINES)("the shared rate budget on %s", (engine) => {
     expect((await limiter.tryAcquire(1, "invitee")).granted).toBe(false);
   });
 
+  test("a waiting invitee is first in line: other lanes hold a token for it", async () => {
+    const id = bucket();
+    const limiter = createRateBudget(
+      db,
+      { burst: 2, perSecond: 4 },
+      { id, inviteeHeadroom: 0 },
+    );
+    await limiter.acquire(2, { lane: "tenant:a" });
+    // the invitee starts waiting (the bucket is empty) …
+    const invitee = limiter.acquire(1, { lane: "invitee" });
+    await new Promise((r) => setTimeout(r, 20));
+    // … and a tenant asking meanwhile must leave the next token to it
+    const order: string[] = [];
+    await Promise.all([
+      invitee.then(() => order.push("invitee")),
+      limiter
+        .acquire(1, { lane: "tenant:b" })
+        .then(() => order.push("tenant:b")),
+    ]);
+    expect(order).toEqual(["invitee", "tenant:b"]);
+  });
+
   test("a tenant's flood on one instance does not starve another tenant on another instance", async () => {
     const id = bucket();
     const plan = { burst: 2, perSecond: 10 };
@@ -160,8 +182,8 @@ describe.each(ENGINES)("the shared rate budget on %s", (engine) => {
   });
 });
 
-test("the invitee lane's default headroom is a fifth of the burst, at least 1, below the burst", () => {
-  expect(defaultInviteeHeadroom({ burst: 2, perSecond: 2 })).toBe(1);
+test("the invitee lane's default headroom is a fifth of the burst, below the burst", () => {
+  expect(defaultInviteeHeadroom({ burst: 2, perSecond: 2 })).toBe(0);
   expect(defaultInviteeHeadroom({ burst: 10, perSecond: 2.5 })).toBe(2);
   expect(defaultInviteeHeadroom({ burst: 50, perSecond: 16 })).toBe(10);
   expect(defaultInviteeHeadroom({ burst: 1, perSecond: 1 })).toBe(0);

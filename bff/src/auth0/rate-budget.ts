@@ -10,7 +10,8 @@
 // tag is smaller (they are ahead in line). A lane that bursts raises its own finish tag and falls
 // behind everyone else; a lane that was idle cannot bank credit (its start is at least vclock).
 // Tokens nobody ahead is waiting for are lent to whoever asks. The invitee lane (accept, tickets)
-// has reserved headroom: other lanes never take the bucket below `inviteeHeadroom` tokens.
+// is first in line whenever it waits, and has reserved headroom: other lanes never take the
+// bucket below `inviteeHeadroom` tokens.
 import type { RatePlan } from "../config.ts";
 import type { Db } from "../db/db.ts";
 import { AppError } from "../errors.ts";
@@ -79,20 +80,20 @@ export interface RateBudgetOptions {
   /** wait cap for acquire() unless the caller passes one; default 30 s */
   maxWaitMs?: number;
   /**
-   * Tokens only the invitee lane may spend (accept, tickets); default: a fifth of the burst, at
-   * least 1, always less than the burst (so other lanes keep the plan's full sustained rate).
+   * Tokens only the invitee lane may spend (accept, tickets); default: a fifth of the burst,
+   * rounded down, always less than the burst (so other lanes keep the plan's sustained rate).
    */
   inviteeHeadroom?: number;
 }
 
-/** The default reserved headroom of the invitee lane for a plan (see RateBudgetOptions). */
+/**
+ * The default reserved headroom of the invitee lane: a fifth of the burst, rounded down (Free: 0,
+ * Essentials: 2, Enterprise: 10). On top of it, a waiting invitee is always first in line.
+ */
 export function defaultInviteeHeadroom(plan: RatePlan): number {
   return Math.max(
     0,
-    Math.min(
-      Math.max(1, Math.round(plan.burst / 5)),
-      Math.ceil(plan.burst) - 1,
-    ),
+    Math.min(Math.floor(plan.burst / 5), Math.ceil(plan.burst) - 1),
   );
 }
 
@@ -182,11 +183,15 @@ export function createRateBudget(
         Math.max(vclock, Number(l?.finish ?? 0));
       const start = startOf(lanes.find((l) => l.lane === lane));
       const priority = lane === "invitee";
-      // Waiting lanes ahead in line: the bucket keeps one token for each of them.
+      // Waiting lanes ahead in line: the bucket keeps one token for each of them. A waiting
+      // invitee is always ahead of the others.
       const ahead = priority
         ? 0
         : lanes.filter(
-            (l) => l.lane !== lane && l.waiting && startOf(l) < start,
+            (l) =>
+              l.lane !== lane &&
+              l.waiting &&
+              (l.lane === "invitee" || startOf(l) < start),
           ).length;
       const headroom = priority
         ? 0
@@ -202,6 +207,19 @@ export function createRateBudget(
       if (waitingMs > 0)
         await tx.query(LANE_WAITING_SQL, [id, lane, waitingMs]);
       const refillMs = ((need - avail) / rate) * 1000;
+      console.error(
+        "REFUSED",
+        JSON.stringify({
+          lane,
+          avail,
+          need,
+          ahead,
+          blockedMs,
+          cap,
+          rate,
+          refillMs,
+        }),
+      );
       return {
         granted: false,
         retryInMs: Math.max(5, Math.ceil(Math.max(refillMs, blockedMs))),
