@@ -193,9 +193,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
 /**
  * The budget lane of a request: the invitee's pages get the invitee lane (reserved headroom);
- * admin and support requests about one tenant get that tenant's lane, and wait for a token at
- * most `interactiveWaitMs` before answering 429 with Retry-After; other /api requests get the
- * system lane with the same short wait.
+ * admin and support requests about one tenant get that tenant's lane, and wait for tokens at
+ * most `interactiveWaitMs` in total before answering 429 with Retry-After; other /api requests
+ * get the system lane with the same short wait.
  */
 function laneOf(
   request: FastifyRequest,
@@ -213,7 +213,7 @@ function laneOf(
       : null;
   return {
     lane: tenantId ? tenantLane(tenantId) : "system",
-    maxWaitMs: interactiveWaitMs,
+    deadline: Date.now() + interactiveWaitMs,
   };
 }
 

@@ -15,11 +15,12 @@ export type Lane = "invitee" | "system" | `tenant:${string}`;
 export interface LaneContext {
   lane: Lane;
   /**
-   * The longest one budget acquisition may wait before the call fails with `rate_limited`
-   * (an interactive request answers 429 with Retry-After instead of hanging). Unset: the
-   * budget's default (30 s), for background work.
+   * Until when (epoch ms) calls in this context may wait for budget tokens, in total; a call
+   * that would wait beyond it fails with `rate_limited`, so an interactive request answers 429
+   * with Retry-After instead of hanging. Unset: each call waits up to the budget's default
+   * (30 s), for background work.
    */
-  maxWaitMs?: number;
+  deadline?: number;
 }
 
 const storage = new AsyncLocalStorage<LaneContext>();

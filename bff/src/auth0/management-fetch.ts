@@ -41,14 +41,16 @@ export function createManagementFetch(
     const repeatable =
       !NEVER_REPEAT.test(new URL(url).pathname) &&
       (init?.body === undefined || typeof init.body === "string");
-    const { lane, maxWaitMs } = currentLane();
+    const { lane, deadline } = currentLane();
     for (let attempt = 0; ; attempt++) {
-      // When the lane's share would make us wait longer than maxWaitMs, this throws AppError
-      // rate_limited (with Retry-After). The SDK does not retry a thrown error, and the adapter
-      // (map-error.ts) rethrows it as is: the caller answers 429 at once instead of hanging.
+      // When the lane's share would make us wait beyond the request's deadline, this throws
+      // AppError rate_limited (with Retry-After). The SDK does not retry a thrown error, and the
+      // adapter (map-error.ts) rethrows it as is: the caller answers 429 instead of hanging.
       await limiter?.acquire(1, {
         lane,
-        ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
+        ...(deadline === undefined
+          ? {}
+          : { maxWaitMs: Math.max(0, deadline - Date.now()) }),
         ...(init?.signal ? { signal: init.signal } : {}),
       });
       const response = await base(url, init);
