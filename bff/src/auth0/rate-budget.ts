@@ -136,6 +136,32 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 
+/** Resolves true when `before` settles by the deadline, false when the deadline comes first. */
+async function turnBefore(
+  before: Promise<void>,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await Promise.race([
+      before.then(() => true),
+      sleep(Math.max(0, deadline - Date.now()), controller.signal).then(
+        () => false,
+        (error: unknown) => {
+          if (signal?.aborted) throw error;
+          return false; // our own abort below, after the race was decided
+        },
+      ),
+    ]);
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    controller.abort(); // stops the timer
+  }
+}
+
 function headerNumber(headers: Headers, name: string): number | null {
   const raw = headers.get(name);
   if (raw === null || raw.trim() === "") return null;
@@ -207,19 +233,6 @@ export function createRateBudget(
       if (waitingMs > 0)
         await tx.query(LANE_WAITING_SQL, [id, lane, waitingMs]);
       const refillMs = ((need - avail) / rate) * 1000;
-      console.error(
-        "REFUSED",
-        JSON.stringify({
-          lane,
-          avail,
-          need,
-          ahead,
-          blockedMs,
-          cap,
-          rate,
-          refillMs,
-        }),
-      );
       return {
         granted: false,
         retryInMs: Math.max(5, Math.ceil(Math.max(refillMs, blockedMs))),
@@ -229,34 +242,61 @@ export function createRateBudget(
 
   const tryAcquire = (n = 1, lane: Lane = "system") => take(n, lane, 0);
 
+  const exhausted = (retryInMs: number) =>
+    new AppError(
+      "rate_limited",
+      "The Auth0 Management API budget is exhausted; try again shortly",
+      undefined,
+      { retryAfterSeconds: retryInMs / 1000 },
+    );
+
+  /** Takes n tokens for lane, polling, or throws once the wait would pass the deadline. */
+  async function poll(
+    n: number,
+    lane: Lane,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    for (;;) {
+      const r = await take(n, lane, MAX_POLL_MS + WAITING_MARGIN_MS);
+      if (r.granted) return;
+      if (Date.now() + r.retryInMs > deadline) {
+        // No longer waiting: other lanes need not hold a token for this one.
+        await db.query(LANE_GAVE_UP_SQL, [id, lane]);
+        throw exhausted(r.retryInMs);
+      }
+      // Small jitter so waiting instances do not all hit the row at the same millisecond.
+      await sleep(
+        Math.min(r.retryInMs, MAX_POLL_MS) + Math.floor(Math.random() * 10),
+        signal,
+      ).catch(async (error: unknown) => {
+        await db.query(LANE_GAVE_UP_SQL, [id, lane]);
+        throw error;
+      });
+    }
+  }
+  const queues = new Map<Lane, Promise<void>>();
+
   return {
     tryAcquire,
     async acquire(n = 1, opts = {}) {
       const lane = opts.lane ?? "system";
       const deadline = Date.now() + (opts.maxWaitMs ?? defaultMaxWait);
-      for (;;) {
-        const r = await take(n, lane, MAX_POLL_MS + WAITING_MARGIN_MS);
-        if (r.granted) return;
-        if (Date.now() + r.retryInMs > deadline) {
-          // No longer waiting: other lanes need not hold a token for this one.
-          await db.query(LANE_GAVE_UP_SQL, [id, lane]);
-          throw new AppError(
-            "rate_limited",
-            "The Auth0 Management API budget is exhausted; try again shortly",
-            undefined,
-            {
-              retryAfterSeconds: r.retryInMs / 1000,
-            },
-          );
-        }
-        // Small jitter so waiting instances do not all hit the row at the same millisecond.
-        await sleep(
-          Math.min(r.retryInMs, MAX_POLL_MS) + Math.floor(Math.random() * 10),
-          opts.signal,
-        ).catch(async (error: unknown) => {
-          await db.query(LANE_GAVE_UP_SQL, [id, lane]);
-          throw error;
-        });
+      // One poller per lane in this process: later callers of the same lane queue here, in
+      // order, instead of all polling the budget row (a burst of 20 would otherwise hold the
+      // connections another lane's poll needs).
+      const before = queues.get(lane) ?? Promise.resolve();
+      let done = () => {};
+      const mine = new Promise<void>((resolve) => (done = resolve));
+      const tail = before.then(() => mine);
+      queues.set(lane, tail);
+      try {
+        if (!(await turnBefore(before, deadline, opts.signal)))
+          throw exhausted(1_000);
+        await poll(n, lane, deadline, opts.signal);
+      } finally {
+        done();
+        if (queues.get(lane) === tail) queues.delete(lane);
       }
     },
     async observe(status, headers) {
