@@ -2,7 +2,7 @@
 // next}`) and GET /users/{id}/roles (offset paging). Direct assignments only, like Auth0 without
 // groups. The BFF uses them to find a tenant's admins (holders of "Customer admin").
 import type { FastifyInstance } from "fastify";
-import type { EmuRole, EmuUser, Store } from "../store.ts";
+import type { EmuRole, EmuUser, Store } from "../store/index.ts";
 import { MgmtError, invalidQuery, userNotFound } from "./errors.ts";
 import { offsetPage, type PageQuery } from "./tenant-config/paging.ts";
 
@@ -40,9 +40,10 @@ export function roleMembersRoutes(app: FastifyInstance, store: Store): void {
     Params: { id: string };
     Querystring: PageQuery & { from?: string; take?: string };
   }>("/roles/:id/users", scopes, (req) => {
-    const role = store.state.roles.find((r) => r.id === req.params.id);
+    const role = store.roles.get(req.params.id);
     if (!role) throw new MgmtError(404, "The role does not exist.");
-    const users = Object.values(store.state.users)
+    const users = store.users
+      .list()
       .filter((u) => u.roles.includes(role.id))
       .sort((a, b) => a.user_id.localeCompare(b.user_id));
     const q = req.query;
@@ -62,9 +63,9 @@ export function roleMembersRoutes(app: FastifyInstance, store: Store): void {
     "/users/:id/roles",
     scopes,
     (req) => {
-      const user = store.userById(req.params.id);
+      const user = store.users.get(req.params.id);
       if (!user) throw userNotFound();
-      const roles = store.state.roles.filter((r) => user.roles.includes(r.id));
+      const roles = store.roles.list().filter((r) => user.roles.includes(r.id));
       return offsetPage(roles.map(roleView), req.query, "roles");
     },
   );
