@@ -55,7 +55,8 @@ export class Store {
     this.#bcryptRounds = options.bcryptRounds ?? 10;
     this.#seed = () => seedState(seedFile, this.#bcryptRounds, defaults);
     this.#file = new StateFile(options.dataDir);
-    this.#state = this.#file.load() ?? this.#seed();
+    const saved = this.#file.load();
+    this.#state = saved ? withSeedGrants(saved, this.#seed()) : this.#seed();
 
     const current = () => this.#state;
     const file = this.#file;
@@ -153,4 +154,21 @@ export class Store {
       for (const p of this.roles.get(roleId)?.permissions ?? []) perms.add(p);
     return [...perms].sort();
   }
+}
+
+/**
+ * A state file saved by an older emulator keeps its data, but the seeded clients gain the
+ * Management API scopes the seed grants today (e.g. `read:prompts`, `read:roles`), so `npm start`
+ * on an old `.data/` does not fail with "insufficient scope" after an upgrade. Scopes are only
+ * added, never removed: a test or a developer may have granted more.
+ */
+function withSeedGrants(saved: EmuState, seed: EmuState): EmuState {
+  for (const seeded of seed.clients) {
+    const client = saved.clients.find((c) => c.client_id === seeded.client_id);
+    for (const grant of seeded.grants ?? []) {
+      const own = client?.grants?.find((g) => g.audience === grant.audience);
+      if (own) own.scope = [...new Set([...own.scope, ...grant.scope])];
+    }
+  }
+  return saved;
 }
