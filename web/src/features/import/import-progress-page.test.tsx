@@ -52,6 +52,7 @@ function row(
     givenName: null,
     familyName: null,
     state,
+    role: "member",
     failureCode: failureReason ? "x" : null,
     failureReason,
     userId: `auth0|u${n}`,

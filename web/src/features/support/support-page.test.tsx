@@ -21,6 +21,7 @@ const grace: SupportUserResult = {
   email: "grace@acme.test",
   name: "Grace Hopper",
   tenant: { id: "acme", name: "Acme Corp" },
+  role: "member",
   auth0: {
     emailVerified: false,
     blocked: false,
@@ -33,6 +34,7 @@ const grace: SupportUserResult = {
       tenantId: "acme",
       userId: "auth0|grace",
       state: "emailed",
+      role: "member",
       invitedBy: "admin@acme.test",
       invitedAt: new Date().toISOString(),
       expiresAt: null,
