@@ -248,3 +248,19 @@ describe("GET …/members: role", () => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+describe("seats", () => {
+  test("admins take a seat like anyone else", async () => {
+    await t.db.query("update tenants set seat_limit = 0 where id = 'duo'");
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/tenants/duo/invitations/preview",
+      headers: { authorization: `Bearer ${await t.tokens.admin("duo")}` },
+      payload: { rows: [{ email: "boss@duo.test", role: "admin" }] },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<{ rows: { verdict: string }[] }>().rows[0]?.verdict).toBe(
+      "over_seat_limit",
+    );
+  });
+});
