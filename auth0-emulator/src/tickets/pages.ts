@@ -1,4 +1,4 @@
-// Hosted ticket pages (auth0-facts.md §3, §4, §14): `/u/email-verification?ticket=…` verifies on
+// Hosted ticket pages (Auth0 Management API: POST /api/v2/tickets/email-verification and /password-change): `/u/email-verification?ticket=…` verifies on
 // open; `/lo/reset?ticket=…` shows a form, enforces the connection's password policy, sets the
 // password (and `last_password_reset`), honours mark_email_as_verified. What happens afterwards
 // depends on the tenant's Universal Login experience (GET /api/v2/prompts):
@@ -53,7 +53,7 @@ function failure(reply: FastifyReply, lookup: TicketLookup): FastifyReply {
     .send(ticketErrorPage(message));
 }
 
-/** Classic only: result_url with success/message; New never redirects (auth0-facts.md §14). */
+/** Classic only: result_url with success/message; New never redirects (auth0-emulator/README.md, Tickets). */
 function redirectTarget(
   store: Store,
   ticket: EmuTicket,
