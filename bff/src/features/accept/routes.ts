@@ -11,7 +11,7 @@ import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Feature } from "../../app.ts";
+import type { Feature } from "../../feature.ts";
 import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
 import { sharedRequestLimits } from "../../request-limits.ts";
 import { closedPage, page } from "./pages.ts";
