@@ -12,7 +12,7 @@ import { EmulatorClient } from "./support/emulator-client.ts";
 import { Mailbox } from "./support/mailbox.ts";
 import { E2E, REPO_ROOT } from "./support/ports.ts";
 
-/** The seeded logins of design.md (local emulator only). */
+/** The seeded logins (auth0-emulator/README.md, Seed; local emulator only). */
 export const SEED = {
   password: "correct-horse-battery-staple",
   acmeAdmin: "admin@acme.test",

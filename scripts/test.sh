@@ -36,6 +36,11 @@ step() {
 step "lint" check "" pnpm exec eslint . --max-warnings=0
 step "typecheck" check "" pnpm run --silent typecheck
 step "format" check "" pnpm exec prettier --check . --log-level warn
+# No import cycles (type imports count: a feature importing app.ts was one).
+step "import cycles" check "" pnpm exec madge --circular --extensions ts,tsx \
+  bff/src auth0-emulator/src web/src
+# No copied code above .jscpd.json's threshold; known clones are listed in docs/architecture.md.
+step "duplication" check "" pnpm exec jscpd --silent
 
 # --- the workspace scripts' own tests (Node's test runner) ---------------------------------------
 step "scripts tests" node-test "$RESULTS/scripts.tap" \

@@ -8,23 +8,16 @@ import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
-  type FastifyPluginAsyncZod,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import type { DestinationStream } from "pino";
 import { randomUUID } from "node:crypto";
-import { installAuth, publicRoute, type VerifyToken } from "./auth.ts";
+import { installAuth, publicRoute } from "./auth.ts";
 import { inLane, tenantLane, type LaneContext } from "./auth0/lanes.ts";
-import type { Auth0, RateLimiter } from "./auth0/types.ts";
 import type { Config } from "./config.ts";
-import type { Db } from "./db/db.ts";
 import { AppError, apiNotFound, installErrorHandler } from "./errors.ts";
 import { auditRoutes } from "./features/audit/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
-import {
-  createSignupCheck,
-  type SignupCheck,
-} from "./features/health/signup-check.ts";
+import { createSignupCheck } from "./features/health/signup-check.ts";
 import { membersRoutes } from "./features/members/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import { supportRoutes } from "./features/support/routes.ts";
@@ -38,46 +31,10 @@ import { acceptRoutes } from "./features/accept/routes.ts";
 import { invitationsRoutes } from "./features/invitations/routes.ts";
 import { resendRoutes } from "./features/resend/routes.ts";
 import { supportActionsRoutes } from "./features/support-actions/routes.ts";
-import {
-  createExperienceResolver,
-  type ExperienceResolver,
-} from "./features/accept/experience.ts";
-import type { Branding } from "./mail/invitation-email.ts";
-import type { Mailer } from "./mail/mailer.ts";
-import type { PipelineHandle } from "./pipeline/worker.ts";
+import { createExperienceResolver } from "./features/accept/experience.ts";
+import type { AppDeps, Feature, FeatureDeps } from "./feature.ts";
 
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  auth0: Auth0;
-  verifyToken: VerifyToken;
-  /** the shared Management API budget (pipeline code asks it for tokens) */
-  limiter?: RateLimiter;
-  /** where log lines go (tests capture them); default stdout */
-  logStream?: DestinationStream;
-  /** per-user limit on mutating /api requests per minute */
-  mutationsPerMinute?: number;
-  /** health readiness of SMTP; default: a TCP connect to SMTP_URL */
-  smtpCheck?: () => Promise<void>;
-  /** the invitation pipeline's worker (routes wake it after enqueuing work) */
-  pipeline?: PipelineHandle;
-  /** SMTP sender for support links (the pipeline has its own reference) */
-  mailer?: Mailer;
-  /** app and company names in emails and invitee pages */
-  branding?: Branding;
-  /** per-IP limit on the invitee's pages (/invitations/:token…) per minute */
-  invitePagesPerMinute?: number;
-  /** the tenant's Universal Login experience; default: from config (auto = GET /api/v2/prompts, cached) */
-  experience?: ExperienceResolver;
-}
-
-/** What every feature plugin receives as its options. */
-export interface FeatureDeps extends AppDeps {
-  signupCheck: SignupCheck;
-  experience: ExperienceResolver;
-}
-
-export type Feature = FastifyPluginAsyncZod<FeatureDeps>;
+export type { AppDeps } from "./feature.ts";
 
 /**
  * Features inside the authenticated `/api` scope. Their routes use paths relative to /api and MUST

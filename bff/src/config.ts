@@ -12,7 +12,7 @@ export const EMULATOR_DOMAIN = "emulator.local";
 /** The emulator's well-known secret (auth0-emulator/seed.json): public, so never valid in production. */
 export const LOCAL_CLIENT_SECRET = "guestlist-bff-local-secret";
 
-/** Management API rate-limit plans (auth0-facts.md §8): burst = bucket size, perSecond = refill. */
+/** Management API rate-limit plans (Auth0 docs: Rate Limit Policy): burst = bucket size, perSecond = refill. */
 export const RATE_LIMIT_PLANS = {
   enterprise: { burst: 50, perSecond: 16 },
   "enterprise-nonprod": { burst: 10, perSecond: 2 },

@@ -42,15 +42,6 @@ export async function seatSummary(
   return toSummary(row);
 }
 
-export async function seatSummaries(
-  q: Queryable,
-  tenantIds: string[],
-): Promise<Map<string, SeatSummary>> {
-  const result = new Map<string, SeatSummary>();
-  for (const id of tenantIds) result.set(id, await seatSummary(q, id));
-  return result;
-}
-
 function toSummary(row: SeatRow): SeatSummary {
   const used = Number(row.used);
   const pending = Number(row.pending);

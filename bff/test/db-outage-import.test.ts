@@ -104,7 +104,7 @@ describe.skipIf(skip !== null)("a PostgreSQL outage during an import", () => {
       const port = await freePort();
       bff = await startBff(
         {
-          NODE_ENV: "production",
+          NODE_ENV: "test", // the emulator and the seed: production refuses both (config.ts)
           LOG_LEVEL: "warn",
           AUTH0_MANAGEMENT_URL: emulator.url,
           AUTH0_ISSUER_BASE_URL: `${emulator.url}/`,

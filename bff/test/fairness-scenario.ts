@@ -64,6 +64,7 @@ export async function runFairnessScenario(
   const schema = `fair_${randomBytes(5).toString("hex")}`;
   const admin = await openDb({ databaseUrl, poolSize: 1 });
   await admin.query(`create schema ${schema}`);
+  await admin.query("create extension if not exists pg_trgm schema public");
   await admin.close();
   let emulator: RunningEmulator | null = null;
   const catchers: SmtpCatcher[] = [];
@@ -97,11 +98,12 @@ export async function runFairnessScenario(
       }),
     );
     const url = new URL(databaseUrl);
-    url.searchParams.set("options", `-c search_path=${schema}`);
+    // pg_trgm (migration 007) lives in public, on the path of every schema (src/test/databases.ts).
+    url.searchParams.set("options", `-c search_path=${schema},public`);
     catchers.push(await startCatcherProcess(), await startCatcherProcess());
     const ports = [await freePort(), await freePort()];
     const envFor = (i: number): Record<string, string> => ({
-      NODE_ENV: "production",
+      NODE_ENV: "test", // the emulator and the seed: production refuses both (config.ts)
       LOG_LEVEL: "warn",
       DATABASE_URL: url.toString(),
       AUTH0_MANAGEMENT_URL: emu.url,

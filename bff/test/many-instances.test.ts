@@ -67,6 +67,7 @@ describe.skipIf(!DATABASE_URL)("two BFF instances on one Postgres", () => {
     schema = `many_${randomBytes(5).toString("hex")}`;
     const admin = await openDb({ databaseUrl: DATABASE_URL, poolSize: 1 });
     await admin.query(`create schema ${schema}`);
+    await admin.query("create extension if not exists pg_trgm schema public");
     await admin.close();
   });
 
@@ -119,7 +120,8 @@ describe.skipIf(!DATABASE_URL)("two BFF instances on one Postgres", () => {
         }),
       );
       const url = new URL(DATABASE_URL ?? "");
-      url.searchParams.set("options", `-c search_path=${schema}`);
+      // pg_trgm (migration 007) lives in public, on the path of every schema (src/test/databases.ts).
+      url.searchParams.set("options", `-c search_path=${schema},public`);
 
       catchers.push(await startCatcherProcess(), await startCatcherProcess());
       const ports = [await freePort(), await freePort()];

@@ -1,4 +1,4 @@
-// Issue 6 journey for a customer admin: upload → preview → choose who takes the seats → invite →
+// A customer admin invites their team: upload → preview → choose who takes the seats → invite →
 // progress → resend → revoke, with an accessibility check on every page on the way.
 import { expect, SEED, test } from "../fixtures.ts";
 

@@ -1,7 +1,7 @@
-// Issue 5 + 10 journeys: an admin uploads a list, the invitee gets the email, accepts on Guestlist's
-// page, sets a password on Auth0's pages, reaches the sign-in of the product they were invited to
-// (ExampleCo Analytics, played by the SPA) and sees "You're in Acme Corp"; the admin sees them
-// accepted — from Auth0's record, on New Universal Login (the default) and on Classic.
+// An admin invites people and they get in: the admin uploads a list, the invitee gets the email,
+// accepts on Guestlist's page, sets a password on Auth0's pages, reaches the sign-in of the product
+// they were invited to (ExampleCo Analytics, played by the SPA) and sees "You're in Acme Corp";
+// the admin sees them accepted — from Auth0's record, on New Universal Login (the default) and on Classic.
 import type { Browser, Page } from "@playwright/test";
 import { AppShell } from "../pages/app-shell.ts";
 import type { ImportPage } from "../pages/import-page.ts";

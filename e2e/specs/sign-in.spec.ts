@@ -1,4 +1,5 @@
-// Issue 2 journeys: signing in through the emulator's login page, a wrong password, a reload.
+// A person signs in through the emulator's login page; a wrong password is refused; a reload
+// keeps them signed in.
 import { expect, SEED, test } from "../fixtures.ts";
 
 test.beforeEach(async ({ emulator }) => {

@@ -1,5 +1,5 @@
-// Issue 6 journey for ExampleCo support: find a person across tenants, send them a password link,
-// and change a tenant's seat limit.
+// ExampleCo support finds a person across tenants, sends them a password link,
+// and changes a tenant's seat limit.
 import { expect, SEED, test } from "../fixtures.ts";
 
 test("support finds a person in any tenant, sends a password link and changes a tenant's seats", async ({

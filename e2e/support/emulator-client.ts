@@ -51,7 +51,7 @@ export class EmulatorClient {
     return (res.status() === 204 ? undefined : await res.json()) as T;
   }
 
-  /** Back to the seed of design.md: users, sessions, tokens, rate limits, faults. */
+  /** Back to the seed (auth0-emulator/seed.json): users, sessions, tokens, rate limits, faults. */
   async reset(): Promise<void> {
     await this.#send("POST", "/reset");
   }

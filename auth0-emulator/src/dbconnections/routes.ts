@@ -1,4 +1,4 @@
-// Authentication API database endpoints (OAS-auth `changePassword`, `signup`; auth0-facts.md §5):
+// Authentication API database endpoints (OAS-auth `changePassword`, `signup`; Auth0 Authentication API: POST /dbconnections/change_password):
 // change_password always answers 200 text/plain (whether or not the user exists) and "sends" the
 // reset email to the outbox; signup is refused while the connection has `disable_signup`.
 import type {

@@ -1,4 +1,4 @@
-// Auth0's Management API rate limiting (RL docs, auth0-facts.md §8): token buckets, burst = bucket
+// Auth0's Management API rate limiting (Auth0 docs: Rate Limit Policy): token buckets, burst = bucket
 // size, sustained = refill rate (continuous). Free and Enterprise use one global bucket; the
 // Essentials/Professional preset models the per-endpoint groups of its published table.
 export interface BucketConfig {

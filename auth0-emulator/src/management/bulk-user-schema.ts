@@ -1,5 +1,5 @@
-// The per-user JSON schema of Auth0 bulk imports (SCHEMA doc; bulk-user-import-schema.json in
-// ../shared/auth0), with descriptions dropped so the emulator runs without that folder.
+// The per-user JSON schema of Auth0 bulk imports (Auth0 docs: Bulk User Import Database Schema;
+// bulk-user-import-schema.json in AUTH0_SPEC_DIR), with descriptions dropped so the emulator runs without it.
 // `bulk-user-schema.test.ts` fails if this transcription drifts from the official file.
 export const bulkUserSchema = {
   type: "object",

@@ -1,7 +1,7 @@
 // GET /connections/{id} (spec operation get_connections_by_id). `options` only with the
-// read:connections_options scope (auth0-facts.md §7, migrate-connection-options-scope).
+// read:connections_options scope (Auth0 docs: migrate to the read:connections_options scope).
 // GET/PATCH /connections/{id}/clients (get_connection_clients, patch_clients): the replacement of
-// the deprecated `enabled_clients` field, which stays consistent with it (auth0-facts.md §14).
+// the deprecated `enabled_clients` field, which stays consistent with it (Auth0 Management API: PATCH /api/v2/connections/{id}/clients).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { EmuConnection, Store } from "../store/index.ts";
 import { hasScope } from "./auth.ts";

@@ -1,4 +1,4 @@
-// Auth0 Management API error bodies: `{statusCode, error, message, errorCode?}` (auth0-facts.md §8).
+// Auth0 Management API error bodies: `{statusCode, error, message, errorCode?}` (Auth0 Management API docs: Errors).
 import type { FastifyReply } from "fastify";
 
 const REASONS: Record<number, string> = {

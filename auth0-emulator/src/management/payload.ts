@@ -1,6 +1,6 @@
 // Request-body validation with Auth0's wording. Auth0 validates payloads with z-schema and reports
 // the first problem as `Payload validation error: '<z-schema message>' on property <path>.`
-// (auth0-facts.md §1 and §4: `invalid_body`). Ajv finds the problem; this file words it.
+// (Auth0 Management API errors: `invalid_body`). Ajv finds the problem; this file words it.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { invalidBody } from "./errors.ts";
 

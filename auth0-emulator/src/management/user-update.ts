@@ -1,4 +1,4 @@
-// PATCH /users/{id} semantics (auth0-facts.md §6): first-level merge of app_metadata and
+// PATCH /users/{id} semantics (Auth0 Management API: PATCH /api/v2/users/{id}): first-level merge of app_metadata and
 // user_metadata (null deletes a key), other root attributes replaced, null unsets, and the spec's
 // "Cannot update X and Y simultaneously" restrictions.
 import { hashPassword, type EmuUser, type Store } from "../store/index.ts";

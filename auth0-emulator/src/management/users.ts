@@ -183,7 +183,7 @@ export function usersRoutes(app: FastifyInstance, store: Store): void {
         );
       }
       // The spec: the parameter is case-sensitive and database emails are stored lower-cased, so
-      // `Admin@Acme.test` finds nothing on Auth0. Callers must lower-case (auth0-facts.md §6).
+      // `Admin@Acme.test` finds nothing on Auth0. Callers must lower-case (Auth0 Management API: GET /api/v2/users-by-email).
       const found = store.users.list().filter((u) => u.email === email);
       return found.map((u) =>
         project(toApiUser(u), req.query.fields, req.query.include_fields),

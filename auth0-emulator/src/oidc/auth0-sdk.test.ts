@@ -1,5 +1,5 @@
 // The real `auth0` SDK (7.1.0) gets its Management API token from the emulator: the SDK speaks
-// https to `domain`, so its `fetch` option rewrites the origin (auth0-facts.md §10).
+// https to `domain`, so its `fetch` option rewrites the origin (auth0 SDK 7.1.0 ManagementClient `fetch` option).
 import { ManagementError, TokenProvider } from "auth0";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";

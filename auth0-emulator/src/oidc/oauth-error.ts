@@ -1,4 +1,4 @@
-// Authentication API errors have the OAuth shape {error, error_description} (auth0-facts.md §8).
+// Authentication API errors have the OAuth shape {error, error_description} (Auth0 Authentication API docs: Errors).
 export class OAuthError extends Error {
   readonly statusCode: number;
   readonly error: string;

@@ -26,7 +26,7 @@ export function specAjv(spec: object): Ajv2020 {
   return ajv;
 }
 
-/** Auth0's documented error body (auth0-facts.md §8); the spec gives error responses no schema. */
+/** Auth0's documented error body (Auth0 Management API docs: Errors); the spec gives error responses no schema. */
 export const ERROR_BODY = {
   type: "object",
   additionalProperties: false,

@@ -1,5 +1,5 @@
 // A `fetch` for the auth0 SDK that (1) rewrites https://<fake domain> to the http emulator
-// (auth0-facts.md §10) and (2) records each request and response for the spec checks.
+// (auth0 SDK 7.1.0 ManagementClient `fetch` option) and (2) records each request and response for the spec checks.
 import type { Exchange } from "./contract-spec.ts";
 
 async function describeBody(

@@ -1,4 +1,4 @@
-// What a ticket page offers after success on New Universal Login (auth0-facts.md §14; Auth0 article
+// What a ticket page offers after success on New Universal Login (Auth0 article
 // "Conditionally Redirect Users After a Password Reset in New Universal Login"): never a redirect,
 // but a "Back to <application name>" button whose target is, in order,
 //   (a) the URL a bound `password-reset-post-challenge` Action set with

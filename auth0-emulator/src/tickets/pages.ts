@@ -1,4 +1,4 @@
-// Hosted ticket pages (auth0-facts.md §3, §4, §14): `/u/email-verification?ticket=…` verifies on
+// Hosted ticket pages (Auth0 Management API: POST /api/v2/tickets/email-verification and /password-change): `/u/email-verification?ticket=…` verifies on
 // open; `/lo/reset?ticket=…` shows a form, enforces the connection's password policy, sets the
 // password (and `last_password_reset`), honours mark_email_as_verified. What happens afterwards
 // depends on the tenant's Universal Login experience (GET /api/v2/prompts):
@@ -53,7 +53,7 @@ function failure(reply: FastifyReply, lookup: TicketLookup): FastifyReply {
     .send(ticketErrorPage(message));
 }
 
-/** Classic only: result_url with success/message; New never redirects (auth0-facts.md §14). */
+/** Classic only: result_url with success/message; New never redirects (auth0-emulator/README.md, Tickets). */
 function redirectTarget(
   store: Store,
   ticket: EmuTicket,
@@ -141,6 +141,7 @@ export const ticketPages: FastifyPluginCallback<TicketPagesOptions> = (
     );
   });
 
+  /* jscpd:ignore-start: the two ticket pages (docs/architecture.md, Known duplication) */
   app.get<TicketQuery>("/lo/reset", async (req, reply) => {
     const lookup = lookupTicket(store, "password-change", req.query.ticket);
     if (!lookup.ok) return failure(reply, lookup);
@@ -159,6 +160,7 @@ export const ticketPages: FastifyPluginCallback<TicketPagesOptions> = (
       resetFormPage({ ticket: lookup.ticket.id, email: user.email, rules }),
     );
   });
+  /* jscpd:ignore-end */
 
   app.post<ResetBody>("/lo/reset", async (req, reply) => {
     const body = req.body ?? {};

@@ -1,4 +1,4 @@
-// One-time, expiring tickets (auth0-facts.md §3, §4): 32 alphanumeric characters, default
+// One-time, expiring tickets (Auth0 Management API: POST /api/v2/tickets/email-verification and /password-change): 32 alphanumeric characters, default
 // lifetime 5 days (ttl_sec 0 or unset), URLs `<base>/u/email-verification?ticket=…#` and
 // `<base>/lo/reset?ticket=…#`.
 import { randomAlnum, type EmuTicket, type Store } from "../store/index.ts";

@@ -215,7 +215,7 @@ export function createAuth0(
         toJobErrors(await mgmt.jobs.errors.get(jobId)),
       ),
 
-    // result_url is Classic-only and cannot be combined with client_id (auth0-facts.md §3, §14).
+    // result_url is Classic-only and cannot be combined with client_id (Auth0 Management API: POST /api/v2/tickets/email-verification, `result_url`).
     createEmailVerificationTicket: ({ userId, resultUrl, clientId, ttlSec }) =>
       call("create an email verification ticket", async () => {
         const r = await mgmt.tickets.verifyEmail({

@@ -1,5 +1,5 @@
 // The fetch the ManagementClient uses: (1) rewrites https://<domain> to AUTH0_MANAGEMENT_URL when
-// set (the http emulator; auth0-facts.md §10), (2) passes every /api/v2 call through the shared
+// set (the http emulator; auth0 SDK 7.1.0 ManagementClient `fetch` option), (2) passes every /api/v2 call through the shared
 // rate budget, charged to the caller's lane (lanes.ts), and feeds the X-RateLimit-* headers back,
 // (3) waits out a 429 and tries again, except for import-job creation, which is never repeated (a
 // repeat could create a second job).

@@ -34,7 +34,7 @@ function retryAfterSeconds(error: ManagementError): number | undefined {
 
 /**
  * A refusal because the tenant already runs its maximum of import jobs (two). Auth0 documents the
- * limit but not the refusal (auth0-facts.md §13): accept a 429 or a 400 whose message names
+ * limit but not the refusal (Auth0 docs: Bulk User Imports; ADR 006): accept a 429 or a 400 whose message names
  * active/concurrent import jobs. Nothing was created: wait and submit again.
  */
 export function isImportJobsBusyMessage(message: string | undefined): boolean {

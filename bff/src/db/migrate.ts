@@ -12,6 +12,15 @@ const MIGRATIONS_DIR = join(
 );
 const LOCK_KEY = 727_001; // arbitrary, constant: "guestlist migrations"
 
+/**
+ * Migrations renamed after some databases applied them: new name → old name. A database that
+ * recorded the old name has applied it; its record is renamed, and the file is not run again.
+ * (Two files were numbered 002; the second, idempotent, became 006, the unused number.)
+ */
+export const RENAMED_MIGRATIONS: Readonly<Record<string, string>> = {
+  "006-rate-budget-learning.sql": "002-rate-budget-learning.sql",
+};
+
 export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
   const files = (await readdir(dir))
     .filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f))
@@ -29,6 +38,14 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
     );
     for (const file of files) {
       if (done.has(file)) continue;
+      const oldName = RENAMED_MIGRATIONS[file];
+      if (oldName !== undefined && done.has(oldName)) {
+        await tx.query(
+          "update schema_migrations set name = $1 where name = $2",
+          [file, oldName],
+        );
+        continue;
+      }
       const sql = await readFile(join(dir, file), "utf8");
       await tx.exec(sql);
       await tx.query("insert into schema_migrations (name) values ($1)", [

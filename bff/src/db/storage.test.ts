@@ -27,6 +27,22 @@ describe.each(ENGINES)("storage on %s", (engine) => {
     expect(await migrate(db)).toEqual([]);
   });
 
+  test("a migration applied under its old name is not run again", async () => {
+    await db.query(
+      "update schema_migrations set name = '002-rate-budget-learning.sql' where name = '006-rate-budget-learning.sql'",
+    );
+    await db.query("alter table rate_budget drop column cap");
+    expect(await migrate(db)).toEqual([]);
+    const names = (
+      await db.query<{ name: string }>("select name from schema_migrations")
+    ).rows.map((r) => r.name);
+    expect(names).toContain("006-rate-budget-learning.sql");
+    expect(names).not.toContain("002-rate-budget-learning.sql");
+    // Not run: the column it would have added back is still gone.
+    await expect(db.query("select cap from rate_budget")).rejects.toThrow();
+    await db.query("alter table rate_budget add column cap double precision");
+  });
+
   test("seeds tenants only into an empty table", async () => {
     await db.query("update tenants set seat_limit = 77 where id = 'acme'");
     expect(

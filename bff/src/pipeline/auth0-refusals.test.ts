@@ -216,7 +216,12 @@ describe("refusals of a real tenant", { timeout: 120_000 }, () => {
     });
     expect(waiting.waitingReason).toContain("lacks the scope create:users");
     expect(waiting.counts.failed ?? 0).toBe(0);
-    const health = (await h.t.app.inject({ url: "/api/health" })).json<{
+    const health = (
+      await h.t.app.inject({
+        url: "/api/health/details",
+        headers: { authorization: `Bearer ${await h.t.tokens.support()}` },
+      })
+    ).json<{
       status: string;
       checks: { auth0: { status: string; message?: string } };
       warnings: string[];

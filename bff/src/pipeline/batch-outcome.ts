@@ -17,8 +17,7 @@ export interface RowRecord {
   locale: string | null;
 }
 
-/** Claims and advances one batch; false when there was nothing due. */
-
+/** The batch's rows still waiting for an outcome (queued or importing), in file order. */
 export async function openRows(
   ctx: PipelineContext,
   batchId: string,

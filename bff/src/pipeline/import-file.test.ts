@@ -23,7 +23,8 @@ const repoRoot = resolve(
 const specDir =
   process.env.AUTH0_SPEC_DIR ?? resolve(repoRoot, "..", "shared", "auth0");
 const schemaFile = resolve(specDir, "bulk-user-import-schema.json");
-// The official schema lives outside the repository (../shared/auth0); a clone elsewhere skips the
+// Auth0's published schema (Auth0 docs: Bulk User Import Database Schema) is read from AUTH0_SPEC_DIR;
+// a clone without that folder skips the
 // checks against it, visibly. CI always has it.
 const itemSchema = existsSync(schemaFile)
   ? (JSON.parse(readFileSync(schemaFile, "utf8")) as object)

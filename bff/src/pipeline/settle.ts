@@ -8,7 +8,7 @@
 // Every kept write must be idempotent and guarded (lease owner, token hash): its commit may have
 // happened although its answer was lost, and another instance may have taken the work over.
 import { isDatabaseUnavailable } from "../errors.ts";
-import type { PipelineDeps } from "./options.ts";
+import type { FastifyBaseLogger } from "fastify";
 
 export interface Settler {
   /**
@@ -27,7 +27,9 @@ interface Kept {
   write: () => Promise<unknown>;
 }
 
-export function createSettler(log: PipelineDeps["log"]): Settler {
+export function createSettler(
+  log: Pick<FastifyBaseLogger, "info" | "warn" | "error">,
+): Settler {
   const kept: Kept[] = [];
   // One replay at a time, shared by all loops: a loop must not claim work while another loop is
   // still replaying (the claim could overtake the replayed write on another connection).

@@ -70,7 +70,7 @@ test("paces invitations, backs off on 421/454, sends each exactly once, and says
         error: console.error,
       },
     },
-    { leaseMs: 4_000, idleMs: 30 },
+    { leaseMs: 12_000, idleMs: 30 },
   );
   const reasons = new Set<string>();
   await waitFor(

@@ -1,7 +1,7 @@
 // Connections for the set-up: GET /connections (`name`, `strategy`; offset form, as for the
 // SDK's include_totals=true) and PATCH /connections/{id}. As on Auth0, PATCH replaces `options`
 // entirely (callers read, merge, write) and needs update:connections_options to touch it;
-// `options` is shown only with read:connections_options (auth0-facts.md §7).
+// `options` is shown only with read:connections_options (Auth0 Management API: GET /api/v2/connections/{id}).
 import type { FastifyInstance } from "fastify";
 import type { Store } from "../../store/index.ts";
 import { hasScope } from "../auth.ts";

@@ -41,7 +41,7 @@ export interface DesiredTenant {
   };
 }
 
-/** design.md: the permissions the BFF checks, with the text the Auth0 dashboard shows. */
+/** docs/architecture.md (Tenancy, people and permissions): the permissions the BFF checks, with the text the Auth0 dashboard shows. */
 export const GUESTLIST_PERMISSIONS = [
   {
     value: "read:members",
@@ -82,7 +82,7 @@ export const GUESTLIST_ROLES = [
   },
 ];
 
-/** Exactly the Management API scopes the BFF uses (auth0-facts.md §8). */
+/** Exactly the Management API scopes the BFF uses (docs/real-tenant.md; Auth0 docs: Management API Access Tokens). */
 export const BFF_SCOPES = [
   "read:users",
   "update:users",

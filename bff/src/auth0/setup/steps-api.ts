@@ -1,4 +1,4 @@
-// The Guestlist API (RBAC on, permissions in the access token, the permissions of design.md) and
+// The Guestlist API (RBAC on, permissions in the access token, the permissions of docs/architecture.md) and
 // the roles with their permissions. Extra scopes or role permissions someone added are kept.
 import type { Management, ManagementClient } from "auth0";
 import type { DesiredTenant } from "./desired.ts";

@@ -1,7 +1,7 @@
 // The database connection: sign-ups disabled (options.disable_signup) and the SPA (and the invitee
 // app) enabled on it. PATCH replaces `options` entirely, so we read the options and write them back
-// merged (auth0-facts.md §7); reading them needs read:connections_options. Clients are enabled with
-// PATCH /connections/{id}/clients, not the deprecated `enabled_clients` field (auth0-facts.md §14).
+// merged (Auth0 Management API: PATCH /api/v2/connections/{id}); reading them needs read:connections_options. Clients are enabled with
+// PATCH /connections/{id}/clients, not the deprecated `enabled_clients` field (Auth0 Management API: PATCH /api/v2/connections/{id}/clients).
 import type { Management, ManagementClient } from "auth0";
 import type { DesiredTenant } from "./desired.ts";
 import type { Change } from "./diff.ts";

@@ -1,6 +1,6 @@
 // The application invitees sign in to (default: the SPA). On New Universal Login, Auth0 ends a
 // password-change or verification ticket that carries client_id with a "Back to <app name>" button
-// leading to the client's initiate_login_uri (auth0-facts.md §14), so the client is named after the
+// leading to the client's initiate_login_uri (Auth0 docs: Send Email Invitations for Application Signup), so the client is named after the
 // product and its login route is set. Auth0 accepts only https there: an http URL on localhost is
 // skipped with a warning, any other http URL stops the set-up before it changes anything.
 import type { Management, ManagementClient } from "auth0";

@@ -1,5 +1,5 @@
 // GET /api/tenants/:tenantId/audit: newest first, keyset-paged on id (admin of it, support).
-import type { Feature } from "../../app.ts";
+import type { Feature } from "../../feature.ts";
 import { requiresOwnOrSupport } from "../../auth.ts";
 import { ErrorBody } from "../../shared-contract.ts";
 import { AuditPage, AuditQuery } from "./contract.ts";

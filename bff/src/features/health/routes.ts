@@ -2,7 +2,7 @@
 // the sign-up warning) and /api/health/live. The checks run at most once per CHECK_CACHE_MS, however
 // often a load balancer or a stranger asks, so health cannot be used to hammer SMTP or Auth0.
 import { connect } from "node:net";
-import type { Feature } from "../../app.ts";
+import type { Feature } from "../../feature.ts";
 import { publicRoute, requiresGlobal } from "../../auth.ts";
 import { isDatabaseUnavailable } from "../../errors.ts";
 import { ErrorBody } from "../../shared-contract.ts";

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Feature } from "../../app.ts";
+import type { Feature } from "../../feature.ts";
 import { principalOf, requires, requiresOwnOrSupport } from "../../auth.ts";
 import { AppError } from "../../errors.ts";
 import { LARGE_BODY_LIMIT } from "../../http-limits.ts";

@@ -1,5 +1,5 @@
 // Members of a tenant: list (admin, support), refresh the Auth0 mirror (admin, support), remove (admin).
-import type { Feature } from "../../app.ts";
+import type { Feature } from "../../feature.ts";
 import { actorOf } from "../../audit-log.ts";
 import { requires, requiresOwnOrSupport } from "../../auth.ts";
 import { AppError } from "../../errors.ts";

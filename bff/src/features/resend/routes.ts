@@ -1,6 +1,6 @@
 // Resend: retire the current token at once and owe the person a new email (the outbox sends it
 // with a fresh token and expiry). Costs no Management API call: tickets are made at accept time.
-import type { Feature } from "../../app.ts";
+import type { Feature } from "../../feature.ts";
 import { actorOf, audit } from "../../audit-log.ts";
 import { requiresOwnOrSupport } from "../../auth.ts";
 import { AppError } from "../../errors.ts";

@@ -1,5 +1,5 @@
 // GET /api/me: the signed-in user, their tenant and permissions.
-import type { Feature } from "../../app.ts";
+import type { Feature } from "../../feature.ts";
 import { principalOf, signedIn } from "../../auth.ts";
 import { Me } from "./contract.ts";
 

@@ -1,7 +1,7 @@
 // Support's "send password link" and "send verification link": the ticket is created now (eagerly)
 // and emailed at once; the ticket URL itself never appears in a response or a log line.
 import type { FastifyRequest } from "fastify";
-import type { Feature } from "../../app.ts";
+import type { Feature } from "../../feature.ts";
 import { actorOf, audit } from "../../audit-log.ts";
 import { hasPermission, principalOf, requiresGlobal } from "../../auth.ts";
 import { AppError } from "../../errors.ts";

@@ -1,5 +1,5 @@
 // GET /api/support/users?email=: one person across tenants (Auth0 + our invitation history).
-import type { Feature } from "../../app.ts";
+import type { Feature } from "../../feature.ts";
 import { requiresGlobal } from "../../auth.ts";
 import type { AppUser } from "../../auth0/types.ts";
 import { ErrorBody, type TenantRole } from "../../shared-contract.ts";

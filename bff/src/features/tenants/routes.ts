@@ -1,5 +1,5 @@
 // Tenants and seats: list (support), detail (admin of it, support), update (manage:tenants).
-import type { Feature } from "../../app.ts";
+import type { Feature } from "../../feature.ts";
 import { actorOf, audit } from "../../audit-log.ts";
 import { requiresGlobal, requiresOwnOrSupport } from "../../auth.ts";
 import { seatSummary } from "../../seats.ts";

@@ -19,7 +19,8 @@ import { startPipeline, type Pipeline } from "../worker.ts";
 import { startCatcher, type SmtpCatcher } from "./smtp-catcher.ts";
 
 export const FAST_PIPELINE: Partial<PipelineOptions> = {
-  leaseMs: 5_000,
+  // Long enough that a loaded CI machine never sees a live claim expire under its own worker.
+  leaseMs: 20_000,
   pollMinMs: 100,
   pollMaxMs: 500,
   reconcileGraceMs: 300,

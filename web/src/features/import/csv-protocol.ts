@@ -11,12 +11,11 @@ export type ToWorker =
 export type ParseFailure = "too_many_rows" | "empty" | "unreadable";
 
 export type FromWorker =
-  | { type: "progress"; loaded: number; total: number; records: number }
+  | { type: "progress"; loaded: number; total: number }
   | {
       type: "parsed";
       analysis: Omit<Analysis, "rows">;
       rowCount: number;
-      delimiter: string;
     }
   /**
    * Every row's check in columns (row-checks.ts): typed arrays whose buffers are transferred, not

@@ -38,7 +38,6 @@ async function parse(file: File, maxRows: number): Promise<void> {
           type: "progress",
           loaded: results.meta.cursor,
           total: file.size,
-          records: records.length,
         });
       }
     },
@@ -72,14 +71,12 @@ async function parse(file: File, maxRows: number): Promise<void> {
         type: "progress",
         loaded: file.size,
         total: file.size,
-        records: records.length,
       });
       const { rows: _rows, ...rest } = analysis;
       post({
         type: "parsed",
         analysis: rest,
         rowCount: analysis.rows.length,
-        delimiter,
       });
     },
     error(error) {

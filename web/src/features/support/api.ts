@@ -38,6 +38,7 @@ export const supportQueries = {
     }),
 };
 
+/* jscpd:ignore-start: support's mutation hook (docs/architecture.md, Known duplication) */
 function useSupportMutation<TInput, TResult>(
   run: (api: ApiClient, input: TInput) => Promise<TResult>,
 ) {
@@ -49,6 +50,7 @@ function useSupportMutation<TInput, TResult>(
       queryClient.invalidateQueries({ queryKey: supportQueries.all }),
   });
 }
+/* jscpd:ignore-end */
 
 export type PersonRef = { userId: string; tenantId: string };
 
