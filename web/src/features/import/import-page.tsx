@@ -14,6 +14,7 @@ import { useEffect, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { PageLoader } from "../../components/page-loader.tsx";
+import type { Role } from "../../components/roles.tsx";
 import { can, useSession } from "../../lib/session.tsx";
 import { useCreateImport } from "./api.ts";
 import { SOURCE_LABELS, type ColumnMapping } from "./detect-columns.ts";
@@ -83,10 +84,17 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
     csv.validate(mapping);
   };
 
-  const send = (file: ValidatedFile, indexes: number[]) => {
-    const rows = indexes.flatMap((i) =>
-      i < file.checks.length ? [toInvitationRow(file.checks.input(i))] : [],
-    );
+  const send = (
+    file: ValidatedFile,
+    indexes: number[],
+    roles: ReadonlyMap<number, Role>,
+  ) => {
+    const rows = indexes.flatMap((i) => {
+      if (i >= file.checks.length) return [];
+      const role = roles.get(i);
+      const input = file.checks.input(i);
+      return [toInvitationRow(role === undefined ? input : { ...input, role })];
+    });
     createImport.mutate(
       { rows, idempotencyKey: uploadId },
       { onSuccess: ({ importId }) => void navigate(`/import/${importId}`) },
@@ -117,7 +125,7 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
       </div>
       <Stepper active={step} size="sm" allowNextStepsSelect={false}>
         <Stepper.Step label="Upload" description="CSV from any system" />
-        <Stepper.Step label="Columns" description="Email and names" />
+        <Stepper.Step label="Columns" description="Email, names, role" />
         <Stepper.Step label="Preview" description="Verdicts and seats" />
       </Stepper>
       {state.phase === "idle" || state.phase === "failed" ? (
@@ -178,7 +186,7 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
             uploadId={uploadId}
             file={state.file}
             sending={createImport.isPending}
-            onSend={(indexes) => send(state.file, indexes)}
+            onSend={(indexes, roles) => send(state.file, indexes, roles)}
           />
         </>
       ) : null}
@@ -221,6 +229,13 @@ function FileSummary({
                 · Full name: <b>{column(mapping.fullName)}</b>
               </>
             ) : null}
+            {" "}
+            · Role:{" "}
+            <b>
+              {mapping.role === undefined
+                ? "— (everyone a member)"
+                : column(mapping.role)}
+            </b>
           </Text>
           {analysis.notes.map((note) => (
             <Text key={note} size="xs" c="dimmed">

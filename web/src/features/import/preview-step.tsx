@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { PageLoader } from "../../components/page-loader.tsx";
+import type { Role } from "../../components/roles.tsx";
 import { SeatMeter } from "../../components/seat-meter.tsx";
 import { useApiClient } from "../../lib/api-context.tsx";
 import { importQueries } from "./api.ts";
@@ -21,7 +22,8 @@ type Props = {
   uploadId: string;
   file: ValidatedFile;
   sending: boolean;
-  onSend: (indexes: number[]) => void;
+  /** the chosen rows (by index) and the roles changed in the table */
+  onSend: (indexes: number[], roles: ReadonlyMap<number, Role>) => void;
 };
 
 const selectable = (row: PreviewRow) => ELIGIBLE.has(row.verdict);
@@ -45,6 +47,7 @@ export function PreviewStep({
   const counts = useMemo(() => countVerdicts(rows), [rows]);
   const [filter, setFilter] = useState<Verdict | "all">("all");
   const [chosen, setChosen] = useState<Set<number> | null>(null);
+  const [roles, setRoles] = useState<ReadonlyMap<number, Role>>(new Map());
 
   if (preview.isPending)
     return <PageLoader label="Checking rows against your seats" />;
@@ -65,6 +68,9 @@ export function PreviewStep({
   const visible =
     filter === "all" ? rows : rows.filter((r) => r.verdict === filter);
   const n = selection.size;
+  let admins = 0;
+  for (const index of selection)
+    if ((roles.get(index) ?? rows[index]?.role) === "admin") admins += 1;
   const verdicts = (Object.keys(VERDICT_LABELS) as Verdict[]).filter(
     (v) => (counts[v] ?? 0) > 0,
   );
@@ -107,6 +113,10 @@ export function PreviewStep({
           selectable={selectable}
           full={n >= free}
           onToggle={(index) => setChosen(toggle(selection, index, free))}
+          roles={roles}
+          onRoleChange={(index, role) =>
+            setRoles((before) => new Map(before).set(index, role))
+          }
         />
       </Paper>
       <Group justify="space-between">
@@ -127,13 +137,19 @@ export function PreviewStep({
           </Button>
           <Text size="sm" c="dimmed" aria-live="polite">
             {n} of {free} free seats chosen
+            {admins > 0 ? ` · ${admins} as admin` : ""}
           </Text>
         </Group>
         <Button
           size="md"
           disabled={n === 0}
           loading={sending}
-          onClick={() => onSend([...selection].sort((a, b) => a - b))}
+          onClick={() =>
+            onSend(
+              [...selection].sort((a, b) => a - b),
+              roles,
+            )
+          }
         >
           Send {n} invitation{n === 1 ? "" : "s"}
         </Button>
