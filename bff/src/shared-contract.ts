@@ -86,6 +86,23 @@ export const UserId = z
   .string()
   .regex(/^auth0\|[A-Za-z0-9_-]{1,64}$/, "Not a user id");
 
+/**
+ * The roles a tenant admin can grant (docs/architecture.md, "Tenancy, people and permissions").
+ * `admin` = the Auth0 role "Customer admin" (AUTH0_ADMIN_ROLE_ID / AUTH0_ADMIN_ROLE_NAME);
+ * `member` = no Guestlist role. Support's role is never grantable: it is not in this list.
+ */
+export const TenantRole = z.enum(["member", "admin"], {
+  error: 'Role must be "member" or "admin"',
+});
+export type TenantRole = z.infer<typeof TenantRole>;
+
+/** A role as typed in a CSV cell or a form: trimmed, case-insensitive, then exactly one of TenantRole. */
+export const TenantRoleInput = z
+  .string({ error: 'Role must be "member" or "admin"' })
+  .trim()
+  .toLowerCase()
+  .pipe(TenantRole);
+
 /** The BFF API's permissions (RBAC, in the access token's `permissions` claim). */
 export const Permission = z.enum([
   "read:members",

@@ -6,6 +6,8 @@ import {
   InvitationState,
   PersonName,
   SeatSummary,
+  TenantRole,
+  TenantRoleInput,
 } from "../../shared-contract.ts";
 
 export const MAX_ROWS = 100_000;
@@ -15,12 +17,8 @@ export const InvitationRowInput = z.strictObject({
   email: Email,
   givenName: PersonName.optional(),
   familyName: PersonName.optional(),
-  role: z
-    .string()
-    .trim()
-    .max(50, "Longer than 50 characters")
-    .regex(/^[A-Za-z0-9 _-]*$/, "Use letters, digits, spaces, - and _ only")
-    .optional(),
+  /** the Guestlist role granted once the user exists in Auth0; absent = "member" */
+  role: TenantRoleInput.optional(),
   locale: z
     .string()
     .trim()
@@ -137,6 +135,8 @@ export const ImportRow = z.object({
   givenName: z.string().nullable(),
   familyName: z.string().nullable(),
   state: InvitationState,
+  /** the role the invitation grants ("member" = none) */
+  role: TenantRole,
   failureCode: z.string().nullable(),
   failureReason: z.string().nullable(),
   userId: z.string(),

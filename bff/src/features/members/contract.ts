@@ -1,5 +1,6 @@
 // Members of a tenant: people in Auth0 plus invitations, with one state badge each. Imports only zod.
 import { z } from "zod";
+import { TenantRole } from "../../shared-contract.ts";
 
 /**
  * The badge shown per person. Invitation states until the invitation is accepted; then `active`,
@@ -25,6 +26,8 @@ export const Member = z.object({
   email: z.string(),
   name: z.string().nullable(),
   state: MemberState,
+  /** "admin" = holds the Auth0 role "Customer admin" (or is invited as one); else "member" */
+  role: TenantRole,
   emailVerified: z.boolean(),
   /** email (or sub) of whoever invited them; null for people added outside Guestlist */
   invitedBy: z.string().nullable(),
@@ -38,6 +41,7 @@ export type Member = z.infer<typeof Member>;
 
 export const MembersQuery = z.strictObject({
   state: MemberState.optional(),
+  role: TenantRole.optional(),
   /** search by email prefix or any part of the name */
   q: z.string().trim().max(200).optional(),
   cursor: z.string().max(600).optional(),
@@ -84,3 +88,7 @@ export const MembersSyncResult = z.object({
   removed: z.number().int(),
 });
 export type MembersSyncResult = z.infer<typeof MembersSyncResult>;
+
+/** PATCH /api/tenants/:tenantId/members/:userId: promote to admin or demote to member. */
+export const ChangeRoleInput = z.strictObject({ role: TenantRole });
+export type ChangeRoleInput = z.infer<typeof ChangeRoleInput>;

@@ -1,6 +1,6 @@
 // Support: find a person across tenants. Imports only zod.
 import { z } from "zod";
-import { Email, InvitationState } from "../../shared-contract.ts";
+import { Email, InvitationState, TenantRole } from "../../shared-contract.ts";
 
 export const SupportUserQuery = z.strictObject({ email: Email });
 export type SupportUserQuery = z.infer<typeof SupportUserQuery>;
@@ -10,6 +10,8 @@ export const InvitationHistoryItem = z.object({
   tenantId: z.string(),
   userId: z.string(),
   state: InvitationState,
+  /** the role this invitation grants */
+  role: TenantRole,
   invitedBy: z.string().nullable(),
   invitedAt: z.string(),
   expiresAt: z.string().nullable(),
@@ -25,6 +27,8 @@ export const SupportUserResult = z.object({
   email: z.string(),
   name: z.string().nullable(),
   tenant: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** the person's role in `tenant` (Auth0's record when the user exists, else the invitation's) */
+  role: TenantRole.nullable(),
   /** from Auth0; null when the user does not exist there (e.g. a queued or failed invitation) */
   auth0: z
     .object({
