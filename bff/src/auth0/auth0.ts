@@ -290,6 +290,21 @@ export function createAuth0(
         ),
       )) ?? [],
 
+    assignRoleToUsers: (roleId, userIds) =>
+      call("assign a role to users", async () => {
+        await mgmt.roles.users.assign(roleId, { users: [...userIds] });
+      }),
+
+    addUserRole: (userId, roleId) =>
+      call("assign a role to a user", async () => {
+        await mgmt.users.roles.assign(userId, { roles: [roleId] });
+      }),
+
+    removeUserRole: (userId, roleId) =>
+      call("remove a role from a user", async () => {
+        await mgmt.users.roles.delete(userId, { roles: [roleId] });
+      }),
+
     roleUserIds: (roleId) =>
       call("list a role's users", async () => {
         const ids: string[] = [];

@@ -115,6 +115,16 @@ export interface Auth0 {
   userRoleIds(userId: string): Promise<string[]>;
   /** Ids of every user holding the role (all pages). */
   roleUserIds(roleId: string): Promise<string[]>;
+  /**
+   * POST /api/v2/roles/{id}/users: one call for up to ROLE_USERS_PER_CALL users. Idempotent in
+   * Auth0 (a holder stays a holder). A 404 (AppError not_found) means the role or one of the users
+   * does not exist; nobody in the call was assigned then.
+   */
+  assignRoleToUsers(roleId: string, userIds: readonly string[]): Promise<void>;
+  /** POST /api/v2/users/{id}/roles with one role. */
+  addUserRole(userId: string, roleId: string): Promise<void>;
+  /** DELETE /api/v2/users/{id}/roles with one role. */
+  removeUserRole(userId: string, roleId: string): Promise<void>;
 }
 
 /** The shared Management API budget (see rate-budget.ts). */

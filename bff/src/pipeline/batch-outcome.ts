@@ -1,6 +1,7 @@
 // The end of a batch: per-row outcomes from the job's errors (with the ambiguity check), or a
 // failure of every open row. Shared by the submit and poll steps in batch-step.ts.
 import { AppError } from "../errors.ts";
+import type { TenantRole } from "../shared-contract.ts";
 import { updateLeased, type ClaimedBatch } from "./batch-claim.ts";
 import type { ImportRowData } from "./import-file.ts";
 import { isDuplicate, type RowFailure } from "./job-errors.ts";
@@ -12,7 +13,7 @@ export interface RowRecord {
   email: string;
   given_name: string | null;
   family_name: string | null;
-  role: string | null;
+  role: TenantRole;
   locale: string | null;
 }
 
@@ -72,7 +73,9 @@ export async function applyOutcome(
       [b.id],
     );
     await tx.query(
-      `update invitations set state = 'created', mail_due_at = now(), updated_at = now()
+      // The user exists now: an admin row owes its role from here on (role-step.ts).
+      `update invitations set state = 'created', mail_due_at = now(),
+         role_due_at = case when role = 'admin' then now() else role_due_at end, updated_at = now()
        where id = any($1::uuid[]) and state in ('queued', 'importing')`,
       [created],
     );

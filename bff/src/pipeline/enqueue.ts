@@ -6,6 +6,7 @@ import { audit } from "../audit-log.ts";
 import type { Db, Queryable } from "../db/db.ts";
 import { AppError } from "../errors.ts";
 import { reserveSeats } from "../seats.ts";
+import type { TenantRole } from "../shared-contract.ts";
 import {
   chunkBySize,
   newAuth0UserId,
@@ -17,7 +18,7 @@ export interface EnqueueRow {
   email: string;
   givenName?: string | undefined;
   familyName?: string | undefined;
-  role?: string | undefined;
+  role?: TenantRole | undefined;
   locale?: string | undefined;
 }
 
@@ -73,7 +74,7 @@ export async function enqueueImport(
       email: r.email,
       givenName: r.givenName ?? null,
       familyName: r.familyName ?? null,
-      role: r.role ?? null,
+      role: r.role ?? "member",
       locale: r.locale ?? null,
     }));
     await insertBatchesAndRows(tx, input, importId, rows);
@@ -83,7 +84,10 @@ export async function enqueueImport(
       actorEmail: input.actor.email,
       action: "import.created",
       target: importId,
-      details: { rows: rows.length },
+      details: {
+        rows: rows.length,
+        admins: rows.filter((r) => r.role === "admin").length,
+      },
       requestId: input.actor.requestId ?? null,
     });
     return { importId, created: true, userIds: rows.map((r) => r.userId) };

@@ -43,7 +43,7 @@ function row(i: number, extra: Partial<ImportRowData> = {}): ImportRowData {
     email: `person.${i}.with-a-rather-long-address@subdivision.example-company.test`,
     givenName: `Given${i}`,
     familyName: "Family-Name-That-Is-Quite-Long".repeat(4),
-    role: "analyst",
+    role: "admin",
     locale: "fr-CA",
     ...extra,
   };

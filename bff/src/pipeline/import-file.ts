@@ -4,6 +4,7 @@
 // matched to its Auth0 users without a search.
 import { randomBytes } from "node:crypto";
 import type { BulkImportUser } from "../auth0/types.ts";
+import type { TenantRole } from "../shared-contract.ts";
 
 /** Auth0 rejects files above 512,000 bytes; we stay under 500,000 so "500 KB" holds either way. */
 export const MAX_FILE_BYTES = 500_000;
@@ -13,7 +14,8 @@ export interface ImportRowData {
   email: string;
   givenName: string | null;
   familyName: string | null;
-  role: string | null;
+  /** granted after the user exists (role step), never written into the import file */
+  role: TenantRole;
   locale: string | null;
 }
 
@@ -37,7 +39,6 @@ export function toBulkUser(
   if (row.familyName) user.family_name = row.familyName;
   const name = [row.givenName, row.familyName].filter(Boolean).join(" ");
   if (name) user.name = name;
-  if (row.role) user.app_metadata.role = row.role;
   if (row.locale) user.user_metadata = { locale: row.locale };
   return user;
 }

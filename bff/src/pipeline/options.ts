@@ -5,6 +5,7 @@ import type { Auth0 } from "../auth0/types.ts";
 import type { Db } from "../db/db.ts";
 import type { Branding } from "../mail/invitation-email.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import { ROLE_USERS_PER_CALL } from "../roles.ts";
 import type { Settler } from "./settle.ts";
 
 export interface PipelineOptions {
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   /** invitations claimed per mail round */
   mailBatch: number;
   mailRetryMaxMs: number;
+  /** users per POST /api/v2/roles/{id}/users (roles.ts ROLE_USERS_PER_CALL) */
+  roleBatch: number;
   /** sleep when there is nothing to do */
   idleMs: number;
   /** while the database is unavailable, the loops retry after 0.5 s, 1 s, 2 s … up to this */
@@ -48,6 +51,7 @@ export const DEFAULT_OPTIONS: PipelineOptions = {
   maxSubmitAttempts: 5,
   mailBatch: 400,
   mailRetryMaxMs: 60_000,
+  roleBatch: ROLE_USERS_PER_CALL,
   idleMs: 250,
   dbRetryMaxMs: 10_000,
 };
@@ -59,6 +63,8 @@ export interface PipelineDeps {
   /** the BFF's public URL; invitation links are `${publicUrl}/invitations/<token>` */
   publicUrl: string;
   branding: Branding;
+  /** the "Customer admin" role's id (roles.ts createAdminRoleId); the role step assigns it */
+  adminRoleId: () => Promise<string>;
   log: Pick<FastifyBaseLogger, "info" | "warn" | "error">;
 }
 

@@ -3,6 +3,7 @@ import type { Auth0 } from "../auth0/types.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/db.ts";
 import { createMailer, type Mailer } from "../mail/mailer.ts";
+import { createAdminRoleId } from "../roles.ts";
 import type { PipelineDeps } from "./options.ts";
 import { startPipeline, type Pipeline, type PipelineHandle } from "./worker.ts";
 
@@ -37,6 +38,7 @@ export function createInvitationPipeline(
           mailer,
           publicUrl: config.publicUrl,
           branding: config.branding,
+          adminRoleId: createAdminRoleId(auth0, config.auth0.adminRole),
           log,
         },
         {

@@ -5,6 +5,7 @@
 import { isDatabaseUnavailable } from "../errors.ts";
 import { runBatchStep } from "./batch-step.ts";
 import { runMailStep } from "./mail-step.ts";
+import { runRoleStep } from "./role-step.ts";
 import {
   DEFAULT_OPTIONS,
   type PipelineContext,
@@ -120,6 +121,7 @@ export function startPipeline(
     loop("batches-2", runBatchStep),
     loop("mail", runMailStep),
     loop("mail-2", runMailStep),
+    loop("roles", runRoleStep),
   ];
   return {
     context,

@@ -187,6 +187,29 @@ export function createFakeAuth0(): FakeAuth0 {
       calls.push(`roleUserIds:${roleId}`);
       return [...(fake.roles.get(roleId)?.users ?? [])];
     },
+    async assignRoleToUsers(roleId, userIds) {
+      calls.push(`assignRoleToUsers:${roleId}:${userIds.length}`);
+      const role = fake.roles.get(roleId);
+      if (!role || userIds.some((u) => !users.has(u)))
+        throw new AppError(
+          "not_found",
+          "One or more of the users do not exist.",
+        );
+      for (const u of userIds) role.users.add(u);
+    },
+    async addUserRole(userId, roleId) {
+      calls.push(`addUserRole:${userId}:${roleId}`);
+      const role = fake.roles.get(roleId);
+      if (!role || !users.has(userId))
+        throw new AppError("not_found", "The user does not exist.");
+      role.users.add(userId);
+    },
+    async removeUserRole(userId, roleId) {
+      calls.push(`removeUserRole:${userId}:${roleId}`);
+      if (!users.has(userId))
+        throw new AppError("not_found", "The user does not exist.");
+      fake.roles.get(roleId)?.users.delete(userId);
+    },
   };
   return fake;
 }

@@ -2,7 +2,7 @@
 // reason, and per-row outcomes with keyset paging on row_number.
 import type { Queryable } from "../../db/db.ts";
 import { AppError } from "../../errors.ts";
-import type { InvitationState } from "../../shared-contract.ts";
+import type { InvitationState, TenantRole } from "../../shared-contract.ts";
 import type { ImportProgress, ImportRow, ImportRowsQuery } from "./contract.ts";
 
 const STATE_SQL = `case when i.state in ('created', 'emailed', 'verified') and i.expires_at < now() then 'expired' else i.state end`;
@@ -73,6 +73,7 @@ interface RowRecord {
   given_name: string | null;
   family_name: string | null;
   state: InvitationState;
+  role: TenantRole;
   failure_code: string | null;
   failure_reason: string | null;
   user_id: string;
@@ -94,7 +95,7 @@ export async function importRows(
   const state = q.failedOnly ? "failed" : (q.state ?? null);
   const r = await db.query<RowRecord>(
     `select * from (
-       select i.row_number, i.email, i.given_name, i.family_name, ${STATE_SQL} as state, i.failure_code, i.failure_reason, i.user_id
+       select i.row_number, i.email, i.given_name, i.family_name, ${STATE_SQL} as state, i.role, i.failure_code, i.failure_reason, i.user_id
        from invitations i where i.import_id = $1 and i.row_number > $2) x
      where $3::text is null or x.state = $3
      order by row_number limit $4`,
@@ -109,6 +110,7 @@ export async function importRows(
       givenName: x.given_name,
       familyName: x.family_name,
       state: x.state,
+      role: x.role,
       failureCode: x.failure_code,
       failureReason: x.failure_reason,
       userId: x.user_id,

@@ -153,12 +153,21 @@ export const invitationsRoutes: Feature = (app, deps) => {
           limit: null,
         });
         const csv = toCsv(
-          ["row", "email", "given_name", "family_name", "state", "reason"],
+          [
+            "row",
+            "email",
+            "given_name",
+            "family_name",
+            "role",
+            "state",
+            "reason",
+          ],
           rows.map((r) => [
             r.row,
             r.email,
             r.givenName,
             r.familyName,
+            r.role,
             r.state,
             r.failureReason,
           ]),

@@ -4,7 +4,7 @@
 import type { Auth0 } from "../../auth0/types.ts";
 import type { Config } from "../../config.ts";
 import type { Queryable } from "../../db/db.ts";
-import { AppError } from "../../errors.ts";
+import { createAdminRoleId } from "../../roles.ts";
 
 /** Most Auth0 user reads one removal may spend placing role holders we have no record of. */
 const MAX_LOOKUPS = 100;
@@ -14,7 +14,12 @@ export interface AdminRoles {
   roleId(): Promise<string>;
   isAdmin(userId: string): Promise<boolean>;
   /** true when the tenant has an admin other than `userId` (not blocked, not removed) */
-  hasOtherAdmin(tenantId: string, userId: string): Promise<boolean>;
+  hasOtherAdmin(
+    tenantId: string,
+    userId: string,
+    /** inside a transaction: its connection (default: the pool) */
+    q?: Queryable,
+  ): Promise<boolean>;
 }
 
 export function createAdminRoles(
@@ -22,32 +27,18 @@ export function createAdminRoles(
   auth0: Auth0,
   config: Config,
 ): AdminRoles {
-  const { id, name } = config.auth0.adminRole;
-  let lookup: Promise<string> | undefined;
-  const roleId = (): Promise<string> => {
-    if (id) return Promise.resolve(id);
-    lookup ??= auth0.roleIdByName(name).then((found) => {
-      if (found) return found;
-      lookup = undefined;
-      throw new AppError(
-        "internal",
-        `The Auth0 role "${name}" does not exist (AUTH0_ADMIN_ROLE_NAME / AUTH0_ADMIN_ROLE_ID)`,
-      );
-    });
-    lookup.catch(() => (lookup = undefined));
-    return lookup;
-  };
+  const roleId = createAdminRoleId(auth0, config.auth0.adminRole);
   return {
     roleId,
     async isAdmin(userId) {
       return (await auth0.userRoleIds(userId)).includes(await roleId());
     },
-    async hasOtherAdmin(tenantId, userId) {
+    async hasOtherAdmin(tenantId, userId, q = db) {
       const holders = (await auth0.roleUserIds(await roleId())).filter(
         (h) => h !== userId,
       );
       if (holders.length === 0) return false;
-      const known = await db.query<{ user_id: string; tenant_id: string }>(
+      const known = await q.query<{ user_id: string; tenant_id: string }>(
         `select user_id, tenant_id from members
            where user_id = any($1::text[]) and removed_at is null and not blocked
          union

@@ -2,6 +2,7 @@
 // invitation, one state badge each, keyset-paged on (email, user_id) so page N costs what page 1 does.
 import type { Queryable } from "../../db/db.ts";
 import { AppError } from "../../errors.ts";
+import type { TenantRole } from "../../shared-contract.ts";
 import type { Member, MembersQuery, MemberState } from "./contract.ts";
 
 const INVITATION_STATE = `case
@@ -15,22 +16,30 @@ const INVITATION_STATE = `case
 
 const MEMBER_STATE = `case when m.removed_at is not null then 'removed' when m.blocked then 'blocked' else 'active' end`;
 
+// The role: Auth0's, as mirrored (members.role), once known; the invitation's while its role is still
+// owed (role-step.ts) or nothing was mirrored yet.
+const INVITATION_ROLE = `case when i.role_due_at is not null or m.role is null then i.role else m.role end`;
+
 const LIST_SQL = `
   select * from (
     select i.user_id, i.email, coalesce(m.name, nullif(concat_ws(' ', i.given_name, i.family_name), '')) as name,
       ${INVITATION_STATE} as state,
       coalesce(m.email_verified, false) or i.verified_at is not null or i.state = 'accepted' as email_verified,
       coalesce(i.invited_by_email, i.invited_by) as invited_by, i.created_at as invited_at, i.expires_at,
-      m.last_login, i.failure_reason, i.id::text as invitation_id
+      m.last_login, i.failure_reason, i.id::text as invitation_id,
+      ${INVITATION_ROLE} as role
     from invitations i left join members m on m.user_id = i.user_id
     where i.tenant_id = $1 and ($2::text is null or (i.email, i.user_id) > ($2::text, $3::text))
     union all
-    select m.user_id, m.email, m.name, ${MEMBER_STATE}, m.email_verified, null, null, null, m.last_login, null, null
+    select m.user_id, m.email, m.name, ${MEMBER_STATE}, m.email_verified, null, null, null, m.last_login, null, null,
+      coalesce(m.role, 'member')
     from members m
     where m.tenant_id = $1 and ($2::text is null or (m.email, m.user_id) > ($2::text, $3::text))
       and not exists (select 1 from invitations i where i.user_id = m.user_id)
   ) x
   where ($4::text is null or x.state = $4::text)
+    and ($7::text is null or x.role = $7::text)
+    and ($8::text is null or x.user_id = $8::text)
     and ($5::text is null or x.email like $5::text || '%' escape '\\' or x.name ilike '%' || $5::text || '%' escape '\\')
   order by x.email, x.user_id
   limit $6`;
@@ -47,6 +56,7 @@ interface Row {
   last_login: Date | string | null;
   failure_reason: string | null;
   invitation_id: string | null;
+  role: TenantRole;
 }
 
 const iso = (v: Date | string | null): string | null =>
@@ -76,10 +86,21 @@ function decodeCursor(cursor: string): [string, string] {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** One person of the tenant as the list shows them, or null. */
+export async function getMember(
+  q: Queryable,
+  tenantId: string,
+  userId: string,
+): Promise<Member | null> {
+  const page = await listMembers(q, tenantId, { limit: 1 }, userId);
+  return page.items[0] ?? null;
+}
+
 export async function listMembers(
   q: Queryable,
   tenantId: string,
-  query: MembersQuery,
+  query: Pick<MembersQuery, "limit"> & Partial<MembersQuery>,
+  userId: string | null = null,
 ): Promise<{ items: Member[]; nextCursor: string | null }> {
   const [afterEmail, afterUser] = query.cursor
     ? decodeCursor(query.cursor)
@@ -93,6 +114,8 @@ export async function listMembers(
       query.state ?? null,
       search,
       query.limit + 1,
+      query.role ?? null,
+      userId,
     ])
   ).rows;
   const page = rows.slice(0, query.limit);
@@ -103,6 +126,7 @@ export async function listMembers(
       email: r.email,
       name: r.name,
       state: r.state,
+      role: r.role,
       emailVerified: r.email_verified,
       invitedBy: r.invited_by,
       invitedAt: iso(r.invited_at),

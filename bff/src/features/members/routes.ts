@@ -5,6 +5,8 @@ import { requires, requiresOwnOrSupport } from "../../auth.ts";
 import { AppError } from "../../errors.ts";
 import { ErrorBody } from "../../shared-contract.ts";
 import {
+  ChangeRoleInput,
+  Member,
   MemberParams,
   RemoveMemberQuery,
   MembersPage,
@@ -16,6 +18,7 @@ import {
 import { listMembers } from "./list.ts";
 import { createAdminRoles } from "./admins.ts";
 import { removeMember } from "./remove.ts";
+import { changeRole } from "./role.ts";
 import { createBackgroundSync, lastSyncedAt, refreshMembers } from "./sync.ts";
 
 const errors = {
@@ -26,14 +29,15 @@ const errors = {
 };
 
 export const membersRoutes: Feature = (app, { db, auth0, config }) => {
+  const admins = createAdminRoles(db, auth0, config);
   const background = createBackgroundSync(
     db,
     auth0,
     app.log,
     config.membersSyncIntervalSeconds,
+    () => admins.roleId(),
   );
   app.addHook("onClose", () => background.drain());
-  const admins = createAdminRoles(db, auth0, config);
   const ensureTenant = async (tenantId: string) => {
     const r = await db.query("select 1 from tenants where id = $1", [tenantId]);
     if (r.rowCount === 0) throw new AppError("not_found", "No such tenant");
@@ -76,11 +80,34 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
           db,
           auth0,
           request.params.tenantId,
+          admins.roleId,
         );
         if (outcome.ran || attempt >= 40) return outcome;
         await new Promise((r) => setTimeout(r, 250));
       }
     },
+  );
+
+  app.patch(
+    "/tenants/:tenantId/members/:userId",
+    {
+      // A tenant's admin (invite:members: granting admin is inviting someone into the admin role)
+      // or support (read:all_tenants) in any tenant. The body can only name TenantRole's values.
+      config: requiresOwnOrSupport("invite:members", "read:all_tenants"),
+      schema: {
+        params: MemberParams,
+        body: ChangeRoleInput,
+        response: { 200: Member, 409: ErrorBody, 502: ErrorBody, ...errors },
+      },
+    },
+    (request) =>
+      changeRole(
+        { db, auth0, admins },
+        request.params.tenantId,
+        request.params.userId,
+        request.body.role,
+        actorOf(request),
+      ),
   );
 
   app.delete(

@@ -64,6 +64,8 @@ export async function refreshMembers(
   db: Db,
   auth0: Auth0,
   tenantId: string,
+  /** the "Customer admin" role: when given, members' roles are refreshed too */
+  adminRoleId?: () => Promise<string>,
 ): Promise<SyncOutcome> {
   const lease = await takeLease(db, tenantId);
   if (!lease) return { ran: false, syncedAt: null, seen: 0, removed: 0 };
@@ -90,6 +92,17 @@ export async function refreshMembers(
         watermark !== null && result.total > FULL_SCAN_MAX_USERS;
       if (incremental && oldest && new Date(oldest).getTime() < watermark)
         break;
+    }
+    // Roles: the role's holders (GET /api/v2/roles/{id}/users, 100 per call, all tenants' admins)
+    // mark this tenant's mirrored members admin, everyone else member. Rows whose admin role is
+    // still owed by the pipeline keep showing the invitation's role (list.ts).
+    if (adminRoleId) {
+      const holders = await auth0.roleUserIds(await adminRoleId());
+      await db.query(
+        `update members set role = case when user_id = any($2::text[]) then 'admin' else 'member' end
+         where tenant_id = $1 and removed_at is null`,
+        [tenantId, holders],
+      );
     }
     // A complete scan saw every user of the tenant: mirrored users it did not see were deleted.
     const removed = complete
@@ -143,13 +156,14 @@ export function createBackgroundSync(
   auth0: Auth0,
   log: FastifyBaseLogger,
   intervalSeconds: number,
+  adminRoleId?: () => Promise<string>,
 ) {
   const running = new Set<Promise<unknown>>();
   return {
     maybeRefresh(tenantId: string, syncedAt: Date | null): void {
       if (syncedAt && Date.now() - syncedAt.getTime() < intervalSeconds * 1000)
         return;
-      const p = refreshMembers(db, auth0, tenantId)
+      const p = refreshMembers(db, auth0, tenantId, adminRoleId)
         .then(
           (r) =>
             r.ran &&

@@ -2,7 +2,8 @@
 import type { Feature } from "../../app.ts";
 import { requiresGlobal } from "../../auth.ts";
 import type { AppUser } from "../../auth0/types.ts";
-import { ErrorBody } from "../../shared-contract.ts";
+import { createAdminRoleId } from "../../roles.ts";
+import { ErrorBody, type TenantRole } from "../../shared-contract.ts";
 import {
   SupportUserQuery,
   SupportUserSearch,
@@ -18,6 +19,7 @@ interface InvRow {
   given_name: string | null;
   family_name: string | null;
   state: InvitationHistoryItem["state"];
+  role: TenantRole;
   expired: boolean;
   invited_by: string | null;
   created_at: Date | string;
@@ -31,7 +33,8 @@ interface InvRow {
 const iso = (v: Date | string | null) =>
   v === null ? null : new Date(v).toISOString();
 
-export const supportRoutes: Feature = (app, { db, auth0 }) => {
+export const supportRoutes: Feature = (app, { db, auth0, config }) => {
+  const adminRoleId = createAdminRoleId(auth0, config.auth0.adminRole);
   app.get(
     "/support/users",
     {
@@ -51,7 +54,7 @@ export const supportRoutes: Feature = (app, { db, auth0 }) => {
       const [users, invitations, tenants] = await Promise.all([
         auth0.usersByEmail(email),
         db.query<InvRow>(
-          `select id::text, tenant_id, user_id, email, given_name, family_name, state,
+          `select id::text, tenant_id, user_id, email, given_name, family_name, state, role,
              (expires_at is not null and expires_at <= now() and state not in ('accepted','failed','revoked')) as expired,
              coalesce(invited_by_email, invited_by) as invited_by, created_at, expires_at, emailed_at, accepted_at, revoked_at, failure_reason
            from invitations where email = $1 order by created_at desc limit 200`,
@@ -85,6 +88,7 @@ export const supportRoutes: Feature = (app, { db, auth0 }) => {
           email,
           name,
           tenant,
+          role: null,
           auth0: auth0View,
           invitations: [],
         };
@@ -100,6 +104,7 @@ export const supportRoutes: Feature = (app, { db, auth0 }) => {
           tenantId: r.tenant_id,
           userId: r.user_id,
           state: r.expired ? "expired" : r.state,
+          role: r.role,
           invitedBy: r.invited_by,
           invitedAt: new Date(r.created_at).toISOString(),
           expiresAt: iso(r.expires_at),
@@ -108,6 +113,18 @@ export const supportRoutes: Feature = (app, { db, auth0 }) => {
           revokedAt: iso(r.revoked_at),
           failureReason: r.failure_reason,
         });
+      }
+      // The role in the person's tenant: Auth0's record for users that exist there (one read per
+      // user; a person rarely has more than one), else what their newest invitation grants.
+      const inAuth0 = new Set(users.map((u) => u.userId));
+      for (const item of byUser.values()) {
+        if (!item.tenant) continue;
+        if (inAuth0.has(item.userId)) {
+          const roleIds = await auth0.userRoleIds(item.userId);
+          item.role = roleIds.includes(await adminRoleId())
+            ? "admin"
+            : "member";
+        } else item.role = item.invitations[0]?.role ?? "member";
       }
       return { items: [...byUser.values()] };
     },

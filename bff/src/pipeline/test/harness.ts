@@ -1,5 +1,6 @@
 // The world of an integration test: the Auth0 emulator in-process, a real SMTP catcher (maildev),
 // the real Auth0 adapter with the shared rate budget, the real app on PGlite, and the worker.
+import { createAdminRoleId } from "../../roles.ts";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import { createAuth0 } from "../../auth0/auth0.ts";
 import { createRateBudget } from "../../auth0/rate-budget.ts";
@@ -100,6 +101,7 @@ export async function startHarness(
       mailer,
       publicUrl,
       branding: DEFAULT_BRANDING,
+      adminRoleId: createAdminRoleId(auth0, config.auth0.adminRole),
       log: t.app.log,
     },
     { ...FAST_PIPELINE, ...options.pipeline },

@@ -1,0 +1,123 @@
+// PATCH …/members/:userId {role}: promote to admin or demote to member. The role lives in Auth0
+// (RBAC role "Customer admin", docs/architecture.md), so the change is one Auth0 call:
+// POST /api/v2/users/{id}/roles to promote, DELETE /api/v2/users/{id}/roles to demote. Both are
+// idempotent in Auth0, so a retried request is harmless. The person's next sign-in carries the
+// new permissions (access tokens hold the permissions of the roles assigned at that moment).
+// A tenant never loses its last admin. Every change and every refusal is audited.
+import type { Auth0 } from "../../auth0/types.ts";
+import type { AuditInput } from "../../audit-log.ts";
+import { audit } from "../../audit-log.ts";
+import type { Db } from "../../db/db.ts";
+import { AppError } from "../../errors.ts";
+import type { TenantRole } from "../../shared-contract.ts";
+import type { AdminRoles } from "./admins.ts";
+import type { Member } from "./contract.ts";
+import { getMember } from "./list.ts";
+
+/** The Auth0 user exists (import created it) in these invitation states. */
+const USER_EXISTS = new Set(["created", "emailed", "verified", "accepted"]);
+/** The Auth0 user does not exist yet: the role is granted by the pipeline once it does. */
+const NOT_CREATED = new Set(["queued", "importing"]);
+
+/**
+ * Per-tenant lock key (pg_advisory_xact_lock): role changes of one tenant run one at a time across
+ * all instances, so two admins demoting each other at once cannot leave the tenant without one.
+ */
+const lockKey = (tenantId: string) => `guestlist:roles:${tenantId}`;
+
+export async function changeRole(
+  deps: { db: Db; auth0: Auth0; admins: AdminRoles },
+  tenantId: string,
+  userId: string,
+  to: TenantRole,
+  actor: Pick<AuditInput, "actor" | "actorEmail" | "requestId">,
+): Promise<Member> {
+  const { db, auth0, admins } = deps;
+  const current = await getMember(db, tenantId, userId);
+  if (!current)
+    throw new AppError(
+      "not_found",
+      "No such member or invitation in this tenant",
+    );
+  const inv = await db.query<{ id: string; state: string }>(
+    "select id::text, state from invitations where tenant_id = $1 and user_id = $2",
+    [tenantId, userId],
+  );
+  const invitation = inv.rows[0] ?? null;
+  const active = current.state === "active";
+  const pending =
+    invitation !== null &&
+    (NOT_CREATED.has(invitation.state) || USER_EXISTS.has(invitation.state)) &&
+    !["expired", "removed", "blocked"].includes(current.state);
+  if (!active && !pending)
+    throw new AppError(
+      "conflict",
+      `Cannot change the role of a ${current.state} person; invite them again instead`,
+      { state: current.state },
+    );
+  const from = current.role;
+  const userExists =
+    invitation === null || USER_EXISTS.has(invitation.state) || active;
+
+  await db.transaction(async (tx) => {
+    await tx.query("select pg_advisory_xact_lock(hashtext($1))", [
+      lockKey(tenantId),
+    ]);
+    if (to === "member" && userExists) {
+      // Never leave a tenant without an admin (the same rule as removal, remove.ts).
+      const other = await admins.hasOtherAdmin(tenantId, userId, tx);
+      if (!other && (from === "admin" || (await admins.isAdmin(userId)))) {
+        await audit(db, {
+          tenantId,
+          ...actor,
+          action: "member.role_change_refused",
+          target: current.email,
+          details: { userId, from, to, reason: "last_admin" },
+        });
+        throw new AppError(
+          "conflict",
+          `${current.email} is the last admin of this tenant; make someone else an admin first`,
+          { reason: "last_admin" },
+        );
+      }
+    }
+    if (userExists) {
+      const roleId = await admins.roleId();
+      if (to === "admin") await auth0.addUserRole(userId, roleId);
+      else await auth0.removeUserRole(userId, roleId);
+    }
+    // Auth0 holds the role now (or, before the user exists, the pipeline will grant it: role-step.ts).
+    // Before the user exists only the invitation changes. If the import created the user meanwhile
+    // (after our read), an admin role is owed from now on; a member owes nothing.
+    await tx.query(
+      `update invitations set role = $3,
+         role_due_at = case when $3 = 'admin' and $4 = false and state not in ('queued', 'importing') then now()
+                            when $3 = 'member' then null else role_due_at end,
+         updated_at = now()
+       where tenant_id = $1 and user_id = $2`,
+      [tenantId, userId, to, userExists],
+    );
+    if (userExists) {
+      // The explicit change settles any assignment still owed.
+      await tx.query(
+        `update invitations set role_due_at = null, role_lease_owner = null, role_lease_until = null
+         where tenant_id = $1 and user_id = $2`,
+        [tenantId, userId],
+      );
+      await tx.query(
+        "update members set role = $2 where user_id = $1 and tenant_id = $3",
+        [userId, to, tenantId],
+      );
+    }
+    await audit(tx, {
+      tenantId,
+      ...actor,
+      action: "member.role_changed",
+      target: current.email,
+      details: { userId, from, to },
+    });
+  });
+  const after = await getMember(db, tenantId, userId);
+  if (!after) throw new AppError("not_found", "The member disappeared");
+  return after;
+}
