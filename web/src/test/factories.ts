@@ -42,6 +42,7 @@ export function makeMember(overrides: Partial<Member> = {}): Member {
     email: `person${n}@acme.test`,
     name: `Person ${n}`,
     state: "emailed",
+    role: "member",
     emailVerified: false,
     invitedBy: "admin@acme.test",
     invitedAt: new Date(Date.now() - 86_400_000).toISOString(),

@@ -1,3 +1,4 @@
+import type { TenantRole } from "@app/bff/contract";
 import {
   Alert,
   Badge,
@@ -14,7 +15,6 @@ import { useEffect, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { PageLoader } from "../../components/page-loader.tsx";
-import type { Role } from "../../components/roles.tsx";
 import { can, useSession } from "../../lib/session.tsx";
 import { useCreateImport } from "./api.ts";
 import { SOURCE_LABELS, type ColumnMapping } from "./detect-columns.ts";
@@ -87,7 +87,7 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
   const send = (
     file: ValidatedFile,
     indexes: number[],
-    roles: ReadonlyMap<number, Role>,
+    roles: ReadonlyMap<number, TenantRole>,
   ) => {
     const rows = indexes.flatMap((i) => {
       if (i >= file.checks.length) return [];
@@ -228,8 +228,7 @@ function FileSummary({
                 {" "}
                 · Full name: <b>{column(mapping.fullName)}</b>
               </>
-            ) : null}
-            {" "}
+            ) : null}{" "}
             · Role:{" "}
             <b>
               {mapping.role === undefined

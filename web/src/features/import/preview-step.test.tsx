@@ -223,7 +223,9 @@ describe("import preview", () => {
       .getByText("linus@acme.test")
       .closest('[role="row"]') as HTMLElement;
     expect(within(linus).getByText("Superhero")).toBeInTheDocument();
-    expect(within(linus).getByText("Use admin or member")).toBeInTheDocument();
+    expect(
+      within(linus).getByText('Role must be "member" or "admin"'),
+    ).toBeInTheDocument();
     expect(within(linus).queryByRole("combobox")).toBeNull();
     expect(screen.getByText(/1 as admin/)).toBeInTheDocument();
 

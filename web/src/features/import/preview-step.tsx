@@ -1,10 +1,9 @@
-import type { Verdict } from "@app/bff/contract";
+import type { Verdict, TenantRole } from "@app/bff/contract";
 import { Alert, Button, Chip, Group, Paper, Stack, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { PageLoader } from "../../components/page-loader.tsx";
-import type { Role } from "../../components/roles.tsx";
 import { SeatMeter } from "../../components/seat-meter.tsx";
 import { useApiClient } from "../../lib/api-context.tsx";
 import { importQueries } from "./api.ts";
@@ -23,7 +22,7 @@ type Props = {
   file: ValidatedFile;
   sending: boolean;
   /** the chosen rows (by index) and the roles changed in the table */
-  onSend: (indexes: number[], roles: ReadonlyMap<number, Role>) => void;
+  onSend: (indexes: number[], roles: ReadonlyMap<number, TenantRole>) => void;
 };
 
 const selectable = (row: PreviewRow) => ELIGIBLE.has(row.verdict);
@@ -47,7 +46,9 @@ export function PreviewStep({
   const counts = useMemo(() => countVerdicts(rows), [rows]);
   const [filter, setFilter] = useState<Verdict | "all">("all");
   const [chosen, setChosen] = useState<Set<number> | null>(null);
-  const [roles, setRoles] = useState<ReadonlyMap<number, Role>>(new Map());
+  const [roles, setRoles] = useState<ReadonlyMap<number, TenantRole>>(
+    new Map(),
+  );
 
   if (preview.isPending)
     return <PageLoader label="Checking rows against your seats" />;

@@ -1,14 +1,9 @@
 // Every row's verdict in a virtualised table: 100,000 rows render as the ~20 that are visible.
-import type { Verdict } from "@app/bff/contract";
+import type { Verdict, TenantRole } from "@app/bff/contract";
 import { Badge, Box, Checkbox, NativeSelect, Text } from "@mantine/core";
 import { observeElementRect, useVirtualizer } from "@tanstack/react-virtual";
 import { useRef, type ReactNode } from "react";
-import {
-  isRole,
-  ROLE_LABELS,
-  ROLE_OPTIONS,
-  type Role,
-} from "../../components/roles.tsx";
+import { isRole, ROLE_LABELS, ROLE_OPTIONS } from "../../components/roles.tsx";
 
 export type PreviewRow = {
   /** position in the rows sent to the preview (0-based) */
@@ -59,8 +54,8 @@ type Props = {
   full: boolean;
   onToggle: (index: number) => void;
   /** roles the admin chose in the table, by row index; they win over the file's */
-  roles: ReadonlyMap<number, Role>;
-  onRoleChange: (index: number, role: Role) => void;
+  roles: ReadonlyMap<number, TenantRole>;
+  onRoleChange: (index: number, role: TenantRole) => void;
 };
 
 function Cell({ children }: { children: ReactNode }) {
@@ -118,13 +113,15 @@ export function PreviewTable({
           }}
           bg="var(--mantine-color-default-hover)"
         >
-          {["Seat", "Row", "Email", "Name", "Role", "Verdict", "Reason"].map((h) => (
-            <Box key={h} role="columnheader" px={6}>
-              <Text size="sm" fw={600}>
-                {h}
-              </Text>
-            </Box>
-          ))}
+          {["Seat", "Row", "Email", "Name", "Role", "Verdict", "Reason"].map(
+            (h) => (
+              <Box key={h} role="columnheader" px={6}>
+                <Text size="sm" fw={600}>
+                  {h}
+                </Text>
+              </Box>
+            ),
+          )}
         </Box>
       </Box>
       <div
@@ -224,7 +221,7 @@ function RoleCell({
   row: PreviewRow;
   role: string;
   editable: boolean;
-  onChange: (role: Role) => void;
+  onChange: (role: TenantRole) => void;
 }) {
   if (!editable || !isRole(role))
     return <Text size="sm">{isRole(role) ? ROLE_LABELS[role] : role}</Text>;

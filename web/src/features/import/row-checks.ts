@@ -25,8 +25,8 @@ export const INPUT_FIELDS = [
 type InputField = (typeof INPUT_FIELDS)[number];
 const FIELD_COUNT = INPUT_FIELDS.length;
 
-// The contract's Role message (bff/src/shared-contract.ts); the equality test keeps them the same.
-const ROLE_MESSAGE = "Use admin or member";
+// The message of TenantRole and TenantRoleInput (bff/src/shared-contract.ts); the equality test keeps them the same.
+const ROLE_MESSAGE = 'Role must be "member" or "admin"';
 
 const VERDICTS: readonly VerdictOfCheck[] = [
   "ready",

@@ -1,4 +1,4 @@
-import type { Member, MemberState } from "@app/bff/contract";
+import type { Member, MemberState, TenantRole } from "@app/bff/contract";
 import {
   Button,
   Group,
@@ -21,12 +21,15 @@ import {
   errorTitle,
 } from "../../components/error-message.tsx";
 import { PageLoader } from "../../components/page-loader.tsx";
+import { RoleChangeModal } from "../../components/role-change-modal.tsx";
+import { ROLE_OPTIONS } from "../../components/roles.tsx";
 import { SeatMeter } from "../../components/seat-meter.tsx";
 import { useApiClient } from "../../lib/api-context.tsx";
 import { can, useSession } from "../../lib/session.tsx";
 import {
   memberQueries,
   useBulkResend,
+  useChangeRole,
   useInviteMember,
   useRemoveMember,
   useResendMember,
@@ -80,12 +83,15 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search.trim(), 300);
   const [state, setState] = useState<MemberState | null>(null);
+  const [role, setRole] = useState<TenantRole | null>(null);
+  const [promoting, setPromoting] = useState<Member | null>(null);
   const [revoking, setRevoking] = useState<Member | null>(null);
   const [dialog, setDialog] = useState<"invite" | "bulk" | null>(null);
   const tenant = useQuery(memberQueries.tenant(api, tenantId));
   const list = useInfiniteQuery(
     memberQueries.list(api, tenantId, {
       state: state ?? undefined,
+      role: role ?? undefined,
       q: q || undefined,
     }),
   );
@@ -93,6 +99,7 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
   const remove = useRemoveMember(tenantId);
   const bulk = useBulkResend(tenantId);
   const invite = useInviteMember(tenantId);
+  const changeRole = useChangeRole(tenantId);
   const ownTenant = me.tenant?.id === tenantId;
   const members = list.data?.pages.flatMap((p) => p.items) ?? [];
 
@@ -118,6 +125,22 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
         },
       },
     );
+
+  const onConfirmRole = (m: Member) => {
+    const to = m.role === "admin" ? "member" : "admin";
+    changeRole.mutate(
+      { userId: m.userId, role: to },
+      {
+        onSuccess: () => {
+          setPromoting(null);
+          notifications.show({
+            color: "green",
+            message: `${m.email} is now ${to === "admin" ? "an admin" : "a member"}`,
+          });
+        },
+      },
+    );
+  };
 
   return (
     <Stack gap="lg">
@@ -167,13 +190,22 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
           clearable
           w={200}
         />
+        <Select
+          label="Role"
+          placeholder="All roles"
+          data={ROLE_OPTIONS}
+          value={role}
+          onChange={(v) => setRole(v as TenantRole | null)}
+          clearable
+          w={160}
+        />
       </Group>
       {list.isError ? <ErrorMessage error={list.error} /> : null}
       {list.isPending ? <PageLoader label="Loading members" /> : null}
       {list.isSuccess && members.length === 0 ? (
         <Paper p="xl">
           <Text ta="center" c="dimmed">
-            {q || state
+            {q || state || role
               ? "Nobody matches these filters."
               : "No members yet. Import a CSV or invite one person."}
           </Text>
@@ -185,11 +217,19 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
             members={members}
             canResend={can(me, "resend:invitations")}
             canRevoke={ownTenant && can(me, "revoke:members")}
+            canChangeRole={
+              (ownTenant && can(me, "invite:members")) ||
+              can(me, "read:all_tenants")
+            }
             resendingId={resend.isPending ? (resend.variables ?? null) : null}
             onResend={onResend}
             onRevoke={(m) => {
               remove.reset();
               setRevoking(m);
+            }}
+            onChangeRole={(m) => {
+              changeRole.reset();
+              setPromoting(m);
             }}
           />
         </Paper>
@@ -205,6 +245,20 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
           </Button>
         </Group>
       ) : null}
+      <RoleChangeModal
+        change={
+          promoting && {
+            email: promoting.email,
+            to: promoting.role === "admin" ? "member" : "admin",
+            tenantName: tenant.data?.name ?? tenantId,
+            self: promoting.userId === me.user.sub,
+          }
+        }
+        pending={changeRole.isPending}
+        error={changeRole.error}
+        onConfirm={() => promoting && onConfirmRole(promoting)}
+        onClose={() => setPromoting(null)}
+      />
       <RevokeModal
         member={revoking}
         pending={remove.isPending}
