@@ -59,6 +59,9 @@ export const OPERATIONS = [
   "get_roles",
   "get_role_user",
   "get_user_roles",
+  "post_role_users",
+  "post_user_roles",
+  "delete_user_roles",
 ];
 
 describe.skipIf(!hasSpec)(
@@ -357,6 +360,31 @@ describe.skipIf(!hasSpec)(
         .list("auth0|no-such-user-here")
         .catch((e: unknown) => e);
       expect(missing).toBeInstanceOf(ManagementError);
+      expectConforming();
+    });
+
+    test("roles: assign users to a role (idempotent), remove and assign a user's role", async () => {
+      const roles = await mgmt.roles.list({ per_page: 10 });
+      const role = roles.data.find((r) => r.name === "Customer admin");
+      const roleId = role?.id ?? "";
+      const userId = created[0] ?? "";
+      await mgmt.roles.users.assign(roleId, { users: [userId] });
+      await mgmt.roles.users.assign(roleId, { users: [userId] });
+      const held = async () =>
+        (await mgmt.users.roles.list(userId)).data.filter(
+          (r) => r.id === roleId,
+        ).length;
+      expect(await held()).toBe(1);
+      await mgmt.users.roles.delete(userId, { roles: [roleId] });
+      expect(await held()).toBe(0);
+      await mgmt.users.roles.assign(userId, { roles: [roleId] });
+      expect(await held()).toBe(1);
+      await mgmt.users.roles.delete(userId, { roles: [roleId] });
+      const missing = await mgmt.roles.users
+        .assign(roleId, { users: [userId, "auth0|000000000000000000000000"] })
+        .catch((e: unknown) => e);
+      expect((missing as ManagementError).statusCode).toBe(404);
+      expect(await held()).toBe(0);
       expectConforming();
     });
 

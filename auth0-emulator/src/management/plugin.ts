@@ -12,7 +12,7 @@ import { startImportWorker } from "./import-worker.ts";
 import { tenantConfigRoutes } from "./tenant-config/plugin.ts";
 import { jobsRoutes } from "./jobs.ts";
 import { promptsRoutes } from "./prompts.ts";
-import { roleMembersRoutes } from "./role-members.ts";
+import { roleAssignmentRoutes, roleMembersRoutes } from "./role-members.ts";
 import { ticketsRoutes } from "./tickets.ts";
 import { usersListRoute } from "./users-list.ts";
 import { usersRoutes } from "./users.ts";
@@ -80,6 +80,7 @@ export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (
   usersRoutes(app, store);
   usersListRoute(app, store);
   roleMembersRoutes(app, store);
+  roleAssignmentRoutes(app, store);
   jobsRoutes(app, store, base);
   ticketsRoutes(app, store, base);
   connectionsRoutes(app, store);

@@ -1,9 +1,10 @@
 // Role membership: GET /roles/{id}/users (offset or checkpoint paging: `from`/`take` → `{users,
 // next}`) and GET /users/{id}/roles (offset paging). Direct assignments only, like Auth0 without
 // groups. The BFF uses them to find a tenant's admins (holders of "Customer admin").
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { EmuRole, EmuUser, Store } from "../store.ts";
 import { MgmtError, invalidQuery, userNotFound } from "./errors.ts";
+import { payloadValidator } from "./payload.ts";
 import { offsetPage, type PageQuery } from "./tenant-config/paging.ts";
 
 const scopes = {
@@ -67,5 +68,83 @@ export function roleMembersRoutes(app: FastifyInstance, store: Store): void {
       const roles = store.state.roles.filter((r) => user.roles.includes(r.id));
       return offsetPage(roles.map(roleView), req.query, "roles");
     },
+  );
+}
+
+// Assigning and removing (POST /roles/{id}/users, POST and DELETE /users/{id}/roles). Bodies as
+// Auth0's OpenAPI document has them (AssignRoleUsersRequestContent, AssignUserRolesRequestContent,
+// DeleteUserRolesRequestContent). Assignment is idempotent: a holder stays a holder, once.
+const assignRoleUsers = payloadValidator({
+  type: "object",
+  additionalProperties: false,
+  required: ["users"],
+  properties: { users: { type: "array", items: { type: "string" } } },
+});
+const userRolesBody = payloadValidator({
+  type: "object",
+  additionalProperties: false,
+  required: ["roles"],
+  properties: {
+    roles: {
+      type: "array",
+      minItems: 1,
+      items: { type: "string", minLength: 1 },
+    },
+  },
+});
+
+const roleNotFound = (): MgmtError =>
+  new MgmtError(404, "The role does not exist.");
+
+export function roleAssignmentRoutes(app: FastifyInstance, store: Store): void {
+  app.post<{ Params: { id: string } }>(
+    "/roles/:id/users",
+    { config: { scopes: ["update:roles", "create:role_members"] } },
+    (req, reply) => {
+      const body = assignRoleUsers.check<{ users: string[] }>(
+        req.body,
+        req.headers["content-type"],
+      );
+      const role = store.state.roles.find((r) => r.id === req.params.id);
+      if (!role) throw roleNotFound();
+      const users = body.users.map((id) => store.userById(id));
+      // All or nothing: "One or more of the users do not exist." (the OAS's 404)
+      if (users.some((u) => u === undefined))
+        throw new MgmtError(404, "One or more of the users do not exist.");
+      for (const u of users)
+        if (u && !u.roles.includes(role.id)) u.roles.push(role.id);
+      store.changed();
+      return reply.code(200).send();
+    },
+  );
+
+  const userRoles =
+    (change: "add" | "remove") =>
+    (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+      const body = userRolesBody.check<{ roles: string[] }>(
+        req.body,
+        req.headers["content-type"],
+      );
+      const user = store.userById(req.params.id);
+      if (!user) throw userNotFound();
+      for (const id of body.roles)
+        if (!store.state.roles.some((r) => r.id === id)) throw roleNotFound();
+      if (change === "add")
+        for (const id of body.roles) {
+          if (!user.roles.includes(id)) user.roles.push(id);
+        }
+      else user.roles = user.roles.filter((id) => !body.roles.includes(id));
+      store.changed();
+      return reply.code(204).send();
+    };
+  app.post<{ Params: { id: string } }>(
+    "/users/:id/roles",
+    { config: { scopes: ["update:users", "create:role_members"] } },
+    userRoles("add"),
+  );
+  app.delete<{ Params: { id: string } }>(
+    "/users/:id/roles",
+    { config: { scopes: ["update:users", "delete:role_members"] } },
+    userRoles("remove"),
   );
 }

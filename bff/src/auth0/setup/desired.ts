@@ -94,6 +94,10 @@ export const BFF_SCOPES = [
   "read:prompts",
   // finding a tenant's admins: the "Customer admin" role by name and its users
   "read:roles",
+  // granting "Customer admin": POST /api/v2/roles/{id}/users after an import (Auth0's OpenAPI
+  // document: update:roles or create:role_members; the narrower one). Promote / demote use
+  // POST / DELETE /api/v2/users/{id}/roles, which update:users already allows.
+  "create:role_members",
 ];
 
 export interface DesiredInput {
