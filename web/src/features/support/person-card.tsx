@@ -4,7 +4,9 @@ import { notifications } from "@mantine/notifications";
 import { errorText, errorTitle } from "../../components/error-message.tsx";
 import { formatDateTime } from "../../components/format.ts";
 import { StateBadge } from "../../components/state-badge.tsx";
+import { RoleBadge } from "../../components/roles.tsx";
 import { useInvitationLink, useSendLink, useSupportResend } from "./api.ts";
+import { PersonRole } from "./person-role.tsx";
 
 const fail = (error: unknown) =>
   notifications.show({
@@ -77,6 +79,7 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
             )}
           </Group>
         </Group>
+        <PersonRole person={person} />
         <Group gap="xs">
           <Button
             size="xs"
@@ -145,6 +148,7 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
               <Table.Tr>
                 <Table.Th>Tenant</Table.Th>
                 <Table.Th>State</Table.Th>
+                <Table.Th>Role</Table.Th>
                 <Table.Th>Invited by</Table.Th>
                 <Table.Th>Invited</Table.Th>
                 <Table.Th>Emailed</Table.Th>
@@ -162,6 +166,9 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
                         {inv.failureReason}
                       </Text>
                     ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    <RoleBadge role={inv.role} />
                   </Table.Td>
                   <Table.Td>{inv.invitedBy ?? "—"}</Table.Td>
                   <Table.Td>{formatDateTime(inv.invitedAt)}</Table.Td>
