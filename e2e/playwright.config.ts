@@ -48,6 +48,8 @@ export default defineConfig({
         EMULATOR_PUBLIC_URL: E2E.emulatorUrl,
         EMULATOR_DATA_DIR: "memory",
         EMULATOR_BCRYPT_ROUNDS: "4",
+        // the seeded app (ExampleCo Analytics = the SPA under test) and its login route
+        EMULATOR_APP_LOGIN_URL: `${E2E.appUrl}/login`,
       },
       reuseExistingServer: false,
       timeout: 60_000,
@@ -80,6 +82,8 @@ export default defineConfig({
         AUTH0_ISSUER_BASE_URL: `${E2E.emulatorUrl}/`,
         AUTH0_MANAGEMENT_URL: `http://127.0.0.1:${E2E.emulatorPort}`,
         SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
+        // specs switch the emulator between New and Classic Universal Login
+        AUTH0_UL_EXPERIENCE_CACHE_SECONDS: "0",
       },
       reuseExistingServer: false,
       timeout: 180_000,

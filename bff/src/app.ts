@@ -36,6 +36,10 @@ import { acceptRoutes } from "./features/accept/routes.ts";
 import { invitationsRoutes } from "./features/invitations/routes.ts";
 import { resendRoutes } from "./features/resend/routes.ts";
 import { supportActionsRoutes } from "./features/support-actions/routes.ts";
+import {
+  createExperienceResolver,
+  type ExperienceResolver,
+} from "./features/accept/experience.ts";
 import type { Branding } from "./mail/invitation-email.ts";
 import type { Mailer } from "./mail/mailer.ts";
 import type { PipelineHandle } from "./pipeline/worker.ts";
@@ -61,11 +65,14 @@ export interface AppDeps {
   branding?: Branding;
   /** per-IP limit on the invitee's pages (/invitations/:token…) per minute */
   invitePagesPerMinute?: number;
+  /** the tenant's Universal Login experience; default: from config (auto = GET /api/v2/prompts, cached) */
+  experience?: ExperienceResolver;
 }
 
 /** What every feature plugin receives as its options. */
 export interface FeatureDeps extends AppDeps {
   signupCheck: SignupCheck;
+  experience: ExperienceResolver;
 }
 
 export type Feature = FastifyPluginAsyncZod<FeatureDeps>;
@@ -150,6 +157,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const featureDeps: FeatureDeps = {
     ...deps,
     signupCheck: createSignupCheck(deps.auth0, app.log),
+    experience:
+      deps.experience ??
+      createExperienceResolver(deps.auth0, config.auth0.ulExperience, app.log, {
+        cacheMs: config.auth0.ulExperienceCacheSeconds * 1000,
+      }),
   };
   app.addHook("onReady", async () => {
     // Reads the connection once at start: warns loudly when sign-ups are still enabled.

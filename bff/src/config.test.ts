@@ -32,6 +32,34 @@ describe("loadConfig", () => {
     expect(Object.isFrozen(c.auth0)).toBe(true);
   });
 
+  test("the invitee app, the product name and the Universal Login experience (ADR 007)", () => {
+    const d = loadConfig({ PUBLIC_URL: "https://guestlist.acme.test/" });
+    expect(d.inviteeApp).toEqual({
+      clientId: "guestlist-spa",
+      loginUrl: "https://guestlist.acme.test/login",
+    });
+    expect(d.branding.appName).toBe("ExampleCo Analytics");
+    expect(d.auth0.ulExperience).toBe("auto");
+    expect(d.auth0.ulExperienceCacheSeconds).toBe(300);
+    const c = loadConfig({
+      AUTH0_SPA_CLIENT_ID: "spa123",
+      INVITEE_APP_CLIENT_ID: "analytics456",
+      INVITEE_APP_LOGIN_URL: "https://analytics.example.com/login",
+      AUTH0_UL_EXPERIENCE: "classic",
+    });
+    expect(c.inviteeApp).toEqual({
+      clientId: "analytics456",
+      loginUrl: "https://analytics.example.com/login",
+    });
+    expect(c.auth0.ulExperience).toBe("classic");
+    expect(() =>
+      loadConfig({
+        AUTH0_UL_EXPERIENCE: "modern",
+        INVITEE_APP_LOGIN_URL: "nope",
+      }),
+    ).toThrow(/AUTH0_UL_EXPERIENCE[\s\S]*INVITEE_APP_LOGIN_URL/);
+  });
+
   test("targets a real tenant when AUTH0_DOMAIN is set", () => {
     const c = loadConfig({
       ...REAL_TENANT,

@@ -87,6 +87,19 @@ const Env = z.object({
     .default("Username-Password-Authentication"),
   AUTH0_AUDIENCE: z.string().min(1).default("https://guestlist.example/api"),
   AUTH0_SPA_CLIENT_ID: z.string().min(1).default("guestlist-spa"),
+  /** Which Universal Login experience the tenant uses; auto = ask GET /api/v2/prompts (ADR 007). */
+  AUTH0_UL_EXPERIENCE: z.enum(["auto", "new", "classic"]).default("auto"),
+  /** How long the experience read from Auth0 is reused (auto only). */
+  AUTH0_UL_EXPERIENCE_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(300),
+  /** The application invitees use (its Auth0 client id); default AUTH0_SPA_CLIENT_ID. */
+  INVITEE_APP_CLIENT_ID: z.string().min(1).optional(),
+  /** That application's login route (its initiate_login_uri); default <PUBLIC_URL>/login. */
+  INVITEE_APP_LOGIN_URL: url.optional(),
   AUTH0_RATE_LIMIT: z
     .enum(["enterprise", "enterprise-nonprod", "essentials", "free", "custom"])
     .default("enterprise"),
@@ -117,6 +130,10 @@ const Env = z.object({
     .default("Guestlist <no-reply@guestlist.example>"),
   MEMBER_REMOVAL: z.enum(["delete", "block"]).default("delete"),
   MEMBERS_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
+  // The SMTP provider's limits (docs/production.md, "Email"): message starts per second (0 = no
+  // limit; per BFF instance) and connections at once. SMTP_POOL_SIZE is the older name of the latter.
+  SMTP_MAX_PER_SECOND: z.coerce.number().min(0).max(10_000).default(0),
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).optional(),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PIPELINE_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   PIPELINE_RECONCILE_GRACE_SECONDS: z.coerce
@@ -126,7 +143,7 @@ const Env = z.object({
     .default(30),
 
   // The emails' look per deployment (docs/real-tenant.md).
-  BRAND_PRODUCT_NAME: z.string().min(1).max(60).default("Guestlist"),
+  BRAND_PRODUCT_NAME: z.string().min(1).max(60).default("ExampleCo Analytics"),
   BRAND_COMPANY_NAME: z.string().min(1).max(80).default("ExampleCo"),
   BRAND_LOGO_URL: z
     .url({ protocol: /^https$/, error: "must be an https:// URL of an image" })
@@ -184,6 +201,9 @@ export interface Config {
     /** the "Customer admin" role: its id, or the name to look it up by */
     readonly adminRole: { readonly id?: string; readonly name: string };
     readonly tenantClaim: string;
+    /** auto = read the tenant's experience from GET /api/v2/prompts (cached) */
+    readonly ulExperience: "auto" | "new" | "classic";
+    readonly ulExperienceCacheSeconds: number;
     readonly rateLimit: Readonly<RatePlan>;
     readonly maxRetries: number;
   };
@@ -200,8 +220,15 @@ export interface Config {
   readonly mailFrom: string;
   readonly memberRemoval: "delete" | "block";
   readonly membersSyncIntervalSeconds: number;
+  /** "the app invitees use": where accepted invitees sign in (ADR 007) */
+  readonly inviteeApp: {
+    readonly clientId: string;
+    readonly loginUrl: string;
+  };
   readonly pipeline: {
     readonly smtpPoolSize: number;
+    /** message starts per second per instance; 0 = no limit */
+    readonly smtpMaxPerSecond: number;
     readonly leaseMs: number;
     readonly reconcileGraceMs: number;
   };
@@ -320,6 +347,8 @@ export function loadConfig(
         name: e.AUTH0_ADMIN_ROLE_NAME,
       },
       tenantClaim: e.TENANT_CLAIM,
+      ulExperience: e.AUTH0_UL_EXPERIENCE,
+      ulExperienceCacheSeconds: e.AUTH0_UL_EXPERIENCE_CACHE_SECONDS,
       rateLimit: Object.freeze(rateLimit),
       maxRetries: e.AUTH0_MAX_RETRIES,
     },
@@ -335,8 +364,14 @@ export function loadConfig(
     mailFrom: e.MAIL_FROM,
     memberRemoval: e.MEMBER_REMOVAL,
     membersSyncIntervalSeconds: e.MEMBERS_SYNC_INTERVAL_SECONDS,
+    inviteeApp: {
+      clientId: e.INVITEE_APP_CLIENT_ID ?? e.AUTH0_SPA_CLIENT_ID,
+      loginUrl:
+        e.INVITEE_APP_LOGIN_URL ?? `${e.PUBLIC_URL.replace(/\/$/, "")}/login`,
+    },
     pipeline: {
-      smtpPoolSize: e.SMTP_POOL_SIZE,
+      smtpPoolSize: e.SMTP_MAX_CONNECTIONS ?? e.SMTP_POOL_SIZE,
+      smtpMaxPerSecond: e.SMTP_MAX_PER_SECOND,
       leaseMs: e.PIPELINE_LEASE_SECONDS * 1000,
       reconcileGraceMs: e.PIPELINE_RECONCILE_GRACE_SECONDS * 1000,
     },

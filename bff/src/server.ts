@@ -14,6 +14,7 @@ import { openDb } from "./db/db.ts";
 import { migrate } from "./db/migrate.ts";
 import { readTenantsFile, seedTenants } from "./db/seed.ts";
 import { preflightProblems } from "./features/health/preflight.ts";
+import { startReconcileSweep } from "./features/accept/reconcile.ts";
 import { createInvitationPipeline } from "./pipeline/start.ts";
 
 async function main(config: Config): Promise<void> {
@@ -77,6 +78,12 @@ async function main(config: Config): Promise<void> {
     "database ready",
   );
   pipeline.start(app.log.child({ component: "pipeline" }));
+  // Open invitations whose ticket was used become accepted from Auth0's record (ADR 007).
+  const sweep = startReconcileSweep(
+    db,
+    auth0,
+    app.log.child({ component: "reconcile" }),
+  );
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -85,6 +92,7 @@ async function main(config: Config): Promise<void> {
     app.log.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    await sweep.stop().catch(() => undefined);
     await pipeline
       .stop()
       .catch((e: unknown) => app.log.error({ err: e }, "pipeline stop failed"));

@@ -18,6 +18,11 @@ export class InvitationPage {
     });
   }
 
+  /** New Universal Login's button after the password was set (to the app's initiate_login_uri). */
+  backToApp(appName: string | RegExp): Locator {
+    return this.page.getByRole("link", { name: appName });
+  }
+
   heading(name: string | RegExp): Locator {
     return this.page.getByRole("heading", { name });
   }

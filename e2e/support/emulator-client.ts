@@ -68,6 +68,36 @@ export class EmulatorClient {
     await this.#send("DELETE", `/users/${encodeURIComponent(userId)}`);
   }
 
+  /**
+   * Switches the tenant's Universal Login experience the way an operator would: a Management API
+   * token of the seeded set-up application (client credentials), then PATCH /api/v2/prompts.
+   */
+  async setUniversalLoginExperience(
+    experience: "new" | "classic",
+  ): Promise<void> {
+    const token = await this.#request.post(`${this.#baseUrl}/oauth/token`, {
+      data: {
+        grant_type: "client_credentials",
+        client_id: "guestlist-setup",
+        client_secret: "guestlist-setup-local-secret",
+        audience: `${this.#baseUrl}/api/v2/`,
+      },
+    });
+    if (!token.ok())
+      throw new Error(
+        `client credentials answered ${token.status()}: ${await token.text()}`,
+      );
+    const { access_token } = (await token.json()) as { access_token: string };
+    const res = await this.#request.patch(`${this.#baseUrl}/api/v2/prompts`, {
+      headers: { authorization: `Bearer ${access_token}` },
+      data: { universal_login_experience: experience },
+    });
+    if (!res.ok())
+      throw new Error(
+        `PATCH /api/v2/prompts answered ${res.status()}: ${await res.text()}`,
+      );
+  }
+
   /** An access token for the BFF audience carrying what a real login of that user would carry. */
   async accessToken(request: TokenRequest): Promise<string> {
     const body = await this.#send<{ access_token: string }>(

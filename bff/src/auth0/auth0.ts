@@ -12,6 +12,7 @@ import type {
   Auth0Job,
   Auth0JobError,
   Auth0JobStatus,
+  PasswordState,
   RateLimiter,
 } from "./types.ts";
 
@@ -49,9 +50,26 @@ export function toAppUser(u: Management.UserResponseSchema): AppUser {
     familyName: str(u.family_name),
     tenantId: str(meta.tenant_id),
     lastLogin: str(u.last_login),
+    lastPasswordReset: str(u.last_password_reset),
+    loginsCount: typeof u.logins_count === "number" ? u.logins_count : 0,
     createdAt: str(u.created_at),
     updatedAt: str(u.updated_at),
   };
+}
+
+function toPasswordState(u: Management.UserResponseSchema): PasswordState {
+  return {
+    userId: u.user_id ?? "",
+    emailVerified: u.email_verified === true,
+    lastPasswordReset: str(u.last_password_reset),
+    lastLogin: str(u.last_login),
+    loginsCount: typeof u.logins_count === "number" ? u.logins_count : 0,
+  };
+}
+
+/** A Lucene phrase value: quotes and backslashes escaped. */
+function quoted(v: string): string {
+  return `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
 function toJobErrors(raw: unknown): Auth0JobError[] {
@@ -197,11 +215,16 @@ export function createAuth0(
         toJobErrors(await mgmt.jobs.errors.get(jobId)),
       ),
 
-    createEmailVerificationTicket: ({ userId, resultUrl, ttlSec }) =>
+    // result_url is Classic-only and cannot be combined with client_id (auth0-facts.md §3, §14).
+    createEmailVerificationTicket: ({ userId, resultUrl, clientId, ttlSec }) =>
       call("create an email verification ticket", async () => {
         const r = await mgmt.tickets.verifyEmail({
           user_id: userId,
-          result_url: resultUrl,
+          ...(resultUrl
+            ? { result_url: resultUrl }
+            : clientId
+              ? { client_id: clientId }
+              : {}),
           ttl_sec: ttlSec,
           includeEmailInRedirect: false,
         });
@@ -211,6 +234,7 @@ export function createAuth0(
     createPasswordChangeTicket: ({
       userId,
       resultUrl,
+      clientId,
       ttlSec,
       markEmailAsVerified,
     }) =>
@@ -219,12 +243,44 @@ export function createAuth0(
           user_id: userId,
           ...(resultUrl
             ? { result_url: resultUrl }
-            : { client_id: c.spaClientId }),
+            : clientId
+              ? { client_id: clientId }
+              : {}),
           ttl_sec: ttlSec,
           mark_email_as_verified: markEmailAsVerified,
           includeEmailInRedirect: false,
         });
         return r.ticket;
+      }),
+
+    getUniversalLoginExperience: () =>
+      call("read the Universal Login experience", async () => {
+        const s = await mgmt.prompts.getSettings();
+        return s.universal_login_experience === "classic" ? "classic" : "new";
+      }),
+
+    searchPasswordResetsSince: (tenantId, since, page) =>
+      call("search users whose password was set", async () => {
+        const perPage = 100;
+        const result = await mgmt.users.list({
+          q: `app_metadata.tenant_id:${quoted(tenantId)} AND last_password_reset:[${since} TO *]`,
+          search_engine: "v3",
+          page,
+          per_page: perPage,
+          include_totals: true,
+          sort: "last_password_reset:1",
+          fields:
+            "user_id,email_verified,last_password_reset,last_login,logins_count",
+          include_fields: true,
+        });
+        const total = result.response.total ?? result.data.length;
+        const seen = (page + 1) * perPage;
+        return {
+          users: result.data.map(toPasswordState),
+          total,
+          hasMore: seen < Math.min(total, 1000),
+          capped: total > 1000,
+        };
       }),
 
     getUser: (userId) =>

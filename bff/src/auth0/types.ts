@@ -53,8 +53,32 @@ export interface AppUser {
   /** app_metadata.tenant_id */
   tenantId: string | null;
   lastLogin: string | null;
+  /** when the password was last set or changed (a used password-change ticket sets it) */
+  lastPasswordReset: string | null;
+  loginsCount: number;
   createdAt: string | null;
   updatedAt: string | null;
+}
+
+/** Auth0's Universal Login experience for the tenant (GET /api/v2/prompts). */
+export type UniversalLoginExperience = "new" | "classic";
+
+/** What reconciliation needs to know about one user (a search with `fields` limited). */
+export interface PasswordState {
+  userId: string;
+  emailVerified: boolean;
+  lastPasswordReset: string | null;
+  lastLogin: string | null;
+  loginsCount: number;
+}
+
+export interface PasswordStatePage {
+  users: PasswordState[];
+  total: number;
+  /** true when another page exists below Auth0's 1,000-result cap */
+  hasMore: boolean;
+  /** true when more results exist than the 1,000-result cap lets us page through */
+  capped: boolean;
 }
 
 export interface UserSearchPage {
@@ -90,18 +114,34 @@ export interface Auth0 {
   getJob(jobId: string): Promise<Auth0Job>;
   /** [] when Auth0 answers 204 (no errors). */
   getJobErrors(jobId: string): Promise<Auth0JobError[]>;
-  /** Returns the ticket URL. */
+  /**
+   * Returns the ticket URL. Give `resultUrl` (Classic: Auth0 redirects there) or `clientId` (New:
+   * Auth0 shows a button to that application's login route), never both.
+   */
   createEmailVerificationTicket(input: {
     userId: string;
-    resultUrl: string;
+    resultUrl?: string;
+    clientId?: string;
     ttlSec: number;
   }): Promise<string>;
   createPasswordChangeTicket(input: {
     userId: string;
     resultUrl?: string;
+    clientId?: string;
     ttlSec: number;
     markEmailAsVerified: boolean;
   }): Promise<string>;
+  /** The tenant's Universal Login experience (needs read:prompts). */
+  getUniversalLoginExperience(): Promise<UniversalLoginExperience>;
+  /**
+   * Users of a tenant whose password was set at or after `since`, oldest first, 100 per page
+   * (page 0-based, ≤ 9), only the fields reconciliation needs. One Management API call per page.
+   */
+  searchPasswordResetsSince(
+    tenantId: string,
+    since: string,
+    page: number,
+  ): Promise<PasswordStatePage>;
   getUser(userId: string): Promise<AppUser | null>;
   usersByEmail(email: string): Promise<AppUser[]>;
   /** Users with app_metadata.tenant_id = tenantId; page is 0-based, 50 per page, newest updates first. */

@@ -1,7 +1,8 @@
 // One database interface over two engines with the same Postgres semantics: embedded PGlite
 // (default, data in ./.data) and a real PostgreSQL server when DATABASE_URL is set.
 // Everything else in the BFF talks SQL through `Db`; nothing keeps pipeline state only in memory.
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import pg from "pg";
@@ -117,7 +118,9 @@ async function translated<T>(p: Promise<T>): Promise<T> {
 async function openPglite(dataDir: string | undefined): Promise<Db> {
   // A fresh clone has no ./.data yet: PGlite only creates the last path segment.
   if (dataDir) await mkdir(dirname(dataDir), { recursive: true });
-  const lite = dataDir ? new PGlite(dataDir) : new PGlite();
+  // pg_trgm: the members search's trigram indexes (migration 007).
+  const options: PGliteOptions = { extensions: { pg_trgm } };
+  const lite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await lite.waitReady;
   const run = async <T>(
     q: Pick<PGlite, "query">,

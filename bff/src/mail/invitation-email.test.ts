@@ -13,7 +13,7 @@ test("the invitation email is branded, has text and HTML, escapes names and load
     expiresAt: new Date("2026-12-04T10:00:00Z"),
     branding: DEFAULT_BRANDING,
   });
-  expect(mail.subject).toBe("Acme <Corp> invited you to Guestlist");
+  expect(mail.subject).toBe("Acme <Corp> invited you to ExampleCo Analytics");
   expect(mail.text).toContain(
     "https://guestlist.example/invitations/abc?x=1&y=2",
   );
@@ -34,7 +34,7 @@ test("support emails say what the link does", () => {
     link: "https://t.example/lo/reset?ticket=x#",
     branding: DEFAULT_BRANDING,
   });
-  expect(mail.subject).toBe("Set your Guestlist password");
+  expect(mail.subject).toBe("Set your ExampleCo Analytics password");
   expect(mail.text).toContain("(Globex)");
   expect(mail.html).toContain("Set my password");
 });

@@ -3,7 +3,7 @@
 // Every dynamic value is HTML-escaped; header values are single-line (names are validated upstream).
 
 export interface Branding {
-  /** the product the invitee joins, e.g. "Guestlist" */
+  /** the product the invitee joins (BRAND_PRODUCT_NAME), e.g. "ExampleCo Analytics" — not "Guestlist" */
   appName: string;
   /** the company that runs it, e.g. "ExampleCo" */
   companyName: string;
@@ -16,7 +16,7 @@ export interface Branding {
 }
 
 export const DEFAULT_BRANDING: Branding = {
-  appName: "Guestlist",
+  appName: "ExampleCo Analytics",
   companyName: "ExampleCo",
 };
 

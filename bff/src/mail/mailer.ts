@@ -1,15 +1,19 @@
 // SMTP sending: one pooled nodemailer transport per process. Messages carry From, To, Date and a
 // Message-ID on the sender's domain (nodemailer adds Date; we set Message-ID explicitly).
+// The pace (messages per second, connections, pauses after throttling) is ./pace.ts.
 import { randomUUID } from "node:crypto";
 import nodemailer from "nodemailer";
 import { isLoopbackHost } from "../config.ts";
 import type { EmailContent } from "./invitation-email.ts";
+import { createSendPace, type SendPace } from "./pace.ts";
 
 export interface Mailer {
   send(to: string, content: EmailContent): Promise<void>;
   /** true when the SMTP server answers (for /api/health) */
   verify(): Promise<boolean>;
   close(): void;
+  /** the process-wide pace every send of the pipeline goes through */
+  readonly pace?: SendPace;
 }
 
 export interface MailerOptions {
@@ -19,6 +23,11 @@ export interface MailerOptions {
   maxConnections?: number;
   /** refuse plain-text SMTP to a non-loopback server (default true; SMTP_ALLOW_PLAINTEXT=1 turns it off) */
   requireTls?: boolean;
+  /** message starts per second (SMTP_MAX_PER_SECOND); 0 or absent = no limit */
+  maxPerSecond?: number;
+  /** the pause after a throttling reply (doubling up to maxPauseMs); defaults 1 s and 60 s */
+  basePauseMs?: number;
+  maxPauseMs?: number;
 }
 
 /** nodemailer's transport settings for an smtp:// or smtps:// URL. */
@@ -55,10 +64,25 @@ function senderDomain(from: string): string {
   return m?.[1] ?? "guestlist.invalid";
 }
 
+// A connection that closes mid-message fails that message back to us instead of the pool sending
+// it again on its own, outside our pace (the mail step retries it, paced). nodemailer's SMTP pool
+// option (https://nodemailer.com/smtp/pooled); @types/nodemailer does not list it yet.
+const NO_REQUEUE = { maxRequeues: 0 };
+
 export function createMailer(o: MailerOptions): Mailer {
-  const transport = nodemailer.createTransport(smtpTransportOptions(o));
+  const transport = nodemailer.createTransport({
+    ...smtpTransportOptions(o),
+    ...NO_REQUEUE,
+  });
   const domain = senderDomain(o.from);
+  const pace = createSendPace({
+    maxPerSecond: o.maxPerSecond ?? 0,
+    maxConnections: o.maxConnections ?? 10,
+    ...(o.basePauseMs === undefined ? {} : { basePauseMs: o.basePauseMs }),
+    ...(o.maxPauseMs === undefined ? {} : { maxPauseMs: o.maxPauseMs }),
+  });
   return {
+    pace,
     async send(to, content) {
       await transport.sendMail({
         from: o.from,

@@ -27,6 +27,8 @@ export interface EnqueueInput {
   idempotencyKey: string;
   actor: { sub: string; email: string | null; requestId?: string | null };
   rows: readonly EnqueueRow[];
+  /** each row's line number in the admin's file (as the preview showed it), parallel to rows */
+  sourceRows?: readonly number[] | undefined;
 }
 
 export interface EnqueueResult {
@@ -186,11 +188,11 @@ async function insertBatchesAndRows(
     rows.map((r) => r[k]);
   await tx.query(
     `insert into invitations (id, tenant_id, import_id, batch_id, row_number, email, given_name, family_name, role, locale,
-                              user_id, state, invited_by, invited_by_email)
+                              user_id, state, invited_by, invited_by_email, source_row)
      select gen_random_uuid(), $1, $2, u.batch_id, u.n, u.email, u.given_name, u.family_name, u.role, u.locale, u.user_id,
-            'queued', $3, $4
-     from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-          with ordinality as u(batch_id, email, given_name, family_name, role, locale, user_id, n)`,
+            'queued', $3, $4, u.source_row
+     from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[])
+          with ordinality as u(batch_id, email, given_name, family_name, role, locale, user_id, source_row, n)`,
     [
       input.tenantId,
       importId,
@@ -203,6 +205,7 @@ async function insertBatchesAndRows(
       col("role"),
       col("locale"),
       col("userId"),
+      rows.map((_, i) => input.sourceRows?.[i] ?? null),
     ],
   );
 }

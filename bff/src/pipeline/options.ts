@@ -7,6 +7,7 @@ import type { Branding } from "../mail/invitation-email.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { ROLE_USERS_PER_CALL } from "../roles.ts";
 import type { Settler } from "./settle.ts";
+import type { SendPace } from "../mail/pace.ts";
 
 export interface PipelineOptions {
   /** identifies this process in leases */
@@ -72,4 +73,6 @@ export interface PipelineContext extends PipelineDeps {
   options: PipelineOptions;
   /** records outcomes of outside effects even across a database outage (settle.ts) */
   settler: Settler;
+  /** the mailer's pace, or an unlimited one for a mailer without */
+  pace: SendPace;
 }

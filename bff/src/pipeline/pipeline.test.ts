@@ -108,7 +108,7 @@ describe("the invitation pipeline", { timeout: 180_000 }, () => {
     );
     expect(emails).toHaveLength(1);
     const email = emails[0];
-    expect(email?.subject).toBe("Acme Corp invited you to Guestlist");
+    expect(email?.subject).toBe("Acme Corp invited you to ExampleCo Analytics");
     expect(email?.headers["message-id"]).toMatch(
       /^<[^@]+@guestlist\.example>$/,
     );

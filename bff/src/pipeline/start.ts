@@ -25,6 +25,7 @@ export function createInvitationPipeline(
     from: config.mailFrom,
     maxConnections: config.pipeline.smtpPoolSize,
     requireTls: config.smtpRequireTls,
+    maxPerSecond: config.pipeline.smtpMaxPerSecond,
   });
   let worker: Pipeline | undefined;
   return {

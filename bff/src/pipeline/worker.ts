@@ -3,6 +3,7 @@
 // While the database is unavailable the loops wait it out with back-off and resume by themselves
 // (docs/decisions/008-database-outages.md).
 import { isDatabaseUnavailable } from "../errors.ts";
+import { createSendPace } from "../mail/pace.ts";
 import { runBatchStep } from "./batch-step.ts";
 import { runMailStep } from "./mail-step.ts";
 import { runRoleStep } from "./role-step.ts";
@@ -34,6 +35,9 @@ export function createPipelineContext(
     ...deps,
     options: { ...DEFAULT_OPTIONS, ...options },
     settler: createSettler(deps.log),
+    pace:
+      deps.mailer.pace ??
+      createSendPace({ maxPerSecond: 0, maxConnections: 10 }),
   };
 }
 

@@ -31,9 +31,14 @@ export async function openTestDb(
     const schema = `t_${randomBytes(6).toString("hex")}`;
     const admin = await openDb({ databaseUrl: TEST_DATABASE_URL, poolSize: 1 });
     await admin.query(`create schema ${schema}`);
+    // Extensions are per database: pg_trgm (migration 007) lives in public, on every schema's path,
+    // so dropping one test's schema never takes it away from another.
+    await admin
+      .query("create extension if not exists pg_trgm schema public")
+      .catch(() => undefined); // two test files racing to create it: one wins
     await admin.close();
     const url = new URL(TEST_DATABASE_URL);
-    url.searchParams.set("options", `-c search_path=${schema}`);
+    url.searchParams.set("options", `-c search_path=${schema},public`);
     const inner = await openDb({ databaseUrl: url.toString(), poolSize: 8 });
     db = {
       ...inner,

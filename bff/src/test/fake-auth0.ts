@@ -8,6 +8,7 @@ import type {
   Auth0Job,
   Auth0JobError,
   BulkImportUser,
+  UniversalLoginExperience,
 } from "../auth0/types.ts";
 import { AppError } from "../errors.ts";
 
@@ -22,6 +23,8 @@ export interface FakeAuth0 extends Auth0 {
   addUser(user: Partial<AppUser> & { userId: string; email: string }): AppUser;
   /** role id → name, and who holds it (RBAC) */
   roles: Map<string, { name: string; users: Set<string> }>;
+  /** what getUniversalLoginExperience answers; an Error is thrown (e.g. missing read:prompts) */
+  experience: UniversalLoginExperience | Error;
 }
 
 /** The fake's "Customer admin" role (what the emulator's seed and pnpm auth0:setup create). */
@@ -38,6 +41,8 @@ export function makeAppUser(
     familyName: null,
     tenantId: null,
     lastLogin: null,
+    lastPasswordReset: null,
+    loginsCount: 0,
     createdAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
     ...user,
@@ -53,6 +58,7 @@ export function createFakeAuth0(): FakeAuth0 {
     users,
     calls,
     jobs,
+    experience: "new",
     connection: {
       id: "con_GuestlistLocal01",
       name: "Username-Password-Authentication",
@@ -120,17 +126,63 @@ export function createFakeAuth0(): FakeAuth0 {
       calls.push(`getJobErrors:${jobId}`);
       return jobs.get(jobId)?.errors ?? [];
     },
-    async createEmailVerificationTicket({ userId, resultUrl }) {
+    async createEmailVerificationTicket({ userId, resultUrl, clientId }) {
       calls.push(`createEmailVerificationTicket:${userId}`);
       if (!users.has(userId))
         throw new AppError("not_found", "The user does not exist.");
-      return `https://fake.auth0.test/u/email-verification?ticket=fake${userId.length}&result=${encodeURIComponent(resultUrl)}#`;
+      if (resultUrl && clientId)
+        throw new AppError(
+          "validation",
+          "'result_url' cannot be specified when using 'client_id'",
+        );
+      const where = resultUrl
+        ? `&result=${encodeURIComponent(resultUrl)}`
+        : clientId
+          ? `&client=${encodeURIComponent(clientId)}`
+          : "";
+      return `https://fake.auth0.test/u/email-verification?ticket=fake${userId.length}${where}#`;
     },
-    async createPasswordChangeTicket({ userId }) {
+    async createPasswordChangeTicket({ userId, resultUrl, clientId }) {
       calls.push(`createPasswordChangeTicket:${userId}`);
       if (!users.has(userId))
         throw new AppError("not_found", "The user does not exist.");
-      return `https://fake.auth0.test/lo/reset?ticket=fake${userId.length}#`;
+      const where = resultUrl
+        ? `&result=${encodeURIComponent(resultUrl)}`
+        : clientId
+          ? `&client=${encodeURIComponent(clientId)}`
+          : "";
+      return `https://fake.auth0.test/lo/reset?ticket=fake${userId.length}${where}#`;
+    },
+    async getUniversalLoginExperience() {
+      calls.push("getUniversalLoginExperience");
+      if (fake.experience instanceof Error) throw fake.experience;
+      return fake.experience;
+    },
+    async searchPasswordResetsSince(tenantId, since, page) {
+      calls.push(`searchPasswordResetsSince:${tenantId}:${page}`);
+      const all = [...users.values()]
+        .filter(
+          (u) =>
+            u.tenantId === tenantId &&
+            u.lastPasswordReset !== null &&
+            u.lastPasswordReset >= since,
+        )
+        .sort((a, b) =>
+          (a.lastPasswordReset ?? "").localeCompare(b.lastPasswordReset ?? ""),
+        );
+      const slice = all.slice(page * 100, page * 100 + 100);
+      return {
+        users: slice.map((u) => ({
+          userId: u.userId,
+          emailVerified: u.emailVerified,
+          lastPasswordReset: u.lastPasswordReset,
+          lastLogin: u.lastLogin,
+          loginsCount: u.loginsCount,
+        })),
+        total: all.length,
+        hasMore: (page + 1) * 100 < Math.min(all.length, 1000),
+        capped: all.length > 1000,
+      };
     },
     async getUser(userId) {
       calls.push(`getUser:${userId}`);

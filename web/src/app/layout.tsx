@@ -31,6 +31,7 @@ import {
   SessionContext,
   useSession,
 } from "../lib/session.tsx";
+import { WelcomePage } from "../features/welcome/welcome-page.tsx";
 import { PageErrorBoundary } from "./error-boundary.tsx";
 
 /** Loaded only after sign-in, so the landing page does not carry zod, the contract or the layout. */
@@ -42,12 +43,18 @@ export function SignedIn() {
   );
 }
 
-/** "/" sends support staff to Support and everybody else to Members. */
+/**
+ * "/" sends support staff to Support, admins to Members, and everybody else (an invitee who just
+ * signed in) to "You're in <tenant>".
+ */
 export function Home() {
   const me = useSession();
-  const target =
-    me.tenant === null && can(me, "read:all_tenants") ? "/support" : "/members";
-  return <Navigate to={target} replace />;
+  const { user } = useAuth0();
+  if (me.tenant === null && can(me, "read:all_tenants"))
+    return <Navigate to="/support" replace />;
+  if (can(me, "read:members") || can(me, "read:all_tenants"))
+    return <Navigate to="/members" replace />;
+  return <WelcomePage me={me} email={me.user.email ?? user?.email ?? null} />;
 }
 
 function Session() {
@@ -90,7 +97,9 @@ function Navigation({ me, onNavigate }: { me: Me; onNavigate: () => void }) {
     {
       to: "/members",
       label: "Members",
-      show: me.tenant !== null || can(me, "read:all_tenants"),
+      show:
+        (me.tenant !== null && can(me, "read:members")) ||
+        can(me, "read:all_tenants"),
     },
     {
       to: "/import",

@@ -1,5 +1,6 @@
-import { lazy } from "react";
+import { lazy, Suspense } from "react";
 import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
+import { PageLoader } from "../components/page-loader.tsx";
 import { AuthGate } from "./auth-gate.tsx";
 import { AuthRoot } from "./auth-root.tsx";
 import { RouteError } from "./error-boundary.tsx";
@@ -23,6 +24,11 @@ const ImportProgressPage = lazy(() =>
     default: m.ImportProgressPage,
   })),
 );
+const LoginRoute = lazy(() =>
+  import("../features/login/login-route.tsx").then((m) => ({
+    default: m.LoginRoute,
+  })),
+);
 const SupportPage = lazy(() =>
   import("../features/support/support-page.tsx").then((m) => ({
     default: m.SupportPage,
@@ -38,6 +44,15 @@ export const routes: RouteObject[] = [
     element: <AuthRoot />,
     errorElement: <RouteError />,
     children: [
+      // The app's login route (initiate_login_uri): Auth0's pages send invitees here.
+      {
+        path: "/login",
+        element: (
+          <Suspense fallback={<PageLoader label="Taking you to sign in" />}>
+            <LoginRoute />
+          </Suspense>
+        ),
+      },
       {
         path: "/",
         element: <AuthGate />,

@@ -91,6 +91,7 @@ export const BFF_SCOPES = [
   "create:user_tickets",
   "read:connections",
   "read:connections_options",
+  // the tenant's Universal Login experience decides the accept flow (ADR 007)
   "read:prompts",
   // finding a tenant's admins: the "Customer admin" role by name and its users
   "read:roles",

@@ -40,7 +40,8 @@ ${link}
 export function closedPage(
   inv: InvitationView | null,
   appName: string,
-  base: string,
+  /** the invitee app's login route (INVITEE_APP_LOGIN_URL) */
+  loginUrl: string,
 ): { status: number; html: string } | null {
   if (!inv || inv.state === "failed")
     return {
@@ -60,7 +61,7 @@ export function closedPage(
         title: "Already accepted",
         heading: "You have already accepted this invitation",
         paragraphs: [`Your ${appName} account for ${inv.tenantName} is ready.`],
-        link: { href: `${base}/`, label: `Sign in to ${appName}` },
+        link: { href: loginUrl, label: `Sign in to ${appName}` },
       }),
     };
   if (inv.state === "revoked")

@@ -1,15 +1,27 @@
-// The invitee's journey at HTTP level: the invitation page, Accept, the emulator's hosted ticket
-// pages (email verification, then the password form), back to the BFF, accepted, then sign-in works.
+// The invitee's journey at HTTP level on both Universal Login experiences: the invitation page,
+// Accept, the emulator's hosted ticket pages, then the invitee app's login; accepted from Auth0's
+// record (ADR 007).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   startHarness,
   waitFor,
   type Harness,
 } from "../../pipeline/test/harness.ts";
+import { createExperienceResolver } from "./experience.ts";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({
+    // the experience is read from the emulator on every Accept (no cache), so a test can switch it
+    app: (auth0) => ({
+      experience: createExperienceResolver(
+        auth0,
+        "auto",
+        { warn: () => undefined },
+        { cacheMs: 0 },
+      ),
+    }),
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -82,11 +94,42 @@ async function visit(
 }
 
 describe("accepting an invitation", { timeout: 120_000 }, () => {
-  test("page → accept → verify email → set password → accepted, the Auth0 user verified with a password", async () => {
+  async function setPasswordOnAuth0Page(ticketUrl: string, password: string) {
+    const form = await visit(ticketUrl);
+    expect(form.status).toBe(200);
+    const ticket = new URL(ticketUrl).searchParams.get("ticket") ?? "";
+    return visit(new URL("/lo/reset", ticketUrl).href, {
+      method: "POST",
+      form: { ticket, newPassword: password, confirmNewPassword: password },
+    });
+  }
+  async function stateOf(userId: string) {
+    return (
+      await h.t.db.query<{ state: string }>(
+        "select state from invitations where user_id = $1",
+        [userId],
+      )
+    ).rows[0]?.state;
+  }
+  async function adminSees(email: string) {
+    const res = await h.t.app.inject({
+      method: "GET",
+      url: `/api/tenants/acme/members?q=${encodeURIComponent(email)}`,
+      headers: { authorization: `Bearer ${await h.t.tokens.admin("acme")}` },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<{ items: { email: string; state: string }[] }>().items[0]
+      ?.state;
+  }
+
+  test("New Universal Login (the emulator's default): page → Accept → one Auth0 page → 'Back to ExampleCo Analytics' → accepted from Auth0's record", async () => {
     const { email, userId, link } = await invite();
     const page = await visit(link);
     expect(page.status).toBe(200);
-    expect(page.body).toContain("<h1>Acme Corp invited you to Guestlist</h1>");
+    expect(page.body).toContain(
+      "<h1>Acme Corp invited you to ExampleCo Analytics</h1>",
+    );
+    expect(page.body).not.toContain("Guestlist");
     expect(page.body).toContain('<html lang="en">');
     expect(page.body).toMatch(
       /<form method="post" action="\/invitations\/[^"]+\/accept"><button type="submit">Accept<\/button>/,
@@ -99,46 +142,88 @@ describe("accepting an invitation", { timeout: 120_000 }, () => {
       origin: h.publicUrl,
     });
     expect(accept.status).toBe(303);
-    expect(accept.location).toContain("/u/email-verification?ticket=");
-    const verified = await visit(accept.location ?? "");
-    expect(verified.status).toBe(302);
-    expect(verified.location).toContain(`${link}/verified?`);
-    const toPassword = await visit(verified.location ?? "");
-    expect(toPassword.status).toBe(302);
-    expect(toPassword.location).toContain("/lo/reset?ticket=");
-    expect(toPassword.location).toMatch(/#type=invite$/); // the invite hint for a customised password page
-    const form = await visit(toPassword.location ?? "");
-    expect(form.status).toBe(200);
-    const ticket =
-      new URL(toPassword.location ?? "").searchParams.get("ticket") ?? "";
-    const password = "Tr0ub4dor&3-horse";
-    const set = await visit(new URL("/lo/reset", toPassword.location).href, {
-      method: "POST",
-      form: { ticket, newPassword: password, confirmNewPassword: password },
-    });
-    expect(set.status).toBe(302);
-    expect(set.location).toContain(`${link}/done?`);
-    const done = await visit(set.location ?? "");
-    expect(done.status).toBe(302);
-    expect(done.location).toBe("http://localhost:3000/?invitation=accepted");
-
-    const row = await h.t.db.query<{ state: string }>(
-      "select state from invitations where user_id = $1",
-      [userId],
+    // one password-change ticket, the invite wording, no verification ticket first
+    expect(accept.location).toContain("/lo/reset?ticket=");
+    expect(accept.location).toMatch(/#type=invite$/);
+    const set = await setPasswordOnAuth0Page(
+      accept.location ?? "",
+      "Tr0ub4dor&3-horse",
     );
-    expect(row.rows[0]?.state).toBe("accepted");
+    // Auth0 (New) never redirects: one click on "Back to <app>" reaches the app's login route.
+    expect(set.status).toBe(200);
+    expect(set.body).toContain(
+      'href="http://localhost:3000/login">Back to ExampleCo Analytics</a>',
+    );
     const user = h.emulator.store.userById(userId);
     expect(user?.email_verified).toBe(true);
-    expect(user?.email).toBe(email);
     expect(user?.password_hash).toBeTruthy();
-    // The same link now says "already accepted" and offers to sign in.
+    expect(user?.email).toBe(email);
+
+    // Nobody came back to Guestlist; the admin opening Members reconciles from Auth0's record.
+    expect(await stateOf(userId)).toBe("emailed");
+    expect(
+      await waitFor(
+        "accepted",
+        async () => (await adminSees(email)) === "active" && "ok",
+        10_000,
+      ),
+    ).toBe("ok");
+    expect(await stateOf(userId)).toBe("accepted");
     const again = await visit(link);
     expect(again.body).toContain("You have already accepted this invitation");
+    expect(again.body).toContain('href="http://localhost:3000/login"');
     const audit = await h.t.db.query(
       "select 1 from audit_log where action = 'invitation.accepted' and target = $1",
       [userId],
     );
     expect(audit.rowCount).toBe(1);
+  });
+
+  test("Classic Universal Login: verification ticket → /verified → password ticket → /done → the app's login", async () => {
+    h.emulator.store.prompts.universal_login_experience = "classic";
+    try {
+      const { userId, link } = await invite();
+      const accept = await visit(`${link}/accept`, {
+        method: "POST",
+        origin: h.publicUrl,
+      });
+      expect(accept.status).toBe(303);
+      expect(accept.location).toContain("/u/email-verification?ticket=");
+      const verified = await visit(accept.location ?? "");
+      expect(verified.status).toBe(302);
+      expect(verified.location).toContain(`${link}/verified?`);
+      const toPassword = await visit(verified.location ?? "");
+      expect(toPassword.status).toBe(302);
+      expect(toPassword.location).toContain("/lo/reset?ticket=");
+      expect(toPassword.location).toMatch(/#type=invite$/);
+      expect(await stateOf(userId)).toBe("verified"); // Auth0 said email_verified
+
+      const set = await setPasswordOnAuth0Page(
+        toPassword.location ?? "",
+        "Tr0ub4dor&3-horse",
+      );
+      expect(set.status).toBe(302);
+      expect(set.location).toContain(`${link}/done?`);
+      const done = await visit(set.location ?? "");
+      expect(done.status).toBe(303);
+      expect(done.location).toBe("http://localhost:3000/login");
+      expect(await stateOf(userId)).toBe("accepted");
+    } finally {
+      h.emulator.store.prompts.universal_login_experience = "new";
+    }
+  });
+
+  test("Classic: /done before the password was set says so and accepts nothing", async () => {
+    h.emulator.store.prompts.universal_login_experience = "classic";
+    try {
+      const { userId, link } = await invite();
+      const done = await visit(`${link}/done?success=true`);
+      expect(done.status).toBe(400);
+      expect(done.body).toContain("Your password was not set");
+      expect(await stateOf(userId)).toBe("emailed");
+    } finally {
+      h.emulator.store.prompts.universal_login_experience = "new";
+    }
   });
 
   test("refuses a cross-site POST", async () => {

@@ -1,7 +1,12 @@
-// The invitee's journey (public, no bearer token). GET never changes anything, so mail scanners
-// that open links are harmless. POST /accept (same-origin form) creates the email-verification
-// ticket; its callback checks Auth0 really verified the email, then creates the password-change
-// ticket; the last callback marks the invitation accepted and sends the person to the app to sign in.
+// The invitee's journey (public, no bearer token), on both Universal Login experiences (ADR 007).
+// GET never changes anything, so mail scanners that open links are harmless. POST /accept
+// (same-origin form) creates Auth0's ticket(s):
+//   New UL (and "unknown"): one password-change ticket with client_id = the invitee app,
+//     mark_email_as_verified and #type=invite; Auth0 then shows "Back to <app>" → the app's login.
+//   Classic: the email-verification ticket (result_url …/verified), then the password-change ticket
+//     (result_url …/done).
+// Nothing a browser sends marks an invitation verified or accepted: the callbacks only ask Auth0
+// (reconcile.ts) and then send the person on. The sweep accepts those who never come back.
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -9,17 +14,20 @@ import { z } from "zod";
 import type { Feature } from "../../app.ts";
 import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
 import { closedPage, page } from "./pages.ts";
+import { reconcileOne } from "./reconcile.ts";
 import {
   findByToken,
-  markAccepted,
-  markVerified,
+  recordPasswordTicket,
   type InvitationView,
 } from "./store.ts";
 
 const TokenParams = z.object({ token: z.string().max(200) });
-/** What Auth0 appends to a ticket's result_url (Auth0 docs: "Customize Email Templates", redirect to URL). */
-const CallbackQuery = z.strictObject({
-  success: z.string().optional(),
+/**
+ * What Auth0's Classic redirect appends to a ticket's result_url (success, message, …). Accepted and
+ * ignored: acceptance comes from Auth0's user record, never from the URL (ADR 007).
+ */
+const CallbackQuery = z.object({
+  success: z.string().max(20).optional(),
   message: z.string().max(500).optional(),
   code: z.string().max(100).optional(),
   email: z.string().max(320).optional(),
@@ -39,9 +47,10 @@ export function inviteHint(ticket: string): string {
 }
 
 export const acceptRoutes: Feature = async (app, deps) => {
-  const { db, auth0, config } = deps;
+  const { db, auth0, config, experience } = deps;
   const appName = (deps.branding ?? DEFAULT_BRANDING).appName;
   const base = config.publicUrl;
+  const { clientId: inviteeClientId, loginUrl } = config.inviteeApp;
   if (!app.hasContentTypeParser("application/x-www-form-urlencoded"))
     await app.register(formbody);
   await app.register(rateLimit, {
@@ -69,23 +78,49 @@ export const acceptRoutes: Feature = async (app, deps) => {
     token: string,
   ): Promise<
     | { inv: InvitationView; stop: null }
-    | { inv: null; stop: { status: number; html: string } }
+    | {
+        inv: null;
+        stop: { status: number; html: string; accepted: boolean };
+      }
   > => {
     const inv = await findByToken(db, token);
-    const stop = closedPage(inv, appName, base);
+    const stop = closedPage(inv, appName, loginUrl);
     return inv && !stop
       ? { inv, stop: null }
-      : { inv: null, stop: stop ?? { status: 404, html: "" } };
+      : {
+          inv: null,
+          stop: {
+            ...(stop ?? { status: 404, html: "" }),
+            accepted: inv?.state === "accepted",
+          },
+        };
   };
-  const passwordTicket = async (inv: InvitationView, token: string) =>
-    inviteHint(
+  /**
+   * The password-change ticket. Its issue time is recorded first, so a password set with it is
+   * always later (the acceptance rule in reconcile.ts). Classic: back to …/done; otherwise
+   * client_id, so New UL offers the invitee app's login.
+   */
+  const passwordTicket = async (
+    inv: InvitationView,
+    token: string,
+    classic: boolean,
+  ) => {
+    await recordPasswordTicket(db, inv.id, PASSWORD_TTL_SEC);
+    return inviteHint(
       await auth0.createPasswordChangeTicket({
         userId: inv.userId,
-        resultUrl: link(token, "done"),
+        ...(classic
+          ? { resultUrl: link(token, "done") }
+          : { clientId: inviteeClientId }),
         ttlSec: PASSWORD_TTL_SEC,
         markEmailAsVerified: true,
       }),
     );
+  };
+  /** Auth0's record now; true when it says the invitee finished (the invitation is then accepted). */
+  const finishedInAuth0 = async (inv: InvitationView) =>
+    (await reconcileOne(db, auth0, inv))?.change === "accepted";
+  const toTheApp = (reply: FastifyReply) => reply.redirect(loginUrl, 303);
   /** A step did not complete: explain, and offer Accept again (which resumes where it stopped). */
   const tryAgain = (
     token: string,
@@ -156,9 +191,13 @@ export const acceptRoutes: Feature = async (app, deps) => {
       const { token } = request.params;
       const { inv, stop } = await lookup(token);
       if (!inv) return send(reply, stop.status, stop.html);
+      // Accept pressed again after a ticket: Auth0 may already say the password was set.
+      if (inv.ticketIssuedAt && (await finishedInAuth0(inv)))
+        return toTheApp(reply);
+      const classic = (await experience.get()) === "classic";
       const ticket =
-        inv.state === "verified"
-          ? await passwordTicket(inv, token)
+        !classic || inv.state === "verified"
+          ? await passwordTicket(inv, token, classic)
           : await auth0.createEmailVerificationTicket({
               userId: inv.userId,
               resultUrl: link(token, "verified"),
@@ -174,9 +213,12 @@ export const acceptRoutes: Feature = async (app, deps) => {
     async (request, reply) => {
       const { token } = request.params;
       const { inv, stop } = await lookup(token);
+      if (stop?.accepted) return toTheApp(reply);
       if (!inv) return send(reply, stop.status, stop.html);
-      const user = await auth0.getUser(inv.userId);
-      if (!user?.emailVerified) {
+      // Only Auth0's email_verified counts, whatever the query string says.
+      const record = await reconcileOne(db, auth0, inv);
+      if (record?.change === "accepted") return toTheApp(reply);
+      if (!record?.user.emailVerified) {
         return send(
           reply,
           400,
@@ -188,8 +230,7 @@ export const acceptRoutes: Feature = async (app, deps) => {
           ),
         );
       }
-      await markVerified(db, inv.id);
-      return reply.redirect(await passwordTicket(inv, token), 302);
+      return reply.redirect(await passwordTicket(inv, token, true), 302);
     },
   );
 
@@ -199,21 +240,20 @@ export const acceptRoutes: Feature = async (app, deps) => {
     async (request, reply) => {
       const { token } = request.params;
       const { inv, stop } = await lookup(token);
+      if (stop?.accepted) return toTheApp(reply);
       if (!inv) return send(reply, stop.status, stop.html);
-      if (request.query.success !== "true" || inv.state !== "verified") {
-        return send(
-          reply,
-          400,
-          tryAgain(
-            token,
-            "Password not set",
-            "Your password was not set",
-            "Press Accept to choose your password again.",
-          ),
-        );
-      }
-      await markAccepted(db, inv.id);
-      return reply.redirect(`${base}/?invitation=accepted`, 302);
+      // "Look it up in Auth0 now": success=true proves nothing.
+      if (await finishedInAuth0(inv)) return toTheApp(reply);
+      return send(
+        reply,
+        400,
+        tryAgain(
+          token,
+          "Password not set",
+          "Your password was not set",
+          "Press Accept to choose your password again.",
+        ),
+      );
     },
   );
 };

@@ -1,6 +1,7 @@
 // Invitation lookups and state changes for the invitee's journey. Tokens are looked up by hash.
+// State changes here are driven only by Auth0's record (reconcile.ts), never by what a browser sends.
 import { audit } from "../../audit-log.ts";
-import type { Db } from "../../db/db.ts";
+import type { Db, Queryable } from "../../db/db.ts";
 import {
   hashInvitationToken,
   looksLikeToken,
@@ -14,7 +15,11 @@ export interface InvitationView {
   email: string;
   state: string;
   expired: boolean;
+  /** when the latest password-change ticket was issued; null = none yet */
+  ticketIssuedAt: Date | null;
 }
+
+export const OPEN_STATES = ["created", "emailed", "verified"] as const;
 
 export async function findByToken(
   db: Db,
@@ -29,9 +34,10 @@ export async function findByToken(
     email: string;
     state: string;
     expired: boolean;
+    ticket_issued_at: Date | string | null;
   }>(
     `select i.id, i.tenant_id, t.name as tenant_name, i.user_id, i.email, i.state,
-            coalesce(i.expires_at < now(), false) as expired
+            coalesce(i.expires_at < now(), false) as expired, i.ticket_issued_at
      from invitations i join tenants t on t.id = i.tenant_id where i.token_hash = $1`,
     [hashInvitationToken(token)],
   );
@@ -45,11 +51,45 @@ export async function findByToken(
     email: row.email,
     state: row.state,
     expired: row.expired,
+    ticketIssuedAt: row.ticket_issued_at
+      ? new Date(row.ticket_issued_at)
+      : null,
   };
 }
 
-/** created/emailed → verified (Auth0 confirmed the email). */
-export async function markVerified(db: Db, id: string): Promise<void> {
+/**
+ * Records that a password-change ticket is about to be issued (called BEFORE Auth0 creates it, so a
+ * password set with it is always later than ticket_issued_at). Returns the recorded issue time.
+ */
+export async function recordPasswordTicket(
+  q: Queryable,
+  invitationId: string,
+  ttlSec: number,
+): Promise<void> {
+  await q.query(
+    `update invitations set ticket_issued_at = now(), ticket_expires_at = now() + $2::int * interval '1 second',
+       updated_at = now()
+     where id = $1 and state in ('created', 'emailed', 'verified')`,
+    [invitationId, ttlSec],
+  );
+}
+
+/** The same for a person's open invitation, by Auth0 user id (support's password link). */
+export async function recordPasswordTicketForUser(
+  q: Queryable,
+  userId: string,
+  ttlSec: number,
+): Promise<void> {
+  await q.query(
+    `update invitations set ticket_issued_at = now(), ticket_expires_at = now() + $2::int * interval '1 second',
+       updated_at = now()
+     where user_id = $1 and state in ('created', 'emailed', 'verified')`,
+    [userId, ttlSec],
+  );
+}
+
+/** created/emailed → verified, only because Auth0 says email_verified. */
+export async function markVerified(db: Queryable, id: string): Promise<void> {
   await db.query(
     `update invitations set state = 'verified', verified_at = coalesce(verified_at, now()), updated_at = now()
      where id = $1 and state in ('created', 'emailed')`,
@@ -57,15 +97,24 @@ export async function markVerified(db: Db, id: string): Promise<void> {
   );
 }
 
-export async function markAccepted(db: Db, id: string): Promise<boolean> {
+/**
+ * Open → accepted, only because Auth0's record says the password was set after the ticket was
+ * issued or the person signed in (reconcile.ts decides). Audited once.
+ */
+export async function markAccepted(
+  db: Db,
+  id: string,
+  evidence: string,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const r = await tx.query<{
       tenant_id: string;
       user_id: string;
       email: string;
     }>(
-      `update invitations set state = 'accepted', accepted_at = now(), mail_due_at = null, updated_at = now()
-       where id = $1 and state = 'verified' returning tenant_id, user_id, email`,
+      `update invitations set state = 'accepted', accepted_at = now(), verified_at = coalesce(verified_at, now()),
+         mail_due_at = null, updated_at = now()
+       where id = $1 and state in ('created', 'emailed', 'verified') returning tenant_id, user_id, email`,
       [id],
     );
     const row = r.rows[0];
@@ -76,6 +125,7 @@ export async function markAccepted(db: Db, id: string): Promise<boolean> {
       actorEmail: row.email,
       action: "invitation.accepted",
       target: row.user_id,
+      details: { evidence },
     });
     return true;
   });

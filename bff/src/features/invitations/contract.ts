@@ -98,9 +98,16 @@ export const OptionalIdempotencyHeaders = z.object({
 });
 export type PreviewResult = z.infer<typeof PreviewResult>;
 
-export const CreateImportInput = z.strictObject({
-  rows: z.array(InvitationRowInput).min(1).max(MAX_ROWS),
-});
+export const CreateImportInput = z
+  .strictObject({
+    rows: z.array(InvitationRowInput).min(1).max(MAX_ROWS),
+    /** each row's line number in the admin's file, as the preview shows it (parallel to rows) */
+    sourceRows: z.array(z.number().int().positive()).max(MAX_ROWS).optional(),
+  })
+  .refine(
+    (b) => b.sourceRows === undefined || b.sourceRows.length === b.rows.length,
+    { message: "sourceRows must have one entry per row", path: ["sourceRows"] },
+  );
 export type CreateImportInput = z.infer<typeof CreateImportInput>;
 
 export const ImportCreated = z.object({ importId: z.uuid() });
@@ -130,7 +137,10 @@ export const ImportProgress = z.object({
 export type ImportProgress = z.infer<typeof ImportProgress>;
 
 export const ImportRow = z.object({
+  /** position in the import (1-based; the paging cursor) */
   row: z.number().int(),
+  /** the line number in the admin's file, as the preview showed it; null when not known */
+  sourceRow: z.number().int().nullable(),
   email: z.string(),
   givenName: z.string().nullable(),
   familyName: z.string().nullable(),

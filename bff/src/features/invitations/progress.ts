@@ -69,6 +69,7 @@ export async function importProgress(
 
 interface RowRecord {
   row_number: number;
+  source_row: number | null;
   email: string;
   given_name: string | null;
   family_name: string | null;
@@ -95,7 +96,7 @@ export async function importRows(
   const state = q.failedOnly ? "failed" : (q.state ?? null);
   const r = await db.query<RowRecord>(
     `select * from (
-       select i.row_number, i.email, i.given_name, i.family_name, ${STATE_SQL} as state, i.role, i.failure_code, i.failure_reason, i.user_id
+       select i.row_number, i.source_row, i.email, i.given_name, i.family_name, ${STATE_SQL} as state, i.role, i.failure_code, i.failure_reason, i.user_id
        from invitations i where i.import_id = $1 and i.row_number > $2) x
      where $3::text is null or x.state = $3
      order by row_number limit $4`,
@@ -106,6 +107,7 @@ export async function importRows(
   return {
     rows: page.map((x) => ({
       row: x.row_number,
+      sourceRow: x.source_row,
       email: x.email,
       givenName: x.given_name,
       familyName: x.family_name,

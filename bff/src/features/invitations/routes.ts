@@ -79,6 +79,7 @@ export const invitationsRoutes: Feature = (app, deps) => {
         idempotencyKey: request.headers["idempotency-key"],
         actor: actor(request),
         rows: request.body.rows,
+        sourceRows: request.body.sourceRows,
       });
       deps.pipeline?.kick();
       return reply.code(202).send({ importId: result.importId });
@@ -163,7 +164,7 @@ export const invitationsRoutes: Feature = (app, deps) => {
             "reason",
           ],
           rows.map((r) => [
-            r.row,
+            r.sourceRow ?? r.row,
             r.email,
             r.givenName,
             r.familyName,

@@ -42,7 +42,7 @@ export type Member = z.infer<typeof Member>;
 export const MembersQuery = z.strictObject({
   state: MemberState.optional(),
   role: TenantRole.optional(),
-  /** search by email prefix or any part of the name */
+  /** search by any part of the email or name (trigram index; case-insensitive) */
   q: z.string().trim().max(200).optional(),
   cursor: z.string().max(600).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "../../db/db.ts";
 import { ENGINES, openTestDb } from "../../test/databases.ts";
-import { listMembers } from "./list.ts";
+import { listMembers, listQuery, type ListArgs } from "./list.ts";
 
 describe.each(ENGINES)("members paging at 10,000 on %s", (engine) => {
   let db: Db;
@@ -82,5 +82,118 @@ describe.each(ENGINES)("members paging at 10,000 on %s", (engine) => {
     expect(byName.items.map((m) => m.userId)).toEqual(["auth0|direct1999"]);
     const wildcard = await listMembers(db, "big", { limit: 5, q: "%" });
     expect(wildcard.items).toEqual([]);
+  });
+});
+
+describe.each(ENGINES)("members list query plans on %s", (engine) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openTestDb(engine);
+    await db.query(
+      "insert into tenants (id, name, seat_limit) values ('big', 'Big Co', 200000)",
+    );
+    await db.query(`
+      insert into invitations (id, tenant_id, email, given_name, family_name, user_id, state, invited_by, expires_at)
+      select gen_random_uuid(), 'big', 'p' || lpad(g::text, 6, '0') || '@big.test', 'Person', 'Number' || g, 'auth0|bulk' || g,
+        case when g % 10 = 0 then 'accepted' when g % 97 = 0 then 'failed' else 'emailed' end,
+        'auth0|admin', now() + interval '7 days'
+      from generate_series(1, 40000) g`);
+    await db.query(`
+      insert into members (user_id, tenant_id, email, name, email_verified, blocked)
+      select 'auth0|direct' || g, 'big', 'd' || lpad(g::text, 6, '0') || '@big.test', 'Direct ' || g, true, g % 50 = 0
+      from generate_series(1, 10000) g`);
+    await db.query("analyze");
+  });
+  afterAll(() => db.close());
+
+  // enable_seqscan=off in this transaction only: proves the index is usable, whatever the table size.
+  const plan = (args: Partial<ListArgs>): Promise<string> =>
+    db.transaction(async (tx) => {
+      await tx.query("set local enable_seqscan = off");
+      const { sql, params } = listQuery({
+        tenantId: "big",
+        after: null,
+        pattern: null,
+        state: undefined,
+        limit: 51,
+        ...args,
+      });
+      const rows = (
+        await tx.query<{ "QUERY PLAN": string }>(`explain ${sql}`, params)
+      ).rows;
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    });
+
+  test("a search by part of an email or name uses the trigram indexes", async () => {
+    const p = await plan({ pattern: "%ber4217%" });
+    expect(p).toMatch(/Bitmap Index Scan on invitations_search/);
+    expect(p).toMatch(/Bitmap Index Scan on members_search/);
+  });
+
+  test("paging walks the (tenant, email, user_id) btree indexes from the cursor", async () => {
+    const p = await plan({ after: ["p020000@big.test", "auth0|bulk20000"] });
+    // (tenant_id, email, user_id) or (email): either walks in keyset order from the cursor.
+    expect(p).toMatch(
+      /Index (Only )?Scan using invitations_(tenant_)?email on invitations i .*\n\s+Index Cond: \(.*email/,
+    );
+    expect(p).toMatch(
+      /Index (Only )?Scan using members_tenant_(email|uninvited) on members/,
+    );
+    expect(p).not.toMatch(/Seq Scan|->\s+Sort\b/);
+  });
+
+  test("state filters walk the state btree indexes", async () => {
+    const failed = await plan({ state: "failed" });
+    expect(failed).toMatch(
+      /Index (Only )?Scan using invitations_tenant_state(_email)? on invitations/,
+    );
+    expect(failed).not.toMatch(/Seq Scan/);
+    const blocked = await plan({ state: "blocked" });
+    expect(blocked).toMatch(/Scan (on|using) members_tenant_blocked/);
+    expect(blocked).not.toMatch(/Seq Scan/);
+  });
+});
+
+describe.each(ENGINES)("members list filters on %s", (engine) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openTestDb(engine);
+    await db.query(
+      "insert into tenants (id, name, seat_limit) values ('mix', 'Mix', 1000)",
+    );
+    // Every stored state × no mirror / verified / blocked / removed in Auth0 × expired or not.
+    await db.query(`
+      insert into invitations (id, tenant_id, email, user_id, state, invited_by, expires_at)
+      select gen_random_uuid(), 'mix', s || '.' || k || '.' || e || '@mix.test', 'auth0|' || s || k || e, s, 'auth0|admin',
+        case when e = 1 then now() - interval '1 hour' else now() + interval '1 day' end
+      from unnest(array['queued','importing','created','emailed','verified','accepted','failed','revoked']) s,
+        generate_series(0, 3) k, generate_series(0, 1) e`);
+    // k (the second-last character of user_id): 0 no mirror, 1 verified, 2 blocked, 3 removed.
+    await db.query(`
+      insert into members (user_id, tenant_id, email, email_verified, blocked, removed_at)
+      select user_id, 'mix', email, true, k = '2', case when k = '3' then now() end
+      from (select user_id, email, state, substr(user_id, length(user_id) - 1, 1) as k
+            from invitations where tenant_id = 'mix') x
+      where k <> '0' and state in ('created', 'emailed', 'verified', 'accepted')`);
+  });
+  afterAll(() => db.close());
+
+  test("a state filter returns exactly the people showing that badge", async () => {
+    await db.query(`
+      insert into members (user_id, tenant_id, email, email_verified, blocked, removed_at)
+      select 'auth0|direct' || g, 'mix', 'direct.' || g || '@mix.test', g % 2 = 0, g = 2, case when g = 3 then now() end
+      from generate_series(0, 3) g`);
+    const all = (await listMembers(db, "mix", { limit: 200 })).items;
+    expect(all.length).toBeGreaterThan(60);
+    const states = new Set(all.map((m) => m.state));
+    expect(states.size).toBe(11);
+    for (const state of states) {
+      const filtered = (await listMembers(db, "mix", { limit: 200, state }))
+        .items;
+      expect(
+        filtered.map((m) => m.userId),
+        state,
+      ).toEqual(all.filter((m) => m.state === state).map((m) => m.userId));
+    }
   });
 });

@@ -20,6 +20,7 @@ import { createAdminRoles } from "./admins.ts";
 import { removeMember } from "./remove.ts";
 import { changeRole } from "./role.ts";
 import { createBackgroundSync, lastSyncedAt, refreshMembers } from "./sync.ts";
+import { reconcileTenantSoon } from "../accept/reconcile.ts";
 
 const errors = {
   400: ErrorBody,
@@ -58,6 +59,8 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
       const syncedAt = await lastSyncedAt(db, tenantId);
       await ensureTenant(tenantId);
       background.maybeRefresh(tenantId, syncedAt);
+      // Used tickets show as accepted at once (from Auth0's record; throttled per tenant).
+      await reconcileTenantSoon(db, auth0, tenantId, request.log);
       const page = await listMembers(db, tenantId, request.query);
       return { ...page, syncedAt: syncedAt?.toISOString() ?? null };
     },

@@ -13,11 +13,15 @@ afterAll(async () => {
 });
 
 test.each([
-  ["password-link", "/lo/reset?ticket=", "Set your Guestlist password"],
+  [
+    "password-link",
+    "/lo/reset?ticket=",
+    "Set your ExampleCo Analytics password",
+  ],
   [
     "verification-link",
     "/u/email-verification?ticket=",
-    "Confirm your email for Guestlist",
+    "Confirm your email for ExampleCo Analytics",
   ],
 ])(
   "POST /api/support/users/:userId/%s emails a fresh Auth0 ticket",

@@ -7,6 +7,7 @@ import { hasPermission, principalOf, requiresGlobal } from "../../auth.ts";
 import { AppError } from "../../errors.ts";
 import { DEFAULT_BRANDING, ticketEmail } from "../../mail/invitation-email.ts";
 import { ErrorBody } from "../../shared-contract.ts";
+import { recordPasswordTicketForUser } from "../accept/store.ts";
 import { InvitationLink, LinkSent, SupportUserParams } from "./contract.ts";
 import { freshInvitationLink } from "./invitation-link.ts";
 
@@ -20,7 +21,7 @@ const errors = {
 const TICKET_TTL_SEC = 24 * 3600;
 
 export const supportActionsRoutes: Feature = (app, deps) => {
-  const { db, auth0, config } = deps;
+  const { db, auth0, config, experience } = deps;
   const branding = deps.branding ?? DEFAULT_BRANDING;
 
   async function sendLink(
@@ -47,18 +48,26 @@ export const supportActionsRoutes: Feature = (app, deps) => {
           )
         ).rows[0]
       : undefined;
-    const resultUrl = `${config.publicUrl}/`;
+    // Classic redirects to result_url; New UL (or an unknown experience) needs client_id and no
+    // result_url, and then offers "Back to <app>" → the invitee app's login (ADR 007).
+    const target =
+      (await experience.get()) === "classic"
+        ? { resultUrl: config.inviteeApp.loginUrl }
+        : { clientId: config.inviteeApp.clientId };
+    if (kind === "password")
+      // An open invitation is accepted once Auth0 says this password was set (reconcile.ts).
+      await recordPasswordTicketForUser(db, userId, TICKET_TTL_SEC);
     const link =
       kind === "password"
         ? await auth0.createPasswordChangeTicket({
             userId,
-            resultUrl,
+            ...target,
             ttlSec: TICKET_TTL_SEC,
             markEmailAsVerified: true,
           })
         : await auth0.createEmailVerificationTicket({
             userId,
-            resultUrl,
+            ...target,
             ttlSec: TICKET_TTL_SEC,
           });
     try {

@@ -38,13 +38,41 @@ test("finds a person across tenants with Auth0 state and invitation history", as
   expect(byId.get(current.userId)).toMatchObject({
     tenant: { id: "globex", name: "Globex" },
     auth0: { emailVerified: true, blocked: false },
-    invitations: [{ state: "emailed", tenantId: "globex" }],
+    // Auth0 says the email is verified: opening the person settles the invitation's state at once
+    invitations: [{ state: "verified", tenantId: "globex" }],
   });
   expect(byId.get(old.userId)).toMatchObject({
     tenant: { id: "acme" },
     auth0: null,
     invitations: [{ state: "revoked" }],
   });
+});
+
+test("opening a person accepts their open invitation when Auth0 says the password was set after the ticket", async () => {
+  const email = "finished@acme.test";
+  const inv = await makeInvitation(t.db, { tenantId: "acme", email });
+  await t.db.query(
+    "update invitations set ticket_issued_at = now() - interval '5 minutes', ticket_expires_at = now() + interval '10 minutes' where id = $1",
+    [inv.id],
+  );
+  t.fake.addUser({
+    userId: inv.userId,
+    email,
+    tenantId: "acme",
+    emailVerified: true,
+    lastPasswordReset: new Date().toISOString(),
+  });
+  const before = t.fake.calls.length;
+  const res = await t.app.inject({
+    url: `/api/support/users?email=${encodeURIComponent(email)}`,
+    headers: { authorization: `Bearer ${await t.tokens.support()}` },
+  });
+  expect(res.statusCode).toBe(200);
+  expect(res.json<SupportUserSearch>().items[0]?.invitations[0]?.state).toBe(
+    "accepted",
+  );
+  // no Management API call beyond the users-by-email support already makes
+  expect(t.fake.calls.slice(before)).toEqual([`usersByEmail:${email}`]);
 });
 
 test("is for support staff only", async () => {

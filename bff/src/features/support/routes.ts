@@ -4,6 +4,7 @@ import { requiresGlobal } from "../../auth.ts";
 import type { AppUser } from "../../auth0/types.ts";
 import { createAdminRoleId } from "../../roles.ts";
 import { ErrorBody, type TenantRole } from "../../shared-contract.ts";
+import { applyAuth0Record } from "../accept/reconcile.ts";
 import {
   SupportUserQuery,
   SupportUserSearch,
@@ -28,6 +29,7 @@ interface InvRow {
   accepted_at: Date | string | null;
   revoked_at: Date | string | null;
   failure_reason: string | null;
+  ticket_issued_at: Date | string | null;
 }
 
 const iso = (v: Date | string | null) =>
@@ -56,12 +58,39 @@ export const supportRoutes: Feature = (app, { db, auth0, config }) => {
         db.query<InvRow>(
           `select id::text, tenant_id, user_id, email, given_name, family_name, state, role,
              (expires_at is not null and expires_at <= now() and state not in ('accepted','failed','revoked')) as expired,
-             coalesce(invited_by_email, invited_by) as invited_by, created_at, expires_at, emailed_at, accepted_at, revoked_at, failure_reason
+             coalesce(invited_by_email, invited_by) as invited_by, created_at, expires_at, emailed_at, accepted_at, revoked_at, failure_reason, ticket_issued_at
            from invitations where email = $1 order by created_at desc limit 200`,
           [email],
         ),
         db.query<{ id: string; name: string }>("select id, name from tenants"),
       ]);
+      // Support opened the person: Auth0's record (already fetched, no extra call) settles their
+      // open invitation at once, as the sweep would (reconcile.ts).
+      const auth0ById = new Map(users.map((u) => [u.userId, u]));
+      for (const r of invitations.rows) {
+        const u = auth0ById.get(r.user_id);
+        if (!u || r.expired) continue;
+        if (
+          r.state !== "created" &&
+          r.state !== "emailed" &&
+          r.state !== "verified"
+        )
+          continue;
+        const change = await applyAuth0Record(
+          db,
+          {
+            id: r.id,
+            ticketIssuedAt: r.ticket_issued_at
+              ? new Date(r.ticket_issued_at)
+              : null,
+          },
+          u,
+        );
+        if (change === "accepted") {
+          r.state = "accepted";
+          r.accepted_at = new Date();
+        } else if (change === "verified") r.state = "verified";
+      }
       const tenantName = new Map(tenants.rows.map((t) => [t.id, t.name]));
       const byUser = new Map<string, SupportUserResult>();
       const add = (

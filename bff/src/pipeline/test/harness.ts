@@ -9,7 +9,11 @@ import { testConfig } from "../../config.ts";
 import { openDb } from "../../db/db.ts";
 import { createMailer, type Mailer } from "../../mail/mailer.ts";
 import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
-import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import {
+  buildTestApp,
+  type TestApp,
+  type TestAppOptions,
+} from "../../test/build-test-app.ts";
 import type { PipelineOptions } from "../options.ts";
 import { startPipeline, type Pipeline } from "../worker.ts";
 import { startCatcher, type SmtpCatcher } from "./smtp-catcher.ts";
@@ -44,6 +48,8 @@ export async function startHarness(
     rateLimit?: unknown;
     /** wraps the adapter's fetch (to answer some Management API calls like Auth0 might) */
     fetchImpl?: typeof fetch;
+    /** more app options (e.g. an experience resolver); given the real adapter */
+    app?: (auth0: Auth0) => Partial<TestAppOptions>;
   } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator({ port: 0, bcryptRounds: 4 });
@@ -93,6 +99,7 @@ export async function startHarness(
     mailer,
     pipeline: { kick: () => worker.current?.kick() },
     invitePagesPerMinute: 1_000,
+    ...options.app?.(auth0),
   });
   const pipeline = startPipeline(
     {

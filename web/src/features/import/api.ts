@@ -11,9 +11,12 @@ import {
   infiniteQueryOptions,
   queryOptions,
   useMutation,
+  useQueryClient,
 } from "@tanstack/react-query";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
+import { memberQueries } from "../members/api.ts";
+import { supportQueries } from "../support/api.ts";
 
 const base = (tenantId: string) =>
   `/api/tenants/${encodeURIComponent(tenantId)}`;
@@ -90,20 +93,35 @@ export function errorReportPath(tenantId: string, importId: string): string {
   return `${base(tenantId)}/imports/${encodeURIComponent(importId)}/rows?format=csv&failedOnly=true&limit=1000`;
 }
 
-/** Starts the import. The key is made once per upload, so a double click or a retry is one import. */
+/**
+ * Starts the import. The key is made once per upload, so a double click or a retry is one import.
+ * The new invitations (and the seats they take) exist as soon as the BFF answers: the members list,
+ * the seat meter and support's tenant table are refetched at once, not when they go stale.
+ */
 export function useCreateImport(tenantId: string) {
   const api = useApiClient();
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({
       rows,
+      sourceRows,
       idempotencyKey,
     }: {
       rows: InvitationRowInput[];
+      /** each row's line number in the file, as the preview shows it */
+      sourceRows?: number[];
       idempotencyKey: string;
     }) =>
       api.request("POST", `${base(tenantId)}/imports`, ImportCreated, {
-        body: { rows },
+        body: sourceRows ? { rows, sourceRows } : { rows },
         headers: { "idempotency-key": idempotencyKey },
       }),
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({
+          queryKey: memberQueries.all(tenantId),
+        }),
+        queryClient.invalidateQueries({ queryKey: supportQueries.all }),
+      ]),
   });
 }

@@ -89,14 +89,20 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
     indexes: number[],
     roles: ReadonlyMap<number, TenantRole>,
   ) => {
-    const rows = indexes.flatMap((i) => {
-      if (i >= file.checks.length) return [];
+    const chosen = indexes.filter((i) => i < file.checks.length);
+    // a role chosen in the preview wins over the file's
+    const rowOf = (i: number) => {
       const role = roles.get(i);
       const input = file.checks.input(i);
-      return [toInvitationRow(role === undefined ? input : { ...input, role })];
-    });
+      return toInvitationRow(role === undefined ? input : { ...input, role });
+    };
     createImport.mutate(
-      { rows, idempotencyKey: uploadId },
+      {
+        rows: chosen.map(rowOf),
+        // the progress page numbers rows as the file (and the preview) does
+        sourceRows: chosen.map((i) => file.checks.row(i)),
+        idempotencyKey: uploadId,
+      },
       { onSuccess: ({ importId }) => void navigate(`/import/${importId}`) },
     );
   };

@@ -43,10 +43,12 @@ function row(
   n: number,
   state: ImportRow["state"],
   failureReason: string | null = null,
+  sourceRow: number | null = null,
   role: ImportRow["role"] = "member",
 ): ImportRow {
   return {
     row: n,
+    sourceRow,
     email: `p${n}@acme.test`,
     givenName: null,
     familyName: null,
@@ -76,6 +78,36 @@ function stubStatic(
 }
 
 describe("import progress", () => {
+  test("numbers rows as the file does (the preview's row numbers), not by position in the import", async () => {
+    server.use(
+      http.get(BASE, () =>
+        HttpResponse.json(progress({ emailed: 1, failed: 1 }, true)),
+      ),
+      http.get(`${BASE}/rows`, () =>
+        HttpResponse.json({
+          rows: [
+            row(1, "emailed", null, 7),
+            row(2, "failed", "The user already exists", 12),
+          ],
+          nextCursor: null,
+        }),
+      ),
+    );
+    renderWithProviders(<ImportProgressPage />, {
+      route: `/import/${IMPORT_ID}`,
+      path: "/import/:importId",
+    });
+    const table = await screen.findByRole("table", { name: "Import rows" });
+    await waitFor(() =>
+      expect(within(table).getByText("p2@acme.test")).toBeInTheDocument(),
+    );
+    const cells = within(table)
+      .getAllByRole("row")
+      .slice(1)
+      .map((r) => within(r).getAllByRole("cell")[0]?.textContent);
+    expect(cells).toEqual(["7", "12"]);
+  });
+
   test("polls until the import is done and shows each row's outcome", async () => {
     let polls = 0;
     server.use(
@@ -93,7 +125,7 @@ describe("import progress", () => {
             polls < 2
               ? [row(2, "queued"), row(3, "queued"), row(4, "queued")]
               : [
-                  row(2, "emailed", null, "admin"),
+                  row(2, "emailed", null, null, "admin"),
                   row(3, "emailed"),
                   row(4, "failed", "The user already exists"),
                 ],

@@ -167,7 +167,7 @@ function ImportProgressView({
             <Table.Tbody>
               {items.map((r) => (
                 <Table.Tr key={r.row}>
-                  <Table.Td>{r.row}</Table.Td>
+                  <Table.Td>{r.sourceRow ?? r.row}</Table.Td>
                   <Table.Td>{r.email}</Table.Td>
                   <Table.Td>
                     <RoleBadge role={r.role} />
