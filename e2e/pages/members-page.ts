@@ -36,11 +36,9 @@ export class MembersPage {
       .click();
   }
 
-  /** "Make <email> an admin" / "Make <email> a member" in the person's row. */
+  /** "Make admin: <email>" / "Make member: <email>" in the person's row. */
   roleButton(email: string, to: "admin" | "member"): Locator {
-    return this.page.getByRole("button", {
-      name: `Make ${email} ${to === "admin" ? "an admin" : "a member"}`,
-    });
+    return this.page.getByRole("button", { name: `Make ${to}: ${email}` });
   }
 
   /** The table row of one person, found by email. */

@@ -341,7 +341,7 @@ describe("Members page", () => {
     renderWithProviders(<MembersPage />);
     await userEvent.click(
       await screen.findByRole("button", {
-        name: "Make ada@acme.test an admin",
+        name: "Make admin: ada@acme.test",
       }),
     );
     const dialog = await screen.findByRole("dialog", { name: "Make admin?" });
@@ -356,7 +356,7 @@ describe("Members page", () => {
     expect(patched).toEqual([{ userId: ada.userId, role: "admin" }]);
     expect(
       await screen.findByRole("button", {
-        name: "Make ada@acme.test a member",
+        name: "Make member: ada@acme.test",
       }),
     ).toBeInTheDocument();
   });
@@ -382,7 +382,7 @@ describe("Members page", () => {
     renderWithProviders(<MembersPage />);
     await userEvent.click(
       await screen.findByRole("button", {
-        name: "Make admin@acme.test a member",
+        name: "Make member: admin@acme.test",
       }),
     );
     const dialog = await screen.findByRole("dialog", { name: "Make member?" });

@@ -105,11 +105,8 @@ export function MembersTable({
                     <Button
                       size="xs"
                       variant="default"
-                      aria-label={
-                        m.role === "admin"
-                          ? `Make ${m.email} a member`
-                          : `Make ${m.email} an admin`
-                      }
+                      // the visible text first: the accessible name contains it (WCAG 2.5.3)
+                      aria-label={`${m.role === "admin" ? "Make member" : "Make admin"}: ${m.email}`}
                       onClick={() => onChangeRole(m)}
                     >
                       {m.role === "admin" ? "Make member" : "Make admin"}

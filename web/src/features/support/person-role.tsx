@@ -34,11 +34,7 @@ export function PersonRole({ person }: { person: SupportUserResult }) {
       <Button
         size="xs"
         variant="default"
-        aria-label={
-          to === "admin"
-            ? `Make ${person.email} an admin`
-            : `Make ${person.email} a member`
-        }
+        aria-label={`${to === "admin" ? "Make admin" : "Make member"}: ${person.email}`}
         onClick={() => {
           change.reset();
           setConfirming(true);

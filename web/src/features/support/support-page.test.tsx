@@ -168,7 +168,7 @@ describe("Support console", () => {
     expect(within(card).getByText("Role in Acme Corp:")).toBeInTheDocument();
     await userEvent.click(
       within(card).getByRole("button", {
-        name: "Make grace@acme.test an admin",
+        name: "Make admin: grace@acme.test",
       }),
     );
     const dialog = await screen.findByRole("dialog", { name: "Make admin?" });
@@ -182,7 +182,7 @@ describe("Support console", () => {
     expect(patched).toEqual(["acme/auth0|grace:admin"]);
     expect(
       await within(card).findByRole("button", {
-        name: "Make grace@acme.test a member",
+        name: "Make member: grace@acme.test",
       }),
     ).toBeInTheDocument();
   });
