@@ -127,10 +127,13 @@ test.each(engines)(
       .then((r) => r.json() as Promise<{ access_token: string }>)
       .then((b) => b.access_token);
     const tag = `kill${Date.now()}`;
+    // every 20th row is an admin: 100 "Customer admin" assignments owed across the kills
+    const isAdmin = (i: number) => i % 20 === 0;
     const rows = Array.from({ length: ROWS }, (_, i) => ({
       email: `${tag}.${i}@acme.test`,
       givenName: `P${i}`,
       familyName: "Kill",
+      ...(isAdmin(i) ? { role: "admin" } : {}),
     }));
     const post = await fetch(`${bff.url}/api/tenants/acme/imports`, {
       method: "POST",
@@ -205,6 +208,18 @@ test.each(engines)(
         perEmail.set(u.email, (perEmail.get(u.email) ?? 0) + 1);
     expect(perEmail.size).toBe(ROWS);
     expect([...perEmail.values()].filter((c) => c !== 1)).toEqual([]);
+    // every admin row holds "Customer admin" exactly once; nobody else holds it (the import is
+    // done only when no role is owed any more)
+    const adminRole = "rol_CustomerAdmin01";
+    const wrongRoles = Object.values(emulator.store.state.users)
+      .filter((u) => u.email.startsWith(`${tag}.`))
+      .filter((u) => {
+        const i = Number(u.email.slice(tag.length + 1).split("@")[0]);
+        const held = u.roles.filter((r) => r === adminRole).length;
+        return held !== (isAdmin(i) ? 1 : 0) || u.roles.length !== held;
+      })
+      .map((u) => u.email);
+    expect(wrongRoles).toEqual([]);
     // at least once in the inbox
     await waitFor(
       "every email in the inbox",

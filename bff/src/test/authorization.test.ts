@@ -87,18 +87,24 @@ function supportMayUse(route: RegisteredRoute): boolean {
   if (route.method === "GET") return true;
   if (/resend|password-link|verification-link|members\/sync/.test(route.url))
     return true;
-  return route.method === "PATCH" && route.url.endsWith("/tenants/:tenantId"); // manage:tenants
+  // support changes anyone's role in any tenant (issue 13)
+  if (route.method === "PATCH" && route.url.endsWith("/members/:userId"))
+    return true;
+  return isTenantSettings(route); // manage:tenants
 }
+
+const isTenantSettings = (route: RegisteredRoute) =>
+  route.method === "PATCH" && route.url.endsWith("/tenants/:tenantId");
 
 const isSignedInOnly = (r: RegisteredRoute) =>
   !("public" in r.auth) && r.auth.permissions.length === 0;
 
 async function victimSnapshot() {
   const inv = await t.db.query(
-    "select state, token_hash, revoked_at from invitations where tenant_id = 'globex' order by id",
+    "select state, token_hash, revoked_at, role, role_due_at from invitations where tenant_id = 'globex' order by id",
   );
   const mem = await t.db.query(
-    "select blocked, removed_at from members where tenant_id = 'globex' order by user_id",
+    "select blocked, removed_at, role from members where tenant_id = 'globex' order by user_id",
   );
   const ten = await t.db.query(
     "select seat_limit, allowed_domains, name from tenants where id = 'globex'",
@@ -112,6 +118,7 @@ async function victimSnapshot() {
     ten.rows,
     imp.rows,
     [...t.fake.users.keys()].sort(),
+    [...t.fake.roles].map(([id, r]) => [id, r.name, [...r.users].sort()]),
   ]);
 }
 
@@ -126,6 +133,7 @@ describe("authorisation matrix", () => {
         "PATCH /api/tenants/:tenantId",
         "GET /api/tenants/:tenantId/members",
         "DELETE /api/tenants/:tenantId/members/:userId",
+        "PATCH /api/tenants/:tenantId/members/:userId",
         "GET /api/tenants/:tenantId/audit",
         "GET /api/support/users",
       ]),
@@ -164,7 +172,7 @@ describe("authorisation matrix", () => {
       (r) => !isSignedInOnly(r) && r.url.includes(":tenantId"),
     )) {
       const res = await call(route, victim.tenant, token);
-      if (supportMayUse(route) && !(route.method === "PATCH"))
+      if (supportMayUse(route) && !isTenantSettings(route))
         expect(res.statusCode, `${route.method} ${route.url}`).not.toBe(403);
       else expect(res.statusCode, `${route.method} ${route.url}`).toBe(403);
     }
@@ -207,6 +215,46 @@ describe("authorisation matrix", () => {
       if (route.url.includes(":userId") || route.url.includes(":importId"))
         expect(res.statusCode, where).toBeGreaterThanOrEqual(400);
     }
+    expect(await victimSnapshot()).toBe(before);
+  });
+
+  test("role changes: only member or admin, only in one's own tenant; never Support or a forged role", async () => {
+    const before = await victimSnapshot();
+    const url = `/api/tenants/${victim.tenant}/members/${encodeURIComponent(victim.memberId)}`;
+    const patchRole = async (token: string, body: unknown) =>
+      t.app.inject({
+        method: "PATCH",
+        url,
+        headers: { authorization: `Bearer ${token}` },
+        payload: body as Record<string, unknown>,
+      });
+    // another tenant's admin, and a plain member of the tenant itself
+    for (const token of [
+      await t.tokens.admin("acme"),
+      await t.tokens.sign({ tenant: victim.tenant, permissions: [] }),
+    ])
+      expect((await patchRole(token, { role: "admin" })).statusCode).toBe(403);
+    // the tenant's own admin: forged role names never reach Auth0
+    const own = await t.tokens.admin(victim.tenant);
+    for (const role of [
+      "support",
+      "Support",
+      "owner",
+      "Owner",
+      "Customer admin",
+      "rol_Support0000001",
+      "admin ",
+      ["admin"],
+      null,
+    ]) {
+      const res = await patchRole(own, { role });
+      expect(res.statusCode, JSON.stringify(role)).toBe(400);
+    }
+    // a forged permission claim does not help another tenant's admin either
+    const forged = await t.tokens.admin("acme", {
+      permissions: ["invite:members", "manage:tenants", "revoke:members"],
+    });
+    expect((await patchRole(forged, { role: "admin" })).statusCode).toBe(403);
     expect(await victimSnapshot()).toBe(before);
   });
 });

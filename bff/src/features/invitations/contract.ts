@@ -129,7 +129,7 @@ export const ImportProgress = z.object({
   createdBy: z.string().nullable(),
   total: z.number().int(),
   counts: z.record(InvitationState, z.number().int().nonnegative()),
-  /** true when every row reached emailed (or later) or failed */
+  /** true when every row reached emailed (or later) or failed, and every admin row holds its role */
   done: z.boolean(),
   /** why the pipeline is currently waiting, e.g. "Auth0 rate limit, retrying in 2 s" */
   waitingReason: z.string().nullable(),

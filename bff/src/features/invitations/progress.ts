@@ -55,6 +55,11 @@ export async function importProgress(
      limit 1`,
     [importId],
   );
+  // Admin roles still owed (role-step.ts): the import is not done until they are granted.
+  const rolesOwed = await db.query(
+    "select 1 from invitations where import_id = $1 and role_due_at is not null limit 1",
+    [importId],
+  );
   return {
     importId: imp.id,
     tenantId: imp.tenant_id,
@@ -62,7 +67,9 @@ export async function importProgress(
     createdBy: imp.created_by,
     total: Number(imp.row_count),
     counts,
-    done: counts.queued + counts.importing + counts.created === 0,
+    done:
+      counts.queued + counts.importing + counts.created === 0 &&
+      rolesOwed.rowCount === 0,
     waitingReason: waiting.rows[0]?.reason ?? null,
   };
 }

@@ -59,27 +59,15 @@ export async function changeRole(
   const userExists =
     invitation === null || USER_EXISTS.has(invitation.state) || active;
 
-  await db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock(hashtext($1))", [
       lockKey(tenantId),
     ]);
     if (to === "member" && userExists) {
       // Never leave a tenant without an admin (the same rule as removal, remove.ts).
       const other = await admins.hasOtherAdmin(tenantId, userId, tx);
-      if (!other && (from === "admin" || (await admins.isAdmin(userId)))) {
-        await audit(db, {
-          tenantId,
-          ...actor,
-          action: "member.role_change_refused",
-          target: current.email,
-          details: { userId, from, to, reason: "last_admin" },
-        });
-        throw new AppError(
-          "conflict",
-          `${current.email} is the last admin of this tenant; make someone else an admin first`,
-          { reason: "last_admin" },
-        );
-      }
+      if (!other && (from === "admin" || (await admins.isAdmin(userId))))
+        return "last_admin" as const;
     }
     if (userExists) {
       const roleId = await admins.roleId();
@@ -116,7 +104,23 @@ export async function changeRole(
       target: current.email,
       details: { userId, from, to },
     });
+    return "changed" as const;
   });
+  if (outcome === "last_admin") {
+    // Audited outside the transaction, which changed nothing (its lock is released by now).
+    await audit(db, {
+      tenantId,
+      ...actor,
+      action: "member.role_change_refused",
+      target: current.email,
+      details: { userId, from, to, reason: "last_admin" },
+    });
+    throw new AppError(
+      "conflict",
+      `${current.email} is the last admin of this tenant; make someone else an admin first`,
+      { reason: "last_admin" },
+    );
+  }
   const after = await getMember(db, tenantId, userId);
   if (!after) throw new AppError("not_found", "The member disappeared");
   return after;

@@ -2,7 +2,6 @@
 import type { Feature } from "../../app.ts";
 import { requiresGlobal } from "../../auth.ts";
 import type { AppUser } from "../../auth0/types.ts";
-import { createAdminRoleId } from "../../roles.ts";
 import { ErrorBody, type TenantRole } from "../../shared-contract.ts";
 import { applyAuth0Record } from "../accept/reconcile.ts";
 import {
@@ -35,8 +34,7 @@ interface InvRow {
 const iso = (v: Date | string | null) =>
   v === null ? null : new Date(v).toISOString();
 
-export const supportRoutes: Feature = (app, { db, auth0, config }) => {
-  const adminRoleId = createAdminRoleId(auth0, config.auth0.adminRole);
+export const supportRoutes: Feature = (app, { db, auth0 }) => {
   app.get(
     "/support/users",
     {
@@ -143,18 +141,18 @@ export const supportRoutes: Feature = (app, { db, auth0, config }) => {
           failureReason: r.failure_reason,
         });
       }
-      // The role in the person's tenant: Auth0's record for users that exist there (one read per
-      // user; a person rarely has more than one), else what their newest invitation grants.
-      const inAuth0 = new Set(users.map((u) => u.userId));
-      for (const item of byUser.values()) {
-        if (!item.tenant) continue;
-        if (inAuth0.has(item.userId)) {
-          const roleIds = await auth0.userRoleIds(item.userId);
-          item.role = roleIds.includes(await adminRoleId())
-            ? "admin"
-            : "member";
-        } else item.role = item.invitations[0]?.role ?? "member";
-      }
+      // The role in the person's tenant, from Guestlist's records without another Auth0 call: the
+      // mirrored Auth0 role (members.role, written by role changes, the role step and the members
+      // refresh), else what their newest invitation grants.
+      const mirrored = await db.query<{ user_id: string; role: TenantRole }>(
+        "select user_id, role from members where user_id = any($1::text[]) and role is not null",
+        [[...byUser.keys()]],
+      );
+      const roleOf = new Map(mirrored.rows.map((r) => [r.user_id, r.role]));
+      for (const item of byUser.values())
+        if (item.tenant)
+          item.role =
+            roleOf.get(item.userId) ?? item.invitations[0]?.role ?? "member";
       return { items: [...byUser.values()] };
     },
   );
