@@ -21,7 +21,6 @@ import {
   errorTitle,
 } from "../../components/error-message.tsx";
 import { PageLoader } from "../../components/page-loader.tsx";
-import { RoleChangeModal } from "../../components/role-change-modal.tsx";
 import { ROLE_OPTIONS } from "../../components/roles.tsx";
 import { SeatMeter } from "../../components/seat-meter.tsx";
 import { useApiClient } from "../../lib/api-context.tsx";
@@ -29,13 +28,13 @@ import { can, useSession } from "../../lib/session.tsx";
 import {
   memberQueries,
   useBulkResend,
-  useChangeRole,
   useInviteMember,
   useRemoveMember,
   useResendMember,
 } from "./api.ts";
 import { BulkResendForm } from "./bulk-resend-form.tsx";
 import { InviteForm } from "./invite-form.tsx";
+import { MemberRoleDialog } from "./member-role-dialog.tsx";
 import { MembersTable } from "./members-table.tsx";
 import { RevokeModal } from "./revoke-modal.tsx";
 
@@ -99,7 +98,6 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
   const remove = useRemoveMember(tenantId);
   const bulk = useBulkResend(tenantId);
   const invite = useInviteMember(tenantId);
-  const changeRole = useChangeRole(tenantId);
   const ownTenant = me.tenant?.id === tenantId;
   const members = list.data?.pages.flatMap((p) => p.items) ?? [];
 
@@ -125,22 +123,6 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
         },
       },
     );
-
-  const onConfirmRole = (m: Member) => {
-    const to = m.role === "admin" ? "member" : "admin";
-    changeRole.mutate(
-      { userId: m.userId, role: to },
-      {
-        onSuccess: () => {
-          setPromoting(null);
-          notifications.show({
-            color: "green",
-            message: `${m.email} is now ${to === "admin" ? "an admin" : "a member"}`,
-          });
-        },
-      },
-    );
-  };
 
   return (
     <Stack gap="lg">
@@ -227,10 +209,7 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
               remove.reset();
               setRevoking(m);
             }}
-            onChangeRole={(m) => {
-              changeRole.reset();
-              setPromoting(m);
-            }}
+            onChangeRole={setPromoting}
           />
         </Paper>
       ) : null}
@@ -245,18 +224,11 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
           </Button>
         </Group>
       ) : null}
-      <RoleChangeModal
-        change={
-          promoting && {
-            email: promoting.email,
-            to: promoting.role === "admin" ? "member" : "admin",
-            tenantName: tenant.data?.name ?? tenantId,
-            self: promoting.userId === me.user.sub,
-          }
-        }
-        pending={changeRole.isPending}
-        error={changeRole.error}
-        onConfirm={() => promoting && onConfirmRole(promoting)}
+      <MemberRoleDialog
+        tenantId={tenantId}
+        tenantName={tenant.data?.name ?? tenantId}
+        selfId={me.user.sub}
+        member={promoting}
         onClose={() => setPromoting(null)}
       />
       <RevokeModal
