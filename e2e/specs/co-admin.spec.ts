@@ -1,13 +1,13 @@
 // Issue 13 journey: a customer admin invites a co-admin (role admin) with "Invite one person"; the
 // co-admin follows the email, accepts on Guestlist's page, sets a password on Auth0's pages, signs
 // in to the app and has admin rights — the Members page and the import preview with its role
-// column — because the invitation granted Auth0's "Customer admin" role. Axe checks every page
-// and dialog that issue 13 changed.
+// column — because the invitation granted Auth0's "Customer admin" role; support then sees her role. Axe checks every page and dialog that issue 13 changed.
 import { AppShell } from "../pages/app-shell.ts";
 import { ImportPage } from "../pages/import-page.ts";
 import { InvitationPage } from "../pages/invitation-page.ts";
 import { LoginPage } from "../pages/login-page.ts";
 import { MembersPage } from "../pages/members-page.ts";
+import { SupportPage } from "../pages/support-page.ts";
 import { findLink } from "../support/mailbox.ts";
 import { expect, SEED, test } from "../fixtures.ts";
 
@@ -116,4 +116,23 @@ test("an admin invites a co-admin, who accepts, signs in and manages the tenant'
     .soft(await seriousA11yViolations(invitee), "import preview with roles")
     .toEqual([]);
   await context.close();
+
+  // ExampleCo support sees Grace's role on her card; changing it asks first.
+  const supportContext = await browser.newContext();
+  const supportTab = await supportContext.newPage();
+  await signIn(SEED.support, SEED.password, supportTab);
+  const support = new SupportPage(supportTab);
+  await support.open();
+  await support.find(coAdmin);
+  const card = support.person(coAdmin);
+  await expect(card).toContainText("Role in Acme Corp:");
+  await expect(card).toContainText("Admin");
+  await card.getByRole("button", { name: `Make member: ${coAdmin}` }).click();
+  const demote = supportTab.getByRole("dialog", { name: "Make member?" });
+  expect
+    .soft(await seriousA11yViolations(supportTab), "support role dialog")
+    .toEqual([]);
+  await demote.getByRole("button", { name: "Cancel" }).click();
+  await expect(demote).toBeHidden();
+  await supportContext.close();
 });

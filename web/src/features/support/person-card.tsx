@@ -61,7 +61,8 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
             {person.auth0 ? (
               <>
                 <Badge
-                  variant="outline"
+                  // light, not outline: theme.ts keeps light badges above AA contrast
+                  variant="light"
                   color={person.auth0.emailVerified ? "green" : "gray"}
                 >
                   {person.auth0.emailVerified
@@ -73,7 +74,7 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
                 ) : null}
               </>
             ) : (
-              <Badge variant="outline" color="gray">
+              <Badge variant="light" color="gray">
                 not in Auth0 yet
               </Badge>
             )}
