@@ -11,7 +11,7 @@ import { limitsPlugin } from "./limits/plugin.ts";
 import { managementApi } from "./management/plugin.ts";
 import { allowedWebOrigins } from "./oidc/clients.ts";
 import { oidcRoutes } from "./oidc/plugin.ts";
-import type { Store } from "./store.ts";
+import type { Store } from "./store/index.ts";
 import { ticketPages } from "./tickets/pages.ts";
 
 export interface EmulatorOptions {
@@ -51,6 +51,7 @@ export function buildEmulator(opts: EmulatorOptions): FastifyInstance {
     credentials: true,
     maxAge: 600,
   });
+  // The one form-body parser: /oauth/token, /u/login, ticket pages, /dbconnections, /api/v2.
   void app.register(formbody);
 
   void app.register(oidcRoutes, { store, keys, baseUrl });

@@ -50,7 +50,7 @@ describe("startEmulator", () => {
       publicUrl: "http://localhost:4010",
     });
     try {
-      expect(second.store.userByEmail("kept@acme.test")).toBeDefined();
+      expect(second.store.users.byEmail("kept@acme.test")).toBeDefined();
       const again = (
         await second.app.inject({ url: "/.well-known/jwks.json" })
       ).json<{ keys: { kid: string }[] }>();

@@ -3,12 +3,12 @@ import { createServer } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildEmulator } from "./app.ts";
 import { loadKeys } from "./keys.ts";
-import { Store } from "./store.ts";
+import { Store } from "./store/index.ts";
 
 export { buildEmulator } from "./app.ts";
 export type { EmulatorOptions } from "./app.ts";
 export { loadKeys, type Keys } from "./keys.ts";
-export { Store, MANAGEMENT_AUDIENCE } from "./store.ts";
+export { Store, MANAGEMENT_AUDIENCE } from "./store/index.ts";
 
 export interface StartEmulatorOptions {
   /** 0 (the default) picks a free port. */

@@ -2,6 +2,9 @@
 // catcher, against the Auth0 emulator at the enterprise rate limit (burst 50, 16/s). The BFF runs
 // as a real child process (src/server.ts); maildev runs as another. Prints wall time, Management
 // API calls per 1,000 invitees, 429s received, and the naive approach for comparison.
+// `pnpm bench:invite [people] [--admins N]`: the first N rows are invited as admins ("Customer
+// admin" granted by the role step in batches); the calls are then reported with and without the
+// role calls, so the cost of roles per 1,000 invitees is visible.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +15,24 @@ import {
   startCatcherProcess,
 } from "../src/pipeline/test/smtp-catcher.ts";
 
-const PEOPLE = Number(process.argv[2] ?? 10_000);
+function parseArgs(argv: readonly string[]): {
+  people: number;
+  admins: number;
+} {
+  let people = 10_000;
+  let admins = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (a === "--admins") admins = Number(argv[++i]);
+    else if (a.startsWith("--admins=")) admins = Number(a.slice(9));
+    else if (/^\d+$/.test(a)) people = Number(a);
+    else if (a !== "--") throw new Error(`unknown argument ${a}`);
+  }
+  if (!Number.isInteger(admins) || admins < 0 || admins > people)
+    throw new Error("--admins must be a whole number ≤ people");
+  return { people, admins };
+}
+const { people: PEOPLE, admins: ADMINS } = parseArgs(process.argv.slice(2));
 const ENTERPRISE = { burst: 50, perSecond: 16 };
 
 interface Logged {
@@ -78,9 +98,10 @@ async function main(): Promise<void> {
       email: `bench.${i}@acme.test`,
       givenName: `Person${i}`,
       familyName: "Bench",
+      ...(i < ADMINS ? { role: "admin" } : {}),
     }));
     console.log(
-      `Inviting ${PEOPLE} people (engine: ${databaseUrl ? "postgres" : "pglite on disk"}, Auth0 limit burst ${ENTERPRISE.burst}, ${ENTERPRISE.perSecond}/s)…`,
+      `Inviting ${PEOPLE} people, ${ADMINS} of them admins (engine: ${databaseUrl ? "postgres" : "pglite on disk"}, Auth0 limit burst ${ENTERPRISE.burst}, ${ENTERPRISE.perSecond}/s)…`,
     );
     const t0 = performance.now();
     const post = await fetch(`${bff.url}/api/tenants/acme/imports`, {
@@ -128,6 +149,11 @@ async function main(): Promise<void> {
       const key = `${r.method} ${r.path.replace(/job_[A-Za-z0-9]+/, ":id")}`;
       byKind.set(key, (byKind.get(key) ?? 0) + 1);
     }
+    // role calls: the role's id lookup (once, without AUTH0_ADMIN_ROLE_ID) and the assignments
+    const roleCalls = mgmt.filter((r) => /^\/api\/v2\/roles\b/.test(r.path));
+    const held = Object.values(emulator.store.state.users).filter(
+      (u) => u.email.startsWith("bench.") && u.roles.length > 0,
+    ).length;
     const naiveCalls = PEOPLE * 2;
     const naiveSeconds =
       Math.max(0, naiveCalls - ENTERPRISE.burst) / ENTERPRISE.perSecond;
@@ -141,6 +167,13 @@ async function main(): Promise<void> {
       `Management API calls:           ${mgmt.length} (${((mgmt.length / PEOPLE) * 1000).toFixed(2)} per 1,000 invitees)`,
     );
     for (const [k, v] of byKind) console.log(`    ${k}: ${v}`);
+    const without = mgmt.length - roleCalls.length;
+    console.log(
+      `Admins:                         ${ADMINS} invited, ${held} holding "Customer admin" at the end`,
+    );
+    console.log(
+      `Calls per 1,000 without roles:  ${((without / PEOPLE) * 1000).toFixed(2)}; with roles: ${((mgmt.length / PEOPLE) * 1000).toFixed(2)} (+${((roleCalls.length / PEOPLE) * 1000).toFixed(2)}, ${roleCalls.length} role calls)`,
+    );
     console.log(`429 responses received:         ${tooMany}`);
     console.log(
       `Naive (create + ticket each, computed at ${ENTERPRISE.perSecond}/s after a burst of ${ENTERPRISE.burst}): ${naiveCalls} calls, ≥ ${naiveSeconds.toFixed(0)} s`,

@@ -3,7 +3,7 @@
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -14,6 +14,7 @@ import {
 import type { DestinationStream } from "pino";
 import { randomUUID } from "node:crypto";
 import { installAuth, publicRoute, type VerifyToken } from "./auth.ts";
+import { inLane, tenantLane, type LaneContext } from "./auth0/lanes.ts";
 import type { Auth0, RateLimiter } from "./auth0/types.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/db.ts";
@@ -31,6 +32,7 @@ import { tenantsRoutes } from "./features/tenants/routes.ts";
 import { DEFAULT_BODY_LIMIT } from "./http-limits.ts";
 import { requireStrictInputs } from "./strict-inputs.ts";
 import { fastifyLoggerOption } from "./logger.ts";
+import { sharedRequestLimits } from "./request-limits.ts";
 import { registerStatic } from "./static.ts";
 import { acceptRoutes } from "./features/accept/routes.ts";
 import { invitationsRoutes } from "./features/invitations/routes.ts";
@@ -132,6 +134,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (request.url.startsWith("/api/") && !request.url.startsWith(OPENAPI_DOC))
       reply.header("cache-control", "no-store");
   });
+  // Every Management API call a request makes is charged to its lane of the shared budget
+  // (auth0/lanes.ts); callback style, so the handler runs inside the lane's async context.
+  app.addHook("preHandler", (request, _reply, done) => {
+    inLane(laneOf(request, config.auth0.interactiveWaitMs), done);
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: { directives: cspDirectives(config) },
@@ -175,6 +182,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(rateLimit, {
         global: true,
         max: deps.mutationsPerMinute ?? 120,
+        // per user across all instances, not per instance (request-limits.ts)
+        store: sharedRequestLimits(deps.db, "api"),
         timeWindow: "1 minute",
         hook: "preParsing",
         keyGenerator: (req) => req.principal?.sub ?? req.ip,
@@ -215,6 +224,32 @@ function trustProxyOption(
 ): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (typeof setting !== "number") return setting;
   return (_address, hop) => hop < setting;
+}
+
+/**
+ * The budget lane of a request: the invitee's pages get the invitee lane (reserved headroom);
+ * admin and support requests about one tenant get that tenant's lane, and wait for tokens at
+ * most `interactiveWaitMs` in total before answering 429 with Retry-After; other /api requests
+ * get the system lane with the same short wait.
+ */
+function laneOf(
+  request: FastifyRequest,
+  interactiveWaitMs: number,
+): LaneContext {
+  if ((request.routeOptions.url ?? "").startsWith("/invitations/"))
+    return { lane: "invitee" };
+  const params: unknown = request.params;
+  const tenantId =
+    typeof params === "object" &&
+    params !== null &&
+    "tenantId" in params &&
+    typeof params.tenantId === "string"
+      ? params.tenantId
+      : null;
+  return {
+    lane: tenantId ? tenantLane(tenantId) : "system",
+    deadline: Date.now() + interactiveWaitMs,
+  };
 }
 
 function origin(url: string | undefined): string[] {

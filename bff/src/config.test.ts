@@ -33,10 +33,10 @@ describe("loadConfig", () => {
   });
 
   test("the invitee app, the product name and the Universal Login experience (ADR 007)", () => {
-    const d = loadConfig({ PUBLIC_URL: "https://guestlist.acme.test/" });
+    const d = loadConfig({ PUBLIC_URL: "http://localhost:3999/" });
     expect(d.inviteeApp).toEqual({
       clientId: "guestlist-spa",
-      loginUrl: "https://guestlist.acme.test/login",
+      loginUrl: "http://localhost:3999/login",
     });
     expect(d.branding.appName).toBe("ExampleCo Analytics");
     expect(d.auth0.ulExperience).toBe("auto");

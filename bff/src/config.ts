@@ -106,6 +106,14 @@ const Env = z.object({
   AUTH0_RATE_LIMIT_BURST: z.coerce.number().positive().optional(),
   AUTH0_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().optional(),
   AUTH0_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  // Fair share of the budget (docs/decisions/009-fair-share-of-the-auth0-budget.md).
+  AUTH0_INTERACTIVE_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30_000)
+    .default(2_000),
+  AUTH0_INVITEE_HEADROOM: z.coerce.number().min(0).optional(),
   TENANT_CLAIM: z.string().min(1).default("https://guestlist.example/tenant"),
 
   DATABASE_URL: z
@@ -206,6 +214,10 @@ export interface Config {
     readonly ulExperienceCacheSeconds: number;
     readonly rateLimit: Readonly<RatePlan>;
     readonly maxRetries: number;
+    /** longest wait for a budget token in an admin's or support's request before it answers 429 */
+    readonly interactiveWaitMs: number;
+    /** tokens of the shared budget only the invitee lane may spend; undefined = rate-budget.ts default */
+    readonly inviteeHeadroom: number | undefined;
   };
   /** undefined → PGlite in `pgliteDir`; "memory" → in-memory PGlite; else a postgres:// URL */
   readonly databaseUrl: string | undefined;
@@ -351,6 +363,8 @@ export function loadConfig(
       ulExperienceCacheSeconds: e.AUTH0_UL_EXPERIENCE_CACHE_SECONDS,
       rateLimit: Object.freeze(rateLimit),
       maxRetries: e.AUTH0_MAX_RETRIES,
+      interactiveWaitMs: e.AUTH0_INTERACTIVE_WAIT_MS,
+      inviteeHeadroom: e.AUTH0_INVITEE_HEADROOM,
     },
     databaseUrl: memory ? undefined : e.DATABASE_URL,
     pgliteDir:

@@ -39,7 +39,11 @@ async function main(config: Config): Promise<void> {
   const seeded = config.seedTenants
     ? await seedTenants(db, await readTenantsFile(config.tenantsFile))
     : 0;
-  const limiter = createRateBudget(db, config.auth0.rateLimit);
+  const limiter = createRateBudget(db, config.auth0.rateLimit, {
+    ...(config.auth0.inviteeHeadroom === undefined
+      ? {}
+      : { inviteeHeadroom: config.auth0.inviteeHeadroom }),
+  });
   const auth0 = createAuth0(config, { limiter });
   // A real tenant (AUTH0_DOMAIN set) must be invite-only and match the configuration; the local
   // emulator is only checked by /api/health.

@@ -3,7 +3,7 @@
 // must be JSON (415), which an HTML form cannot send. Tests, scripts and Playwright send no Origin.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { allowedWebOrigins } from "../oidc/clients.ts";
-import type { Store } from "../store.ts";
+import type { Store } from "../store/index.ts";
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 

@@ -120,7 +120,7 @@ describe("/__emulator/users", () => {
       url: `/__emulator/users/${encodeURIComponent(String(user.id))}`,
     });
     expect(del.statusCode).toBe(204);
-    expect(emu.store.userByEmail("new.person@acme.test")).toBeUndefined();
+    expect(emu.store.users.byEmail("new.person@acme.test")).toBeUndefined();
     expect(
       (
         await emu.app.inject({
@@ -202,8 +202,8 @@ describe("state and reset", () => {
       url: "/__emulator/reset",
     });
     expect(res.statusCode).toBe(200);
-    expect(emu.store.userByEmail("temp@acme.test")).toBeUndefined();
-    expect(emu.store.userByEmail("admin@acme.test")?.logins_count).toBe(0);
+    expect(emu.store.users.byEmail("temp@acme.test")).toBeUndefined();
+    expect(emu.store.users.byEmail("admin@acme.test")?.logins_count).toBe(0);
     const silent = await emu.app.inject({
       url: `/authorize?client_id=guestlist-spa&redirect_uri=http://localhost:3000&response_type=code&code_challenge=c&code_challenge_method=S256&prompt=none&response_mode=web_message`,
       headers: { cookie },

@@ -3,7 +3,7 @@ import type { FastifyPluginCallback, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { Keys } from "../keys.ts";
 import { mintUserAccessToken } from "../oidc/tokens.ts";
-import { hashPassword, makeUser, type Store } from "../store.ts";
+import { hashPassword, makeUser, type Store } from "../store/index.ts";
 import { publicState, publicUser } from "./views.ts";
 
 export interface ControlRoutesOptions {
@@ -70,16 +70,16 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (
       return problem(reply, 400, "Bad Request", z.prettifyError(parsed.error));
     const input = parsed.data;
     if (
-      store.userByEmail(input.email) ||
-      (input.user_id && store.userById(input.user_id))
+      store.users.byEmail(input.email) ||
+      (input.user_id && store.users.get(input.user_id))
     ) {
       return problem(reply, 409, "Conflict", "The user already exists.");
     }
     const roles: string[] = [];
     for (const ref of input.roles ?? []) {
-      const role = store.state.roles.find(
-        (r) => r.id === ref || r.name === ref,
-      );
+      const role = store.roles
+        .list()
+        .find((r) => r.id === ref || r.name === ref);
       if (!role)
         return problem(reply, 400, "Bad Request", `Unknown role: ${ref}`);
       roles.push(role.id);
@@ -103,14 +103,14 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (
       ...(input.family_name ? { family_name: input.family_name } : {}),
       ...(input.name ? { name: input.name } : {}),
     });
-    store.putUser(user);
+    store.users.save(user);
     return reply.code(201).send(publicUser(store, user));
   });
 
   app.delete<{ Params: { id: string } }>(
     "/__emulator/users/:id",
     async (req, reply) => {
-      if (!store.deleteUser(req.params.id))
+      if (!store.users.delete(req.params.id))
         return problem(reply, 404, "Not Found", "The user does not exist.");
       return reply.code(204).send();
     },
@@ -121,7 +121,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (
     if (!parsed.success)
       return problem(reply, 400, "Bad Request", z.prettifyError(parsed.error));
     const input = parsed.data;
-    const user = store.userByEmail(input.email);
+    const user = store.users.byEmail(input.email);
     if (!user)
       return problem(
         reply,
@@ -130,7 +130,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (
         `No user with email ${input.email}`,
       );
     const audience = input.audience ?? BFF_AUDIENCE;
-    if (!store.api(audience))
+    if (!store.apis.get(audience))
       return problem(
         reply,
         400,

@@ -1,5 +1,5 @@
 // What the control API shows of the state: never password hashes or client secrets.
-import type { EmuClient, EmuJob, EmuUser, Store } from "../store.ts";
+import type { EmuClient, EmuJob, EmuUser, Store } from "../store/index.ts";
 
 export type PublicUser = Omit<EmuUser, "password_hash"> & {
   id: string;
@@ -30,18 +30,17 @@ function publicJob(
 }
 
 export function publicState(store: Store) {
-  const { state } = store;
-  const users = Object.values(state.users).map((u) => publicUser(store, u));
-  const jobs = Object.values(state.jobs).map(publicJob);
-  const tickets = Object.values(state.tickets);
+  const users = store.users.list().map((u) => publicUser(store, u));
+  const jobs = store.jobs.list().map(publicJob);
+  const tickets = store.tickets.list();
   return {
-    tenantClaim: state.tenantClaim,
-    prompts: store.prompts,
-    tenant_settings: state.tenant_settings ?? {},
-    connections: state.connections,
-    apis: state.apis,
-    roles: state.roles,
-    clients: state.clients.map(publicClient),
+    tenantClaim: store.tenant.claim,
+    prompts: store.tenant.prompts,
+    tenant_settings: store.tenant.settings,
+    connections: store.connections.list(),
+    apis: store.apis.list(),
+    roles: store.roles.list(),
+    clients: store.clients.list().map(publicClient),
     users,
     jobs,
     tickets,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { AuthenticationClient } from "auth0/legacy";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { startEmulator, type RunningEmulator } from "../index.ts";
-import { checkPassword, type Store } from "../store.ts";
+import { checkPassword, type Store } from "../store/index.ts";
 import { CHANGE_PASSWORD_SENT } from "./routes.ts";
 
 const CONN = "Username-Password-Authentication";
@@ -59,7 +59,7 @@ describe("POST /dbconnections/change_password", () => {
     expect(
       checkPassword(
         "Fresh-pass-42",
-        store.userByEmail("admin@acme.test")?.password_hash ?? null,
+        store.users.byEmail("admin@acme.test")?.password_hash ?? null,
       ),
     ).toBe(true);
   });
@@ -101,7 +101,7 @@ describe("POST /dbconnections/signup", () => {
       error: "operation_not_allowed",
       error_description: "Public signup is disabled",
     });
-    expect(store.userByEmail(body.email)).toBeUndefined();
+    expect(store.users.byEmail(body.email)).toBeUndefined();
   });
 
   test("creates the user when sign-ups are enabled, enforcing the password policy", async () => {

@@ -1,10 +1,13 @@
 // Authentication API database endpoints (OAS-auth `changePassword`, `signup`; auth0-facts.md §5):
 // change_password always answers 200 text/plain (whether or not the user exists) and "sends" the
 // reset email to the outbox; signup is refused while the connection has `disable_signup`.
-import formbody from "@fastify/formbody";
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+} from "fastify";
 import { checkPasswordPolicy } from "../management/password-policy.ts";
-import { hashPassword, makeUser, type Store } from "../store.ts";
+import { hashPassword, makeUser, type Store } from "../store/index.ts";
 import { sendEmail } from "../tickets/outbox.ts";
 import { createTicket } from "../tickets/ticket-store.ts";
 
@@ -46,13 +49,11 @@ function baseOf(req: FastifyRequest): string {
   return `${req.protocol}://${req.headers.host ?? "localhost"}`;
 }
 
-export const dbConnections: FastifyPluginAsync<DbConnectionsOptions> = async (
+export const dbConnections: FastifyPluginCallback<DbConnectionsOptions> = (
   app,
   { store },
+  done,
 ) => {
-  if (!app.hasContentTypeParser("application/x-www-form-urlencoded"))
-    await app.register(formbody);
-
   app.post<{ Body: Body | undefined }>(
     "/dbconnections/change_password",
     async (req, reply) => {
@@ -72,11 +73,11 @@ export const dbConnections: FastifyPluginAsync<DbConnectionsOptions> = async (
           "invalid_request",
           "Missing required parameter: connection",
         );
-      if (clientId && !store.client(clientId))
+      if (clientId && !store.clients.get(clientId))
         return fail(reply, "invalid_request", "Unknown client");
       if (connection !== store.connection.name)
         return fail(reply, "invalid_request", "Connection does not exist");
-      const user = store.userByEmail(email);
+      const user = store.users.byEmail(email);
       if (user) {
         const link = createTicket(store, baseOf(req), {
           kind: "password-change",
@@ -97,7 +98,7 @@ export const dbConnections: FastifyPluginAsync<DbConnectionsOptions> = async (
       const password = str(body, "password");
       const clientId = str(body, "client_id");
       const connectionName = str(body, "connection");
-      if (!clientId || !store.client(clientId))
+      if (!clientId || !store.clients.get(clientId))
         return fail(reply, "invalid_request", "Missing or unknown client_id");
       if (!email || !password || !connectionName)
         return fail(
@@ -122,14 +123,14 @@ export const dbConnections: FastifyPluginAsync<DbConnectionsOptions> = async (
           "PasswordStrengthError",
         );
       }
-      if (store.userByEmail(email))
+      if (store.users.byEmail(email))
         return fail(reply, "invalid_signup", "Invalid sign up");
       const user = makeUser({
         email,
         connection: connection.name,
         password_hash: hashPassword(password, store.passwordRounds),
       });
-      store.putUser(user);
+      store.users.save(user);
       return {
         _id: user.user_id.replace(/^auth0\|/, ""),
         email: user.email,
@@ -137,4 +138,5 @@ export const dbConnections: FastifyPluginAsync<DbConnectionsOptions> = async (
       };
     },
   );
+  done();
 };

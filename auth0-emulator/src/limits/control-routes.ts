@@ -1,6 +1,6 @@
 // /__emulator control routes for rate limits, faults, the request log and the import worker.
 import type { FastifyInstance } from "fastify";
-import type { Store } from "../store.ts";
+import type { Store } from "../store/index.ts";
 import { jobSettings } from "../management/job-settings.ts";
 import { expireJob } from "../management/jobs.ts";
 import { parseFaultSpec, type Faults } from "./faults.ts";

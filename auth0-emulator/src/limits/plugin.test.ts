@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { BASE_URL, buildTestEmulator } from "../test/build-test-emulator.ts";
 import { startEmulator, type RunningEmulator } from "../index.ts";
-import { mgmtCaller, type MgmtCaller } from "../management/test-support.ts";
+import { mgmtCaller, type MgmtCaller } from "../test/mgmt-caller.ts";
 import { TOO_MANY_REQUESTS } from "./plugin.ts";
 
 let app: FastifyInstance;

@@ -2,7 +2,7 @@
 // does): Management API rate limits with X-RateLimit-* headers, fault injection, the request log,
 // and their control routes under /__emulator.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import type { Store } from "../store.ts";
+import type { Store } from "../store/index.ts";
 import { errorBody } from "../management/errors.ts";
 import { Faults, type Fault } from "./faults.ts";
 import { limitsControlRoutes } from "./control-routes.ts";

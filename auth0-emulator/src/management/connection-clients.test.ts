@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Keys } from "../keys.ts";
-import type { Store } from "../store.ts";
+import type { Store } from "../store/index.ts";
 import { BASE_URL, buildTestEmulator } from "../test/build-test-emulator.ts";
-import { mgmtCaller, mgmtToken, type MgmtCaller } from "./test-support.ts";
+import { mgmtCaller, mgmtToken, type MgmtCaller } from "../test/mgmt-caller.ts";
 
 const CON = "con_GuestlistLocal01";
 let app: FastifyInstance;

@@ -3,14 +3,14 @@
 // GET/PATCH /connections/{id}/clients (get_connection_clients, patch_clients): the replacement of
 // the deprecated `enabled_clients` field, which stays consistent with it (auth0-facts.md §14).
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { EmuConnection, Store } from "../store.ts";
+import type { EmuConnection, Store } from "../store/index.ts";
 import { hasScope } from "./auth.ts";
 import { MgmtError, invalidBody } from "./errors.ts";
 import { project } from "./user-view.ts";
 
 /** The connection with this id, or Auth0's 404. */
 export function findConnection(store: Store, id: string): EmuConnection {
-  const c = store.state.connections.find((x) => x.id === id);
+  const c = store.connections.get(id);
   if (!c)
     throw new MgmtError(
       404,
@@ -99,7 +99,7 @@ function parseEnabledClients(
       throw invalidBody(
         `Payload validation error: 'Missing required property: status' on property [${String(i)}].`,
       );
-    if (!store.client(o.client_id))
+    if (!store.clients.get(o.client_id))
       throw invalidBody(`The client ${o.client_id} does not exist.`);
     return { client_id: o.client_id, status: o.status };
   });
@@ -145,8 +145,9 @@ export function connectionClientsRoutes(
         if (status) enabled.add(client_id);
         else enabled.delete(client_id);
       }
-      c.enabled_clients = [...enabled];
-      store.changed();
+      store.connections.update(c.id, (conn) => {
+        conn.enabled_clients = [...enabled];
+      });
       return reply.code(204).send();
     },
   );

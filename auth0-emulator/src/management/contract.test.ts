@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 import { ManagementClient, ManagementError } from "auth0";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startEmulator, type RunningEmulator } from "../index.ts";
-import { capturingFetch } from "./contract-capture.ts";
-import { SpecChecker, type Exchange } from "./contract-spec.ts";
+import { capturingFetch } from "../test/contract-capture.ts";
+import { SpecChecker, type Exchange } from "../test/contract-spec.ts";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const specDir =

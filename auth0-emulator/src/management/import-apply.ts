@@ -2,7 +2,7 @@
 // given user_id, email_verified false unless the file says true, DUPLICATED_USER when the user
 // exists and upsert is false, upsert overwrites only the upsertable attributes (metadata replaced,
 // not merged), a repeated email inside one file is an error.
-import { makeUser, type EmuUser, type Store } from "../store.ts";
+import { makeUser, type EmuUser, type Store } from "../store/index.ts";
 import { validateImportUser, type ImportUserError } from "./import-validate.ts";
 
 export type ApplyOutcome =
@@ -62,7 +62,8 @@ export function applyImportedUser(
   const userId =
     typeof u.user_id === "string" ? `auth0|${u.user_id}` : undefined;
   const existing =
-    store.userByEmail(email) ?? (userId ? store.userById(userId) : undefined);
+    store.users.byEmail(email) ??
+    (userId ? store.users.get(userId) : undefined);
   if (existing) {
     if (!opts.upsert) {
       return {
@@ -94,7 +95,7 @@ export function applyImportedUser(
       next.email_verified = existing.email_verified;
     const hash = u.custom_password_hash ? bcryptHash(u) : null;
     if (hash) next.password_hash = hash;
-    store.putUser(next);
+    store.users.save(next);
     return "updated";
   }
   const user = makeUser(
@@ -108,7 +109,7 @@ export function applyImportedUser(
     },
     now,
   );
-  store.putUser(user);
+  store.users.save(user);
   return "inserted";
 }
 

@@ -1,6 +1,6 @@
 // Moves users-import jobs pending → processing → completed (or failed) over time, at
 // `usersPerSecond` (job-settings.ts). Timer-driven and unref'd; the plugin stops it on close.
-import type { EmuJob, Store } from "../store.ts";
+import type { EmuJob, Store } from "../store/index.ts";
 import { applyImportedUser, redactForErrors } from "./import-apply.ts";
 import { jobSettings } from "./job-settings.ts";
 
@@ -86,14 +86,11 @@ function step(store: Store, job: EmuJob, now: number): void {
 
 /** One pass over the active jobs; exported for tests that drive time themselves. */
 export function processJobs(store: Store, now = Date.now()): void {
-  let touched = false;
-  for (const job of Object.values(store.state.jobs)) {
+  for (const job of store.jobs.list()) {
     if (job.type !== "users_import" || !ACTIVE_STATUSES.includes(job.status))
       continue;
-    step(store, job, now);
-    touched = true;
+    store.jobs.update(job.id, (j) => step(store, j, now));
   }
-  if (touched) store.changed();
 }
 
 export function startImportWorker(store: Store, tickMs: number): () => void {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Keys } from "../keys.ts";
-import { hashPassword, type EmuJob, type Store } from "../store.ts";
+import { hashPassword, type EmuJob, type Store } from "../store/index.ts";
 import { BASE_URL, buildTestEmulator } from "../test/build-test-emulator.ts";
 import { processJobs } from "./import-worker.ts";
 import { validateImportUser } from "./import-validate.ts";
@@ -10,7 +10,7 @@ import {
   mgmtToken,
   multipartBody,
   type MgmtCaller,
-} from "./test-support.ts";
+} from "../test/mgmt-caller.ts";
 
 const CON = "con_GuestlistLocal01";
 let app: FastifyInstance;
@@ -51,7 +51,7 @@ async function upload(users: unknown, fields: Record<string, string> = {}) {
 }
 
 function runToEnd(id: string): EmuJob {
-  const job = store.state.jobs[id];
+  const job = store.jobs.get(id);
   if (!job) throw new Error("no job");
   processJobs(store, Date.now());
   processJobs(store, (job.started_ms ?? Date.now()) + 1e12);
@@ -139,11 +139,11 @@ describe("POST /jobs/users-imports", () => {
       status: "completed",
       summary: { failed: 0, updated: 0, inserted: 2, total: 2 },
     });
-    expect(store.userById("auth0|ann-1")).toMatchObject({
+    expect(store.users.get("auth0|ann-1")).toMatchObject({
       email: "ann@acme.test",
       email_verified: false,
     });
-    expect(store.userByEmail("bob@acme.test")?.email_verified).toBe(true);
+    expect(store.users.byEmail("bob@acme.test")?.email_verified).toBe(true);
     expect((await call({ url: `/jobs/${id}/errors` })).statusCode).toBe(204);
   });
 
@@ -180,8 +180,8 @@ describe("POST /jobs/users-imports", () => {
   });
 
   test("upsert=true updates only upsertable attributes and replaces metadata", async () => {
-    store.putUser({
-      ...(store.userByEmail("admin@acme.test") ?? ({} as never)),
+    store.users.save({
+      ...(store.users.byEmail("admin@acme.test") ?? ({} as never)),
       user_metadata: { a: 1, b: 2 },
     });
     const res = await upload(
@@ -195,13 +195,13 @@ describe("POST /jobs/users-imports", () => {
       { upsert: "true" },
     );
     runToEnd(res.json<{ id: string }>().id);
-    expect(store.userByEmail("admin@acme.test")).toMatchObject({
+    expect(store.users.byEmail("admin@acme.test")).toMatchObject({
       given_name: "Adele",
       user_metadata: { a: 9 },
       app_metadata: { tenant_id: "acme" },
     });
     expect(
-      store.userByEmail("admin@acme.test")?.user_metadata,
+      store.users.byEmail("admin@acme.test")?.user_metadata,
     ).not.toHaveProperty("b");
   });
 
@@ -332,7 +332,7 @@ describe("POST /jobs/users-imports", () => {
       status: "expired",
     });
     processJobs(store, Date.now() + 1e12);
-    expect(store.state.jobs[first]?.status).toBe("expired");
+    expect(store.jobs.get(first)?.status).toBe("expired");
     expect((await upload([{ email: "three@acme.test" }])).statusCode).toBe(202);
     expect(
       (
@@ -371,7 +371,7 @@ describe("POST /jobs/users-imports", () => {
     expect((await call({ url: `/jobs/${doomed}` })).json()).toMatchObject({
       status: "failed",
     });
-    expect(store.userByEmail("z@acme.test")).toBeUndefined();
+    expect(store.users.byEmail("z@acme.test")).toBeUndefined();
   });
 
   test("the default speed imports 1,000 users in about a second", async () => {
@@ -385,7 +385,7 @@ describe("POST /jobs/users-imports", () => {
     }));
     const id = (await upload(users)).json<{ id: string }>().id;
     processJobs(store, Date.now());
-    const job = store.state.jobs[id];
+    const job = store.jobs.get(id);
     processJobs(store, (job?.started_ms ?? 0) + 500);
     expect(job?.processed).toBe(501);
     processJobs(store, (job?.started_ms ?? 0) + 1000);

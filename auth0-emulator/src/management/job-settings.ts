@@ -1,6 +1,6 @@
 // Runtime knobs of the import worker, shared by the management plugin (which runs jobs) and the
 // limits plugin (which serves `PUT /__emulator/jobs`). One set per store; reset restores defaults.
-import type { Store } from "../store.ts";
+import type { Store } from "../store/index.ts";
 
 export interface JobSettings {
   /** processing speed; Auth0 gives no figure, ~1,000 users/s matches observed small imports */

@@ -1,6 +1,6 @@
 // Jobs (spec operations post_users-imports, get_jobs_by_id, get_errors, post_verification-email).
 import type { FastifyInstance } from "fastify";
-import { randomAlnum, type EmuJob, type Store } from "../store.ts";
+import { randomAlnum, type EmuJob, type Store } from "../store/index.ts";
 import { logBodyAs } from "../limits/request-log.ts";
 import { sendEmail } from "../tickets/outbox.ts";
 import { createTicket } from "../tickets/ticket-store.ts";
@@ -31,12 +31,10 @@ export function concurrentRefusal(store: Store, active: number): MgmtError {
 
 /** Control: a job as Auth0 shows it once expired (status `expired`); its file is dropped. */
 export function expireJob(store: Store, id: string): EmuJob | undefined {
-  const job = store.state.jobs[id];
-  if (!job) return undefined;
-  job.status = "expired";
-  delete job.users;
-  store.changed();
-  return job;
+  return store.jobs.update(id, (job) => {
+    job.status = "expired";
+    delete job.users;
+  });
 }
 
 function parseUsers(file: Buffer): unknown[] | undefined {
@@ -90,13 +88,14 @@ export function jobsRoutes(
     async (req, reply) => {
       const upload = await readImportUpload(req);
       logBodyAs(req, upload.summary);
-      const connection = store.state.connections.find(
-        (c) => c.id === upload.connection_id,
-      );
+      const connection = store.connections.get(upload.connection_id);
       if (!connection) throw invalidBody("The connection does not exist.");
-      const active = Object.values(store.state.jobs).filter(
-        (j) => j.type === "users_import" && ACTIVE_STATUSES.includes(j.status),
-      );
+      const active = store.jobs
+        .list()
+        .filter(
+          (j) =>
+            j.type === "users_import" && ACTIVE_STATUSES.includes(j.status),
+        );
       if (active.length >= MAX_ACTIVE_IMPORTS)
         throw concurrentRefusal(store, active.length);
       const job: EmuJob = {
@@ -114,8 +113,7 @@ export function jobsRoutes(
       };
       const users = parseUsers(upload.users);
       if (users) job.users = users;
-      store.state.jobs[job.id] = job;
-      store.changed();
+      store.jobs.save(job);
       return reply.code(202).send(jobView(store, job));
     },
   );
@@ -124,7 +122,7 @@ export function jobsRoutes(
     "/jobs/:id",
     { config: { scopes: ["create:users", "read:users"] } },
     (req) => {
-      const job = store.state.jobs[req.params.id];
+      const job = store.jobs.get(req.params.id);
       if (!job) throw jobNotFound();
       return jobView(store, job);
     },
@@ -134,7 +132,7 @@ export function jobsRoutes(
     "/jobs/:id/errors",
     { config: { scopes: ["create:users", "read:users"] } },
     async (req, reply) => {
-      const job = store.state.jobs[req.params.id];
+      const job = store.jobs.get(req.params.id);
       if (!job)
         throw new MgmtError(404, "The job does not exist", "inexistent_job");
       if (job.status === "failed") {
@@ -162,14 +160,14 @@ export function jobsRoutes(
         user_id: string;
         client_id?: string;
       }>(req.body, req.headers["content-type"]);
-      if (body.client_id !== undefined && !store.client(body.client_id)) {
+      if (body.client_id !== undefined && !store.clients.get(body.client_id)) {
         throw new MgmtError(
           400,
           "The client does not exist",
           "inexistent_client",
         );
       }
-      const user = store.userById(body.user_id);
+      const user = store.users.get(body.user_id);
       if (!user) throw new MgmtError(404, "User not found.", "inexistent_user");
       // Auth0 emails a verification link; the emulator puts it in the outbox (GET /__emulator/emails).
       const link = createTicket(store, baseUrl, {
@@ -184,8 +182,7 @@ export function jobsRoutes(
         status: "pending",
         created_at: new Date().toISOString(),
       };
-      store.state.jobs[job.id] = { ...job, status: "completed" };
-      store.changed();
+      store.jobs.save({ ...job, status: "completed" });
       return reply.code(201).send(job);
     },
   );

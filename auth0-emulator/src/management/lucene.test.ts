@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { makeUser } from "../store.ts";
+import { makeUser } from "../store/index.ts";
 import { QueryError, parseQuery } from "./lucene.ts";
 import { matches } from "./search.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { EmuConnection } from "../store.ts";
+import type { EmuConnection } from "../store/index.ts";
 import { checkPasswordPolicy } from "./password-policy.ts";
 
 const connection = (options: EmuConnection["options"]): EmuConnection => ({

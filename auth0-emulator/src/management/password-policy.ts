@@ -1,7 +1,7 @@
 // Auth0 database-connection password policies (docs: "Password Strength in Auth0 Database
 // Connections"): none, low, fair, good (the default), excellent; `password_complexity_options.
 // min_length` overrides the policy's minimum length.
-import type { EmuConnection } from "../store.ts";
+import type { EmuConnection } from "../store/index.ts";
 
 export type PolicyName = "none" | "low" | "fair" | "good" | "excellent";
 

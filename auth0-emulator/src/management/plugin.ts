@@ -1,9 +1,8 @@
 // The Management API subset (`/api/v2`, registered with that prefix by app.ts). Every route needs a
 // bearer token for `<baseUrl>/api/v2/` with one of the operation's scopes; errors use Auth0's body.
-import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import type { FastifyError, FastifyPluginAsync } from "fastify";
-import type { Store } from "../store.ts";
+import type { Store } from "../store/index.ts";
 import { bearerAuth, type TokenVerifier } from "./auth.ts";
 import { connectionClientsRoutes, connectionsRoutes } from "./connections.ts";
 import { MgmtError, errorBody, sendError } from "./errors.ts";
@@ -58,8 +57,6 @@ export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (
 ) => {
   const { store, baseUrl, keys } = opts;
   const base = baseUrl.replace(/\/+$/, "");
-  if (!app.hasContentTypeParser("application/x-www-form-urlencoded"))
-    await app.register(formbody);
   if (!app.hasContentTypeParser("multipart/form-data")) {
     await app.register(multipart, {
       limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20 },

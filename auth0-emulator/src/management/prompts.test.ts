@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Keys } from "../keys.ts";
-import { Store } from "../store.ts";
+import { Store } from "../store/index.ts";
 import { BASE_URL, buildTestEmulator } from "../test/build-test-emulator.ts";
-import { mgmtCaller, mgmtToken, type MgmtCaller } from "./test-support.ts";
+import { mgmtCaller, mgmtToken, type MgmtCaller } from "../test/mgmt-caller.ts";
 
 let app: FastifyInstance;
 let store: Store;
@@ -42,7 +42,7 @@ describe("GET/PATCH /prompts", () => {
       universal_login_experience: "classic",
       identifier_first: true,
     });
-    expect(store.ulExperience).toBe("classic");
+    expect(store.tenant.ulExperience).toBe("classic");
     store.reset();
     expect(
       (await call({ url: "/prompts", token: admin })).json(),
@@ -54,10 +54,12 @@ describe("GET/PATCH /prompts", () => {
       bcryptRounds: 4,
       seedDefaults: { ulExperience: "classic" },
     });
-    expect(classic.ulExperience).toBe("classic");
-    classic.prompts.universal_login_experience = "new";
+    expect(classic.tenant.ulExperience).toBe("classic");
+    classic.tenant.updatePrompts((p) => {
+      p.universal_login_experience = "new";
+    });
     classic.reset();
-    expect(classic.ulExperience).toBe("classic");
+    expect(classic.tenant.ulExperience).toBe("classic");
   });
 
   test("bad bodies are 400 invalid_body; scopes are Auth0's", async () => {
@@ -118,12 +120,12 @@ test("EMULATOR_APP_LOGIN_URL sets the seeded SPA's initiate_login_uri", () => {
     bcryptRounds: 4,
     seedDefaults: { appLoginUrl: "http://localhost:3100/login" },
   });
-  expect(local.client("guestlist-spa")).toMatchObject({
+  expect(local.clients.get("guestlist-spa")).toMatchObject({
     name: "ExampleCo Analytics",
     settings: { initiate_login_uri: "http://localhost:3100/login" },
   });
   expect(
-    new Store({ bcryptRounds: 4 }).client("guestlist-spa")?.settings,
+    new Store({ bcryptRounds: 4 }).clients.get("guestlist-spa")?.settings,
   ).toMatchObject({ initiate_login_uri: "http://localhost:3000/login" });
 });
 

@@ -4,7 +4,7 @@
 // /tenants/settings (tenant_settings_route, patch_settings). The experience decides what ticket
 // pages do after success (auth0-facts.md §14, tickets/pages.ts).
 import type { FastifyInstance } from "fastify";
-import type { Store } from "../store.ts";
+import type { Store } from "../store/index.ts";
 import { invalidBody } from "./errors.ts";
 import { payloadValidator } from "./payload.ts";
 import { project } from "./user-view.ts";
@@ -43,10 +43,10 @@ type PromptsBody = {
 
 export function promptsRoutes(app: FastifyInstance, store: Store): void {
   const view = () => ({
-    universal_login_experience: store.ulExperience,
-    identifier_first: store.prompts.identifier_first ?? false,
+    universal_login_experience: store.tenant.ulExperience,
+    identifier_first: store.tenant.prompts.identifier_first ?? false,
     webauthn_platform_first_factor:
-      store.prompts.webauthn_platform_first_factor ?? false,
+      store.tenant.prompts.webauthn_platform_first_factor ?? false,
   });
 
   app.get("/prompts", { config: { scopes: ["read:prompts"] } }, view);
@@ -56,28 +56,30 @@ export function promptsRoutes(app: FastifyInstance, store: Store): void {
       req.body,
       req.headers["content-type"],
     );
-    const p = store.prompts;
-    if (body.universal_login_experience !== undefined)
-      p.universal_login_experience = body.universal_login_experience;
-    for (const key of [
-      "identifier_first",
-      "webauthn_platform_first_factor",
-    ] as const) {
-      const v = body[key];
-      if (v === null) delete p[key];
-      else if (v !== undefined) p[key] = v;
-    }
-    store.changed();
+    store.tenant.updatePrompts((p) => {
+      if (body.universal_login_experience !== undefined)
+        p.universal_login_experience = body.universal_login_experience;
+      for (const key of [
+        "identifier_first",
+        "webauthn_platform_first_factor",
+      ] as const) {
+        const v = body[key];
+        if (v === null) delete p[key];
+        else if (v !== undefined) p[key] = v;
+      }
+    });
     return view();
   });
-
-  const settings = () => (store.state.tenant_settings ??= {});
 
   app.get<{ Querystring: { fields?: string; include_fields?: string } }>(
     "/tenants/settings",
     { config: { scopes: ["read:tenant_settings"] } },
     (req) =>
-      project({ ...settings() }, req.query.fields, req.query.include_fields),
+      project(
+        { ...store.tenant.settings },
+        req.query.fields,
+        req.query.include_fields,
+      ),
   );
 
   app.patch(
@@ -97,10 +99,10 @@ export function promptsRoutes(app: FastifyInstance, store: Store): void {
             `Payload validation error: 'Object didn't pass validation for format absolute-https-uri-or-empty: ${uri}' on property default_redirection_uri.`,
           );
       }
-      const s = settings();
-      if (uri === "") delete s.default_redirection_uri;
-      else if (uri !== undefined) s.default_redirection_uri = uri;
-      store.changed();
+      const s = store.tenant.updateSettings((settings) => {
+        if (uri === "") delete settings.default_redirection_uri;
+        else if (uri !== undefined) settings.default_redirection_uri = uri;
+      });
       return { ...s };
     },
   );

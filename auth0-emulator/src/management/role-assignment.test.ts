@@ -14,7 +14,7 @@ import {
   mgmtCaller,
   mgmtToken,
   type MgmtCaller,
-} from "./test-support.ts";
+} from "../test/mgmt-caller.ts";
 
 const ADMIN_ROLE = "rol_CustomerAdmin01";
 let emu: TestEmulator;
@@ -109,7 +109,7 @@ describe("role assignment", () => {
         body: { users: [userId] },
       });
     expect(
-      emu.store.userById(userId)?.roles.filter((r) => r === ADMIN_ROLE),
+      emu.store.users.get(userId)?.roles.filter((r) => r === ADMIN_ROLE),
     ).toHaveLength(1);
     const bad = await mgmt({
       method: "POST",

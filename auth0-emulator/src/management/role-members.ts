@@ -2,7 +2,7 @@
 // next}`) and GET /users/{id}/roles (offset paging). Direct assignments only, like Auth0 without
 // groups. The BFF uses them to find a tenant's admins (holders of "Customer admin").
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { EmuRole, EmuUser, Store } from "../store.ts";
+import type { EmuRole, EmuUser, Store } from "../store/index.ts";
 import { MgmtError, invalidQuery, userNotFound } from "./errors.ts";
 import { payloadValidator } from "./payload.ts";
 import { offsetPage, type PageQuery } from "./tenant-config/paging.ts";
@@ -41,9 +41,10 @@ export function roleMembersRoutes(app: FastifyInstance, store: Store): void {
     Params: { id: string };
     Querystring: PageQuery & { from?: string; take?: string };
   }>("/roles/:id/users", scopes, (req) => {
-    const role = store.state.roles.find((r) => r.id === req.params.id);
+    const role = store.roles.get(req.params.id);
     if (!role) throw new MgmtError(404, "The role does not exist.");
-    const users = Object.values(store.state.users)
+    const users = store.users
+      .list()
       .filter((u) => u.roles.includes(role.id))
       .sort((a, b) => a.user_id.localeCompare(b.user_id));
     const q = req.query;
@@ -63,9 +64,9 @@ export function roleMembersRoutes(app: FastifyInstance, store: Store): void {
     "/users/:id/roles",
     scopes,
     (req) => {
-      const user = store.userById(req.params.id);
+      const user = store.users.get(req.params.id);
       if (!user) throw userNotFound();
-      const roles = store.state.roles.filter((r) => user.roles.includes(r.id));
+      const roles = store.roles.list().filter((r) => user.roles.includes(r.id));
       return offsetPage(roles.map(roleView), req.query, "roles");
     },
   );
@@ -105,15 +106,15 @@ export function roleAssignmentRoutes(app: FastifyInstance, store: Store): void {
         req.body,
         req.headers["content-type"],
       );
-      const role = store.state.roles.find((r) => r.id === req.params.id);
+      const role = store.roles.get(req.params.id);
       if (!role) throw roleNotFound();
-      const users = body.users.map((id) => store.userById(id));
+      const users = body.users.map((id) => store.users.get(id));
       // All or nothing: "One or more of the users do not exist." (the OAS's 404)
       if (users.some((u) => u === undefined))
         throw new MgmtError(404, "One or more of the users do not exist.");
       for (const u of users)
-        if (u && !u.roles.includes(role.id)) u.roles.push(role.id);
-      store.changed();
+        if (u && !u.roles.includes(role.id))
+          store.users.save({ ...u, roles: [...u.roles, role.id] });
       return reply.code(200).send();
     },
   );
@@ -125,16 +126,15 @@ export function roleAssignmentRoutes(app: FastifyInstance, store: Store): void {
         req.body,
         req.headers["content-type"],
       );
-      const user = store.userById(req.params.id);
+      const user = store.users.get(req.params.id);
       if (!user) throw userNotFound();
       for (const id of body.roles)
-        if (!store.state.roles.some((r) => r.id === id)) throw roleNotFound();
-      if (change === "add")
-        for (const id of body.roles) {
-          if (!user.roles.includes(id)) user.roles.push(id);
-        }
-      else user.roles = user.roles.filter((id) => !body.roles.includes(id));
-      store.changed();
+        if (!store.roles.get(id)) throw roleNotFound();
+      const roles =
+        change === "add"
+          ? [...new Set([...user.roles, ...body.roles])]
+          : user.roles.filter((id) => !body.roles.includes(id));
+      store.users.save({ ...user, roles });
       return reply.code(204).send();
     };
   app.post<{ Params: { id: string } }>(

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { SpecChecker } from "./contract-spec.ts";
+import { SpecChecker } from "../test/contract-spec.ts";
 import { payloadValidator } from "./payload.ts";
 import {
   changePasswordTicketSchema,

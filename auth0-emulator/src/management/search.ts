@@ -1,7 +1,7 @@
 // Evaluates a parsed user-search query against stored users, with Auth0's matching rules:
 // whole-value matches, case-insensitive only on the normalised fields, arrays match on any element,
 // dotted paths walk objects and arrays, `email.domain` is the part after `@`.
-import type { EmuUser } from "../store.ts";
+import type { EmuUser } from "../store/index.ts";
 import type { Query } from "./lucene.ts";
 
 const NORMALISED = new Set([

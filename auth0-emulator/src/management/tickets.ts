@@ -2,7 +2,7 @@
 // post_email-verification, post_password-change). Exactly today's body fields: unknown ones such as
 // `new_password` fail with 400 invalid_body (additionalProperties: false).
 import type { FastifyInstance } from "fastify";
-import type { EmuUser, Store } from "../store.ts";
+import type { EmuUser, Store } from "../store/index.ts";
 import { createTicket } from "../tickets/ticket-store.ts";
 import { MgmtError, invalidBody } from "./errors.ts";
 import { payloadValidator } from "./payload.ts";
@@ -29,7 +29,7 @@ const changeValidator = payloadValidator(changePasswordTicketSchema);
 const scopes = ["create:user_tickets"];
 
 function checkCommon(store: Store, body: TicketBody): void {
-  if (body.client_id !== undefined && !store.client(body.client_id)) {
+  if (body.client_id !== undefined && !store.clients.get(body.client_id)) {
     throw new MgmtError(400, "The client does not exist", "inexistent_client");
   }
   if (body.organization_id !== undefined)
@@ -45,7 +45,7 @@ function findUser(
   id: string,
   identity: TicketBody["identity"],
 ): EmuUser {
-  const user = store.userById(id);
+  const user = store.users.get(id);
   if (!user) throw new MgmtError(404, "User not found.", "inexistent_user");
   if (
     identity &&
@@ -74,14 +74,14 @@ function passwordChangeUser(store: Store, body: TicketBody): EmuUser {
       "Payload validation error: specify either 'user_id', or 'email' together with 'connection_id'.",
     );
   }
-  const connection = store.state.connections.find(
-    (c) => c.id === body.connection_id,
-  );
+  const connection = store.connections
+    .list()
+    .find((c) => c.id === body.connection_id);
   if (!connection)
     throw invalidBody(
       `The connection with id ${body.connection_id} does not exist.`,
     );
-  const user = store.userByEmail(body.email);
+  const user = store.users.byEmail(body.email);
   if (!user || user.connection !== connection.name)
     throw new MgmtError(404, "User not found.", "inexistent_user");
   return user;

@@ -1,7 +1,7 @@
 // PATCH /users/{id} semantics (auth0-facts.md §6): first-level merge of app_metadata and
 // user_metadata (null deletes a key), other root attributes replaced, null unsets, and the spec's
 // "Cannot update X and Y simultaneously" restrictions.
-import { hashPassword, type EmuUser, type Store } from "../store.ts";
+import { hashPassword, type EmuUser, type Store } from "../store/index.ts";
 import { MgmtError, invalidBody } from "./errors.ts";
 import { checkPasswordPolicy } from "./password-policy.ts";
 
@@ -64,7 +64,7 @@ export function applyUserUpdate(
     next.email_verified = body.email_verified;
   if (typeof body.email === "string") {
     const email = body.email.toLowerCase();
-    const other = store.userByEmail(email);
+    const other = store.users.byEmail(email);
     if (other && other.user_id !== user.user_id)
       throw new MgmtError(
         409,

@@ -1,6 +1,6 @@
 // What the API returns for a stored user: the stored profile minus emulator internals
 // (password hash, role ids), projected with `fields` / `include_fields`.
-import type { EmuUser } from "../store.ts";
+import type { EmuUser } from "../store/index.ts";
 
 export type ApiUser = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // GET /users (spec operation get_users): search_engine v3 only, `q` in the Lucene subset,
 // page / per_page / include_totals, sort, fields, and the 1,000-result paging cap (SEARCH docs).
 import type { FastifyInstance } from "fastify";
-import type { EmuUser, Store } from "../store.ts";
+import type { EmuUser, Store } from "../store/index.ts";
 import { invalidQuery } from "./errors.ts";
 import { QueryError, parseQuery } from "./lucene.ts";
 import { fieldValues, matches } from "./search.ts";
@@ -94,7 +94,7 @@ export function usersListRoute(app: FastifyInstance, store: Store): void {
       const perPage = intParam("per_page", query.per_page, 50, 100);
       if ((page + 1) * perPage > SEARCH_CAP) throw invalidQuery(CAP_MESSAGE);
 
-      let users = Object.values(store.state.users);
+      let users = store.users.list();
       if (query.q !== undefined && query.q.trim() !== "") {
         let parsed;
         try {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { checkPassword, makeUser, type Store } from "../store.ts";
+import { checkPassword, makeUser, type Store } from "../store/index.ts";
 import type { Keys } from "../keys.ts";
 import {
   BASE_URL,
@@ -10,7 +10,7 @@ import {
   loginIdOf,
   pkcePair,
 } from "../test/build-test-emulator.ts";
-import { mgmtCaller, mgmtToken, type MgmtCaller } from "./test-support.ts";
+import { mgmtCaller, mgmtToken, type MgmtCaller } from "../test/mgmt-caller.ts";
 
 const ADA = "auth0|65a000000000000000000001";
 const ADA_URL = `/users/${encodeURIComponent(ADA)}`;
@@ -201,7 +201,7 @@ describe("GET /users", () => {
 
   test("finds users past the first page of a large tenant", async () => {
     for (let i = 0; i < 120; i++)
-      store.putUser(
+      store.users.save(
         makeUser({
           email: `bulk${String(i).padStart(3, "0")}@acme.test`,
           connection: CONN,
@@ -278,7 +278,7 @@ describe("users by id and email", () => {
     expect(
       checkPassword(
         "N3w-passw0rd!",
-        store.userById(ADA)?.password_hash ?? null,
+        store.users.get(ADA)?.password_hash ?? null,
       ),
     ).toBe(true);
   });

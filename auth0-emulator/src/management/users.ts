@@ -1,7 +1,12 @@
 // /users (create), /users/{id} (read, update, delete) and /users-by-email (spec operations
 // post_users, get_users_by_id, patch_users_by_id, delete_users_by_id, get_users-by-email).
 import type { FastifyInstance } from "fastify";
-import { hashPassword, makeUser, type EmuUser, type Store } from "../store.ts";
+import {
+  hashPassword,
+  makeUser,
+  type EmuUser,
+  type Store,
+} from "../store/index.ts";
 import {
   MgmtError,
   invalidBody,
@@ -87,7 +92,7 @@ function createUser(store: Store, body: CreateUserBody): EmuUser {
   }
   if (!checkPasswordPolicy(connection, body.password).ok) throw weakPassword();
   const userId = body.user_id ? `auth0|${body.user_id}` : undefined;
-  if (store.userByEmail(body.email) || (userId && store.userById(userId)))
+  if (store.users.byEmail(body.email) || (userId && store.users.get(userId)))
     throw userExists();
   const profile: Record<string, unknown> = {};
   for (const key of PROFILE_FIELDS)
@@ -99,7 +104,7 @@ function createUser(store: Store, body: CreateUserBody): EmuUser {
     email: body.email,
     password_hash: hashPassword(body.password, store.passwordRounds),
   });
-  store.putUser(user);
+  store.users.save(user);
   return user;
 }
 
@@ -123,7 +128,7 @@ export function usersRoutes(app: FastifyInstance, store: Store): void {
       },
     },
     (req) => {
-      const user = store.userById(req.params.id);
+      const user = store.users.get(req.params.id);
       if (!user) throw userNotFound();
       return project(
         toApiUser(user),
@@ -149,10 +154,10 @@ export function usersRoutes(app: FastifyInstance, store: Store): void {
         req.body,
         req.headers["content-type"],
       );
-      const user = store.userById(req.params.id);
+      const user = store.users.get(req.params.id);
       if (!user) throw userNotFound();
       const updated = applyUserUpdate(store, user, body);
-      store.putUser(updated);
+      store.users.save(updated);
       return toApiUser(updated);
     },
   );
@@ -162,7 +167,7 @@ export function usersRoutes(app: FastifyInstance, store: Store): void {
     { config: { scopes: ["delete:users", "delete:current_user"] } },
     (req, reply) => {
       // Auth0 answers 204 whether or not the user existed (the spec lists no 404 here).
-      store.deleteUser(req.params.id);
+      store.users.delete(req.params.id);
       return reply.code(204).send();
     },
   );
@@ -179,9 +184,7 @@ export function usersRoutes(app: FastifyInstance, store: Store): void {
       }
       // The spec: the parameter is case-sensitive and database emails are stored lower-cased, so
       // `Admin@Acme.test` finds nothing on Auth0. Callers must lower-case (auth0-facts.md §6).
-      const found = Object.values(store.state.users).filter(
-        (u) => u.email === email,
-      );
+      const found = store.users.list().filter((u) => u.email === email);
       return found.map((u) =>
         project(toApiUser(u), req.query.fields, req.query.include_fields),
       );

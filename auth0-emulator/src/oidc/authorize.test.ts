@@ -190,7 +190,8 @@ describe("GET /authorize", () => {
 
 describe("POST /u/login", () => {
   test("signs in: session cookie, redirect with code and state, login counted", async () => {
-    const before = emu.store.userByEmail("admin@acme.test")?.logins_count ?? -1;
+    const before =
+      emu.store.users.byEmail("admin@acme.test")?.logins_count ?? -1;
     const page = await emu.app.inject({
       url: authorizeUrl({ code_challenge: "c" }),
     });
@@ -206,7 +207,7 @@ describe("POST /u/login", () => {
     expect(location.searchParams.get("code")).toMatch(/^[\w-]{20,}$/);
     expect(String(res.headers["set-cookie"])).toMatch(/HttpOnly; SameSite=Lax/);
     expect(String(res.headers["set-cookie"])).toContain("Path=/");
-    const user = emu.store.userByEmail("admin@acme.test");
+    const user = emu.store.users.byEmail("admin@acme.test");
     expect(user?.logins_count).toBe(before + 1);
     expect(user?.last_login).toBeTruthy();
   });
@@ -248,9 +249,9 @@ describe("POST /u/login", () => {
   });
 
   test("a blocked user is told so and gets no session", async () => {
-    const user = emu.store.userByEmail("admin@globex.test");
+    const user = emu.store.users.byEmail("admin@globex.test");
     if (!user) throw new Error("seed changed");
-    emu.store.putUser({ ...user, blocked: true });
+    emu.store.users.save({ ...user, blocked: true });
     const page = await emu.app.inject({
       url: authorizeUrl({ code_challenge: "c" }),
     });

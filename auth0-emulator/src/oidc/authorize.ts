@@ -2,7 +2,7 @@
 // (code or login_required) or shows the login form (see login.ts for its submission).
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import type { EmuUser } from "../store.ts";
+import type { EmuUser } from "../store/index.ts";
 import { isAllowedCallback } from "./clients.ts";
 import { sendErrorPage, sendLoginPage } from "./login-page.ts";
 import type { AuthorizeRequest, OidcMemory } from "./memory.ts";
@@ -33,7 +33,7 @@ export function registerAuthorize(
   const cookieName = sessionCookieName(ctx.baseUrl);
 
   const activeUser = (userId: string): EmuUser | undefined => {
-    const user = store.userById(userId);
+    const user = store.users.get(userId);
     return user && !user.blocked ? user : undefined;
   };
 
@@ -54,7 +54,9 @@ export function registerAuthorize(
         "The authorization request is malformed.",
       );
     const query = q.data;
-    const client = query.client_id ? store.client(query.client_id) : undefined;
+    const client = query.client_id
+      ? store.clients.get(query.client_id)
+      : undefined;
     if (!client)
       return sendErrorPage(
         reply,
@@ -118,7 +120,7 @@ export function registerAuthorize(
         "PKCE is required: send code_challenge with code_challenge_method=S256",
       );
     }
-    if (query.audience && !store.api(query.audience))
+    if (query.audience && !store.apis.get(query.audience))
       return fail("access_denied", `Service not found: ${query.audience}`);
 
     const prompt = (query.prompt ?? "").split(" ");

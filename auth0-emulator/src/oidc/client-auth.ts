@@ -2,7 +2,7 @@
 // public clients and prove possession with PKCE instead.
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import type { EmuClient, Store } from "../store.ts";
+import type { EmuClient, Store } from "../store/index.ts";
 import { OAuthError } from "./oauth-error.ts";
 
 export const unauthorized = () =>
@@ -48,7 +48,7 @@ export function authenticateClient(
   { requireSecret = false } = {},
 ): EmuClient {
   const { id, secret } = readClientCredentials(req, body);
-  const client = id ? store.client(id) : undefined;
+  const client = id ? store.clients.get(id) : undefined;
   if (!client) throw unauthorized();
   const confidential =
     client.app_type !== "spa" && client.client_secret !== undefined;

@@ -1,5 +1,5 @@
 // client_credentials for machine-to-machine clients: a token for an API the client has a grant for.
-import { MANAGEMENT_AUDIENCE, type EmuClient } from "../store.ts";
+import { MANAGEMENT_AUDIENCE, type EmuClient } from "../store/index.ts";
 import { OAuthError } from "./oauth-error.ts";
 import { DEFAULT_TOKEN_LIFETIME_SEC, type TokenContext } from "./tokens.ts";
 
@@ -28,7 +28,7 @@ export async function clientCredentialsGrant(
     );
   }
   const mgmt = managementAudience(ctx.baseUrl);
-  const api = audience === mgmt ? undefined : ctx.store.api(audience);
+  const api = audience === mgmt ? undefined : ctx.store.apis.get(audience);
   if (audience !== mgmt && !api)
     throw new OAuthError(
       403,

@@ -1,5 +1,5 @@
 // Client (application) settings checks shared by /authorize, /oauth/token, /v2/logout and CORS.
-import type { EmuClient, Store } from "../store.ts";
+import type { EmuClient, Store } from "../store/index.ts";
 
 /** URL equality as Auth0's allow-lists apply it: scheme, host, port and path; "https://a" = "https://a/". */
 export function sameUrl(a: string, b: string): boolean {
@@ -31,7 +31,7 @@ export function isAllowedLogoutUrl(
 /** Origins from every client's "Allowed Web Origins" (CORS for /oauth/token and /userinfo). */
 export function allowedWebOrigins(store: Store): Set<string> {
   const origins = new Set<string>();
-  for (const client of store.state.clients) {
+  for (const client of store.clients.list()) {
     for (const origin of client.web_origins ?? []) {
       try {
         origins.add(new URL(origin).origin);

@@ -1,7 +1,7 @@
 // The Universal-Login-like page: heading "Welcome", the app name, email + password, "Continue".
 import type { FastifyReply } from "fastify";
 import { html, renderErrorPage, renderPage } from "../html.ts";
-import type { EmuClient } from "../store.ts";
+import type { EmuClient } from "../store/index.ts";
 
 export interface LoginPageInput {
   appName: string;

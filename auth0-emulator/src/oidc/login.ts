@@ -2,7 +2,7 @@
 // success starts the emulator session and answers the pending /authorize request with a code.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { checkPassword } from "../store.ts";
+import { checkPassword } from "../store/index.ts";
 import { sendErrorPage, sendLoginPage } from "./login-page.ts";
 import { SESSION_TTL_MS, type OidcMemory } from "./memory.ts";
 import { sendCode } from "./respond.ts";
@@ -33,7 +33,7 @@ export function registerLogin(
       : { login: "", email: "", password: "" };
     const pending = memory.pendingLogin(login);
     const client = pending
-      ? store.client(pending.request.client_id)
+      ? store.clients.get(pending.request.client_id)
       : undefined;
     if (!pending || !client) {
       return sendErrorPage(
@@ -43,7 +43,7 @@ export function registerLogin(
         "This login page has expired. Go back to the application and sign in again.",
       );
     }
-    const user = store.userByEmail(email.trim());
+    const user = store.users.byEmail(email.trim());
     if (!user || !checkPassword(password, user.password_hash)) {
       return sendLoginPage(reply, 401, client, login, email, WRONG_CREDENTIALS);
     }
@@ -52,7 +52,7 @@ export function registerLogin(
 
     memory.logins.delete(login);
     const now = new Date().toISOString();
-    store.putUser({
+    store.users.save({
       ...user,
       last_login: now,
       last_ip: req.ip,

@@ -28,7 +28,7 @@ export function registerLogout(
     const { client_id, returnTo } = parsed.success ? parsed.data : {};
     reply.header("cache-control", "no-store").type("text/html; charset=utf-8");
     if (returnTo !== undefined) {
-      const client = client_id ? ctx.store.client(client_id) : undefined;
+      const client = client_id ? ctx.store.clients.get(client_id) : undefined;
       if (!client || !isAllowedLogoutUrl(client, returnTo)) {
         return reply
           .code(400)

@@ -1,7 +1,7 @@
 // The OIDC side of the tenant: discovery, /authorize + login page, /oauth/token, logout, userinfo.
 import type { FastifyPluginCallback } from "fastify";
 import type { Keys } from "../keys.ts";
-import type { Store } from "../store.ts";
+import type { Store } from "../store/index.ts";
 import { registerAuthorize } from "./authorize.ts";
 import { registerDiscovery } from "./discovery.ts";
 import { registerLogin } from "./login.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { makeUser, Store, type EmuUser } from "../store.ts";
+import { makeUser, Store, type EmuUser } from "../store/index.ts";
 import { postLoginClaims, repoActionCode } from "./post-login.ts";
 
 const CLAIM = "https://guestlist.example/tenant";
@@ -53,7 +53,7 @@ describe("post-login trigger (the repository's Action, as on a seeded tenant)", 
 
   test("uses the store's claim name", async () => {
     const custom = new Store({ bcryptRounds: 4 });
-    custom.state.tenantClaim = "https://x.test/t";
+    custom.tenant.setClaim("https://x.test/t");
     expect(
       (await postLoginClaims(custom, user({ tenant_id: "globex" }), "c"))
         .idToken,
@@ -84,19 +84,19 @@ describe("post-login trigger (Actions bound through the Management API)", () => 
         created_at: now,
       },
     });
-    store.state.actions = [
+    store.actions.create(
       deployed("a1", repoActionCode("https://t.test/tenant")),
+    );
+    store.actions.create(
       deployed(
         "a2",
         "exports.onExecutePostLogin = async (event, api) => { api.accessToken.setCustomClaim('https://t.test/s', event.secrets.S + ':' + event.client.client_id); };",
       ),
-    ];
-    store.state.bindings = {
-      "post-login": [
-        { id: "b1", action_id: "a1", display_name: "a1", created_at: now },
-        { id: "b2", action_id: "a2", display_name: "a2", created_at: now },
-      ],
-    };
+    );
+    store.bindings.set("post-login", [
+      { id: "b1", action_id: "a1", display_name: "a1", created_at: now },
+      { id: "b2", action_id: "a2", display_name: "a2", created_at: now },
+    ]);
     const claims = await postLoginClaims(
       store,
       user({ tenant_id: "acme" }),
@@ -111,7 +111,7 @@ describe("post-login trigger (Actions bound through the Management API)", () => 
 
   test("adds no claim once the post-login trigger has no bindings", async () => {
     const store = new Store({ bcryptRounds: 4 });
-    store.state.bindings = { "post-login": [] };
+    store.bindings.set("post-login", []);
     expect(
       (await postLoginClaims(store, user({ tenant_id: "acme" }), "c"))
         .accessToken,

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runInNewContext } from "node:vm";
-import type { EmuUser, Store } from "../store.ts";
+import type { EmuBinding, EmuUser, Store } from "../store/index.ts";
 
 // A path join, not `new URL(…, import.meta.url)`: under jsdom (spa-js tests) URL is jsdom's.
 export const REPO_ACTION_FILE = join(
@@ -58,11 +58,7 @@ export function compileAction(
 
 /** Deployed code and secrets of the Actions bound to a trigger other than post-login, in order. */
 export function boundActions(store: Store, triggerId: string): BoundCode[] {
-  const { bindings, actions } = store.state;
-  return (bindings?.[triggerId] ?? []).flatMap((b) => {
-    const deployed = actions?.find((a) => a.id === b.action_id)?.deployed;
-    return deployed ? [{ code: deployed.code, secrets: deployed.secrets }] : [];
-  });
+  return deployedCode(store, store.bindings.of(triggerId));
 }
 
 /** The repository's Action with its claim-name constant set, as `pnpm auth0:setup` deploys it. */
@@ -76,16 +72,19 @@ export function repoActionCode(claimName: string): string {
 let repoCache: { claim: string; code: string } | undefined;
 
 function boundCode(store: Store): BoundCode[] {
-  const { bindings, actions } = store.state;
   // per trigger: binding another trigger (password-reset-post-challenge) keeps the implicit one
-  if (bindings?.["post-login"] === undefined) {
-    const claim = store.state.tenantClaim;
+  if (store.bindings.all()?.["post-login"] === undefined) {
+    const claim = store.tenant.claim;
     if (repoCache?.claim !== claim)
       repoCache = { claim, code: repoActionCode(claim) };
     return [{ code: repoCache.code, secrets: {} }];
   }
-  return (bindings["post-login"] ?? []).flatMap((b) => {
-    const deployed = actions?.find((a) => a.id === b.action_id)?.deployed;
+  return deployedCode(store, store.bindings.of("post-login"));
+}
+
+function deployedCode(store: Store, bindings: EmuBinding[]): BoundCode[] {
+  return bindings.flatMap((b) => {
+    const deployed = store.actions.get(b.action_id)?.deployed;
     return deployed ? [{ code: deployed.code, secrets: deployed.secrets }] : [];
   });
 }

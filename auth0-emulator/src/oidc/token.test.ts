@@ -233,9 +233,9 @@ describe("POST /oauth/token refresh_token", () => {
     const first = (
       await exchangeCode(emu.app, code, verifier)
     ).json<TokenSet>();
-    const user = emu.store.userByEmail("admin@acme.test");
+    const user = emu.store.users.byEmail("admin@acme.test");
     if (!user) throw new Error("seed changed");
-    emu.store.putUser({ ...user, blocked: true });
+    emu.store.users.save({ ...user, blocked: true });
     const res = await refresh(first.refresh_token);
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ error: "unauthorized" });

@@ -1,7 +1,7 @@
 // Minting tokens the way Auth0 issues them: RS256 JWTs, `iss` = "<base>/", access tokens for an
 // API audience with RBAC `permissions` and the tenant claim, ID tokens for the client.
 import type { Keys } from "../keys.ts";
-import type { EmuApi, EmuUser, Store } from "../store.ts";
+import type { EmuApi, EmuUser, Store } from "../store/index.ts";
 import { postLoginClaims } from "./post-login.ts";
 
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"];
@@ -57,7 +57,7 @@ export async function mintUserAccessToken(
   input: UserAccessTokenInput,
 ): Promise<{ token: string; expiresIn: number }> {
   const { store, keys, baseUrl } = ctx;
-  const api = input.audience ? store.api(input.audience) : undefined;
+  const api = input.audience ? store.apis.get(input.audience) : undefined;
   const userinfo = `${baseUrl}/userinfo`;
   const rbac =
     api !== undefined &&
@@ -65,7 +65,7 @@ export async function mintUserAccessToken(
     api.token_dialect.endsWith("_authz");
   const permissions =
     input.permissions ?? (api ? apiPermissions(store, input.user, api) : []);
-  const claimName = store.state.tenantClaim;
+  const claimName = store.tenant.claim;
   const tenantClaim =
     input.tenant === undefined
       ? (await postLoginClaims(store, input.user, input.clientId)).accessToken

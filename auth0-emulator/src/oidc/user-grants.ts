@@ -1,6 +1,6 @@
 // The user grants of /oauth/token: authorization_code (+PKCE) and refresh_token (rotation).
 import { createHash } from "node:crypto";
-import type { EmuClient } from "../store.ts";
+import type { EmuClient } from "../store/index.ts";
 import { safeEqual } from "./client-auth.ts";
 import { sameUrl } from "./clients.ts";
 import type { OidcMemory } from "./memory.ts";
@@ -34,7 +34,7 @@ async function userTokens(
   client: EmuClient,
   grant: UserGrant,
 ): Promise<TokenResponse> {
-  const user = ctx.store.userById(grant.user_id);
+  const user = ctx.store.users.get(grant.user_id);
   if (!user)
     throw new OAuthError(403, "invalid_grant", "The user no longer exists.");
   if (user.blocked)
@@ -153,7 +153,7 @@ export async function refreshTokenGrant(
     );
   }
   const audience =
-    body.audience && ctx.store.api(body.audience)
+    body.audience && ctx.store.apis.get(body.audience)
       ? body.audience
       : grant.audience;
   return userTokens(ctx, memory, client, {

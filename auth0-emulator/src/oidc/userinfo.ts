@@ -15,7 +15,7 @@ export function registerUserinfo(
           .verify(bearer, `${ctx.baseUrl}/userinfo`)
           .catch(() => undefined)
       : undefined;
-    const user = payload?.sub ? ctx.store.userById(payload.sub) : undefined;
+    const user = payload?.sub ? ctx.store.users.get(payload.sub) : undefined;
     if (!payload || !user) {
       return reply
         .code(401)

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { buildEmulator } from "../app.ts";
 import { loadKeys, type Keys } from "../keys.ts";
-import { Store } from "../store.ts";
+import { Store } from "../store/index.ts";
 
 export const BASE_URL = "http://localhost:4010";
 export const SPA = "guestlist-spa";

@@ -8,7 +8,7 @@
 //   (c) the tenant's default login route (`default_redirection_uri`, PATCH /tenants/settings),
 //   (d) otherwise no button.
 import { boundActions, compileAction } from "../oidc/post-login.ts";
-import type { EmuTicket, EmuUser, Store } from "../store.ts";
+import type { EmuTicket, EmuUser, Store } from "../store/index.ts";
 
 export const POST_CHALLENGE_TRIGGER = "password-reset-post-challenge";
 
@@ -42,7 +42,9 @@ export async function runPostChallenge(
   ip: string,
 ): Promise<string | undefined> {
   let resultUrl: string | undefined;
-  const client = ticket.client_id ? store.client(ticket.client_id) : undefined;
+  const client = ticket.client_id
+    ? store.clients.get(ticket.client_id)
+    : undefined;
   for (const bound of boundActions(store, POST_CHALLENGE_TRIGGER)) {
     const handler = compileAction(bound.code, "onExecutePostChallenge");
     if (!handler) continue;
@@ -84,16 +86,16 @@ export function backLink(
   store: Store,
   ticket: EmuTicket,
 ): BackLink | undefined {
-  const client = ticket.client_id ? store.client(ticket.client_id) : undefined;
+  const client = ticket.client_id
+    ? store.clients.get(ticket.client_id)
+    : undefined;
   const appName = client?.name || "the application";
   const label = `Back to ${appName}`;
   if (ticket.kind === "password-change" && ticket.action_result_url)
     return { href: ticket.action_result_url, label };
   const loginRoute = httpUrl(client?.settings?.initiate_login_uri);
   if (loginRoute) return { href: loginRoute, label };
-  const tenantRoute = httpUrl(
-    store.state.tenant_settings?.default_redirection_uri,
-  );
+  const tenantRoute = httpUrl(store.tenant.settings.default_redirection_uri);
   if (tenantRoute) return { href: tenantRoute, label };
   return undefined;
 }

@@ -1,7 +1,7 @@
 // Emails Auth0 would have sent (change-password from /dbconnections/change_password, verification
 // from /jobs/verification-email). The emulator sends no mail; tests and the demo read
 // `GET /__emulator/emails` to follow the links. Memory only, cleared on reset.
-import type { Store } from "../store.ts";
+import type { Store } from "../store/index.ts";
 
 export interface OutboxEmail {
   to: string;

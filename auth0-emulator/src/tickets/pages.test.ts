@@ -1,12 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Keys } from "../keys.ts";
-import {
-  mgmtCaller,
-  mgmtToken,
-  type MgmtCaller,
-} from "../management/test-support.ts";
-import type { Store } from "../store.ts";
+import { mgmtCaller, mgmtToken, type MgmtCaller } from "../test/mgmt-caller.ts";
+import type { Store } from "../store/index.ts";
 import {
   BASE_URL,
   authorizeUrl,
@@ -74,7 +70,7 @@ describe("ticket endpoints", () => {
     expect(reset.href).toMatch(
       new RegExp(`^${BASE_URL}/lo/reset\\?ticket=[A-Za-z0-9]{32}#$`),
     );
-    const stored = store.state.tickets[reset.searchParams.get("ticket") ?? ""];
+    const stored = store.tickets.get(reset.searchParams.get("ticket") ?? "");
     expect((stored?.expires_at ?? 0) - Date.now()).toBeGreaterThan(431_990_000);
   });
 
@@ -138,9 +134,11 @@ describe("ticket endpoints", () => {
 
 describe("email verification page", () => {
   test("Classic: verifies the user and redirects with Auth0's success/message (+email), once", async () => {
-    store.prompts.universal_login_experience = "classic";
-    store.putUser({
-      ...(store.userById(ADA) ?? ({} as never)),
+    store.tenant.updatePrompts((p) => {
+      p.universal_login_experience = "classic";
+    });
+    store.users.save({
+      ...(store.users.get(ADA) ?? ({} as never)),
       email_verified: false,
     });
     const url = await ticket("email-verification", {
@@ -161,7 +159,7 @@ describe("email verification page", () => {
         "Your email was verified. You can continue using the application.",
       email: "admin@acme.test",
     });
-    expect(store.userById(ADA)?.email_verified).toBe(true);
+    expect(store.users.get(ADA)?.email_verified).toBe(true);
     const again = await app.inject({ url: pathOf(url) });
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain("This URL can be used only once");
@@ -177,7 +175,7 @@ describe("email verification page", () => {
       user_id: ADA,
       ttl_sec: 1,
     });
-    const stored = store.state.tickets[url.searchParams.get("ticket") ?? ""];
+    const stored = store.tickets.get(url.searchParams.get("ticket") ?? "");
     if (stored) stored.expires_at = Date.now() - 1;
     const expired = await app.inject({ url: pathOf(url) });
     expect(expired.statusCode).toBe(400);
@@ -187,9 +185,11 @@ describe("email verification page", () => {
 
 describe("password reset page", () => {
   test("Classic: shows a labelled form, enforces the policy, sets the password, redirects, then login works", async () => {
-    store.prompts.universal_login_experience = "classic";
-    store.putUser({
-      ...(store.userById(ADA) ?? ({} as never)),
+    store.tenant.updatePrompts((p) => {
+      p.universal_login_experience = "classic";
+    });
+    store.users.save({
+      ...(store.users.get(ADA) ?? ({} as never)),
       email_verified: false,
     });
     const url = await ticket("password-change", {
@@ -242,9 +242,9 @@ describe("password reset page", () => {
       "You can now login to the application with the new password.",
     );
     expect(target.searchParams.has("email")).toBe(false);
-    expect(store.userById(ADA)?.email_verified).toBe(true);
+    expect(store.users.get(ADA)?.email_verified).toBe(true);
     expect(
-      Date.now() - Date.parse(store.userById(ADA)?.last_password_reset ?? ""),
+      Date.now() - Date.parse(store.users.get(ADA)?.last_password_reset ?? ""),
     ).toBeLessThan(5000);
 
     expect(await loginStatus("admin@acme.test", "N3w-passw0rd!")).toBe(302);
@@ -265,8 +265,8 @@ describe("password reset page", () => {
   });
 
   test("without result_url it says the password was changed; without mark_email_as_verified the flag stays", async () => {
-    store.putUser({
-      ...(store.userById(ADA) ?? ({} as never)),
+    store.users.save({
+      ...(store.users.get(ADA) ?? ({} as never)),
       email_verified: false,
     });
     const url = await ticket("password-change", { user_id: ADA });
@@ -280,7 +280,7 @@ describe("password reset page", () => {
     );
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain("Password changed");
-    expect(store.userById(ADA)?.email_verified).toBe(false);
+    expect(store.users.get(ADA)?.email_verified).toBe(false);
   });
 
   test("a form post without a ticket gets an error page, not a crash", async () => {
@@ -311,7 +311,7 @@ describe("form-encoded ticket requests", () => {
       new URL(res.json<{ ticket: string }>().ticket).searchParams.get(
         "ticket",
       ) ?? "";
-    expect(store.state.tickets[id]?.mark_email_as_verified).toBe(true);
+    expect(store.tickets.get(id)?.mark_email_as_verified).toBe(true);
   });
 });
 
@@ -325,42 +325,38 @@ const resetWith = (id: string) =>
 
 function bindPostChallenge(code: string): void {
   const now = new Date().toISOString();
-  store.state.actions = [
-    {
-      id: "act_postchallenge01",
-      name: "invite-result-url",
-      supported_triggers: [{ id: "password-reset-post-challenge" }],
+  store.actions.create({
+    id: "act_postchallenge01",
+    name: "invite-result-url",
+    supported_triggers: [{ id: "password-reset-post-challenge" }],
+    code,
+    runtime: "node22",
+    dependencies: [],
+    secrets: [],
+    created_at: now,
+    updated_at: now,
+    deployed: {
+      id: "ver_1",
+      number: 1,
       code,
       runtime: "node22",
-      dependencies: [],
-      secrets: [],
+      secrets: {},
       created_at: now,
-      updated_at: now,
-      deployed: {
-        id: "ver_1",
-        number: 1,
-        code,
-        runtime: "node22",
-        secrets: {},
-        created_at: now,
-      },
     },
-  ];
-  store.state.bindings = {
-    "password-reset-post-challenge": [
-      {
-        id: "bnd_1",
-        action_id: "act_postchallenge01",
-        display_name: "invite-result-url",
-        created_at: now,
-      },
-    ],
-  };
+  });
+  store.bindings.set("password-reset-post-challenge", [
+    {
+      id: "bnd_1",
+      action_id: "act_postchallenge01",
+      display_name: "invite-result-url",
+      created_at: now,
+    },
+  ]);
 }
 
 describe("New Universal Login (the default): no redirects, a Back to <app> button", () => {
   test("password reset ignores result_url and links to the client's initiate_login_uri", async () => {
-    expect(store.ulExperience).toBe("new");
+    expect(store.tenant.ulExperience).toBe("new");
     const url = await ticket("password-change", {
       user_id: ADA,
       client_id: SPA,
@@ -375,7 +371,7 @@ describe("New Universal Login (the default): no redirects, a Back to <app> butto
     expect(ok.body).toContain(
       '<a class="button" href="http://localhost:3000/login">Back to ExampleCo Analytics</a>',
     );
-    expect(store.userById(ADA)?.last_password_reset).toEqual(
+    expect(store.users.get(ADA)?.last_password_reset).toEqual(
       expect.any(String),
     );
   });
@@ -394,9 +390,9 @@ describe("New Universal Login (the default): no redirects, a Back to <app> butto
   });
 
   test("falls back to the tenant's default login route (default_redirection_uri)", async () => {
-    store.state.tenant_settings = {
-      default_redirection_uri: "https://login.example.com/start",
-    };
+    store.tenant.updateSettings((s) => {
+      s.default_redirection_uri = "https://login.example.com/start";
+    });
     const setup = await ticket("password-change", { user_id: ADA });
     const ok = await app.inject(
       resetWith(setup.searchParams.get("ticket") ?? ""),
@@ -405,7 +401,7 @@ describe("New Universal Login (the default): no redirects, a Back to <app> butto
       '<a class="button" href="https://login.example.com/start">Back to the application</a>',
     );
     // a client without initiate_login_uri also falls back, with its name
-    const spa = store.client(SPA);
+    const spa = store.clients.get(SPA);
     if (spa?.settings) delete spa.settings.initiate_login_uri;
     const withClient = await ticket("password-change", {
       user_id: ADA,
@@ -464,8 +460,8 @@ describe("New Universal Login (the default): no redirects, a Back to <app> butto
   });
 
   test("email verification with client_id shows the button; result_url with client_id is refused", async () => {
-    store.putUser({
-      ...(store.userById(ADA) ?? ({} as never)),
+    store.users.save({
+      ...(store.users.get(ADA) ?? ({} as never)),
       email_verified: false,
     });
     const refused = await call({
@@ -490,7 +486,7 @@ describe("New Universal Login (the default): no redirects, a Back to <app> butto
     expect(res.body).toContain(
       '<a class="button" href="http://localhost:3000/login">Back to ExampleCo Analytics</a>',
     );
-    expect(store.userById(ADA)?.email_verified).toBe(true);
+    expect(store.users.get(ADA)?.email_verified).toBe(true);
     const noClient = await ticket("email-verification", {
       user_id: ADA,
       result_url: "http://localhost:3000/verified",

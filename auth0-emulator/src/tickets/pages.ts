@@ -7,15 +7,14 @@
 // - New: never a redirect (result_url is ignored); a message page with a "Back to <application
 //   name>" link whose target after-success.ts chooses.
 // Tickets are one-time and expire; a used, expired or unknown ticket gets an error page, never a crash.
-import formbody from "@fastify/formbody";
-import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { FastifyPluginCallback, FastifyReply } from "fastify";
 import { checkPasswordPolicy } from "../management/password-policy.ts";
 import {
   hashPassword,
   type EmuTicket,
   type EmuUser,
   type Store,
-} from "../store.ts";
+} from "../store/index.ts";
 import { backLink, runPostChallenge } from "./after-success.ts";
 import { outbox } from "./outbox.ts";
 import {
@@ -61,7 +60,8 @@ function redirectTarget(
   user: EmuUser,
   message: string,
 ): string | undefined {
-  if (store.ulExperience !== "classic" || !ticket.result_url) return undefined;
+  if (store.tenant.ulExperience !== "classic" || !ticket.result_url)
+    return undefined;
   const url = new URL(ticket.result_url);
   url.searchParams.set("success", "true");
   url.searchParams.set("message", message);
@@ -78,12 +78,11 @@ type ResetBody = {
     | undefined;
 };
 
-export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
+export const ticketPages: FastifyPluginCallback<TicketPagesOptions> = (
   app,
   { store },
+  done,
 ) => {
-  if (!app.hasContentTypeParser("application/x-www-form-urlencoded"))
-    await app.register(formbody);
   const html = (reply: FastifyReply) => reply.type("text/html; charset=utf-8");
 
   /** New UL: the password-reset-post-challenge Actions run once the link is opened. */
@@ -95,10 +94,11 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
   ): Promise<boolean> {
     try {
       const url = await runPostChallenge(store, ticket, user, query, ip);
-      ticket.challenged = true;
-      if (url) ticket.action_result_url = url;
-      else delete ticket.action_result_url;
-      store.changed();
+      store.tickets.update(ticket.id, (t) => {
+        t.challenged = true;
+        if (url) t.action_result_url = url;
+        else delete t.action_result_url;
+      });
       return true;
     } catch {
       return false;
@@ -117,12 +117,12 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
   app.get<TicketQuery>("/u/email-verification", (req, reply) => {
     const lookup = lookupTicket(store, "email-verification", req.query.ticket);
     if (!lookup.ok) return failure(reply, lookup);
-    const user = store.userById(lookup.ticket.user_id);
+    const user = store.users.get(lookup.ticket.user_id);
     if (!user)
       return html(reply)
         .code(404)
         .send(ticketErrorPage("The user does not exist."));
-    store.putUser({
+    store.users.save({
       ...user,
       email_verified: true,
       updated_at: new Date().toISOString(),
@@ -134,7 +134,7 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
       messagePage(
         "Email Verified",
         VERIFIED_MESSAGE,
-        store.ulExperience === "new"
+        store.tenant.ulExperience === "new"
           ? backLink(store, lookup.ticket)
           : undefined,
       ),
@@ -144,12 +144,12 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
   app.get<TicketQuery>("/lo/reset", async (req, reply) => {
     const lookup = lookupTicket(store, "password-change", req.query.ticket);
     if (!lookup.ok) return failure(reply, lookup);
-    const user = store.userById(lookup.ticket.user_id);
+    const user = store.users.get(lookup.ticket.user_id);
     if (!user)
       return html(reply)
         .code(404)
         .send(ticketErrorPage("The user does not exist."));
-    if (store.ulExperience === "new") {
+    if (store.tenant.ulExperience === "new") {
       const { ticket: _id, ...query } = req.query;
       const challenged = await challenge(lookup.ticket, user, query, req.ip);
       if (!challenged) return actionFailure(reply);
@@ -165,7 +165,7 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
     const lookup = lookupTicket(store, "password-change", body.ticket);
     if (!lookup.ok) return failure(reply, lookup);
     const { ticket } = lookup;
-    const user = store.userById(ticket.user_id);
+    const user = store.users.get(ticket.user_id);
     if (!user)
       return html(reply)
         .code(404)
@@ -192,13 +192,13 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
           }),
         );
     }
-    if (store.ulExperience === "new" && !ticket.challenged) {
+    if (store.tenant.ulExperience === "new" && !ticket.challenged) {
       // the form was posted without opening the page: the challenge runs now, without query
       if (!(await challenge(ticket, user, {}, req.ip)))
         return actionFailure(reply);
     }
     const now = new Date().toISOString();
-    store.putUser({
+    store.users.save({
       ...user,
       password_hash: hashPassword(password, store.passwordRounds),
       last_password_reset: now,
@@ -217,8 +217,11 @@ export const ticketPages: FastifyPluginAsync<TicketPagesOptions> = async (
       messagePage(
         "Password changed",
         "Your password has been changed successfully.",
-        store.ulExperience === "new" ? backLink(store, ticket) : undefined,
+        store.tenant.ulExperience === "new"
+          ? backLink(store, ticket)
+          : undefined,
       ),
     );
   });
+  done();
 };

@@ -1,7 +1,7 @@
 // One-time, expiring tickets (auth0-facts.md §3, §4): 32 alphanumeric characters, default
 // lifetime 5 days (ttl_sec 0 or unset), URLs `<base>/u/email-verification?ticket=…#` and
 // `<base>/lo/reset?ticket=…#`.
-import { randomAlnum, type EmuTicket, type Store } from "../store.ts";
+import { randomAlnum, type EmuTicket, type Store } from "../store/index.ts";
 
 export const DEFAULT_TICKET_TTL_SEC = 432_000;
 
@@ -22,8 +22,7 @@ export function createTicket(
   const ttl = ttl_sec && ttl_sec > 0 ? ttl_sec : DEFAULT_TICKET_TTL_SEC;
   const id = randomAlnum(32);
   const ticket: EmuTicket = { ...rest, id, expires_at: now + ttl * 1000 };
-  store.state.tickets[id] = ticket;
-  store.changed();
+  store.tickets.save(ticket);
   return `${baseUrl}${TICKET_PATHS[ticket.kind]}?ticket=${id}#`;
 }
 
@@ -37,7 +36,7 @@ export function lookupTicket(
   id: unknown,
   now = Date.now(),
 ): TicketLookup {
-  const ticket = typeof id === "string" ? store.state.tickets[id] : undefined;
+  const ticket = typeof id === "string" ? store.tickets.get(id) : undefined;
   if (!ticket || ticket.kind !== kind) return { ok: false, reason: "unknown" };
   if (ticket.used_at !== undefined) return { ok: false, reason: "used" };
   if (ticket.expires_at <= now) return { ok: false, reason: "expired" };
@@ -49,6 +48,7 @@ export function consumeTicket(
   ticket: EmuTicket,
   now = Date.now(),
 ): void {
-  ticket.used_at = now;
-  store.changed();
+  store.tickets.update(ticket.id, (t) => {
+    t.used_at = now;
+  });
 }

@@ -12,6 +12,7 @@ import { testConfig, type Config } from "../config.ts";
 import { openDb, type Db } from "../db/db.ts";
 import { migrate } from "../db/migrate.ts";
 import { createAuth0 } from "./auth0.ts";
+import { inLane } from "./lanes.ts";
 import { createRateBudget } from "./rate-budget.ts";
 import type { Auth0, BulkImportUser } from "./types.ts";
 
@@ -280,5 +281,28 @@ describe("the Auth0 adapter against the emulator", () => {
       code: "rate_limited",
       statusCode: 429,
     });
+  });
+  test("an interactive request's call fails at once when its lane has no token in time: no SDK retry, no call to Auth0", async () => {
+    await control("PUT", "/__emulator/rate-limit", { plan: "enterprise" });
+    const limiter = createRateBudget(
+      db,
+      { burst: 1, perSecond: 0.2 },
+      { id: `deadline-${Date.now()}`, inviteeHeadroom: 0 },
+    );
+    const adapter = createAuth0(config, { limiter, maxRetries: 2 });
+    await limiter.acquire(1, { lane: "tenant:acme" }); // the tenant's burst took the bucket
+    await control("DELETE", "/__emulator/requests");
+    const asked = Date.now();
+    const error: unknown = await inLane(
+      { lane: "tenant:acme", deadline: Date.now() + 2_000 },
+      () => adapter.getConnection(),
+    ).catch((e: unknown) => e);
+    expect(Date.now() - asked).toBeLessThan(1_000); // refill takes 5 s: no point in waiting
+    expect(error).toMatchObject({ code: "rate_limited", statusCode: 429 });
+    expect(
+      (error as { retryAfterSeconds?: number }).retryAfterSeconds,
+    ).toBeGreaterThan(2);
+    const log = await requests();
+    expect(log.filter((r) => r.path.startsWith("/api/v2/"))).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
 // The fetch the ManagementClient uses: (1) rewrites https://<domain> to AUTH0_MANAGEMENT_URL when
 // set (the http emulator; auth0-facts.md §10), (2) passes every /api/v2 call through the shared
-// rate budget and feeds the X-RateLimit-* headers back, (3) waits out a 429 and tries again,
-// except for import-job creation, which is never repeated (a repeat could create a second job).
-import { AppError, isDatabaseUnavailable } from "../errors.ts";
+// rate budget, charged to the caller's lane (lanes.ts), and feeds the X-RateLimit-* headers back,
+// (3) waits out a 429 and tries again, except for import-job creation, which is never repeated (a
+// repeat could create a second job).
+import { currentLane } from "./lanes.ts";
+import { isDatabaseUnavailable } from "../errors.ts";
 import { isImportJobsBusyMessage } from "./map-error.ts";
 import type { RateLimiter } from "./types.ts";
 
@@ -41,15 +43,18 @@ export function createManagementFetch(
     const repeatable =
       !NEVER_REPEAT.test(new URL(url).pathname) &&
       (init?.body === undefined || typeof init.body === "string");
+    const { lane, deadline } = currentLane();
     for (let attempt = 0; ; attempt++) {
-      try {
-        await limiter?.acquire(1, init?.signal ? { signal: init.signal } : {});
-      } catch (error) {
-        // The budget would make us wait too long: answer like Auth0 would, so the SDK raises a 429.
-        if (error instanceof AppError && error.code === "rate_limited")
-          return budgetExhausted(error.retryAfterSeconds ?? 1);
-        throw error;
-      }
+      // When the lane's share would make us wait beyond the request's deadline, this throws
+      // AppError rate_limited (with Retry-After). The SDK does not retry a thrown error, and the
+      // adapter (map-error.ts) rethrows it as is: the caller answers 429 instead of hanging.
+      await limiter?.acquire(1, {
+        lane,
+        ...(deadline === undefined
+          ? {}
+          : { maxWaitMs: Math.max(0, deadline - Date.now()) }),
+        ...(init?.signal ? { signal: init.signal } : {}),
+      });
       const response = await base(url, init);
       // "Too many active import jobs" is not the rate limit: it must not stall every other call.
       // Auth0 has answered: a database outage while the budget learns from the answer must not
@@ -89,23 +94,4 @@ async function isImportJobsRefusal(
   } catch {
     return false;
   }
-}
-
-function budgetExhausted(retryAfterSeconds: number): Response {
-  const body = {
-    statusCode: 429,
-    error: "Too Many Requests",
-    message: "Guestlist's shared Auth0 rate budget is exhausted",
-    errorCode: "guestlist_rate_budget",
-  };
-  return new Response(JSON.stringify(body), {
-    status: 429,
-    headers: {
-      "content-type": "application/json",
-      "x-ratelimit-reset": String(
-        Math.ceil(Date.now() / 1000 + retryAfterSeconds),
-      ),
-      "x-ratelimit-remaining": "0",
-    },
-  });
 }

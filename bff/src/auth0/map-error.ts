@@ -95,6 +95,9 @@ export function mapAuth0Error(error: unknown, action: string): AppError {
   // and nothing was sent (the pipeline relies on this to avoid an ambiguous job creation).
   const dbDown = databaseUnavailableIn(error);
   if (dbDown) return dbDown;
+  // Thrown by our own fetch (management-fetch.ts), e.g. the shared budget refusing to wait longer.
+  if (error instanceof ManagementError && error.cause instanceof AppError)
+    return error.cause;
   if (error instanceof ManagementTimeoutError) {
     return new AppError(
       "upstream",

@@ -1,5 +1,6 @@
 // The Auth0 adapter's interface: our own types only (never Management.*). The real implementation
 // is createAuth0() in auth0.ts; tests may pass a fake that satisfies `Auth0`.
+import type { Lane } from "./lanes.ts";
 
 /** One user in a bulk-import file (the fields Guestlist sets; see the bulk import JSON schema). */
 export interface BulkImportUser {
@@ -167,16 +168,20 @@ export interface Auth0 {
   removeUserRole(userId: string, roleId: string): Promise<void>;
 }
 
-/** The shared Management API budget (see rate-budget.ts). */
+/** The shared Management API budget (see rate-budget.ts), shared fairly between lanes (lanes.ts). */
 export interface RateLimiter {
-  /** Waits until n tokens are granted (or throws AppError rate_limited after maxWaitMs / on abort). */
+  /**
+   * Waits until n tokens are granted to `lane` (default "system"), or throws AppError
+   * rate_limited as soon as the wait would exceed maxWaitMs (or on abort).
+   */
   acquire(
     n?: number,
-    options?: { signal?: AbortSignal; maxWaitMs?: number },
+    options?: { signal?: AbortSignal; maxWaitMs?: number; lane?: Lane },
   ): Promise<void>;
-  /** Takes n tokens if available now; otherwise says how long to wait. Never blocks. */
+  /** Takes n tokens for `lane` if its fair share allows it now; otherwise says how long to wait. Never blocks. */
   tryAcquire(
     n?: number,
+    lane?: Lane,
   ): Promise<{ granted: true } | { granted: false; retryInMs: number }>;
   /** Feeds X-RateLimit-* response headers back (adapts the budget; a 429 blocks until Reset). */
   observe(status: number, headers: Headers): Promise<void>;

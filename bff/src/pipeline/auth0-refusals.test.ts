@@ -300,7 +300,7 @@ describe("refusals of a real tenant", { timeout: 120_000 }, () => {
     // Auth0 did not create two of them (say, per-user errors, gone with the expired job)
     await expireOnFirstPoll(`expiredpart.${n}.`, () => {
       for (const [id, u] of Object.entries(h.emulator.store.state.users))
-        if (lost.has(u.email)) h.emulator.store.deleteUser(id);
+        if (lost.has(u.email)) h.emulator.store.users.delete(id);
     });
     await expectAllEmailed(importId, `expiredpart.${n}.`, 6);
     expect(submits).toHaveLength(2);

@@ -21,6 +21,7 @@ import {
   openRows,
 } from "./batch-outcome.ts";
 import { checkBulkUser, toBulkUser } from "./import-file.ts";
+import { inLane, tenantLane } from "../auth0/lanes.ts";
 import { indexJobErrors } from "./job-errors.ts";
 import type { PipelineContext } from "./options.ts";
 import { backoff, retryDelay, waitingText } from "./retry.ts";
@@ -35,9 +36,12 @@ export async function runBatchStep(ctx: PipelineContext): Promise<boolean> {
   );
   if (!batch) return false;
   try {
-    if (batch.state === "submitting") await recoverInterrupted(ctx, batch);
-    else if (batch.state === "pending") await submit(ctx, batch);
-    else await poll(ctx, batch);
+    // The tenant's own lane of the Auth0 budget: one tenant's imports cannot starve another's.
+    await inLane(tenantLane(batch.tenant_id), async () => {
+      if (batch.state === "submitting") await recoverInterrupted(ctx, batch);
+      else if (batch.state === "pending") await submit(ctx, batch);
+      else await poll(ctx, batch);
+    });
   } catch (error) {
     if (auth0ProblemOf(error) === "configuration") {
       await pauseForConfiguration(ctx, batch, error, "");

@@ -3,7 +3,7 @@
 // Deploying snapshots code and secret values; that snapshot is what oidc/post-login.ts runs.
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { EmuAction, Store } from "../../store.ts";
+import type { EmuAction, Store } from "../../store/index.ts";
 import { MgmtError } from "../errors.ts";
 import { payloadValidator } from "../payload.ts";
 import { actionsPage, type PageQuery } from "./paging.ts";
@@ -103,7 +103,7 @@ function deploy(a: EmuAction): void {
 }
 
 export function findAction(store: Store, id: string): EmuAction {
-  const action = store.state.actions?.find((a) => a.id === id);
+  const action = store.actions.get(id);
   if (!action) throw new MgmtError(404, "That action does not exist.");
   return action;
 }
@@ -119,7 +119,8 @@ export function actionsRoutes(app: FastifyInstance, store: Store): void {
     };
   }>("/actions/actions", read, (req) => {
     const { actionName, triggerId, deployed } = req.query;
-    const list = (store.state.actions ?? [])
+    const list = store.actions
+      .list()
       .filter((a) => !actionName || a.name === actionName)
       .filter(
         (a) =>
@@ -139,7 +140,7 @@ export function actionsRoutes(app: FastifyInstance, store: Store): void {
     { config: { scopes: ["create:actions"] } },
     async (req, reply) => {
       const body = createBody.check<ActionBody & { name: string }>(req.body);
-      if ((store.state.actions ?? []).some((a) => a.name === body.name))
+      if (store.actions.list().some((a) => a.name === body.name))
         throw new MgmtError(
           409,
           `An action with the name '${body.name}' already exists.`,
@@ -158,8 +159,7 @@ export function actionsRoutes(app: FastifyInstance, store: Store): void {
       };
       apply(action, body, now);
       if (body.deploy) deploy(action);
-      store.state.actions = [...(store.state.actions ?? []), action];
-      store.changed();
+      store.actions.create(action);
       return reply.code(201).send(actionView(action));
     },
   );
@@ -169,12 +169,10 @@ export function actionsRoutes(app: FastifyInstance, store: Store): void {
     { config: { scopes: ["update:actions"] } },
     (req) => {
       const action = findAction(store, req.params.id);
-      apply(
-        action,
-        updateBody.check<ActionBody>(req.body),
-        new Date().toISOString(),
+      const body = updateBody.check<ActionBody>(req.body);
+      store.actions.update(action.id, (a) =>
+        apply(a, body, new Date().toISOString()),
       );
-      store.changed();
       return actionView(action);
     },
   );
@@ -184,8 +182,7 @@ export function actionsRoutes(app: FastifyInstance, store: Store): void {
     { config: { scopes: ["create:actions"] } },
     async (req, reply) => {
       const action = findAction(store, req.params.id);
-      deploy(action);
-      store.changed();
+      store.actions.update(action.id, deploy);
       return reply
         .code(202)
         .send({ ...versionView(action), action: baseView(action) });

@@ -4,7 +4,7 @@
 // the repository's Action for it; the first PATCH of post-login makes the bound list the only truth.
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { EmuAction, EmuBinding, Store } from "../../store.ts";
+import type { EmuAction, EmuBinding, Store } from "../../store/index.ts";
 import { MgmtError, invalidBody } from "../errors.ts";
 import { payloadValidator } from "../payload.ts";
 import { actionView, findAction } from "./actions.ts";
@@ -51,11 +51,13 @@ export function bindingsRoutes(app: FastifyInstance, store: Store): void {
     const { type, value } = item.ref;
     const existing =
       type === "binding_id" ? current.find((b) => b.id === value) : undefined;
-    const action = (store.state.actions ?? []).find((a) =>
-      type === "action_name"
-        ? a.name === value
-        : a.id === (existing?.action_id ?? value),
-    );
+    const action = store.actions
+      .list()
+      .find((a) =>
+        type === "action_name"
+          ? a.name === value
+          : a.id === (existing?.action_id ?? value),
+      );
     if (!action)
       throw invalidBody(
         `Invalid binding reference: ${type ?? ""} ${value ?? ""}`,
@@ -74,7 +76,7 @@ export function bindingsRoutes(app: FastifyInstance, store: Store): void {
     { config: { scopes: ["read:actions"] } },
     (req) => {
       const id = trigger(req.params.triggerId);
-      const list = (store.state.bindings?.[id] ?? []).map((b) => view(id, b));
+      const list = store.bindings.of(id).map((b) => view(id, b));
       return actionsPage(list, req.query, "bindings");
     },
   );
@@ -85,7 +87,7 @@ export function bindingsRoutes(app: FastifyInstance, store: Store): void {
     (req) => {
       const id = trigger(req.params.triggerId);
       const body = updateBody.check<{ bindings?: BindingItem[] }>(req.body);
-      const current = store.state.bindings?.[id] ?? [];
+      const current = store.bindings.of(id);
       const now = new Date().toISOString();
       const next = (body.bindings ?? []).map((item): EmuBinding => {
         const action = resolve(id, item, current);
@@ -97,8 +99,7 @@ export function bindingsRoutes(app: FastifyInstance, store: Store): void {
           created_at: kept?.created_at ?? now,
         };
       });
-      store.state.bindings = { ...store.state.bindings, [id]: next };
-      store.changed();
+      store.bindings.set(id, next);
       return { bindings: next.map((b) => view(id, b)) };
     },
   );

@@ -5,24 +5,16 @@
 import type { FastifyInstance } from "fastify";
 import {
   MANAGEMENT_AUDIENCE,
-  randomAlnum,
-  type EmuClient,
+  type GrantRef,
   type Store,
-} from "../../store.ts";
+} from "../../store/index.ts";
 import { MgmtError } from "../errors.ts";
 import { payloadValidator } from "../payload.ts";
 import { offsetPage, type PageQuery } from "./paging.ts";
 import { createClientGrantSchema, updateClientGrantSchema } from "./schemas.ts";
 
-type Grant = NonNullable<EmuClient["grants"]>[number];
-
 const createBody = payloadValidator(createClientGrantSchema);
 const updateBody = payloadValidator(updateClientGrantSchema);
-
-interface GrantRef {
-  client: EmuClient;
-  grant: Grant;
-}
 
 export function clientGrantsRoutes(
   app: FastifyInstance,
@@ -33,22 +25,6 @@ export function clientGrantsRoutes(
     aud === MANAGEMENT_AUDIENCE ? managementAudience : aud;
   const toStored = (aud: string) =>
     aud === managementAudience ? MANAGEMENT_AUDIENCE : aud;
-
-  /** Every grant, giving the seed's grants a stable id the first time they are listed. */
-  function allGrants(): GrantRef[] {
-    let assigned = false;
-    const refs = store.state.clients.flatMap((client) =>
-      (client.grants ?? []).map((grant) => {
-        if (!grant.id) {
-          grant.id = `cgr_${randomAlnum(16)}`;
-          assigned = true;
-        }
-        return { client, grant };
-      }),
-    );
-    if (assigned) store.changed();
-    return refs;
-  }
 
   const view = ({ client, grant }: GrantRef) => ({
     id: grant.id ?? "",
@@ -71,7 +47,8 @@ export function clientGrantsRoutes(
     { config: { scopes: ["read:client_grants"] } },
     (req) => {
       const { audience, client_id } = req.query;
-      const list = allGrants()
+      const list = store.grants
+        .list()
         .filter((r) => !audience || toPublic(r.grant.audience) === audience)
         .filter((r) => !client_id || r.client.client_id === client_id)
         .map(view);
@@ -88,11 +65,11 @@ export function clientGrantsRoutes(
         audience: string;
         scope?: string[];
       }>(req.body);
-      const client = store.client(body.client_id ?? "");
+      const client = store.clients.get(body.client_id ?? "");
       if (!client)
         throw new MgmtError(404, "Client not found", "inexistent_client");
       const audience = toStored(body.audience);
-      if (audience !== MANAGEMENT_AUDIENCE && !store.api(audience))
+      if (audience !== MANAGEMENT_AUDIENCE && !store.apis.get(audience))
         throw new MgmtError(
           404,
           "No resource server found by specified identifier",
@@ -104,14 +81,11 @@ export function clientGrantsRoutes(
           "A client grant for this client and audience already exists",
           "client_grant_conflict",
         );
-      const grant: Grant = {
-        id: `cgr_${randomAlnum(16)}`,
+      const ref = store.grants.create(client, {
         audience,
         scope: body.scope ?? [],
-      };
-      client.grants = [...(client.grants ?? []), grant];
-      store.changed();
-      return reply.code(201).send(view({ client, grant }));
+      });
+      return reply.code(201).send(view(ref));
     },
   );
 
@@ -119,7 +93,7 @@ export function clientGrantsRoutes(
     "/client-grants/:id",
     { config: { scopes: ["update:client_grants"] } },
     (req) => {
-      const ref = allGrants().find((r) => r.grant.id === req.params.id);
+      const ref = store.grants.get(req.params.id);
       if (!ref)
         throw new MgmtError(
           404,
@@ -127,8 +101,8 @@ export function clientGrantsRoutes(
           "inexistent_client_grant",
         );
       const body = updateBody.check<{ scope?: string[] | null }>(req.body);
-      if (body.scope !== undefined) ref.grant.scope = body.scope ?? [];
-      store.changed();
+      if (body.scope !== undefined)
+        store.grants.setScope(ref, body.scope ?? []);
       return view(ref);
     },
   );

@@ -1,7 +1,7 @@
 // Applications: GET /clients (get_clients), GET/PATCH /clients/{id}, POST /clients. Secrets are
 // shown only to tokens with read:client_keys (a created client's secret is in the 201 response).
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { randomAlnum, type EmuClient, type Store } from "../../store.ts";
+import { randomAlnum, type EmuClient, type Store } from "../../store/index.ts";
 import { hasScope } from "../auth.ts";
 import { MgmtError, invalidBody } from "../errors.ts";
 import { payloadValidator } from "../payload.ts";
@@ -100,7 +100,7 @@ function apply(c: EmuClient, body: ClientBody): void {
 }
 
 function findClient(store: Store, id: string): EmuClient {
-  const c = store.client(id);
+  const c = store.clients.get(id);
   if (!c)
     throw new MgmtError(404, "The client does not exist", "inexistent_client");
   return c;
@@ -117,7 +117,8 @@ export function clientsRoutes(app: FastifyInstance, store: Store): void {
     };
   }>("/clients", { config: { scopes: READ } }, (req) => {
     const types = req.query.app_type?.split(",");
-    const list = store.state.clients
+    const list = store.clients
+      .list()
       .filter((c) => !types || types.includes(c.app_type))
       .map((c) =>
         project(
@@ -152,8 +153,7 @@ export function clientsRoutes(app: FastifyInstance, store: Store): void {
         ...(type === "spa" ? {} : { client_secret: randomAlnum(64) }),
       };
       apply(client, body);
-      store.state.clients.push(client);
-      store.changed();
+      store.clients.create(client);
       return reply.code(201).send(clientView(client, true));
     },
   );
@@ -171,8 +171,8 @@ export function clientsRoutes(app: FastifyInstance, store: Store): void {
     },
     (req) => {
       const client = findClient(store, req.params.id);
-      apply(client, updateBody.check<ClientBody>(req.body));
-      store.changed();
+      const body = updateBody.check<ClientBody>(req.body);
+      store.clients.update(client.client_id, (c) => apply(c, body));
       return clientView(client, withKeys(req));
     },
   );

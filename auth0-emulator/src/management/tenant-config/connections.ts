@@ -3,7 +3,7 @@
 // entirely (callers read, merge, write) and needs update:connections_options to touch it;
 // `options` is shown only with read:connections_options (auth0-facts.md §7).
 import type { FastifyInstance } from "fastify";
-import type { Store } from "../../store.ts";
+import type { Store } from "../../store/index.ts";
 import { hasScope } from "../auth.ts";
 import { connectionView, findConnection } from "../connections.ts";
 import { MgmtError } from "../errors.ts";
@@ -26,7 +26,8 @@ export function connectionUpdateRoutes(
     };
   }>("/connections", { config: { scopes: ["read:connections"] } }, (req) => {
     const { name, strategy } = req.query;
-    const list = store.state.connections
+    const list = store.connections
+      .list()
       .filter((c) => !name || c.name === name)
       .filter((c) => !strategy || c.strategy === strategy)
       .map((c) => connectionView(c, req, false));
@@ -42,18 +43,20 @@ export function connectionUpdateRoutes(
         options?: Record<string, unknown> | null;
         enabled_clients?: string[] | null;
       }>(req.body);
-      if (body.options !== undefined) {
-        if (!hasScope(req, "update:connections_options"))
-          throw new MgmtError(
-            403,
-            "Insufficient scope, expected any of: update:connections_options",
-            "insufficient_scope",
-          );
-        c.options = body.options ?? {};
-      }
-      if (body.enabled_clients !== undefined && body.enabled_clients !== null)
-        c.enabled_clients = body.enabled_clients;
-      store.changed();
+      if (
+        body.options !== undefined &&
+        !hasScope(req, "update:connections_options")
+      )
+        throw new MgmtError(
+          403,
+          "Insufficient scope, expected any of: update:connections_options",
+          "insufficient_scope",
+        );
+      store.connections.update(c.id, (conn) => {
+        if (body.options !== undefined) conn.options = body.options ?? {};
+        if (body.enabled_clients !== undefined && body.enabled_clients !== null)
+          conn.enabled_clients = body.enabled_clients;
+      });
       return connectionView(c, req, true);
     },
   );

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { BASE_URL, buildTestEmulator } from "../../test/build-test-emulator.ts";
-import { mgmtToken } from "../test-support.ts";
+import { mgmtToken } from "../../test/mgmt-caller.ts";
 import { checkLoginUri } from "./login-uri.ts";
 
 describe("initiate_login_uri must be https (loopback http allowed)", () => {

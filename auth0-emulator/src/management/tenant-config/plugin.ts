@@ -2,7 +2,7 @@
 // grants, Actions and their bindings, connection listing and updates. Registered by
 // ../plugin.ts inside the /api/v2 scope, so bearer auth, scopes and error bodies apply.
 import type { FastifyInstance } from "fastify";
-import type { Store } from "../../store.ts";
+import type { Store } from "../../store/index.ts";
 import { actionsRoutes } from "./actions.ts";
 import { bindingsRoutes } from "./bindings.ts";
 import { clientGrantsRoutes } from "./client-grants.ts";

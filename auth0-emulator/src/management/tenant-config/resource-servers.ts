@@ -3,7 +3,7 @@
 // a stable id derived from the identifier.
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { EmuApi, Store } from "../../store.ts";
+import type { EmuApi, Store } from "../../store/index.ts";
 import { MgmtError } from "../errors.ts";
 import { payloadValidator } from "../payload.ts";
 import { offsetPage, type PageQuery } from "./paging.ts";
@@ -77,9 +77,9 @@ function apply(api: EmuApi, body: ApiBody): void {
 }
 
 function findApi(store: Store, id: string): EmuApi {
-  const api = store.state.apis.find(
-    (a) => apiId(a) === id || a.identifier === id,
-  );
+  const api = store.apis
+    .list()
+    .find((a) => apiId(a) === id || a.identifier === id);
   if (!api)
     throw new MgmtError(
       404,
@@ -104,7 +104,8 @@ export function resourceServersRoutes(
         raw === undefined
           ? undefined
           : (Array.isArray(raw) ? raw : [raw]).flatMap((s) => s.split(","));
-      const list = store.state.apis
+      const list = store.apis
+        .list()
         .filter((a) => !wanted || wanted.includes(a.identifier))
         .map(resourceServerView);
       return offsetPage(list, req.query, "resource_servers");
@@ -120,7 +121,10 @@ export function resourceServersRoutes(
     { config: { scopes: ["create:resource_servers"] } },
     async (req, reply) => {
       const body = createBody.check<ApiBody & { identifier: string }>(req.body);
-      if (body.identifier === managementAudience || store.api(body.identifier))
+      if (
+        body.identifier === managementAudience ||
+        store.apis.get(body.identifier)
+      )
         throw new MgmtError(
           409,
           "A resource server with the same identifier already exists",
@@ -136,8 +140,7 @@ export function resourceServersRoutes(
         scopes: [],
       };
       apply(api, body);
-      store.state.apis.push(api);
-      store.changed();
+      store.apis.create(api);
       return reply.code(201).send(resourceServerView(api));
     },
   );
@@ -148,8 +151,8 @@ export function resourceServersRoutes(
     { config: { scopes: ["update:resource_servers"] } },
     async (req, reply) => {
       const api = findApi(store, req.params.id);
-      apply(api, updateBody.check<ApiBody>(req.body));
-      store.changed();
+      const body = updateBody.check<ApiBody>(req.body);
+      store.apis.update(api.identifier, (a) => apply(a, body));
       return reply.code(201).send(resourceServerView(api));
     },
   );

@@ -2,7 +2,7 @@
 // /roles/{id}, GET/POST /roles/{id}/permissions. The emulator keeps a role's permissions by name;
 // a permission belongs to the API whose scopes list it.
 import type { FastifyInstance } from "fastify";
-import { randomAlnum, type EmuRole, type Store } from "../../store.ts";
+import { randomAlnum, type EmuRole, type Store } from "../../store/index.ts";
 import { MgmtError } from "../errors.ts";
 import { payloadValidator } from "../payload.ts";
 import { offsetPage, type PageQuery } from "./paging.ts";
@@ -25,13 +25,13 @@ function roleView(r: EmuRole): Record<string, unknown> {
 }
 
 function findRole(store: Store, id: string): EmuRole {
-  const role = store.state.roles.find((r) => r.id === id);
+  const role = store.roles.get(id);
   if (!role) throw new MgmtError(404, "The role does not exist.");
   return role;
 }
 
 function permissionView(store: Store, name: string): Record<string, unknown> {
-  const api = store.state.apis.find((a) => a.scopes.includes(name));
+  const api = store.apis.list().find((a) => a.scopes.includes(name));
   const description = api?.scope_descriptions?.[name];
   return {
     permission_name: name,
@@ -50,7 +50,8 @@ export function rolesRoutes(app: FastifyInstance, store: Store): void {
     read,
     (req) => {
       const needle = req.query.name_filter?.toLowerCase();
-      const list = store.state.roles
+      const list = store.roles
+        .list()
         .filter((r) => !needle || r.name.toLowerCase().includes(needle))
         .map(roleView);
       return offsetPage(list, req.query, "roles");
@@ -66,7 +67,7 @@ export function rolesRoutes(app: FastifyInstance, store: Store): void {
     const body = createBody.check<{ name: string; description?: string }>(
       req.body,
     );
-    if (store.state.roles.some((r) => r.name === body.name))
+    if (store.roles.list().some((r) => r.name === body.name))
       throw new MgmtError(409, "Role already exists.", "role_already_exists");
     const role: EmuRole = {
       id: `rol_${randomAlnum(16)}`,
@@ -74,8 +75,7 @@ export function rolesRoutes(app: FastifyInstance, store: Store): void {
       permissions: [],
     };
     if (body.description !== undefined) role.description = body.description;
-    store.state.roles.push(role);
-    store.changed();
+    store.roles.create(role);
     return roleView(role);
   });
 
@@ -84,9 +84,10 @@ export function rolesRoutes(app: FastifyInstance, store: Store): void {
     const body = updateBody.check<{ name?: string; description?: string }>(
       req.body,
     );
-    if (body.name !== undefined) role.name = body.name;
-    if (body.description !== undefined) role.description = body.description;
-    store.changed();
+    store.roles.update(role.id, (r) => {
+      if (body.name !== undefined) r.name = body.name;
+      if (body.description !== undefined) r.description = body.description;
+    });
     return roleView(role);
   });
 
@@ -115,7 +116,7 @@ export function rolesRoutes(app: FastifyInstance, store: Store): void {
         }[];
       }>(req.body);
       for (const p of body.permissions) {
-        const api = store.api(p.resource_server_identifier);
+        const api = store.apis.get(p.resource_server_identifier);
         if (!api)
           throw new MgmtError(
             404,
@@ -128,13 +129,14 @@ export function rolesRoutes(app: FastifyInstance, store: Store): void {
             "invalid_body",
           );
       }
-      role.permissions = [
-        ...new Set([
-          ...role.permissions,
-          ...body.permissions.map((p) => p.permission_name),
-        ]),
-      ];
-      store.changed();
+      store.roles.update(role.id, (r) => {
+        r.permissions = [
+          ...new Set([
+            ...r.permissions,
+            ...body.permissions.map((p) => p.permission_name),
+          ]),
+        ];
+      });
       return reply.code(201).send();
     },
   );

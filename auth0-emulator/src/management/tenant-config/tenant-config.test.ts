@@ -7,8 +7,8 @@ import { ManagementClient, ManagementError } from "auth0";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../index.ts";
-import { capturingFetch } from "../contract-capture.ts";
-import { SpecChecker, type Exchange } from "../contract-spec.ts";
+import { capturingFetch } from "../../test/contract-capture.ts";
+import { SpecChecker, type Exchange } from "../../test/contract-spec.ts";
 
 const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const specDir =

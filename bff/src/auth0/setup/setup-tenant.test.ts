@@ -307,7 +307,9 @@ describe("setupTenant", () => {
   });
 
   test("reports a Classic tenant's experience too", async () => {
-    emu.store.prompts.universal_login_experience = "classic";
+    emu.store.tenant.updatePrompts((p) => {
+      p.universal_login_experience = "classic";
+    });
     const result = await run();
     expect(result.universalLoginExperience).toBe("classic");
     expect(result.notes.join("\n")).toContain(

@@ -180,7 +180,9 @@ describe("accepting an invitation", { timeout: 120_000 }, () => {
   });
 
   test("Classic Universal Login: verification ticket → /verified → password ticket → /done → the app's login", async () => {
-    h.emulator.store.prompts.universal_login_experience = "classic";
+    h.emulator.store.tenant.updatePrompts((p) => {
+      p.universal_login_experience = "classic";
+    });
     try {
       const { userId, link } = await invite();
       const accept = await visit(`${link}/accept`, {
@@ -209,12 +211,16 @@ describe("accepting an invitation", { timeout: 120_000 }, () => {
       expect(done.location).toBe("http://localhost:3000/login");
       expect(await stateOf(userId)).toBe("accepted");
     } finally {
-      h.emulator.store.prompts.universal_login_experience = "new";
+      h.emulator.store.tenant.updatePrompts((p) => {
+        p.universal_login_experience = "new";
+      });
     }
   });
 
   test("Classic: /done before the password was set says so and accepts nothing", async () => {
-    h.emulator.store.prompts.universal_login_experience = "classic";
+    h.emulator.store.tenant.updatePrompts((p) => {
+      p.universal_login_experience = "classic";
+    });
     try {
       const { userId, link } = await invite();
       const done = await visit(`${link}/done?success=true`);
@@ -222,7 +228,9 @@ describe("accepting an invitation", { timeout: 120_000 }, () => {
       expect(done.body).toContain("Your password was not set");
       expect(await stateOf(userId)).toBe("emailed");
     } finally {
-      h.emulator.store.prompts.universal_login_experience = "new";
+      h.emulator.store.tenant.updatePrompts((p) => {
+        p.universal_login_experience = "new";
+      });
     }
   });
 

@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Feature } from "../../app.ts";
 import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
+import { sharedRequestLimits } from "../../request-limits.ts";
 import { closedPage, page } from "./pages.ts";
 import { reconcileOne } from "./reconcile.ts";
 import {
@@ -58,6 +59,8 @@ export const acceptRoutes: Feature = async (app, deps) => {
     max: deps.invitePagesPerMinute ?? 60,
     timeWindow: "1 minute",
     keyGenerator: (req) => req.ip,
+    // per IP across all instances, not per instance (request-limits.ts)
+    store: sharedRequestLimits(db, "invitee-pages"),
   });
 
   const send = (

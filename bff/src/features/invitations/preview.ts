@@ -2,9 +2,9 @@
 // Auth0 users-by-email only for the few rows still "ready" when the file is small (AUTH0_LOOKUP_CAP):
 // a 100,000-row file never costs a Management API call per row; anything the preview cannot see
 // shows up later as a per-row "already has an account" from the import job.
-import type { Auth0 } from "../../auth0/types.ts";
+import type { AppUser, Auth0 } from "../../auth0/types.ts";
 import type { Queryable } from "../../db/db.ts";
-import { AppError } from "../../errors.ts";
+import { AppError, isAppError } from "../../errors.ts";
 import { seatSummary } from "../../seats.ts";
 import type { LooseRow, PreviewResult } from "./contract.ts";
 import { countVerdicts, decide, type PreviewKnowledge } from "./verdicts.ts";
@@ -85,7 +85,15 @@ export async function preview(
     const members = new Set(knowledge.members);
     const other = new Set(knowledge.otherTenant);
     for (const v of ready) {
-      const found = await auth0.usersByEmail(v.email).catch(() => []);
+      let found: AppUser[];
+      try {
+        found = await auth0.usersByEmail(v.email);
+      } catch (error) {
+        // The tenant's share of the Auth0 budget is spent: skip the remaining look-ups rather
+        // than wait for each (what they would have found surfaces later as a job error).
+        if (isAppError(error) && error.code === "rate_limited") break;
+        continue;
+      }
       for (const u of found)
         (u.tenantId === tenantId ? members : other).add(v.email);
     }

@@ -22,6 +22,8 @@ import { changeRole } from "./role.ts";
 import { createBackgroundSync, lastSyncedAt, refreshMembers } from "./sync.ts";
 import { reconcileTenantSoon } from "../accept/reconcile.ts";
 
+const LEASE_POLL_MS = 250;
+
 const errors = {
   400: ErrorBody,
   401: ErrorBody,
@@ -72,21 +74,31 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
       config: requiresOwnOrSupport("read:members", "read:all_tenants"),
       schema: {
         params: MembersParams,
-        response: { 200: MembersSyncResult, ...errors },
+        response: { 200: MembersSyncResult, 429: ErrorBody, ...errors },
       },
     },
     async (request) => {
       await ensureTenant(request.params.tenantId);
-      // Another refresh (background or another instance) holds the lease: wait for it, then run ours.
-      for (let attempt = 0; ; attempt++) {
+      // Another refresh (background or another instance) holds the lease: wait for it briefly,
+      // then run ours. Never hold the admin's request for long: after the interactive wait the
+      // answer is 429 with Retry-After (docs/decisions/009-fair-share-of-the-auth0-budget.md).
+      const deadline = Date.now() + config.auth0.interactiveWaitMs;
+      for (;;) {
         const outcome = await refreshMembers(
           db,
           auth0,
           request.params.tenantId,
-          admins.roleId,
+          () => admins.roleId(),
         );
-        if (outcome.ran || attempt >= 40) return outcome;
-        await new Promise((r) => setTimeout(r, 250));
+        if (outcome.ran) return outcome;
+        if (Date.now() + LEASE_POLL_MS > deadline)
+          throw new AppError(
+            "rate_limited",
+            "A refresh of this tenant's members is already running; try again shortly",
+            undefined,
+            { retryAfterSeconds: 2 },
+          );
+        await new Promise((r) => setTimeout(r, LEASE_POLL_MS));
       }
     },
   );

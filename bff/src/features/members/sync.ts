@@ -3,6 +3,7 @@
 // watermark; a complete scan (≤ 1,000 users, Auth0's search cap) also detects deletions.
 // See docs/decisions/003-member-state.md.
 import type { FastifyBaseLogger } from "fastify";
+import { inLane, tenantLane } from "../../auth0/lanes.ts";
 import type { AppUser, Auth0 } from "../../auth0/types.ts";
 import type { Db, Queryable } from "../../db/db.ts";
 
@@ -163,7 +164,10 @@ export function createBackgroundSync(
     maybeRefresh(tenantId: string, syncedAt: Date | null): void {
       if (syncedAt && Date.now() - syncedAt.getTime() < intervalSeconds * 1000)
         return;
-      const p = refreshMembers(db, auth0, tenantId, adminRoleId)
+      // Background work: the tenant's lane, without the short wait of the request that started it.
+      const p = inLane(tenantLane(tenantId), () =>
+        refreshMembers(db, auth0, tenantId, adminRoleId),
+      )
         .then(
           (r) =>
             r.ran &&

@@ -1,4 +1,4 @@
-// Helpers for tests of the Management API and its neighbours (used only by *.test.ts files).
+// Test helpers: Management API calls through app.inject() with a bearer token, and multipart bodies.
 import type {
   FastifyInstance,
   InjectOptions,
