@@ -143,6 +143,42 @@ describe("column recognition on real export layouts", () => {
     expect(detection.confident).toBe(true);
   });
 
+  test("recognises a role column as role, access or permission level", () => {
+    for (const header of [
+      "role",
+      "Role",
+      "Access",
+      "Permission Level",
+      "permission_level",
+      "Access level",
+    ]) {
+      const detection = detectColumns(
+        ["Email", "First name", header],
+        [["a@b.test", "A", "admin"]],
+      );
+      expect(detection.mapping.role, header).toBe(2);
+      expect(detection.confident).toBe(true);
+    }
+    expect(
+      detectColumns(["Email", "Department"], [["a@b.test", "R&D"]]).mapping
+        .role,
+    ).toBeUndefined();
+  });
+
+  test("reads the role of each person in our template, blank as a member", () => {
+    const analysis = parseCsvText(fixture("guestlist-template.csv"));
+    const { checks } = validateRows(
+      analysis.rows,
+      analysis.rowNumbers,
+      analysis.detection.mapping,
+    );
+    expect(checks.map((c) => c.input.role)).toEqual([
+      undefined,
+      "admin",
+      undefined,
+    ]);
+  });
+
   test("asks for confirmation when the email column is only guessed from its values", () => {
     const analysis = parseCsvText(fixture("ambiguous.csv"));
     expect(analysis.detection.mapping.email).toBe(1);

@@ -1,4 +1,4 @@
-// Recognises the email / first name / last name columns of the exports admins really have:
+// Recognises the email / first name / last name / role columns of the exports admins really have:
 // Google Workspace, Microsoft Entra (template and "Download users"), Okta, Auth0 user exports,
 // HR-system reports and our own template. Matching ignores case, spaces and punctuation.
 
@@ -119,7 +119,20 @@ const ALIASES: Record<Field, Record<string, number>> = {
     employeename: 85,
     naam: 80,
   },
-  role: { role: 90, guestlistrole: 100, approle: 90, accessrole: 90 },
+  role: {
+    guestlistrole: 100,
+    role: 90,
+    userrole: 90,
+    approle: 90,
+    accessrole: 90,
+    roles: 80,
+    permissionlevel: 90,
+    accesslevel: 90,
+    access: 80,
+    accesstype: 80,
+    permission: 70,
+    permissions: 70,
+  },
   locale: {
     locale: 90,
     language: 80,

@@ -90,6 +90,13 @@ export function FilePicker({ onFile }: { onFile: (file: File) => void }) {
                 full-name column.
               </List.Item>
               <List.Item>
+                Optional: a role column (<Code>role</Code>, <Code>access</Code>,{" "}
+                <Code>permission level</Code>): <Code>admin</Code> makes someone
+                a co-admin who can invite and remove people; <Code>member</Code>{" "}
+                or blank is everyone else. You can change each person's role in
+                the preview.
+              </List.Item>
+              <List.Item>
                 Up to 100,000 rows and 50 MB. Title rows, blank lines and
                 Excel's semicolons are fine.
               </List.Item>

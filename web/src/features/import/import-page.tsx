@@ -1,3 +1,4 @@
+import type { TenantRole } from "@app/bff/contract";
 import {
   Alert,
   Badge,
@@ -83,11 +84,21 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
     csv.validate(mapping);
   };
 
-  const send = (file: ValidatedFile, indexes: number[]) => {
+  const send = (
+    file: ValidatedFile,
+    indexes: number[],
+    roles: ReadonlyMap<number, TenantRole>,
+  ) => {
     const chosen = indexes.filter((i) => i < file.checks.length);
+    // a role chosen in the preview wins over the file's
+    const rowOf = (i: number) => {
+      const role = roles.get(i);
+      const input = file.checks.input(i);
+      return toInvitationRow(role === undefined ? input : { ...input, role });
+    };
     createImport.mutate(
       {
-        rows: chosen.map((i) => toInvitationRow(file.checks.input(i))),
+        rows: chosen.map(rowOf),
         // the progress page numbers rows as the file (and the preview) does
         sourceRows: chosen.map((i) => file.checks.row(i)),
         idempotencyKey: uploadId,
@@ -120,7 +131,7 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
       </div>
       <Stepper active={step} size="sm" allowNextStepsSelect={false}>
         <Stepper.Step label="Upload" description="CSV from any system" />
-        <Stepper.Step label="Columns" description="Email and names" />
+        <Stepper.Step label="Columns" description="Email, names, role" />
         <Stepper.Step label="Preview" description="Verdicts and seats" />
       </Stepper>
       {state.phase === "idle" || state.phase === "failed" ? (
@@ -181,7 +192,7 @@ function ImportFlow({ tenantId }: { tenantId: string }) {
             uploadId={uploadId}
             file={state.file}
             sending={createImport.isPending}
-            onSend={(indexes) => send(state.file, indexes)}
+            onSend={(indexes, roles) => send(state.file, indexes, roles)}
           />
         </>
       ) : null}
@@ -223,7 +234,13 @@ function FileSummary({
                 {" "}
                 · Full name: <b>{column(mapping.fullName)}</b>
               </>
-            ) : null}
+            ) : null}{" "}
+            · Role:{" "}
+            <b>
+              {mapping.role === undefined
+                ? "— (everyone a member)"
+                : column(mapping.role)}
+            </b>
           </Text>
           {analysis.notes.map((note) => (
             <Text key={note} size="xs" c="dimmed">

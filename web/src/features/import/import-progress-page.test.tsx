@@ -44,6 +44,7 @@ function row(
   state: ImportRow["state"],
   failureReason: string | null = null,
   sourceRow: number | null = null,
+  role: ImportRow["role"] = "member",
 ): ImportRow {
   return {
     row: n,
@@ -52,7 +53,7 @@ function row(
     givenName: null,
     familyName: null,
     state,
-    role: "member",
+    role,
     failureCode: failureReason ? "x" : null,
     failureReason,
     userId: `auth0|u${n}`,
@@ -124,7 +125,7 @@ describe("import progress", () => {
             polls < 2
               ? [row(2, "queued"), row(3, "queued"), row(4, "queued")]
               : [
-                  row(2, "emailed"),
+                  row(2, "emailed", null, null, "admin"),
                   row(3, "emailed"),
                   row(4, "failed", "The user already exists"),
                 ],
@@ -149,6 +150,12 @@ describe("import progress", () => {
         within(table).getByText("The user already exists"),
       ).toBeInTheDocument(),
     );
+    const first = within(table).getByText("p2@acme.test").closest("tr");
+    expect(within(first as HTMLElement).getByText("Admin")).toBeInTheDocument();
+    const other = within(table).getByText("p3@acme.test").closest("tr");
+    expect(
+      within(other as HTMLElement).getByText("Member"),
+    ).toBeInTheDocument();
     const settled = polls;
     await new Promise((r) => setTimeout(r, 1_500));
     expect(polls).toBe(settled);

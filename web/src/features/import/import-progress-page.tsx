@@ -23,6 +23,7 @@ import {
   errorTitle,
 } from "../../components/error-message.tsx";
 import { PageLoader } from "../../components/page-loader.tsx";
+import { RoleBadge } from "../../components/roles.tsx";
 import { StateBadge } from "../../components/state-badge.tsx";
 import { useApiClient } from "../../lib/api-context.tsx";
 import { saveBlob } from "../../lib/download.ts";
@@ -158,6 +159,7 @@ function ImportProgressView({
               <Table.Tr>
                 <Table.Th>Row</Table.Th>
                 <Table.Th>Email</Table.Th>
+                <Table.Th>Role</Table.Th>
                 <Table.Th>State</Table.Th>
                 <Table.Th>Reason</Table.Th>
               </Table.Tr>
@@ -167,6 +169,9 @@ function ImportProgressView({
                 <Table.Tr key={r.row}>
                   <Table.Td>{r.sourceRow ?? r.row}</Table.Td>
                   <Table.Td>{r.email}</Table.Td>
+                  <Table.Td>
+                    <RoleBadge role={r.role} />
+                  </Table.Td>
                   <Table.Td>
                     <StateBadge state={r.state} />
                   </Table.Td>

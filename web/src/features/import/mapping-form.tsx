@@ -18,6 +18,7 @@ const LABELS: { field: Field; label: string; required?: boolean }[] = [
   { field: "givenName", label: "First name column" },
   { field: "familyName", label: "Last name column" },
   { field: "fullName", label: "Full name column" },
+  { field: "role", label: "Role column (admin or member)" },
 ];
 
 type Props = {

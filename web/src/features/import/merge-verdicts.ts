@@ -31,6 +31,7 @@ export function mergeVerdicts(
       row: checks.row(index),
       email: checks.email(index) ?? "",
       name,
+      role: checks.role(index) ?? "member",
       verdict,
       reason: local ? checks.reason(index) : remote?.reason,
     };

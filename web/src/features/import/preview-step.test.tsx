@@ -176,13 +176,72 @@ describe("import preview", () => {
       screen.getByRole("button", { name: "Send 2 invitations" }),
     );
     // grace (index 1) and alan (index 2); ada was given up for alan
-    expect(onSend).toHaveBeenCalledWith([1, 2]);
+    expect(onSend).toHaveBeenCalledWith([1, 2], new Map());
     await userEvent.click(
       screen.getByRole("button", { name: "Select first 2" }),
     );
     expect(
       screen.getByRole("checkbox", { name: "Invite ada@acme.test" }),
     ).toBeChecked();
+  });
+
+  test("shows each row's role from the file and lets the admin change it before sending", async () => {
+    const received = previewApi(5);
+    const onSend = vi.fn();
+    renderWithProviders(
+      <PreviewStep
+        tenantId="acme"
+        uploadId="u5"
+        file={validatedFile(
+          [
+            "email,first_name,access",
+            "ada@acme.test,Ada,Administrator",
+            "grace@acme.test,Grace,",
+            "alan@acme.test,Alan,user",
+            "linus@acme.test,Linus,Superhero",
+          ].join("\n"),
+        )}
+        sending={false}
+        onSend={onSend}
+      />,
+    );
+    const table = await screen.findByRole("table", { name: "Preview rows" });
+    // synonyms are normalised before the dry run; an unknown role is sent as written
+    expect(received[0]?.map((r) => r.role)).toEqual([
+      "admin",
+      undefined,
+      "member",
+      "Superhero",
+    ]);
+    const ada = screen.getByRole("combobox", { name: "Role of ada@acme.test" });
+    const grace = screen.getByRole("combobox", {
+      name: "Role of grace@acme.test",
+    });
+    expect(ada).toHaveValue("admin");
+    expect(grace).toHaveValue("member");
+    const linus = within(table)
+      .getByText("linus@acme.test")
+      .closest('[role="row"]') as HTMLElement;
+    expect(within(linus).getByText("Superhero")).toBeInTheDocument();
+    expect(
+      within(linus).getByText('Role must be "member" or "admin"'),
+    ).toBeInTheDocument();
+    expect(within(linus).queryByRole("combobox")).toBeNull();
+    expect(screen.getByText(/1 as admin/)).toBeInTheDocument();
+
+    await userEvent.selectOptions(grace, "admin");
+    await userEvent.selectOptions(ada, "member");
+    expect(screen.getByText(/1 as admin/)).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole("button", { name: "Send 3 invitations" }),
+    );
+    expect(onSend).toHaveBeenCalledWith(
+      [0, 1, 2],
+      new Map([
+        [1, "admin"],
+        [0, "member"],
+      ]),
+    );
   });
 
   test("explains a failed dry run from the error code and offers a retry", async () => {
@@ -219,6 +278,7 @@ describe("preview table", () => {
       row: i + 2,
       email: `p${i}@acme.test`,
       name: "",
+      role: "member",
       verdict: "ready",
     }));
     renderWithProviders(
@@ -228,6 +288,8 @@ describe("preview table", () => {
         selectable={() => true}
         full={false}
         onToggle={vi.fn()}
+        roles={new Map()}
+        onRoleChange={vi.fn()}
       />,
     );
     const table = screen.getByRole("table", { name: "Preview rows" });

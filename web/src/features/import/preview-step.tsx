@@ -1,4 +1,4 @@
-import type { Verdict } from "@app/bff/contract";
+import type { Verdict, TenantRole } from "@app/bff/contract";
 import { Alert, Button, Chip, Group, Paper, Stack, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
@@ -21,7 +21,8 @@ type Props = {
   uploadId: string;
   file: ValidatedFile;
   sending: boolean;
-  onSend: (indexes: number[]) => void;
+  /** the chosen rows (by index) and the roles changed in the table */
+  onSend: (indexes: number[], roles: ReadonlyMap<number, TenantRole>) => void;
 };
 
 const selectable = (row: PreviewRow) => ELIGIBLE.has(row.verdict);
@@ -45,6 +46,9 @@ export function PreviewStep({
   const counts = useMemo(() => countVerdicts(rows), [rows]);
   const [filter, setFilter] = useState<Verdict | "all">("all");
   const [chosen, setChosen] = useState<Set<number> | null>(null);
+  const [roles, setRoles] = useState<ReadonlyMap<number, TenantRole>>(
+    new Map(),
+  );
 
   if (preview.isPending)
     return <PageLoader label="Checking rows against your seats" />;
@@ -65,6 +69,9 @@ export function PreviewStep({
   const visible =
     filter === "all" ? rows : rows.filter((r) => r.verdict === filter);
   const n = selection.size;
+  let admins = 0;
+  for (const index of selection)
+    if ((roles.get(index) ?? rows[index]?.role) === "admin") admins += 1;
   const verdicts = (Object.keys(VERDICT_LABELS) as Verdict[]).filter(
     (v) => (counts[v] ?? 0) > 0,
   );
@@ -107,6 +114,10 @@ export function PreviewStep({
           selectable={selectable}
           full={n >= free}
           onToggle={(index) => setChosen(toggle(selection, index, free))}
+          roles={roles}
+          onRoleChange={(index, role) =>
+            setRoles((before) => new Map(before).set(index, role))
+          }
         />
       </Paper>
       <Group justify="space-between">
@@ -127,13 +138,19 @@ export function PreviewStep({
           </Button>
           <Text size="sm" c="dimmed" aria-live="polite">
             {n} of {free} free seats chosen
+            {admins > 0 ? ` · ${admins} as admin` : ""}
           </Text>
         </Group>
         <Button
           size="md"
           disabled={n === 0}
           loading={sending}
-          onClick={() => onSend([...selection].sort((a, b) => a - b))}
+          onClick={() =>
+            onSend(
+              [...selection].sort((a, b) => a - b),
+              roles,
+            )
+          }
         >
           Send {n} invitation{n === 1 ? "" : "s"}
         </Button>

@@ -1,8 +1,9 @@
 // Every row's verdict in a virtualised table: 100,000 rows render as the ~20 that are visible.
-import type { Verdict } from "@app/bff/contract";
-import { Badge, Box, Checkbox, Text } from "@mantine/core";
+import type { Verdict, TenantRole } from "@app/bff/contract";
+import { Badge, Box, Checkbox, NativeSelect, Text } from "@mantine/core";
 import { observeElementRect, useVirtualizer } from "@tanstack/react-virtual";
 import { useRef, type ReactNode } from "react";
+import { isRole, ROLE_LABELS, ROLE_OPTIONS } from "../../components/roles.tsx";
 
 export type PreviewRow = {
   /** position in the rows sent to the preview (0-based) */
@@ -11,6 +12,8 @@ export type PreviewRow = {
   row: number;
   email: string;
   name: string;
+  /** as the file says after normalising synonyms: "member" when blank; any other text is invalid */
+  role: string;
   verdict: Verdict;
   reason?: string;
 };
@@ -40,7 +43,7 @@ const VERDICT_COLORS: Record<Verdict, string> = {
 const ROW_HEIGHT = 44;
 const VIEWPORT = { width: 1000, height: 480 };
 const COLUMNS =
-  "44px 64px minmax(180px, 1.3fr) minmax(120px, 1fr) 170px minmax(160px, 1.5fr)";
+  "44px 64px minmax(180px, 1.3fr) minmax(120px, 1fr) 120px 170px minmax(160px, 1.5fr)";
 
 type Props = {
   rows: PreviewRow[];
@@ -50,6 +53,9 @@ type Props = {
   /** whether another row can still be added */
   full: boolean;
   onToggle: (index: number) => void;
+  /** roles the admin chose in the table, by row index; they win over the file's */
+  roles: ReadonlyMap<number, TenantRole>;
+  onRoleChange: (index: number, role: TenantRole) => void;
 };
 
 function Cell({ children }: { children: ReactNode }) {
@@ -74,6 +80,8 @@ export function PreviewTable({
   selectable,
   full,
   onToggle,
+  roles,
+  onRoleChange,
 }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer's functions are used only inside this component, and no React Compiler runs here.
@@ -105,13 +113,15 @@ export function PreviewTable({
           }}
           bg="var(--mantine-color-default-hover)"
         >
-          {["Seat", "Row", "Email", "Name", "Verdict", "Reason"].map((h) => (
-            <Box key={h} role="columnheader" px={6}>
-              <Text size="sm" fw={600}>
-                {h}
-              </Text>
-            </Box>
-          ))}
+          {["Seat", "Row", "Email", "Name", "Role", "Verdict", "Reason"].map(
+            (h) => (
+              <Box key={h} role="columnheader" px={6}>
+                <Text size="sm" fw={600}>
+                  {h}
+                </Text>
+              </Box>
+            ),
+          )}
         </Box>
       </Box>
       <div
@@ -171,6 +181,14 @@ export function PreviewTable({
                   <Text size="sm">{row.name}</Text>
                 </Cell>
                 <Cell>
+                  <RoleCell
+                    row={row}
+                    role={roles.get(row.index) ?? row.role}
+                    editable={canSelect}
+                    onChange={(role) => onRoleChange(row.index, role)}
+                  />
+                </Cell>
+                <Cell>
                   <Badge
                     color={VERDICT_COLORS[row.verdict]}
                     variant="light"
@@ -190,5 +208,33 @@ export function PreviewTable({
         </Box>
       </div>
     </Box>
+  );
+}
+
+/** A select for a row that can be invited; the file's text otherwise (e.g. an unknown role). */
+function RoleCell({
+  row,
+  role,
+  editable,
+  onChange,
+}: {
+  row: PreviewRow;
+  role: string;
+  editable: boolean;
+  onChange: (role: TenantRole) => void;
+}) {
+  if (!editable || !isRole(role))
+    return <Text size="sm">{isRole(role) ? ROLE_LABELS[role] : role}</Text>;
+  return (
+    <NativeSelect
+      size="xs"
+      aria-label={`Role of ${row.email}`}
+      data={ROLE_OPTIONS}
+      value={role}
+      onChange={(e) => {
+        const value = e.currentTarget.value;
+        if (isRole(value)) onChange(value);
+      }}
+    />
   );
 }

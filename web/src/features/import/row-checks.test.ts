@@ -105,12 +105,21 @@ const names = [
 const roles = [
   "",
   "admin",
+  "member",
+  "ADMIN",
+  " Member ",
+  "Administrator",
+  "owner",
+  "User",
+  "Co-Admin",
+  "admin\u200b",
+  "\u00a0admin\u00a0",
+  "İ",
   "Team Lead_2",
   "r&d",
-  "x".repeat(50),
   "x".repeat(51),
-  "x".repeat(51) + "!",
   "dev-ops",
+  "guest",
 ];
 const locales = [
   "",

@@ -8,6 +8,7 @@
 // of tricky values, so a change to the contract that is not made here fails that test.
 import type { LooseRow } from "@app/bff/contract";
 import type { ColumnMapping } from "./detect-columns.ts";
+import { normaliseRole } from "./role-values.ts";
 import type {
   RowCheck,
   ValidationSummary,
@@ -23,6 +24,9 @@ export const INPUT_FIELDS = [
 ] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
 const FIELD_COUNT = INPUT_FIELDS.length;
+
+// The message of TenantRole and TenantRoleInput (bff/src/shared-contract.ts); the equality test keeps them the same.
+const ROLE_MESSAGE = 'Role must be "member" or "admin"';
 
 const VERDICTS: readonly VerdictOfCheck[] = [
   "ready",
@@ -47,8 +51,7 @@ const PROBLEMS: readonly (readonly [field: InputField, reason: string])[] = [
   ["familyName", "Must not be empty"],
   ["familyName", "Longer than 150 characters"],
   ["familyName", "Contains control or invisible characters"],
-  ["role", "Longer than 50 characters"],
-  ["role", "Use letters, digits, spaces, - and _ only"],
+  ["role", ROLE_MESSAGE],
   ["locale", "Not a language tag such as en or fr-CA"],
 ];
 const P = {
@@ -58,16 +61,14 @@ const P = {
   emailInvalid: 4,
   givenName: 5,
   familyName: 8,
-  roleTooLong: 11,
-  roleChars: 12,
-  locale: 13,
+  role: 11,
+  locale: 12,
 } as const;
 
 // Same pattern as UNSAFE_TEXT in shared-contract.ts.
 const UNSAFE_TEXT =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
-const ROLE = /^[A-Za-z0-9 _-]*$/;
 const LOCALE = /^[a-zA-Z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
 
 const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
@@ -154,11 +155,8 @@ function judgeRest(
   if (given >= 0) return P.givenName + given;
   const family = judgeName(familyName);
   if (family >= 0) return P.familyName + family;
-  if (role !== undefined) {
-    const value = role.trim();
-    if (value.length > 50) return P.roleTooLong;
-    if (!ROLE.test(value)) return P.roleChars;
-  }
+  if (role !== undefined && role !== "admin" && role !== "member")
+    return P.role;
   if (locale !== undefined && !LOCALE.test(locale.trim())) return P.locale;
   return 0;
 }
@@ -263,7 +261,7 @@ export function checkRows(
       }
     }
     const email = cleanEmail(cell(cells, mapping.email));
-    const role = cell(cells, mapping.role);
+    const role = normaliseRole(cell(cells, mapping.role));
     const locale = cell(cells, mapping.locale);
 
     // validateRows keys duplicates by the trimmed, lower-cased address: what judgeEmail sees.
@@ -355,6 +353,11 @@ export class RowChecks {
 
   email(i: number): string | undefined {
     return this.value(i, 0);
+  }
+
+  /** The role as checked: a synonym already made "admin" or "member"; undefined when blank. */
+  role(i: number): string | undefined {
+    return this.value(i, 3);
   }
 
   /** The row as it goes to the preview: email always (null when the file had none), the rest when present. */

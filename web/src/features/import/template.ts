@@ -1,7 +1,8 @@
-// The downloadable template and the examples the help text shows.
+// The downloadable template and the examples the help text shows. The role column takes admin or
+// member (blank = member).
 export const TEMPLATE_CSV = [
   "email,first_name,last_name,role,locale",
-  "ada.lovelace@example.com,Ada,Lovelace,,en",
+  "ada.lovelace@example.com,Ada,Lovelace,member,en",
   "grace.hopper@example.com,Grace,Hopper,admin,en-US",
   "alan.turing@example.com,Alan,Turing,,",
   "",

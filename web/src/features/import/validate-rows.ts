@@ -4,6 +4,7 @@
 // against (row-checks.test.ts), and toInvitationRow() builds the rows that are sent.
 import { InvitationRowInput, type LooseRow } from "@app/bff/contract";
 import type { ColumnMapping } from "./detect-columns.ts";
+import { normaliseRole } from "./role-values.ts";
 
 export type RowCheck = {
   /** spreadsheet row number */
@@ -65,7 +66,7 @@ export function projectRow(
   };
   if (givenName !== undefined) row.givenName = givenName;
   if (familyName !== undefined) row.familyName = familyName;
-  const role = cell(cells, mapping.role);
+  const role = normaliseRole(cell(cells, mapping.role));
   if (role !== undefined) row.role = role;
   const locale = cell(cells, mapping.locale);
   if (locale !== undefined) row.locale = locale;

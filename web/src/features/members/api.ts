@@ -3,6 +3,7 @@
 import {
   BulkResendResult,
   InviteMemberResult,
+  Member,
   MembersPage,
   RemoveMemberResult,
   ResendResult,
@@ -10,6 +11,7 @@ import {
   type BulkResendInput as ContractBulkResendInput,
   type InviteMemberInput,
   type MemberState,
+  type TenantRole,
 } from "@app/bff/contract";
 import {
   infiniteQueryOptions,
@@ -21,7 +23,11 @@ import {
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
 
-export type MembersFilter = { state?: MemberState; q?: string };
+export type MembersFilter = {
+  state?: MemberState;
+  role?: TenantRole;
+  q?: string;
+};
 /** `limit` has a server-side default, so the form leaves it out. */
 export type BulkResendInput = Omit<ContractBulkResendInput, "limit">;
 
@@ -47,6 +53,7 @@ export const memberQueries = {
       queryFn: ({ pageParam, signal }) => {
         const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
         if (filter.state) params.set("state", filter.state);
+        if (filter.role) params.set("role", filter.role);
         if (filter.q) params.set("q", filter.q);
         if (pageParam !== null) params.set("cursor", pageParam);
         return api.request(
@@ -111,5 +118,19 @@ export function useInviteMember(tenantId: string) {
     api.request("POST", `${tenantPath(tenantId)}/members`, InviteMemberResult, {
       body: input,
     }),
+  );
+}
+
+/** Promote to admin or demote to member; the list (role column and filter) is refetched. */
+export function useChangeRole(tenantId: string) {
+  return useMembersMutation(
+    tenantId,
+    (api, { userId, role }: { userId: string; role: TenantRole }) =>
+      api.request(
+        "PATCH",
+        `${tenantPath(tenantId)}/members/${encodeURIComponent(userId)}`,
+        Member,
+        { body: { role } },
+      ),
   );
 }

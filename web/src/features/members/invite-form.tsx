@@ -1,10 +1,12 @@
-// Invite one person: the same zod schema the BFF validates with, through react-hook-form.
+// Invite one person, as a member or as a co-admin: the same zod schema the BFF validates with,
+// through react-hook-form.
 import { InvitationRowInput } from "@app/bff/contract";
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Button, Group, Stack, TextInput } from "@mantine/core";
+import { Button, Group, NativeSelect, Stack, TextInput } from "@mantine/core";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { ErrorMessage } from "../../components/error-message.tsx";
+import { ROLE_OPTIONS } from "../../components/roles.tsx";
 
 type FormInput = z.input<typeof InvitationRowInput>;
 const blankToUndefined = (value: unknown) =>
@@ -24,6 +26,7 @@ export function InviteForm({ pending, error, onSubmit, onCancel }: Props) {
     InvitationRowInput
   >({
     resolver: zodResolver(InvitationRowInput),
+    defaultValues: { role: "member" },
   });
   const { errors } = formState;
   return (
@@ -50,6 +53,13 @@ export function InviteForm({ pending, error, onSubmit, onCancel }: Props) {
             {...register("familyName", { setValueAs: blankToUndefined })}
           />
         </Group>
+        <NativeSelect
+          label="Role"
+          description="An admin can invite and remove people and change roles."
+          data={ROLE_OPTIONS}
+          error={errors.role?.message}
+          {...register("role")}
+        />
         {error ? <ErrorMessage error={error} /> : null}
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>

@@ -35,8 +35,12 @@ function membersApi(initial: Member[], pageSize = 50) {
       }
       const q = url.searchParams.get("q") ?? "";
       const state = url.searchParams.get("state");
+      const role = url.searchParams.get("role");
       const matching = members.filter(
-        (m) => m.email.includes(q) && (state === null || m.state === state),
+        (m) =>
+          m.email.includes(q) &&
+          (state === null || m.state === state) &&
+          (role === null || m.role === role),
       );
       const start = Number(url.searchParams.get("cursor") ?? 0);
       const items = matching.slice(start, start + pageSize);
@@ -49,6 +53,10 @@ function membersApi(initial: Member[], pageSize = 50) {
     seen,
     remove: (userId: string) =>
       (members = members.filter((m) => m.userId !== userId)),
+    setRole: (userId: string, role: Member["role"]) =>
+      (members = members.map((m) =>
+        m.userId === userId ? { ...m, role } : m,
+      )),
   };
 }
 
@@ -255,7 +263,135 @@ describe("Members page", () => {
     expect(
       await screen.findByText("Invitation sent to linus@acme.test"),
     ).toBeInTheDocument();
-    expect(sent).toEqual([{ email: "linus@acme.test", givenName: "Linus" }]);
+    expect(sent).toEqual([
+      { email: "linus@acme.test", givenName: "Linus", role: "member" },
+    ]);
+  });
+
+  test("invites a co-admin with the role field", async () => {
+    membersApi([]);
+    const sent: unknown[] = [];
+    server.use(
+      http.post(`${API}/members`, async ({ request }) => {
+        sent.push(await request.json());
+        return HttpResponse.json(
+          { importId: crypto.randomUUID(), userId: "auth0|new" },
+          { status: 202 },
+        );
+      }),
+    );
+    renderWithProviders(<MembersPage />);
+    await userEvent.click(
+      await screen.findByRole("button", { name: "Invite one person" }),
+    );
+    const dialog = await screen.findByRole("dialog", {
+      name: "Invite one person",
+    });
+    const role = within(dialog).getByRole("combobox", { name: /Role/ });
+    expect(role).toHaveValue("member");
+    await userEvent.type(
+      within(dialog).getByLabelText(/Email/),
+      "grace@acme.test",
+    );
+    await userEvent.selectOptions(role, "admin");
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Send invitation" }),
+    );
+    expect(
+      await screen.findByText("Invitation sent to grace@acme.test"),
+    ).toBeInTheDocument();
+    expect(sent).toEqual([{ email: "grace@acme.test", role: "admin" }]);
+  });
+
+  test("shows each person's role and filters by role on the server", async () => {
+    const api = membersApi([
+      makeMember({ email: "grace@acme.test", role: "admin", state: "active" }),
+      makeMember({ email: "ada@acme.test", role: "member" }),
+    ]);
+    renderWithProviders(<MembersPage />);
+    const table = await screen.findByRole("table", { name: "Members" });
+    const grace = within(table)
+      .getByText("grace@acme.test")
+      .closest("tr") as HTMLElement;
+    expect(within(grace).getByText("Admin")).toBeInTheDocument();
+    const ada = within(table)
+      .getByText("ada@acme.test")
+      .closest("tr") as HTMLElement;
+    expect(within(ada).getByText("Member")).toBeInTheDocument();
+    // by keyboard: open the list, move to "Admin", choose it
+    await userEvent.click(screen.getByRole("textbox", { name: "Role" }));
+    await userEvent.keyboard("{ArrowDown}{ArrowDown}{Enter}");
+    await waitFor(() =>
+      expect(api.seen.at(-1)?.searchParams.get("role")).toBe("admin"),
+    );
+  });
+
+  test("promotes a member to admin only after confirmation and shows the new role", async () => {
+    const ada = makeMember({ email: "ada@acme.test", state: "active" });
+    const api = membersApi([ada]);
+    const patched: unknown[] = [];
+    server.use(
+      http.patch(`${API}/members/:userId`, async ({ request, params }) => {
+        const body = (await request.json()) as { role: "admin" | "member" };
+        patched.push({ userId: params.userId, ...body });
+        api.setRole(String(params.userId), body.role);
+        return HttpResponse.json({ ...ada, role: body.role });
+      }),
+    );
+    renderWithProviders(<MembersPage />);
+    await userEvent.click(
+      await screen.findByRole("button", {
+        name: "Make admin: ada@acme.test",
+      }),
+    );
+    const dialog = await screen.findByRole("dialog", { name: "Make admin?" });
+    expect(dialog).toHaveTextContent(/invite, resend and remove people/);
+    expect(patched).toEqual([]);
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Make admin" }),
+    );
+    expect(
+      await screen.findByText("ada@acme.test is now an admin"),
+    ).toBeInTheDocument();
+    expect(patched).toEqual([{ userId: ada.userId, role: "admin" }]);
+    expect(
+      await screen.findByRole("button", {
+        name: "Make member: ada@acme.test",
+      }),
+    ).toBeInTheDocument();
+  });
+
+  test("explains that the last admin cannot become a member", async () => {
+    membersApi([
+      makeMember({ email: "admin@acme.test", role: "admin", state: "active" }),
+    ]);
+    server.use(
+      http.patch(`${API}/members/:userId`, () =>
+        HttpResponse.json(
+          {
+            statusCode: 409,
+            code: "conflict",
+            message:
+              "admin@acme.test is the last admin of this tenant; make someone else an admin first",
+            details: { reason: "last_admin" },
+          },
+          { status: 409 },
+        ),
+      ),
+    );
+    renderWithProviders(<MembersPage />);
+    await userEvent.click(
+      await screen.findByRole("button", {
+        name: "Make member: admin@acme.test",
+      }),
+    );
+    const dialog = await screen.findByRole("dialog", { name: "Make member?" });
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Make member" }),
+    );
+    const alert = await within(dialog).findByRole("alert");
+    expect(alert).toHaveTextContent("Acme Corp needs at least one admin");
+    expect(alert).toHaveTextContent(/last admin of this tenant/);
   });
 
   test("explains an error from its code", async () => {

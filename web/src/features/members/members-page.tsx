@@ -1,4 +1,4 @@
-import type { Member, MemberState } from "@app/bff/contract";
+import type { Member, MemberState, TenantRole } from "@app/bff/contract";
 import {
   Button,
   Group,
@@ -21,6 +21,7 @@ import {
   errorTitle,
 } from "../../components/error-message.tsx";
 import { PageLoader } from "../../components/page-loader.tsx";
+import { ROLE_OPTIONS } from "../../components/roles.tsx";
 import { SeatMeter } from "../../components/seat-meter.tsx";
 import { useApiClient } from "../../lib/api-context.tsx";
 import { can, useSession } from "../../lib/session.tsx";
@@ -33,6 +34,7 @@ import {
 } from "./api.ts";
 import { BulkResendForm } from "./bulk-resend-form.tsx";
 import { InviteForm } from "./invite-form.tsx";
+import { MemberRoleDialog } from "./member-role-dialog.tsx";
 import { MembersTable } from "./members-table.tsx";
 import { RevokeModal } from "./revoke-modal.tsx";
 
@@ -80,12 +82,15 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search.trim(), 300);
   const [state, setState] = useState<MemberState | null>(null);
+  const [role, setRole] = useState<TenantRole | null>(null);
+  const [promoting, setPromoting] = useState<Member | null>(null);
   const [revoking, setRevoking] = useState<Member | null>(null);
   const [dialog, setDialog] = useState<"invite" | "bulk" | null>(null);
   const tenant = useQuery(memberQueries.tenant(api, tenantId));
   const list = useInfiniteQuery(
     memberQueries.list(api, tenantId, {
       state: state ?? undefined,
+      role: role ?? undefined,
       q: q || undefined,
     }),
   );
@@ -167,13 +172,22 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
           clearable
           w={200}
         />
+        <Select
+          label="Role"
+          placeholder="All roles"
+          data={ROLE_OPTIONS}
+          value={role}
+          onChange={(v) => setRole(v as TenantRole | null)}
+          clearable
+          w={160}
+        />
       </Group>
       {list.isError ? <ErrorMessage error={list.error} /> : null}
       {list.isPending ? <PageLoader label="Loading members" /> : null}
       {list.isSuccess && members.length === 0 ? (
         <Paper p="xl">
           <Text ta="center" c="dimmed">
-            {q || state
+            {q || state || role
               ? "Nobody matches these filters."
               : "No members yet. Import a CSV or invite one person."}
           </Text>
@@ -185,12 +199,17 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
             members={members}
             canResend={can(me, "resend:invitations")}
             canRevoke={ownTenant && can(me, "revoke:members")}
+            canChangeRole={
+              (ownTenant && can(me, "invite:members")) ||
+              can(me, "read:all_tenants")
+            }
             resendingId={resend.isPending ? (resend.variables ?? null) : null}
             onResend={onResend}
             onRevoke={(m) => {
               remove.reset();
               setRevoking(m);
             }}
+            onChangeRole={setPromoting}
           />
         </Paper>
       ) : null}
@@ -205,6 +224,13 @@ function TenantMembers({ tenantId }: { tenantId: string }) {
           </Button>
         </Group>
       ) : null}
+      <MemberRoleDialog
+        tenantId={tenantId}
+        tenantName={tenant.data?.name ?? tenantId}
+        selfId={me.user.sub}
+        member={promoting}
+        onClose={() => setPromoting(null)}
+      />
       <RevokeModal
         member={revoking}
         pending={remove.isPending}

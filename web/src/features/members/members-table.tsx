@@ -1,18 +1,30 @@
 import type { Member } from "@app/bff/contract";
 import { Button, Group, Table, Text, VisuallyHidden } from "@mantine/core";
 import { formatDateTime, formatRelative } from "../../components/format.ts";
+import { RoleBadge } from "../../components/roles.tsx";
 import { StateBadge } from "../../components/state-badge.tsx";
 import { isInvitation } from "./revoke-modal.tsx";
 
 const RESENDABLE = new Set(["created", "emailed", "verified", "expired"]);
+/** Whose role can change: people with access and open invitations (the BFF has the final say). */
+const ROLE_CHANGEABLE = new Set([
+  "active",
+  "queued",
+  "importing",
+  "created",
+  "emailed",
+  "verified",
+]);
 
 type Props = {
   members: Member[];
   canResend: boolean;
   canRevoke: boolean;
+  canChangeRole: boolean;
   resendingId: string | null;
   onResend: (member: Member) => void;
   onRevoke: (member: Member) => void;
+  onChangeRole: (member: Member) => void;
 };
 
 function expiresIn(member: Member): string {
@@ -25,16 +37,19 @@ export function MembersTable({
   members,
   canResend,
   canRevoke,
+  canChangeRole,
   resendingId,
   onResend,
   onRevoke,
+  onChangeRole,
 }: Props) {
   return (
-    <Table.ScrollContainer minWidth={760}>
+    <Table.ScrollContainer minWidth={880}>
       <Table striped highlightOnHover verticalSpacing="sm" aria-label="Members">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Person</Table.Th>
+            <Table.Th>Role</Table.Th>
             <Table.Th>State</Table.Th>
             <Table.Th>Invited by</Table.Th>
             <Table.Th>Invited</Table.Th>
@@ -63,6 +78,9 @@ export function MembersTable({
                 ) : null}
               </Table.Td>
               <Table.Td>
+                <RoleBadge role={m.role} />
+              </Table.Td>
+              <Table.Td>
                 <StateBadge
                   state={m.state === "active" ? "accepted" : m.state}
                 />
@@ -81,6 +99,17 @@ export function MembersTable({
                       onClick={() => onResend(m)}
                     >
                       Resend
+                    </Button>
+                  ) : null}
+                  {canChangeRole && ROLE_CHANGEABLE.has(m.state) ? (
+                    <Button
+                      size="xs"
+                      variant="default"
+                      // the visible text first: the accessible name contains it (WCAG 2.5.3)
+                      aria-label={`${m.role === "admin" ? "Make member" : "Make admin"}: ${m.email}`}
+                      onClick={() => onChangeRole(m)}
+                    >
+                      {m.role === "admin" ? "Make member" : "Make admin"}
                     </Button>
                   ) : null}
                   {canRevoke &&

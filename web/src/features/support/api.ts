@@ -2,10 +2,12 @@
 import {
   InvitationLink,
   LinkSent,
+  Member,
   ResendResult,
   SupportUserSearch,
   TenantDetail,
   TenantList,
+  type TenantRole,
   type UpdateTenantInput,
 } from "@app/bff/contract";
 import {
@@ -99,6 +101,19 @@ export function useUpdateTenant() {
         `/api/tenants/${encodeURIComponent(tenantId)}`,
         TenantDetail,
         { body: input },
+      ),
+  );
+}
+
+/** Support promotes or demotes someone in their tenant; the person's card is refetched. */
+export function useSupportChangeRole() {
+  return useSupportMutation(
+    (api, { userId, tenantId, role }: PersonRef & { role: TenantRole }) =>
+      api.request(
+        "PATCH",
+        `/api/tenants/${encodeURIComponent(tenantId)}/members/${encodeURIComponent(userId)}`,
+        Member,
+        { body: { role } },
       ),
   );
 }

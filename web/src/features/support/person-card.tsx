@@ -4,7 +4,9 @@ import { notifications } from "@mantine/notifications";
 import { errorText, errorTitle } from "../../components/error-message.tsx";
 import { formatDateTime } from "../../components/format.ts";
 import { StateBadge } from "../../components/state-badge.tsx";
+import { RoleBadge } from "../../components/roles.tsx";
 import { useInvitationLink, useSendLink, useSupportResend } from "./api.ts";
+import { PersonRole } from "./person-role.tsx";
 
 const fail = (error: unknown) =>
   notifications.show({
@@ -59,7 +61,8 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
             {person.auth0 ? (
               <>
                 <Badge
-                  variant="outline"
+                  // light, not outline: theme.ts keeps light badges above AA contrast
+                  variant="light"
                   color={person.auth0.emailVerified ? "green" : "gray"}
                 >
                   {person.auth0.emailVerified
@@ -71,12 +74,13 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
                 ) : null}
               </>
             ) : (
-              <Badge variant="outline" color="gray">
+              <Badge variant="light" color="gray">
                 not in Auth0 yet
               </Badge>
             )}
           </Group>
         </Group>
+        <PersonRole person={person} />
         <Group gap="xs">
           <Button
             size="xs"
@@ -145,6 +149,7 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
               <Table.Tr>
                 <Table.Th>Tenant</Table.Th>
                 <Table.Th>State</Table.Th>
+                <Table.Th>Role</Table.Th>
                 <Table.Th>Invited by</Table.Th>
                 <Table.Th>Invited</Table.Th>
                 <Table.Th>Emailed</Table.Th>
@@ -162,6 +167,9 @@ export function PersonCard({ person }: { person: SupportUserResult }) {
                         {inv.failureReason}
                       </Text>
                     ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    <RoleBadge role={inv.role} />
                   </Table.Td>
                   <Table.Td>{inv.invitedBy ?? "—"}</Table.Td>
                   <Table.Td>{formatDateTime(inv.invitedAt)}</Table.Td>

@@ -3,7 +3,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import { describe, expect, test } from "vitest";
-import { makeMe, makeSeats } from "../../test/factories.ts";
+import { makeMe, makeMember, makeSeats } from "../../test/factories.ts";
 import { renderWithProviders } from "../../test/render.tsx";
 import { server, startMswServer } from "../../test/server.ts";
 import { SupportPage } from "./support-page.tsx";
@@ -119,7 +119,9 @@ describe("Support console", () => {
     const card = await screen.findByRole("region", {
       name: "Person grace@acme.test",
     });
-    expect(within(card).getByText(/Acme Corp/)).toBeInTheDocument();
+    expect(
+      within(card).getByText(/Grace Hopper · Acme Corp/),
+    ).toBeInTheDocument();
     expect(
       within(card).getByRole("table", {
         name: "Invitation history of grace@acme.test",
@@ -132,6 +134,57 @@ describe("Support console", () => {
       await screen.findByText("Invitation resent to grace@acme.test"),
     ).toBeInTheDocument();
     expect(resent).toBe("acme/auth0|grace");
+  });
+
+  test("shows the person's role and changes it after confirmation", async () => {
+    tenantsApi();
+    let person = grace;
+    const patched: unknown[] = [];
+    server.use(
+      http.get("http://localhost:3000/api/support/users", () =>
+        HttpResponse.json({ items: [person] }),
+      ),
+      http.patch(
+        "http://localhost:3000/api/tenants/:t/members/:u",
+        async ({ params, request }) => {
+          const { role } = (await request.json()) as { role: "admin" };
+          patched.push(`${String(params.t)}/${String(params.u)}:${role}`);
+          person = { ...person, role };
+          return HttpResponse.json(
+            makeMember({ userId: "auth0|grace", email: grace.email, role }),
+          );
+        },
+      ),
+    );
+    renderWithProviders(<SupportPage />, { me: support });
+    await userEvent.type(
+      screen.getByLabelText("Email address"),
+      "grace@acme.test",
+    );
+    await userEvent.click(screen.getByRole("button", { name: "Search" }));
+    const card = await screen.findByRole("region", {
+      name: "Person grace@acme.test",
+    });
+    expect(within(card).getByText("Role in Acme Corp:")).toBeInTheDocument();
+    await userEvent.click(
+      within(card).getByRole("button", {
+        name: "Make admin: grace@acme.test",
+      }),
+    );
+    const dialog = await screen.findByRole("dialog", { name: "Make admin?" });
+    expect(patched).toEqual([]);
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Make admin" }),
+    );
+    expect(
+      await screen.findByText("grace@acme.test is now an admin of Acme Corp"),
+    ).toBeInTheDocument();
+    expect(patched).toEqual(["acme/auth0|grace:admin"]);
+    expect(
+      await within(card).findByRole("button", {
+        name: "Make member: grace@acme.test",
+      }),
+    ).toBeInTheDocument();
   });
 
   test("sends a password link", async () => {
