@@ -282,4 +282,27 @@ describe("roles at invite time", () => {
     });
     expect(user.roles).toEqual([ADMIN_ROLE]);
   });
+  test("an admin demotes and promotes a co-admin through the real adapter and rate budget", async () => {
+    // Regression: the change must not hold a database transaction open across the Auth0 calls; on
+    // the embedded database that blocked the rate budget's own queries for ever.
+    const user = await waitFor("co-admin exists", async () => {
+      const u = (await emuUsers()).get("co-admin@acme.test");
+      return u?.roles.includes(ADMIN_ROLE) ? u : null;
+    });
+    const change = async (role: "admin" | "member") =>
+      h.t.app.inject({
+        method: "PATCH",
+        url: `/api/tenants/acme/members/${encodeURIComponent(user.user_id)}`,
+        headers: { authorization: `Bearer ${await h.t.tokens.admin("acme")}` },
+        payload: { role },
+      });
+    const demoted = await change("member");
+    expect(demoted.statusCode, demoted.body).toBe(200);
+    expect((await emuUsers()).get("co-admin@acme.test")?.roles).toEqual([]);
+    const promoted = await change("admin");
+    expect(promoted.statusCode, promoted.body).toBe(200);
+    expect((await emuUsers()).get("co-admin@acme.test")?.roles).toEqual([
+      ADMIN_ROLE,
+    ]);
+  }, 30_000);
 });

@@ -7,7 +7,7 @@
 import type { Auth0 } from "../../auth0/types.ts";
 import type { AuditInput } from "../../audit-log.ts";
 import { audit } from "../../audit-log.ts";
-import type { Db } from "../../db/db.ts";
+import type { Db, Queryable } from "../../db/db.ts";
 import { AppError } from "../../errors.ts";
 import type { TenantRole } from "../../shared-contract.ts";
 import type { AdminRoles } from "./admins.ts";
@@ -59,22 +59,23 @@ export async function changeRole(
   const userExists =
     invitation === null || USER_EXISTS.has(invitation.state) || active;
 
-  const outcome = await db.transaction(async (tx) => {
-    await tx.query("select pg_advisory_xact_lock(hashtext($1))", [
-      lockKey(tenantId),
-    ]);
+  /** The last-admin rule and the Auth0 write (reads through `q`); nothing is stored yet. */
+  const decide = async (q: Queryable): Promise<"last_admin" | "go"> => {
     if (to === "member" && userExists) {
       // Never leave a tenant without an admin (the same rule as removal, remove.ts).
-      const other = await admins.hasOtherAdmin(tenantId, userId, tx);
+      const other = await admins.hasOtherAdmin(tenantId, userId, q);
       if (!other && (from === "admin" || (await admins.isAdmin(userId))))
-        return "last_admin" as const;
+        return "last_admin";
     }
     if (userExists) {
       const roleId = await admins.roleId();
       if (to === "admin") await auth0.addUserRole(userId, roleId);
       else await auth0.removeUserRole(userId, roleId);
     }
-    // Auth0 holds the role now (or, before the user exists, the pipeline will grant it: role-step.ts).
+    return "go";
+  };
+  /** Our records follow Auth0 (or, before the user exists, the pipeline will grant it: role-step.ts). */
+  const record = async (tx: Queryable): Promise<void> => {
     // Before the user exists only the invitation changes. If the import created the user meanwhile
     // (after our read), an admin role is owed from now on; a member owes nothing.
     await tx.query(
@@ -104,8 +105,28 @@ export async function changeRole(
       target: current.email,
       details: { userId, from, to },
     });
-    return "changed" as const;
-  });
+  };
+
+  // One change per tenant at a time. On PostgreSQL a transaction-scoped advisory lock serialises
+  // every instance, and the Auth0 calls inside it use other pool connections. Embedded PGlite has
+  // one connection and runs one process: a transaction held open across Auth0 calls would block the
+  // rate budget's own queries (a deadlock), so there an in-process queue per tenant serialises
+  // instead and only the record is a transaction.
+  const outcome =
+    db.engine === "postgres"
+      ? await db.transaction(async (tx) => {
+          await tx.query("select pg_advisory_xact_lock(hashtext($1))", [
+            lockKey(tenantId),
+          ]);
+          if ((await decide(tx)) === "last_admin") return "last_admin" as const;
+          await record(tx);
+          return "changed" as const;
+        })
+      : await oneAtATime(tenantId, async () => {
+          if ((await decide(db)) === "last_admin") return "last_admin" as const;
+          await db.transaction(record);
+          return "changed" as const;
+        });
   if (outcome === "last_admin") {
     // Audited outside the transaction, which changed nothing (its lock is released by now).
     await audit(db, {
@@ -124,4 +145,19 @@ export async function changeRole(
   const after = await getMember(db, tenantId, userId);
   if (!after) throw new AppError("not_found", "The member disappeared");
   return after;
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after every earlier call for the same key has settled (an in-process mutex). */
+async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const before = queues.get(key) ?? Promise.resolve();
+  const run = before.then(fn, fn);
+  const settled = run.catch(() => undefined);
+  queues.set(key, settled);
+  try {
+    return await run;
+  } finally {
+    if (queues.get(key) === settled) queues.delete(key);
+  }
 }
