@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { audit } from "../audit-log.ts";
 import type { Db, Queryable } from "../db/db.ts";
+import type { BulkImportUser } from "../auth0/types.ts";
 import { AppError } from "../errors.ts";
 import { reserveSeats } from "../seats.ts";
 import {
@@ -70,25 +71,19 @@ export async function enqueueImport(
     }
     await reserveSeats(tx, input.tenantId, input.rows.length);
     await checkRows(tx, input.tenantId, input.rows);
-    const rows: ImportRowData[] = input.rows.map((r) => ({
-      userId: newAuth0UserId(),
-      email: r.email,
-      givenName: r.givenName ?? null,
-      familyName: r.familyName ?? null,
-      role: r.role ?? null,
-      locale: r.locale ?? null,
-    }));
-    await insertBatchesAndRows(tx, input, importId, rows);
+    // Only the ids are kept for the whole import; the row objects are built one slice at a time.
+    const userIds = input.rows.map(() => newAuth0UserId());
+    await insertBatchesAndRows(tx, input, importId, userIds);
     await audit(tx, {
       tenantId: input.tenantId,
       actor: input.actor.sub,
       actorEmail: input.actor.email,
       action: "import.created",
       target: importId,
-      details: { rows: rows.length },
+      details: { rows: userIds.length },
       requestId: input.actor.requestId ?? null,
     });
-    return { importId, created: true, userIds: rows.map((r) => r.userId) };
+    return { importId, created: true, userIds };
   });
 }
 
@@ -180,14 +175,36 @@ export const INSERT_CHUNK = 2_000;
  */
 export const FIRST_BATCH_USERS = 100;
 
+function importRow(r: EnqueueRow, userId: string): ImportRowData {
+  return {
+    userId,
+    email: r.email,
+    givenName: r.givenName ?? null,
+    familyName: r.familyName ?? null,
+    role: r.role ?? null,
+    locale: r.locale ?? null,
+  };
+}
+
+function* bulkUsers(
+  input: EnqueueInput,
+  userIds: readonly string[],
+): Generator<BulkImportUser> {
+  for (let i = 0; i < input.rows.length; i++) {
+    const r = input.rows[i];
+    if (r) yield toBulkUser(importRow(r, userIds[i] ?? ""), input.tenantId);
+  }
+}
+
 async function insertBatchesAndRows(
   tx: Queryable,
   input: EnqueueInput,
   importId: string,
-  rows: ImportRowData[],
+  userIds: readonly string[],
 ): Promise<void> {
+  // File sizes from a generator: no array of 100,000 file entries is ever held.
   const sizes = chunkBySize(
-    rows.map((r) => toBulkUser(r, input.tenantId)),
+    bulkUsers(input, userIds),
     undefined,
     FIRST_BATCH_USERS,
   );
@@ -197,12 +214,18 @@ async function insertBatchesAndRows(
      select id, $1, $2, seq, 'pending' from unnest($3::uuid[]) with ordinality as b(id, seq)`,
     [importId, input.tenantId, batchIds],
   );
-  const batchOfRow: string[] = [];
-  sizes.forEach((n, b) => {
-    for (let i = 0; i < n; i++) batchOfRow.push(batchIds[b] ?? "");
-  });
-  for (let from = 0; from < rows.length; from += INSERT_CHUNK) {
-    const slice = rows.slice(from, from + INSERT_CHUNK);
+  let batch = 0;
+  let leftInBatch = sizes[0] ?? 0;
+  for (let from = 0; from < input.rows.length; from += INSERT_CHUNK) {
+    const slice = input.rows
+      .slice(from, from + INSERT_CHUNK)
+      .map((r, i) => importRow(r, userIds[from + i] ?? ""));
+    const batchOfRow = slice.map(() => {
+      while (leftInBatch === 0 && batch < sizes.length - 1)
+        leftInBatch = sizes[++batch] ?? 0;
+      leftInBatch--;
+      return batchIds[batch] ?? "";
+    });
     const col = <K extends keyof ImportRowData>(k: K): ImportRowData[K][] =>
       slice.map((r) => r[k]);
     await tx.query(
@@ -217,7 +240,7 @@ async function insertBatchesAndRows(
         importId,
         input.actor.sub,
         input.actor.email,
-        batchOfRow.slice(from, from + INSERT_CHUNK),
+        batchOfRow,
         col("email"),
         col("givenName"),
         col("familyName"),

@@ -55,7 +55,7 @@ export function fileBytes(users: readonly BulkImportUser[]): number {
  * With `firstMax`, the first group holds at most that many users (a small, fast first job).
  */
 export function chunkBySize(
-  users: readonly BulkImportUser[],
+  users: Iterable<BulkImportUser>,
   maxBytes = MAX_FILE_BYTES,
   firstMax = Number.POSITIVE_INFINITY,
 ): number[] {
