@@ -1,11 +1,15 @@
-// pnpm bench:invite — 10,000 people end to end: rows posted → every email accepted by the SMTP
-// catcher, against the Auth0 emulator at the enterprise rate limit (burst 50, 16/s). The BFF runs
-// as a real child process (src/server.ts); maildev runs as another. Prints wall time, Management
-// API calls per 1,000 invitees, 429s received, and the naive approach for comparison.
-// `pnpm bench:invite [people] [--admins N]`: the first N rows are invited as admins ("Customer
-// admin" granted by the role step in batches); the calls are then reported with and without the
-// role calls, so the cost of roles per 1,000 invitees is visible.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// pnpm bench:invite [--n 10000] [--catcher sink|maildev] [--no-preview] — people end to end: rows
+// posted → every email accepted by the SMTP catcher, against the Auth0 emulator at the enterprise
+// rate limit (burst 50, 16/s). The BFF runs as a real child process (src/server.ts); the catcher
+// runs as another (default: the lean smtp-sink.ts; `--catcher maildev` for maildev, which tops out
+// near 190 messages/s here). Prints wall time, rate, time to the first email, Management API calls
+// per 1,000 invitees, 429s received, peak RSS of each process (VmRSS from /proc/<pid>/status,
+// sampled every 250 ms), and the preview's memory: the BFF's RSS idle, during and 3 s after a
+// preview of the same rows. DATABASE_URL=postgres://… runs the BFF on Postgres instead of PGlite.
+// `--admins N`: the first N rows are invited as admins ("Customer admin" granted by the role step
+// in batches); the calls are then reported with and without the role calls.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "@app/auth0-emulator";
@@ -14,25 +18,57 @@ import {
   freePort,
   startCatcherProcess,
 } from "../src/pipeline/test/smtp-catcher.ts";
+import { startSinkProcess } from "../src/pipeline/test/smtp-sink.ts";
 
-function parseArgs(argv: readonly string[]): {
-  people: number;
-  admins: number;
-} {
-  let people = 10_000;
-  let admins = 0;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? "";
-    if (a === "--admins") admins = Number(argv[++i]);
-    else if (a.startsWith("--admins=")) admins = Number(a.slice(9));
-    else if (/^\d+$/.test(a)) people = Number(a);
-    else if (a !== "--") throw new Error(`unknown argument ${a}`);
-  }
-  if (!Number.isInteger(admins) || admins < 0 || admins > people)
-    throw new Error("--admins must be a whole number ≤ people");
-  return { people, admins };
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
-const { people: PEOPLE, admins: ADMINS } = parseArgs(process.argv.slice(2));
+const positional = process.argv[2]?.startsWith("--")
+  ? undefined
+  : process.argv[2];
+const PEOPLE = Number(arg("n") ?? positional ?? 10_000);
+const CATCHER = arg("catcher") ?? "sink";
+const PREVIEW = !process.argv.includes("--no-preview");
+const ADMINS = Number(arg("admins") ?? 0);
+if (!Number.isInteger(ADMINS) || ADMINS < 0 || ADMINS > PEOPLE)
+  throw new Error("--admins must be a whole number ≤ the number of people");
+
+/** VmRSS of a process in MB (Linux), or null when it is gone. */
+function rssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(
+      readFileSync(`/proc/${pid}/status`, "utf8"),
+    );
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function sampler(pids: Record<string, number | undefined>) {
+  const peak: Record<string, number> = {};
+  const take = (): void => {
+    for (const [name, pid] of Object.entries(pids)) {
+      const mb = rssMb(pid);
+      if (mb !== null) peak[name] = Math.max(peak[name] ?? 0, mb);
+    }
+  };
+  take();
+  const timer = setInterval(take, 250);
+  return {
+    peak,
+    reset(): void {
+      for (const k of Object.keys(peak)) delete peak[k];
+      take();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+const mb = (v: number | null | undefined): string =>
+  v === null || v === undefined ? "?" : `${v.toFixed(0)} MB`;
 const ENTERPRISE = { burst: 50, perSecond: 16 };
 
 interface Logged {
@@ -43,7 +79,10 @@ interface Logged {
 
 async function main(): Promise<void> {
   const emulator = await startEmulator({ port: 0, bcryptRounds: 4 });
-  const catcher = await startCatcherProcess();
+  const sink = CATCHER === "sink" ? await startSinkProcess() : null;
+  const catcher = sink ? null : await startCatcherProcess();
+  const smtpUrl = sink?.smtpUrl ?? catcher?.smtpUrl ?? "";
+  const catcherPid = (sink?.process ?? catcher?.process)?.pid;
   const dir = mkdtempSync(join(tmpdir(), "guestlist-bench-"));
   const emu = (method: string, path: string, body?: unknown) =>
     fetch(`${emulator.url}${path}`, {
@@ -78,7 +117,7 @@ async function main(): Promise<void> {
     AUTH0_MANAGEMENT_URL: emulator.url,
     AUTH0_ISSUER_BASE_URL: `${emulator.url}/`,
     AUTH0_RATE_LIMIT: "enterprise",
-    SMTP_URL: catcher.smtpUrl,
+    SMTP_URL: smtpUrl,
     SMTP_POOL_SIZE: "20",
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     TENANTS_FILE: tenantsFile,
@@ -89,6 +128,11 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   const bff = await startBff(env, port);
+  const rss = sampler({
+    bff: bff.child.pid,
+    catcher: catcherPid,
+    "bench + emulator": process.pid,
+  });
   try {
     const { access_token: token } = (await (
       await emu("POST", "/__emulator/tokens", { email: "admin@acme.test" })
@@ -101,9 +145,41 @@ async function main(): Promise<void> {
       ...(i < ADMINS ? { role: "admin" } : {}),
     }));
     console.log(
-      `Inviting ${PEOPLE} people, ${ADMINS} of them admins (engine: ${databaseUrl ? "postgres" : "pglite on disk"}, Auth0 limit burst ${ENTERPRISE.burst}, ${ENTERPRISE.perSecond}/s)…`,
+      `Inviting ${PEOPLE} people, ${ADMINS} of them admins (engine: ${databaseUrl ? "postgres" : "pglite on disk"}, catcher: ${CATCHER}, Auth0 limit burst ${ENTERPRISE.burst}, ${ENTERPRISE.perSecond}/s; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")})…`,
     );
+    let previewLine = "";
+    if (PREVIEW) {
+      await new Promise((r) => setTimeout(r, 2_000));
+      const idle = rssMb(bff.child.pid);
+      rss.reset();
+      const p0 = performance.now();
+      const pr = await fetch(
+        `${bff.url}/api/tenants/acme/invitations/preview`,
+        {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({ rows }),
+        },
+      );
+      if (pr.status !== 200)
+        throw new Error(`preview refused: ${pr.status} ${await pr.text()}`);
+      await pr.arrayBuffer();
+      const took = (performance.now() - p0) / 1000;
+      const during = rss.peak.bff;
+      await new Promise((r) => setTimeout(r, 3_000));
+      const after = rssMb(bff.child.pid);
+      previewLine = `Preview of ${PEOPLE} rows:         ${took.toFixed(2)} s; BFF RSS idle ${mb(idle)}, peak ${mb(during)}, 3 s after ${mb(after)} (+${((after ?? 0) - (idle ?? 0)).toFixed(0)} MB)`;
+      console.log(previewLine);
+      rss.reset();
+    }
     const t0 = performance.now();
+    const epoch0 = Date.now();
+    let firstEmailS: number | null = null;
     const post = await fetch(`${bff.url}/api/tenants/acme/imports`, {
       method: "POST",
       headers: {
@@ -118,7 +194,26 @@ async function main(): Promise<void> {
     const { importId } = (await post.json()) as { importId: string };
     const accepted = performance.now();
     let last = "";
+    let lastPrint = 0;
+    let lastAsked = 0;
     for (;;) {
+      if (firstEmailS === null) {
+        if (sink) {
+          const st = await sink.stats();
+          if (st.firstAt !== null) firstEmailS = (st.firstAt - epoch0) / 1000;
+        } else if (catcher) {
+          const list = (await (
+            await fetch(`http://127.0.0.1:${catcher.webPort}/api/email`)
+          ).json()) as unknown[];
+          if (list.length > 0) firstEmailS = (performance.now() - t0) / 1000;
+        }
+      }
+      // The sink is asked every 100 ms until the first email; the import's progress once a second.
+      if (firstEmailS === null && performance.now() - lastAsked < 1_000) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      lastAsked = performance.now();
       const p = (await (
         await fetch(`${bff.url}/api/tenants/acme/imports/${importId}`, {
           headers: { authorization: `Bearer ${token}` },
@@ -127,18 +222,29 @@ async function main(): Promise<void> {
         done: boolean;
         counts: Record<string, number>;
       };
-      const line = `  ${((performance.now() - t0) / 1000).toFixed(1)} s: created ${p.counts.created ?? 0}, emailed ${p.counts.emailed ?? 0}, failed ${p.counts.failed ?? 0}`;
-      if (line !== last) console.log(line);
-      last = line;
+      const line = `created ${p.counts.created ?? 0}, emailed ${p.counts.emailed ?? 0}, failed ${p.counts.failed ?? 0}`;
+      const now = performance.now();
+      if (p.done || (line !== last && now - lastPrint > 5_000)) {
+        console.log(
+          `  ${((now - t0) / 1000).toFixed(1)} s: ${line}; BFF RSS ${mb(rssMb(bff.child.pid))}`,
+        );
+        last = line;
+        lastPrint = now;
+      }
       if (p.done) break;
-      await new Promise((r) => setTimeout(r, 1_000));
+      await new Promise((r) =>
+        setTimeout(r, firstEmailS === null ? 100 : 1_000),
+      );
     }
     const wall = (performance.now() - t0) / 1000;
-    const inbox = (
-      (await (
-        await fetch(`http://127.0.0.1:${catcher.webPort}/api/email`)
-      ).json()) as unknown[]
-    ).length;
+    rss.stop();
+    const inbox = sink
+      ? (await sink.stats()).distinct
+      : (
+          (await (
+            await fetch(`http://127.0.0.1:${catcher?.webPort}/api/email`)
+          ).json()) as unknown[]
+        ).length;
     const { requests } = (await (
       await emu("GET", "/__emulator/requests")
     ).json()) as { requests: Logged[] };
@@ -161,7 +267,21 @@ async function main(): Promise<void> {
     console.log(`People invited:                 ${PEOPLE}`);
     console.log(`Emails accepted by the catcher: ${inbox}`);
     console.log(
-      `Wall time (POST → last email):  ${wall.toFixed(1)} s (import accepted in ${((accepted - t0) / 1000).toFixed(1)} s)`,
+      `Wall time (POST → last email):  ${wall.toFixed(1)} s (import accepted in ${((accepted - t0) / 1000).toFixed(2)} s); ${(PEOPLE / wall).toFixed(0)} people/s`,
+    );
+    console.log(
+      `Time to the first email:        ${firstEmailS === null ? "?" : `${firstEmailS.toFixed(2)} s`} after the POST`,
+    );
+    console.log(
+      `Peak RSS during the import:     ${Object.entries(rss.peak)
+        .map(([k, v]) => `${k} ${mb(v)}`)
+        .join(", ")}`,
+    );
+    if (previewLine) console.log(previewLine);
+    console.log(
+      `Load average at the end:        ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
     );
     console.log(
       `Management API calls:           ${mgmt.length} (${((mgmt.length / PEOPLE) * 1000).toFixed(2)} per 1,000 invitees)`,
@@ -182,8 +302,9 @@ async function main(): Promise<void> {
       `Ratio naive / Guestlist:        ${(naiveCalls / Math.max(1, mgmt.length)).toFixed(0)}× fewer calls, ${(naiveSeconds / wall).toFixed(1)}× faster`,
     );
   } finally {
+    rss.stop();
     await bff.stop();
-    await catcher.stop();
+    await (sink ?? catcher)?.stop();
     await emulator.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { audit } from "../audit-log.ts";
 import type { Db, Queryable } from "../db/db.ts";
+import type { BulkImportUser } from "../auth0/types.ts";
 import { AppError } from "../errors.ts";
 import { reserveSeats } from "../seats.ts";
 import type { TenantRole } from "../shared-contract.ts";
@@ -71,15 +72,9 @@ export async function enqueueImport(
     }
     await reserveSeats(tx, input.tenantId, input.rows.length);
     await checkRows(tx, input.tenantId, input.rows);
-    const rows: ImportRowData[] = input.rows.map((r) => ({
-      userId: newAuth0UserId(),
-      email: r.email,
-      givenName: r.givenName ?? null,
-      familyName: r.familyName ?? null,
-      role: r.role ?? "member",
-      locale: r.locale ?? null,
-    }));
-    await insertBatchesAndRows(tx, input, importId, rows);
+    // Only the ids are kept for the whole import; the row objects are built one slice at a time.
+    const userIds = input.rows.map(() => newAuth0UserId());
+    await insertBatchesAndRows(tx, input, importId, userIds);
     await audit(tx, {
       tenantId: input.tenantId,
       actor: input.actor.sub,
@@ -87,12 +82,12 @@ export async function enqueueImport(
       action: "import.created",
       target: importId,
       details: {
-        rows: rows.length,
-        admins: rows.filter((r) => r.role === "admin").length,
+        rows: userIds.length,
+        admins: input.rows.filter((r) => r.role === "admin").length,
       },
       requestId: input.actor.requestId ?? null,
     });
-    return { importId, created: true, userIds: rows.map((r) => r.userId) };
+    return { importId, created: true, userIds };
   });
 }
 
@@ -147,11 +142,14 @@ async function checkRows(
         problems.push({ row: i + 1, email: e, reason: "domain_not_allowed" });
     });
   }
-  const open = await tx.query<{ email: string }>(
-    `select email from invitations where tenant_id = $1 and email = any($2::text[]) and state not in ('failed', 'revoked')`,
-    [tenantId, emails],
-  );
-  const taken = new Set(open.rows.map((r) => r.email));
+  const taken = new Set<string>();
+  for (let from = 0; from < emails.length; from += INSERT_CHUNK) {
+    const open = await tx.query<{ email: string }>(
+      `select email from invitations where tenant_id = $1 and email = any($2::text[]) and state not in ('failed', 'revoked')`,
+      [tenantId, emails.slice(from, from + INSERT_CHUNK)],
+    );
+    for (const r of open.rows) taken.add(r.email);
+  }
   emails.forEach((e, i) => {
     if (taken.has(e))
       problems.push({ row: i + 1, email: e, reason: "already_invited" });
@@ -167,45 +165,95 @@ async function checkRows(
   }
 }
 
+/**
+ * Rows per INSERT (and per `already_invited` look-up). One statement for 100,000 rows made PGlite's
+ * WebAssembly heap grow by hundreds of MB, and that heap never shrinks (issue 14): in slices, the
+ * database's working memory stays that of one slice, on PGlite and Postgres alike.
+ */
+export const INSERT_CHUNK = 2_000;
+
+/**
+ * The first file of an import holds only this many people: its job finishes in well under a second
+ * (the emulator runs 1,000 users/s per job, Auth0 about that for small files), so the first emails
+ * leave while the other files are still importing (issue 14, "time to first email").
+ */
+export const FIRST_BATCH_USERS = 100;
+
+function importRow(r: EnqueueRow, userId: string): ImportRowData {
+  return {
+    userId,
+    email: r.email,
+    givenName: r.givenName ?? null,
+    familyName: r.familyName ?? null,
+    role: r.role ?? "member",
+    locale: r.locale ?? null,
+  };
+}
+
+function* bulkUsers(
+  input: EnqueueInput,
+  userIds: readonly string[],
+): Generator<BulkImportUser> {
+  for (let i = 0; i < input.rows.length; i++) {
+    const r = input.rows[i];
+    if (r) yield toBulkUser(importRow(r, userIds[i] ?? ""), input.tenantId);
+  }
+}
+
 async function insertBatchesAndRows(
   tx: Queryable,
   input: EnqueueInput,
   importId: string,
-  rows: ImportRowData[],
+  userIds: readonly string[],
 ): Promise<void> {
-  const sizes = chunkBySize(rows.map((r) => toBulkUser(r, input.tenantId)));
+  // File sizes from a generator: no array of 100,000 file entries is ever held.
+  const sizes = chunkBySize(
+    bulkUsers(input, userIds),
+    undefined,
+    FIRST_BATCH_USERS,
+  );
   const batchIds = sizes.map(() => randomUUID());
   await tx.query(
     `insert into import_batches (id, import_id, tenant_id, seq, state)
      select id, $1, $2, seq, 'pending' from unnest($3::uuid[]) with ordinality as b(id, seq)`,
     [importId, input.tenantId, batchIds],
   );
-  const batchOfRow: string[] = [];
-  sizes.forEach((n, b) => {
-    for (let i = 0; i < n; i++) batchOfRow.push(batchIds[b] ?? "");
-  });
-  const col = <K extends keyof ImportRowData>(k: K): ImportRowData[K][] =>
-    rows.map((r) => r[k]);
-  await tx.query(
-    `insert into invitations (id, tenant_id, import_id, batch_id, row_number, email, given_name, family_name, role, locale,
-                              user_id, state, invited_by, invited_by_email, source_row)
-     select gen_random_uuid(), $1, $2, u.batch_id, u.n, u.email, u.given_name, u.family_name, u.role, u.locale, u.user_id,
-            'queued', $3, $4, u.source_row
-     from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[])
-          with ordinality as u(batch_id, email, given_name, family_name, role, locale, user_id, source_row, n)`,
-    [
-      input.tenantId,
-      importId,
-      input.actor.sub,
-      input.actor.email,
-      batchOfRow,
-      col("email"),
-      col("givenName"),
-      col("familyName"),
-      col("role"),
-      col("locale"),
-      col("userId"),
-      rows.map((_, i) => input.sourceRows?.[i] ?? null),
-    ],
-  );
+  let batch = 0;
+  let leftInBatch = sizes[0] ?? 0;
+  for (let from = 0; from < input.rows.length; from += INSERT_CHUNK) {
+    const slice = input.rows
+      .slice(from, from + INSERT_CHUNK)
+      .map((r, i) => importRow(r, userIds[from + i] ?? ""));
+    const batchOfRow = slice.map(() => {
+      while (leftInBatch === 0 && batch < sizes.length - 1)
+        leftInBatch = sizes[++batch] ?? 0;
+      leftInBatch--;
+      return batchIds[batch] ?? "";
+    });
+    const col = <K extends keyof ImportRowData>(k: K): ImportRowData[K][] =>
+      slice.map((r) => r[k]);
+    await tx.query(
+      `insert into invitations (id, tenant_id, import_id, batch_id, row_number, email, given_name, family_name, role, locale,
+                                user_id, state, invited_by, invited_by_email, source_row)
+       select gen_random_uuid(), $1, $2, u.batch_id, $13::int + u.n, u.email, u.given_name, u.family_name, u.role, u.locale, u.user_id,
+              'queued', $3, $4, u.source_row
+       from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[])
+            with ordinality as u(batch_id, email, given_name, family_name, role, locale, user_id, source_row, n)`,
+      [
+        input.tenantId,
+        importId,
+        input.actor.sub,
+        input.actor.email,
+        batchOfRow,
+        col("email"),
+        col("givenName"),
+        col("familyName"),
+        col("role"),
+        col("locale"),
+        col("userId"),
+        slice.map((_, i) => input.sourceRows?.[from + i] ?? null),
+        from,
+      ],
+    );
+  }
 }

@@ -101,4 +101,19 @@ describe("import files", () => {
       MAX_FILE_BYTES - 1_000,
     );
   });
+
+  test("a small first file (firstMax), then full files", () => {
+    const users = Array.from({ length: 10_000 }, (_, i) =>
+      toBulkUser(row(i), "acme"),
+    );
+    const full = chunkBySize(users);
+    const sizes = chunkBySize(users, MAX_FILE_BYTES, 100);
+    expect(sizes[0]).toBe(100);
+    expect(full[0]).toBeGreaterThan(100);
+    expect(fileBytes(users.slice(100, 100 + (sizes[1] ?? 0)))).toBeGreaterThan(
+      MAX_FILE_BYTES - 1_000,
+    );
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(chunkBySize(users.slice(0, 40), MAX_FILE_BYTES, 100)).toEqual([40]);
+  });
 });

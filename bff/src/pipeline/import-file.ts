@@ -53,10 +53,12 @@ export function fileBytes(users: readonly BulkImportUser[]): number {
 /**
  * Splits users into consecutive groups whose JSON file is ≤ maxBytes. Returns the group sizes.
  * One user larger than the limit cannot happen with our field caps (names ≤ 150 chars).
+ * With `firstMax`, the first group holds at most that many users (a small, fast first job).
  */
 export function chunkBySize(
-  users: readonly BulkImportUser[],
+  users: Iterable<BulkImportUser>,
   maxBytes = MAX_FILE_BYTES,
+  firstMax = Number.POSITIVE_INFINITY,
 ): number[] {
   const sizes: number[] = [];
   let count = 0;
@@ -64,7 +66,9 @@ export function chunkBySize(
   for (const u of users) {
     const b = Buffer.byteLength(JSON.stringify(u));
     const added = count === 0 ? b : b + 1;
-    if (count > 0 && bytes + added > maxBytes) {
+    const full =
+      bytes + added > maxBytes || (sizes.length === 0 && count >= firstMax);
+    if (count > 0 && full) {
       sizes.push(count);
       count = 0;
       bytes = 2;

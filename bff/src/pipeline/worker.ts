@@ -95,6 +95,9 @@ export function startPipeline(
       const timer = setTimeout(done, ms);
       wakers.add(done);
     });
+  const wakeAll = (): void => {
+    for (const w of [...wakers]) w();
+  };
   const outage = createOutageWatch(context.log, context.options.dbRetryMaxMs);
   const loop = async (
     name: string,
@@ -115,6 +118,9 @@ export function startPipeline(
         context.log.error({ err: error, loop: name }, "pipeline step failed");
         await sleep(1_000);
       }
+      // A batch that moved on may have made emails due: wake the mail loops now rather than after
+      // their idle sleep (issue 14, time to the first email).
+      if (worked && name.startsWith("batches")) wakeAll();
       if (!worked && running) await sleep(context.options.idleMs);
     }
   };
