@@ -186,8 +186,15 @@ describe.skipIf(skip !== null)("a PostgreSQL outage during an import", () => {
         statusCode: 503,
         code: "database_unavailable",
       });
-      const ready = await fetch(`${bff.url}/api/health`);
-      expect(ready.status).toBe(503);
+      // Readiness checks are cached for a few seconds (features/health/routes.ts).
+      const ready = await waitFor(
+        "readiness to say the database is down",
+        async () => {
+          const r = await fetch(`${bff.url}/api/health`);
+          return r.status === 503 ? r : null;
+        },
+        15_000,
+      );
       expect(
         ((await ready.json()) as { checks: { db: { status: string } } }).checks
           .db.status,
