@@ -107,7 +107,13 @@ describe.skipIf(skip !== null)("a PostgreSQL restart under the BFF", () => {
         },
       )
       .toBe(200);
-    expect((await t.app.inject({ url: "/api/health" })).statusCode).toBe(200);
+    // Readiness is cached for a few seconds: it turns ready within that.
+    await expect
+      .poll(
+        async () => (await t.app.inject({ url: "/api/health" })).statusCode,
+        { timeout: 10_000, interval: 250 },
+      )
+      .toBe(200);
     await db.transaction(async (tx) => {
       await tx.query("select 1");
     });

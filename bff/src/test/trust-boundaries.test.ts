@@ -40,9 +40,11 @@ const validBody = (r: RegisteredRoute) =>
       ? { payload: { email: "x@acme.test" } }
       : r.url.includes("/invitations/preview") || r.url.endsWith("/imports")
         ? { payload: { rows: [{ email: "x@acme.test" }] } }
-        : r.method === "PATCH"
-          ? { payload: { name: "Acme Corp" } }
-          : { payload: {} };
+        : r.method === "PATCH" && r.url.includes("/members/")
+          ? { payload: { role: "member" } }
+          : r.method === "PATCH"
+            ? { payload: { name: "Acme Corp" } }
+            : { payload: {} };
 
 describe("unknown fields", () => {
   test("every route refuses an unknown query parameter with a 400 naming it", async () => {
