@@ -187,10 +187,11 @@ describe.skipIf(skip !== null)("a PostgreSQL outage during an import", () => {
         code: "database_unavailable",
       });
       // Readiness checks are cached for a few seconds (features/health/routes.ts).
+      const bffUrl = bff.url;
       const ready = await waitFor(
         "readiness to say the database is down",
         async () => {
-          const r = await fetch(`${bff.url}/api/health`);
+          const r = await fetch(`${bffUrl}/api/health`);
           return r.status === 503 ? r : null;
         },
         15_000,
