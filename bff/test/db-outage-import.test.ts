@@ -14,6 +14,7 @@ import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
+  emulatorBackedEnv,
   killAllBffs,
   startBff,
   type BffProcess,
@@ -104,16 +105,14 @@ describe.skipIf(skip !== null)("a PostgreSQL outage during an import", () => {
       const port = await freePort();
       bff = await startBff(
         {
-          NODE_ENV: "test", // the emulator and the seed: production refuses both (config.ts)
-          LOG_LEVEL: "warn",
-          AUTH0_MANAGEMENT_URL: emulator.url,
-          AUTH0_ISSUER_BASE_URL: `${emulator.url}/`,
-          SMTP_URL: catcher.smtpUrl,
-          PUBLIC_URL: `http://127.0.0.1:${port}`,
-          TENANTS_FILE: tenantsFile,
-          SEED_TENANTS: "true",
+          ...emulatorBackedEnv({
+            emulatorUrl: emulator.url,
+            smtpUrl: catcher.smtpUrl,
+            port: port,
+            tenantsFile,
+            dir,
+          }),
           DATA_DIR: join(dir, "data"),
-          WEB_DIST: join(dir, "no-web"),
           DATABASE_URL: databaseUrl,
           DATABASE_CONNECT_TIMEOUT_SECONDS: "2",
           AUTH0_RATE_LIMIT: "custom",

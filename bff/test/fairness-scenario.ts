@@ -15,7 +15,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import { openDb } from "../src/db/db.ts";
-import { startBff, type BffProcess } from "../src/pipeline/test/bff-process.ts";
+import {
+  emulatorBackedEnv,
+  startBff,
+  type BffProcess,
+} from "../src/pipeline/test/bff-process.ts";
 import {
   freePort,
   startCatcherProcess,
@@ -103,18 +107,16 @@ export async function runFairnessScenario(
     catchers.push(await startCatcherProcess(), await startCatcherProcess());
     const ports = [await freePort(), await freePort()];
     const envFor = (i: number): Record<string, string> => ({
-      NODE_ENV: "test", // the emulator and the seed: production refuses both (config.ts)
-      LOG_LEVEL: "warn",
+      ...emulatorBackedEnv({
+        emulatorUrl: emu.url,
+        smtpUrl: catchers[i]?.smtpUrl ?? "",
+        port: ports[i] ?? 0,
+        tenantsFile,
+        dir,
+      }),
       DATABASE_URL: url.toString(),
-      AUTH0_MANAGEMENT_URL: emu.url,
-      AUTH0_ISSUER_BASE_URL: `${emu.url}/`,
       AUTH0_RATE_LIMIT: "free",
-      SMTP_URL: catchers[i]?.smtpUrl ?? "",
-      PUBLIC_URL: `http://127.0.0.1:${ports[i] ?? 0}`,
-      TENANTS_FILE: tenantsFile,
-      SEED_TENANTS: "true",
       DATA_DIR: dir,
-      WEB_DIST: join(dir, "no-web"),
     });
     // one after the other: both would otherwise run the migrations at the same moment
     for (const i of [0, 1]) bffs.push(await startBff(envFor(i), ports[i] ?? 0));

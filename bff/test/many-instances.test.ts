@@ -13,7 +13,11 @@ import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDb } from "../src/db/db.ts";
-import { startBff, type BffProcess } from "../src/pipeline/test/bff-process.ts";
+import {
+  emulatorBackedEnv,
+  startBff,
+  type BffProcess,
+} from "../src/pipeline/test/bff-process.ts";
 import { waitFor } from "../src/pipeline/test/harness.ts";
 import {
   freePort,
@@ -126,20 +130,18 @@ describe.skipIf(!DATABASE_URL)("two BFF instances on one Postgres", () => {
       catchers.push(await startCatcherProcess(), await startCatcherProcess());
       const ports = [await freePort(), await freePort()];
       const envFor = (i: number): Record<string, string> => ({
-        NODE_ENV: "test", // the emulator and the seed: production refuses both (config.ts)
-        LOG_LEVEL: "warn",
+        ...emulatorBackedEnv({
+          emulatorUrl: emulator.url,
+          smtpUrl: catchers[i]?.smtpUrl ?? "",
+          port: ports[i] ?? 0,
+          tenantsFile,
+          dir,
+        }),
         DATABASE_URL: url.toString(),
-        AUTH0_MANAGEMENT_URL: emulator.url,
-        AUTH0_ISSUER_BASE_URL: `${emulator.url}/`,
         AUTH0_RATE_LIMIT: "custom",
         AUTH0_RATE_LIMIT_BURST: String(PLAN.burst),
         AUTH0_RATE_LIMIT_PER_SECOND: String(PLAN.perSecond),
-        SMTP_URL: catchers[i]?.smtpUrl ?? "",
-        PUBLIC_URL: `http://127.0.0.1:${ports[i] ?? 0}`,
-        TENANTS_FILE: tenantsFile,
-        SEED_TENANTS: "true",
         DATA_DIR: dir,
-        WEB_DIST: join(dir, "no-web"),
       });
       // one after the other: both would otherwise run the migrations at the same moment
       bffs.push(await startBff(envFor(0), ports[0] ?? 0));

@@ -10,7 +10,12 @@ import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { killAllBffs, startBff, type BffProcess } from "./test/bff-process.ts";
+import {
+  emulatorBackedEnv,
+  killAllBffs,
+  startBff,
+  type BffProcess,
+} from "./test/bff-process.ts";
 import { waitFor } from "./test/harness.ts";
 import {
   freePort,
@@ -96,16 +101,14 @@ test.each(engines)(
     );
     const port = await freePort();
     const env: Record<string, string> = {
-      NODE_ENV: "test", // the emulator and the seed: production refuses both (config.ts)
-      LOG_LEVEL: "warn",
-      AUTH0_MANAGEMENT_URL: emulator.url,
-      AUTH0_ISSUER_BASE_URL: `${emulator.url}/`,
-      SMTP_URL: catcher.smtpUrl,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      TENANTS_FILE: tenantsFile,
-      SEED_TENANTS: "true",
+      ...emulatorBackedEnv({
+        emulatorUrl: emulator.url,
+        smtpUrl: catcher.smtpUrl,
+        port: port,
+        tenantsFile,
+        dir,
+      }),
       DATA_DIR: join(dir, engine),
-      WEB_DIST: join(dir, "no-web"),
       AUTH0_RATE_LIMIT: "custom",
       AUTH0_RATE_LIMIT_BURST: "400",
       AUTH0_RATE_LIMIT_PER_SECOND: "200",

@@ -1,6 +1,6 @@
 // Runs the real BFF (src/server.ts via tsx) as a child process, for the kill test and the benchmark.
 import { spawn, type ChildProcess } from "node:child_process";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const BFF_ROOT = resolve(
@@ -79,5 +79,30 @@ export async function startBff(
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
     },
+  };
+}
+
+/**
+ * What every emulator-backed BFF process of the tests shares: the local emulator as Auth0, the
+ * given SMTP catcher, the tenants file seeded at start, no built SPA. NODE_ENV=test because
+ * production refuses the emulator and the seed (config.ts). Callers add their own settings.
+ */
+export function emulatorBackedEnv(o: {
+  emulatorUrl: string;
+  smtpUrl: string;
+  port: number;
+  tenantsFile: string;
+  dir: string;
+}): Record<string, string> {
+  return {
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    AUTH0_MANAGEMENT_URL: o.emulatorUrl,
+    AUTH0_ISSUER_BASE_URL: `${o.emulatorUrl}/`,
+    SMTP_URL: o.smtpUrl,
+    PUBLIC_URL: `http://127.0.0.1:${o.port}`,
+    TENANTS_FILE: o.tenantsFile,
+    SEED_TENANTS: "true",
+    WEB_DIST: join(o.dir, "no-web"),
   };
 }
