@@ -113,3 +113,24 @@ export const Permission = z.enum([
   "manage:tenants",
 ]);
 export type Permission = z.infer<typeof Permission>;
+
+/**
+ * A person row: one person to invite, the shape a CSV row is mapped to and the import accepts.
+ * Only `email` is required. Before its checks it is an UncheckedPersonRow (invitations contract).
+ */
+export const PersonRow = z.strictObject({
+  email: Email,
+  givenName: PersonName.optional(),
+  familyName: PersonName.optional(),
+  /** the Guestlist role granted once the user exists in Auth0; absent = "member" */
+  role: TenantRoleInput.optional(),
+  locale: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-zA-Z]{2,3}([-_][A-Za-z0-9]{2,8})*$/,
+      "Not a language tag such as en or fr-CA",
+    )
+    .optional(),
+});
+export type PersonRow = z.infer<typeof PersonRow>;

@@ -3,11 +3,11 @@
 import { AppError } from "../errors.ts";
 import type { TenantRole } from "../shared-contract.ts";
 import { updateLeased, type ClaimedBatch } from "./batch-claim.ts";
-import type { ImportRowData } from "./import-file.ts";
+import type { PendingUser } from "./import-file.ts";
 import { isDuplicate, type RowFailure } from "./job-errors.ts";
 import type { PipelineContext } from "./options.ts";
 
-export interface RowRecord {
+export interface InvitationRecord {
   id: string;
   user_id: string;
   email: string;
@@ -21,8 +21,8 @@ export interface RowRecord {
 export async function openRows(
   ctx: PipelineContext,
   batchId: string,
-): Promise<RowRecord[]> {
-  const r = await ctx.db.query<RowRecord>(
+): Promise<InvitationRecord[]> {
+  const r = await ctx.db.query<InvitationRecord>(
     `select id, user_id, email, given_name, family_name, role, locale from invitations
      where batch_id = $1 and state in ('queued', 'importing') order by row_number`,
     [batchId],
@@ -38,7 +38,7 @@ export async function applyOutcome(
   const rows = await openRows(ctx, b.id);
   const created: string[] = [];
   const failed: { id: string; code: string; reason: string }[] = [];
-  const toCheck: { row: RowRecord; failure: RowFailure }[] = [];
+  const toCheck: { row: InvitationRecord; failure: RowFailure }[] = [];
   for (const r of rows) {
     const f = failures.get(r.email);
     if (!f) created.push(r.id);
@@ -157,7 +157,7 @@ async function mapLimit<T, R>(
 export async function existsInAuth0(
   ctx: PipelineContext,
   batchId: string,
-  rows: readonly RowRecord[],
+  rows: readonly InvitationRecord[],
 ): Promise<boolean[] | null> {
   const out: boolean[] = [];
   for (let i = 0; i < rows.length; i += 50) {
@@ -169,7 +169,10 @@ export async function existsInAuth0(
 }
 
 /** The Auth0 user with the user_id we chose exists with this email: an earlier attempt created it. */
-async function isOurs(ctx: PipelineContext, r: RowRecord): Promise<boolean> {
+async function isOurs(
+  ctx: PipelineContext,
+  r: InvitationRecord,
+): Promise<boolean> {
   const user = await ctx.auth0.getUser(r.user_id);
   return user !== null && user.email.toLowerCase() === r.email;
 }
@@ -200,7 +203,7 @@ export async function failBatch(
   });
 }
 
-export function asImportRow(r: RowRecord): ImportRowData {
+export function asPendingUser(r: InvitationRecord): PendingUser {
   return {
     userId: r.user_id,
     email: r.email,

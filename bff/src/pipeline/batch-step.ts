@@ -14,7 +14,7 @@ import {
 } from "./batch-claim.ts";
 import {
   applyOutcome,
-  asImportRow,
+  asPendingUser,
   deleteLeftover,
   existsInAuth0,
   failBatch,
@@ -106,7 +106,7 @@ async function submit(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
     );
     return;
   }
-  const users = rows.map((r) => toBulkUser(asImportRow(r), b.tenant_id));
+  const users = rows.map((r) => toBulkUser(asPendingUser(r), b.tenant_id));
   const bad = users.map(checkBulkUser).find((e) => e !== null);
   if (bad) throw new Error(`refusing to submit an invalid import file: ${bad}`);
   // Record the intent BEFORE the call: if we die during it, the batch is known to be ambiguous.

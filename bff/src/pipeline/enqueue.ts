@@ -7,27 +7,19 @@ import type { Db, Queryable } from "../db/db.ts";
 import type { BulkImportUser } from "../auth0/types.ts";
 import { AppError } from "../errors.ts";
 import { reserveSeats } from "../seats.ts";
-import type { TenantRole } from "../shared-contract.ts";
+import type { PersonRow } from "../shared-contract.ts";
 import {
   chunkBySize,
   newAuth0UserId,
   toBulkUser,
-  type ImportRowData,
+  type PendingUser,
 } from "./import-file.ts";
-
-export interface EnqueueRow {
-  email: string;
-  givenName?: string | undefined;
-  familyName?: string | undefined;
-  role?: TenantRole | undefined;
-  locale?: string | undefined;
-}
 
 export interface EnqueueInput {
   tenantId: string;
   idempotencyKey: string;
   actor: { sub: string; email: string | null; requestId?: string | null };
-  rows: readonly EnqueueRow[];
+  rows: readonly PersonRow[];
   /** each row's line number in the admin's file (as the preview showed it), parallel to rows */
   sourceRows?: readonly number[] | undefined;
 }
@@ -117,7 +109,7 @@ async function findImport(
 async function checkRows(
   tx: Queryable,
   tenantId: string,
-  rows: readonly EnqueueRow[],
+  rows: readonly PersonRow[],
 ): Promise<void> {
   const emails = rows.map((r) => r.email);
   const problems: { row: number; email: string; reason: string }[] = [];
@@ -179,7 +171,7 @@ export const INSERT_CHUNK = 2_000;
  */
 export const FIRST_BATCH_USERS = 100;
 
-function importRow(r: EnqueueRow, userId: string): ImportRowData {
+function importRow(r: PersonRow, userId: string): PendingUser {
   return {
     userId,
     email: r.email,
@@ -230,7 +222,7 @@ async function insertBatchesAndRows(
       leftInBatch--;
       return batchIds[batch] ?? "";
     });
-    const col = <K extends keyof ImportRowData>(k: K): ImportRowData[K][] =>
+    const col = <K extends keyof PendingUser>(k: K): PendingUser[K][] =>
       slice.map((r) => r[k]);
     await tx.query(
       `insert into invitations (id, tenant_id, import_id, batch_id, row_number, email, given_name, family_name, role, locale,

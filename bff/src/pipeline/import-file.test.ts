@@ -11,7 +11,7 @@ import {
   MAX_FILE_BYTES,
   newAuth0UserId,
   toBulkUser,
-  type ImportRowData,
+  type PendingUser,
 } from "./import-file.ts";
 
 const repoRoot = resolve(
@@ -38,7 +38,7 @@ function validator() {
   return ajv.compile({ type: "array", items: itemSchema ?? {} });
 }
 
-function row(i: number, extra: Partial<ImportRowData> = {}): ImportRowData {
+function row(i: number, extra: Partial<PendingUser> = {}): PendingUser {
   return {
     userId: newAuth0UserId(),
     email: `person.${i}.with-a-rather-long-address@subdivision.example-company.test`,

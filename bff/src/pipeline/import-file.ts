@@ -9,7 +9,7 @@ import type { TenantRole } from "../shared-contract.ts";
 /** Auth0 rejects files above 512,000 bytes; we stay under 500,000 so "500 KB" holds either way. */
 export const MAX_FILE_BYTES = 500_000;
 
-export interface ImportRowData {
+export interface PendingUser {
   userId: string;
   email: string;
   givenName: string | null;
@@ -24,10 +24,7 @@ export function newAuth0UserId(): string {
   return `auth0|${randomBytes(12).toString("hex")}`;
 }
 
-export function toBulkUser(
-  row: ImportRowData,
-  tenantId: string,
-): BulkImportUser {
+export function toBulkUser(row: PendingUser, tenantId: string): BulkImportUser {
   const user: BulkImportUser = {
     // The file carries the id without the strategy prefix; Auth0 adds "auth0|".
     user_id: row.userId.replace(/^auth0\|/, ""),

@@ -2,50 +2,30 @@
 // app reuses these schemas to validate CSV rows before they are sent.
 import { z } from "zod";
 import {
-  Email,
   InvitationState,
-  PersonName,
+  PersonRow,
   SeatSummary,
   TenantRole,
-  TenantRoleInput,
 } from "../../shared-contract.ts";
 
 export const MAX_ROWS = 100_000;
-
-/** One person to invite: the shape a CSV row is mapped to. Only `email` is required. */
-export const InvitationRowInput = z.strictObject({
-  email: Email,
-  givenName: PersonName.optional(),
-  familyName: PersonName.optional(),
-  /** the Guestlist role granted once the user exists in Auth0; absent = "member" */
-  role: TenantRoleInput.optional(),
-  locale: z
-    .string()
-    .trim()
-    .regex(
-      /^[a-zA-Z]{2,3}([-_][A-Za-z0-9]{2,8})*$/,
-      "Not a language tag such as en or fr-CA",
-    )
-    .optional(),
-});
-export type InvitationRowInput = z.infer<typeof InvitationRowInput>;
 
 /**
  * Preview rows arrive loosely typed so that every row gets its own verdict instead of one 400 for
  * the whole file. Field values are capped so a hostile body cannot balloon memory.
  */
-const LooseCell = z.string().max(2_000).optional().nullable();
-export const LooseRow = z.strictObject({
-  email: LooseCell,
-  givenName: LooseCell,
-  familyName: LooseCell,
-  role: LooseCell,
-  locale: LooseCell,
+const UncheckedCell = z.string().max(2_000).optional().nullable();
+export const UncheckedPersonRow = z.strictObject({
+  email: UncheckedCell,
+  givenName: UncheckedCell,
+  familyName: UncheckedCell,
+  role: UncheckedCell,
+  locale: UncheckedCell,
 });
-export type LooseRow = z.infer<typeof LooseRow>;
+export type UncheckedPersonRow = z.infer<typeof UncheckedPersonRow>;
 
 export const PreviewInput = z.strictObject({
-  rows: z.array(LooseRow).min(1).max(MAX_ROWS),
+  rows: z.array(UncheckedPersonRow).min(1).max(MAX_ROWS),
 });
 export type PreviewInput = z.infer<typeof PreviewInput>;
 
@@ -100,7 +80,7 @@ export type PreviewResult = z.infer<typeof PreviewResult>;
 
 export const CreateImportInput = z
   .strictObject({
-    rows: z.array(InvitationRowInput).min(1).max(MAX_ROWS),
+    rows: z.array(PersonRow).min(1).max(MAX_ROWS),
     /** each row's line number in the admin's file, as the preview shows it (parallel to rows) */
     sourceRows: z.array(z.number().int().positive()).max(MAX_ROWS).optional(),
   })
@@ -113,7 +93,7 @@ export type CreateImportInput = z.infer<typeof CreateImportInput>;
 export const ImportCreated = z.object({ importId: z.uuid() });
 
 /** POST /api/tenants/:tenantId/members: invite one person through the same pipeline. */
-export const InviteMemberInput = InvitationRowInput;
+export const InviteMemberInput = PersonRow;
 export type InviteMemberInput = z.infer<typeof InviteMemberInput>;
 export const InviteMemberResult = z.object({
   importId: z.uuid(),
@@ -136,7 +116,7 @@ export const ImportProgress = z.object({
 });
 export type ImportProgress = z.infer<typeof ImportProgress>;
 
-export const ImportRow = z.object({
+export const ImportInvitation = z.object({
   /** position in the import (1-based; the paging cursor) */
   row: z.number().int(),
   /** the line number in the admin's file, as the preview showed it; null when not known */
@@ -151,7 +131,7 @@ export const ImportRow = z.object({
   failureReason: z.string().nullable(),
   userId: z.string(),
 });
-export type ImportRow = z.infer<typeof ImportRow>;
+export type ImportInvitation = z.infer<typeof ImportInvitation>;
 
 export const ImportRowsQuery = z.strictObject({
   state: InvitationState.optional(),
@@ -167,7 +147,7 @@ export const ImportRowsQuery = z.strictObject({
 export type ImportRowsQuery = z.infer<typeof ImportRowsQuery>;
 
 export const ImportRowsPage = z.object({
-  rows: z.array(ImportRow),
+  rows: z.array(ImportInvitation),
   /** pass as `cursor` for the next page; null at the end */
   nextCursor: z.number().int().nullable(),
 });

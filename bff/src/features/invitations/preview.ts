@@ -6,12 +6,12 @@ import type { AppUser, Auth0 } from "../../auth0/types.ts";
 import type { Queryable } from "../../db/db.ts";
 import { AppError, isAppError } from "../../errors.ts";
 import { seatSummary } from "../../seats.ts";
-import type { LooseRow, PreviewResult } from "./contract.ts";
+import type { UncheckedPersonRow, PreviewResult } from "./contract.ts";
 import { countVerdicts, decide, type PreviewKnowledge } from "./verdicts.ts";
 
 export const AUTH0_LOOKUP_CAP = 10;
 
-function candidateEmails(rows: readonly LooseRow[]): string[] {
+function candidateEmails(rows: readonly UncheckedPersonRow[]): string[] {
   const out = new Set<string>();
   for (const r of rows)
     if (typeof r.email === "string") out.add(r.email.trim().toLowerCase());
@@ -70,7 +70,7 @@ export async function preview(
   db: Queryable,
   auth0: Auth0,
   tenantId: string,
-  rows: readonly LooseRow[],
+  rows: readonly UncheckedPersonRow[],
 ): Promise<PreviewResult> {
   const knowledge = await loadKnowledge(db, tenantId, candidateEmails(rows));
   // Small files only (a single invite, a short list): look the remaining "ready" rows up in Auth0.

@@ -3,7 +3,11 @@
 import type { Queryable } from "../../db/db.ts";
 import { AppError } from "../../errors.ts";
 import type { InvitationState, TenantRole } from "../../shared-contract.ts";
-import type { ImportProgress, ImportRow, ImportRowsQuery } from "./contract.ts";
+import type {
+  ImportProgress,
+  ImportInvitation,
+  ImportRowsQuery,
+} from "./contract.ts";
 
 const STATE_SQL = `case when i.state in ('created', 'emailed', 'verified') and i.expires_at < now() then 'expired' else i.state end`;
 
@@ -74,7 +78,7 @@ export async function importProgress(
   };
 }
 
-interface RowRecord {
+interface InvitationRecord {
   row_number: number;
   source_row: number | null;
   email: string;
@@ -94,14 +98,14 @@ export async function importRows(
   q: Pick<ImportRowsQuery, "state" | "failedOnly" | "cursor"> & {
     limit: number | null;
   },
-): Promise<{ rows: ImportRow[]; nextCursor: number | null }> {
+): Promise<{ rows: ImportInvitation[]; nextCursor: number | null }> {
   const exists = await db.query(
     "select 1 from imports where id = $1 and tenant_id = $2",
     [importId, tenantId],
   );
   if (exists.rowCount === 0) throw new AppError("not_found", "No such import");
   const state = q.failedOnly ? "failed" : (q.state ?? null);
-  const r = await db.query<RowRecord>(
+  const r = await db.query<InvitationRecord>(
     `select * from (
        select i.row_number, i.source_row, i.email, i.given_name, i.family_name, ${STATE_SQL} as state, i.role, i.failure_code, i.failure_reason, i.user_id
        from invitations i where i.import_id = $1 and i.row_number > $2) x

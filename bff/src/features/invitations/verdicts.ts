@@ -1,9 +1,9 @@
 // The preview's decision per row, as a pure function of the rows and what we know (our own
 // records, plus a bounded number of Auth0 lookups done by the caller). Order of checks: a row's own
 // validity, then the file, then the tenant's policy, then existing people, then seats.
+import { PersonRow } from "../../shared-contract.ts";
 import {
-  InvitationRowInput,
-  type LooseRow,
+  type UncheckedPersonRow,
   type RowVerdict,
   type Verdict,
 } from "./contract.ts";
@@ -22,11 +22,11 @@ export interface PreviewKnowledge {
 
 export interface ValidRow {
   row: number;
-  data: InvitationRowInput;
+  data: PersonRow;
 }
 
 /** Validates each loose row with the shared zod schema; the first issue names the field. */
-export function parseRows(rows: readonly LooseRow[]): {
+export function parseRows(rows: readonly UncheckedPersonRow[]): {
   valid: ValidRow[];
   verdicts: (RowVerdict | null)[];
 } {
@@ -40,7 +40,7 @@ export function parseRows(rows: readonly LooseRow[]): {
         ([, v]) => v !== null && v !== undefined && v !== "",
       ),
     );
-    const parsed = InvitationRowInput.safeParse(cleaned);
+    const parsed = PersonRow.safeParse(cleaned);
     if (parsed.success) {
       valid.push({ row: i + 1, data: parsed.data });
       return;
@@ -63,7 +63,7 @@ export function domainOf(email: string): string {
 }
 
 export function decide(
-  rows: readonly LooseRow[],
+  rows: readonly UncheckedPersonRow[],
   k: PreviewKnowledge,
 ): RowVerdict[] {
   const { valid, verdicts } = parseRows(rows);

@@ -4,8 +4,8 @@ import {
   ImportProgress,
   ImportRowsPage,
   PreviewResult,
-  type InvitationRowInput,
-  type LooseRow,
+  type PersonRow,
+  type UncheckedPersonRow,
 } from "@app/bff/contract";
 import {
   infiniteQueryOptions,
@@ -29,7 +29,7 @@ export const importQueries = {
     api: ApiClient,
     tenantId: string,
     uploadId: string,
-    rows: LooseRow[],
+    rows: UncheckedPersonRow[],
   ) =>
     queryOptions({
       queryKey: [...importQueries.all(tenantId), "preview", uploadId],
@@ -107,7 +107,7 @@ export function useCreateImport(tenantId: string) {
       sourceRows,
       idempotencyKey,
     }: {
-      rows: InvitationRowInput[];
+      rows: PersonRow[];
       /** each row's line number in the file, as the preview shows it */
       sourceRows?: number[];
       idempotencyKey: string;

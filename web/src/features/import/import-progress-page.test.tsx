@@ -1,4 +1,4 @@
-import type { ImportProgress, ImportRow } from "@app/bff/contract";
+import type { ImportProgress, ImportInvitation } from "@app/bff/contract";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
@@ -41,11 +41,11 @@ function progress(
 
 function row(
   n: number,
-  state: ImportRow["state"],
+  state: ImportInvitation["state"],
   failureReason: string | null = null,
   sourceRow: number | null = null,
-  role: ImportRow["role"] = "member",
-): ImportRow {
+  role: ImportInvitation["role"] = "member",
+): ImportInvitation {
   return {
     row: n,
     sourceRow,

@@ -1,4 +1,8 @@
-import type { LooseRow, PreviewResult, RowVerdict } from "@app/bff/contract";
+import type {
+  UncheckedPersonRow,
+  PreviewResult,
+  RowVerdict,
+} from "@app/bff/contract";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
@@ -34,12 +38,14 @@ function validatedFile(csv: string): ValidatedFile {
 
 /** A preview route that marks known addresses as members and rows past `free` as over the limit. */
 function previewApi(free: number, members: string[] = []) {
-  const received: LooseRow[][] = [];
+  const received: UncheckedPersonRow[][] = [];
   server.use(
     http.post(
       "http://localhost:3000/api/tenants/acme/invitations/preview",
       async ({ request }) => {
-        const { rows } = (await request.json()) as { rows: LooseRow[] };
+        const { rows } = (await request.json()) as {
+          rows: UncheckedPersonRow[];
+        };
         received.push(rows);
         let taken = 0;
         const verdicts: RowVerdict[] = rows.map((r, i) => {

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { InvitationRowInput } from "@app/bff/contract";
+import { PersonRow } from "@app/bff/contract";
 import { describe, expect, test } from "vitest";
 import { normaliseRole } from "./role-values.ts";
 
@@ -26,7 +26,7 @@ describe("role values from a spreadsheet", () => {
 
   test("what it returns for a known value is a role the contract accepts; an unknown one is refused with a reason", () => {
     const parse = (role: string | undefined) =>
-      InvitationRowInput.safeParse({ email: "a@acme.test", role });
+      PersonRow.safeParse({ email: "a@acme.test", role });
     expect(parse(normaliseRole("Administrator")).data?.role).toBe("admin");
     expect(parse(normaliseRole("user")).data?.role).toBe("member");
     expect(parse(normaliseRole(undefined)).success).toBe(true);

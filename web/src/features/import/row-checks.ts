@@ -2,11 +2,11 @@
 // input fields in one string with end offsets. The worker builds them and transfers the buffers in
 // a single message (no 100,000 objects to clone and decode); the page reads them through RowChecks.
 //
-// It judges exactly as validate-rows.ts (InvitationRowInput.safeParse per row: same verdict, field
+// It judges exactly as validate-rows.ts (PersonRow.safeParse per row: same verdict, field
 // and reason, the first issue in field order), without zod: the same rules written as plain string
 // checks. row-checks.test.ts proves it on every fixture, a generated 100,000-row file and hundreds
 // of tricky values, so a change to the contract that is not made here fails that test.
-import type { LooseRow } from "@app/bff/contract";
+import type { UncheckedPersonRow } from "@app/bff/contract";
 import type { ColumnMapping } from "./detect-columns.ts";
 import { normaliseRole } from "./role-values.ts";
 import type {
@@ -38,7 +38,7 @@ const INVALID = 1;
 const DUPLICATE = 2;
 
 // The messages of bff/src/shared-contract.ts (Email, PersonName) and
-// bff/src/features/invitations/contract.ts (InvitationRowInput), in the order zod checks them.
+// bff/src/features/invitations/contract.ts (PersonRow), in the order zod checks them.
 const PROBLEMS: readonly (readonly [field: InputField, reason: string])[] = [
   ["email", ""], // 0: no problem
   ["email", "Email is required"],
@@ -144,7 +144,7 @@ function judgeName(name: string | undefined): number {
   return hasUnsafeText(value) ? 2 : -1;
 }
 
-/** The rest of the row after a valid email, in InvitationRowInput's field order; 0 when fine. */
+/** The rest of the row after a valid email, in PersonRow's field order; 0 when fine. */
 function judgeRest(
   givenName: string | undefined,
   familyName: string | undefined,
@@ -361,8 +361,8 @@ export class RowChecks {
   }
 
   /** The row as it goes to the preview: email always (null when the file had none), the rest when present. */
-  input(i: number): LooseRow {
-    const input: LooseRow = { email: this.value(i, 0) ?? null };
+  input(i: number): UncheckedPersonRow {
+    const input: UncheckedPersonRow = { email: this.value(i, 0) ?? null };
     for (let f = 1; f < FIELD_COUNT; f += 1) {
       const value = this.value(i, f);
       if (value !== undefined) input[INPUT_FIELDS[f] ?? "email"] = value;
@@ -370,8 +370,8 @@ export class RowChecks {
     return input;
   }
 
-  inputs(): LooseRow[] {
-    const out = new Array<LooseRow>(this.length);
+  inputs(): UncheckedPersonRow[] {
+    const out = new Array<UncheckedPersonRow>(this.length);
     for (let i = 0; i < this.length; i += 1) out[i] = this.input(i);
     return out;
   }

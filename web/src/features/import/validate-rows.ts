@@ -2,14 +2,14 @@
 // so the admin sees the same reasons the server would give, before anything is sent. The worker
 // runs the zod-free, columnar equivalent in row-checks.ts; this is the reference it is tested
 // against (row-checks.test.ts), and toInvitationRow() builds the rows that are sent.
-import { InvitationRowInput, type LooseRow } from "@app/bff/contract";
+import { PersonRow, type UncheckedPersonRow } from "@app/bff/contract";
 import type { ColumnMapping } from "./detect-columns.ts";
 import { normaliseRole } from "./role-values.ts";
 
 export type RowCheck = {
   /** spreadsheet row number */
   row: number;
-  input: LooseRow;
+  input: UncheckedPersonRow;
   verdict: "ready" | "invalid" | "duplicate_in_file";
   field?: string;
   reason?: string;
@@ -55,13 +55,13 @@ function splitFullName(full: string | undefined): {
 export function projectRow(
   cells: readonly string[],
   mapping: ColumnMapping,
-): LooseRow {
+): UncheckedPersonRow {
   let givenName = cell(cells, mapping.givenName);
   let familyName = cell(cells, mapping.familyName);
   if (givenName === undefined && familyName === undefined) {
     ({ givenName, familyName } = splitFullName(cell(cells, mapping.fullName)));
   }
-  const row: LooseRow = {
+  const row: UncheckedPersonRow = {
     email: cleanEmail(cell(cells, mapping.email)) ?? null,
   };
   if (givenName !== undefined) row.givenName = givenName;
@@ -74,7 +74,9 @@ export function projectRow(
 }
 
 /** The loose row without nulls, as the strict schema expects optional fields. */
-function strictCandidate(row: LooseRow): Record<string, string | undefined> {
+function strictCandidate(
+  row: UncheckedPersonRow,
+): Record<string, string | undefined> {
   return {
     email: row.email ?? undefined,
     givenName: row.givenName ?? undefined,
@@ -84,8 +86,8 @@ function strictCandidate(row: LooseRow): Record<string, string | undefined> {
   };
 }
 
-export function checkRow(row: number, input: LooseRow): RowCheck {
-  const result = InvitationRowInput.safeParse(strictCandidate(input));
+export function checkRow(row: number, input: UncheckedPersonRow): RowCheck {
+  const result = PersonRow.safeParse(strictCandidate(input));
   if (result.success) return { row, input, verdict: "ready" };
   const issue = result.error.issues[0];
   const field = typeof issue?.path[0] === "string" ? issue.path[0] : "email";
@@ -131,6 +133,6 @@ export function validateRows(
 }
 
 /** The strict rows the import route takes; only call with rows whose check was "ready". */
-export function toInvitationRow(input: LooseRow): InvitationRowInput {
-  return InvitationRowInput.parse(strictCandidate(input));
+export function toInvitationRow(input: UncheckedPersonRow): PersonRow {
+  return PersonRow.parse(strictCandidate(input));
 }

@@ -1,6 +1,6 @@
 // Invite one person, as a member or as a co-admin: the same zod schema the BFF validates with,
 // through react-hook-form.
-import { InvitationRowInput } from "@app/bff/contract";
+import { PersonRow } from "@app/bff/contract";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Button, Group, NativeSelect, Stack, TextInput } from "@mantine/core";
 import { useForm } from "react-hook-form";
@@ -8,14 +8,14 @@ import type { z } from "zod";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { ROLE_OPTIONS } from "../../components/roles.tsx";
 
-type FormInput = z.input<typeof InvitationRowInput>;
+type FormInput = z.input<typeof PersonRow>;
 const blankToUndefined = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
 
 type Props = {
   pending: boolean;
   error: unknown;
-  onSubmit: (row: InvitationRowInput) => void;
+  onSubmit: (row: PersonRow) => void;
   onCancel: () => void;
 };
 
@@ -23,9 +23,9 @@ export function InviteForm({ pending, error, onSubmit, onCancel }: Props) {
   const { register, handleSubmit, formState } = useForm<
     FormInput,
     unknown,
-    InvitationRowInput
+    PersonRow
   >({
-    resolver: zodResolver(InvitationRowInput),
+    resolver: zodResolver(PersonRow),
     defaultValues: { role: "member" },
   });
   const { errors } = formState;
