@@ -1,4 +1,8 @@
-// The only place specs get `test` and `expect` from: page objects and clients for the stack.
+// The only place specs get `test` and `expect` from: page objects, clients for the stack, and the
+// fixtures that set the stack up and clean it up (https://playwright.dev/docs/test-fixtures):
+// every test starts from the seed (emulator reset, mailbox emptied) without asking, and its page
+// is signed in as `test.use({ role })` says, from the state setup/sign-in.setup.ts saved once per
+// run (https://playwright.dev/docs/auth).
 import { existsSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
@@ -7,18 +11,17 @@ import { AppShell } from "./pages/app-shell.ts";
 import { ImportPage } from "./pages/import-page.ts";
 import { LoginPage } from "./pages/login-page.ts";
 import { MembersPage } from "./pages/members-page.ts";
+import { Person } from "./pages/person.ts";
 import { SupportPage } from "./pages/support-page.ts";
 import { EmulatorClient } from "./support/emulator-client.ts";
 import { Mailbox } from "./support/mailbox.ts";
 import { E2E, REPO_ROOT } from "./support/ports.ts";
+import { authFile, ROLES, SEED_PASSWORD, type Role } from "./support/roles.ts";
+
+export type { Role } from "./support/roles.ts";
 
 /** The seeded logins (auth0-emulator/README.md, Seed; local emulator only). */
-export const SEED = {
-  password: "correct-horse-battery-staple",
-  acmeAdmin: "admin@acme.test",
-  globexAdmin: "admin@globex.test",
-  support: "support@exampleco.test",
-} as const;
+export const SEED = { password: SEED_PASSWORD, ...ROLES } as const;
 
 export interface AxeViolation {
   id: string;
@@ -29,7 +32,26 @@ export interface AxeViolation {
   examples: string[];
 }
 
+interface Options {
+  /**
+   * Who the test's `page` is signed in as (`test.use({ role: "acmeAdmin" })`): its context starts
+   * from that role's saved `storageState`. `null` (the default): a signed-out visitor.
+   */
+  role: Role | null;
+  /**
+   * The tenant's Universal Login experience during the test (`test.use({ universalLogin:
+   * "classic" })`); set after the reset and put back to the seed's "new" afterwards.
+   */
+  universalLogin: "new" | "classic";
+}
+
 interface Fixtures {
+  /**
+   * Automatic: before every test the emulator goes back to its seed (users, tickets, jobs, faults,
+   * Universal Login experience; auth0-emulator/README.md, control API) and maildev's inbox is
+   * emptied, so no spec resets by hand and no test sees another's data.
+   */
+  freshStack: void;
   emulator: EmulatorClient;
   mailbox: Mailbox;
   loginPage: LoginPage;
@@ -37,8 +59,10 @@ interface Fixtures {
   importPage: ImportPage;
   membersPage: MembersPage;
   supportPage: SupportPage;
-  /** Signs in through the landing page and the emulator's login page; resolves once signed in. */
-  signIn: (email: string, password?: string, page?: Page) => Promise<void>;
+  /** A second browser of its own, signed in as `role` (e.g. support next to an admin); closed after the test. */
+  browserAs: (role: Role) => Promise<Person>;
+  /** A signed-out browser of its own (e.g. an invitee opening their email's link); closed after the test. */
+  newVisitor: () => Promise<Person>;
   /**
    * Saves a README screenshot to docs/screenshots/<name>.png when it is missing, or always with
    * UPDATE_SCREENSHOTS=1 (so ordinary runs do not rewrite tracked images).
@@ -48,7 +72,34 @@ interface Fixtures {
   seriousA11yViolations: (page?: Page) => Promise<AxeViolation[]>;
 }
 
-export const test = base.extend<Fixtures>({
+/** The saved state of `role`; the "sign-in" project (playwright.config.ts) writes it first. */
+function signedInState(role: Role): string {
+  const file = authFile(role);
+  if (!existsSync(file))
+    throw new Error(
+      `${file} is missing: the "sign-in" setup project saves it (do not run with --no-deps)`,
+    );
+  return file;
+}
+
+export const test = base.extend<Options & Fixtures>({
+  role: [null, { option: true }],
+  universalLogin: ["new", { option: true }],
+  storageState: async ({ role, storageState }, use) => {
+    await use(role ? signedInState(role) : storageState);
+  },
+  freshStack: [
+    async ({ emulator, mailbox, universalLogin }, use) => {
+      await emulator.reset();
+      await mailbox.clear();
+      if (universalLogin !== "new")
+        await emulator.setUniversalLoginExperience(universalLogin);
+      await use();
+      if (universalLogin !== "new")
+        await emulator.setUniversalLoginExperience("new");
+    },
+    { auto: true },
+  ],
   emulator: async ({ request }, use) => {
     await use(new EmulatorClient(request, E2E.emulatorUrl));
   },
@@ -70,14 +121,26 @@ export const test = base.extend<Fixtures>({
   supportPage: async ({ page }, use) => {
     await use(new SupportPage(page));
   },
-  signIn: async ({ page }, use) => {
-    await use(async (email, password = SEED.password, target = page) => {
-      const shell = new AppShell(target);
-      await shell.open();
-      await shell.signIn();
-      await new LoginPage(target).signIn(email, password);
-      await expect(shell.signOutButton).toBeVisible();
+  // Contexts made in a test take the config's `use` options (baseURL, …) like the default one.
+  browserAs: async ({ browser }, use) => {
+    const contexts: { close(): Promise<void> }[] = [];
+    await use(async (role) => {
+      const context = await browser.newContext({
+        storageState: signedInState(role),
+      });
+      contexts.push(context);
+      return new Person(await context.newPage());
     });
+    await Promise.all(contexts.map((c) => c.close()));
+  },
+  newVisitor: async ({ browser }, use) => {
+    const contexts: { close(): Promise<void> }[] = [];
+    await use(async () => {
+      const context = await browser.newContext();
+      contexts.push(context);
+      return new Person(await context.newPage());
+    });
+    await Promise.all(contexts.map((c) => c.close()));
   },
   readmeScreenshot: async ({ page }, use) => {
     await use(async (name, target = page) => {

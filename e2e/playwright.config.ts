@@ -7,7 +7,6 @@ import { E2E, REPO_ROOT } from "./support/ports.ts";
 const shutdown = { signal: "SIGTERM", timeout: 5000 } as const;
 
 export default defineConfig({
-  testDir: "./specs",
   outputDir: "./test-results",
   fullyParallel: false,
   workers: 1, // 2 cores: one browser next to three servers
@@ -36,7 +35,12 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium" }],
+  projects: [
+    // Signs every role in once through the UI and saves its state to .auth/<role>.json
+    // (https://playwright.dev/docs/auth); specs pick one with test.use({ role }).
+    { name: "sign-in", testDir: "./setup", testMatch: /\.setup\.ts$/ },
+    { name: "chromium", testDir: "./specs", dependencies: ["sign-in"] },
+  ],
   webServer: [
     {
       name: "emulator",

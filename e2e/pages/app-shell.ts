@@ -21,12 +21,21 @@ export class AppShell {
     await this.page.goto(path);
   }
 
+  async reload(): Promise<void> {
+    await this.page.reload();
+  }
+
   async signIn(): Promise<void> {
     await this.signInButton.click();
   }
 
   async signOut(): Promise<void> {
     await this.signOutButton.click();
+  }
+
+  /** The page's main heading, e.g. "You're in Acme Corp" after an invitee's first sign-in. */
+  heading(name: string | RegExp): Locator {
+    return this.page.getByRole("heading", { level: 1, name });
   }
 
   /** Text shown in the signed-in frame, e.g. the tenant name or the user's email. */

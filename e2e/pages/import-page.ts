@@ -36,6 +36,33 @@ export class ImportPage {
     });
   }
 
+  /** The verdict filter above the preview ("Duplicate in file (1)", "Invalid (1)", …). */
+  get verdicts(): Locator {
+    return this.page.getByRole("radiogroup", {
+      name: "Filter rows by verdict",
+    });
+  }
+
+  /** Unticks every row, so the admin chooses who takes the seats by hand. */
+  async clearSelection(): Promise<void> {
+    await this.page.getByRole("button", { name: "Clear selection" }).click();
+  }
+
+  /** Ticks the row of `email` in the preview. */
+  async choose(email: string): Promise<void> {
+    await this.page.getByRole("checkbox", { name: `Invite ${email}` }).check();
+  }
+
+  /** The role picker of one row in the preview ("Role of <email>"). */
+  roleOf(email: string): Locator {
+    return this.page.getByRole("combobox", { name: `Role of ${email}` });
+  }
+
+  /** A message on the page, e.g. the seat summary of the preview. */
+  text(value: string | RegExp): Locator {
+    return this.page.getByText(value);
+  }
+
   selectFirstButton(): Locator {
     return this.page.getByRole("button", { name: /^Select first \d+/ });
   }

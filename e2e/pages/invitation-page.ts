@@ -18,6 +18,11 @@ export class InvitationPage {
     });
   }
 
+  /** Follows the link of the invitation email. */
+  async open(link: string): Promise<void> {
+    await this.page.goto(link);
+  }
+
   /** New Universal Login's button after the password was set (to the app's initiate_login_uri). */
   backToApp(appName: string | RegExp): Locator {
     return this.page.getByRole("link", { name: appName });

@@ -1,5 +1,6 @@
 // ExampleCo support's console: find a person across tenants, act on them, manage tenants' seats.
 import type { Locator, Page } from "@playwright/test";
+import { ConfirmDialog } from "./dialog.ts";
 
 export class SupportPage {
   readonly page: Page;
@@ -33,6 +34,28 @@ export class SupportPage {
   /** The card of one person found by the search. */
   person(email: string): Locator {
     return this.page.getByRole("region", { name: `Person ${email}` });
+  }
+
+  async sendPasswordLink(email: string): Promise<void> {
+    await this.person(email)
+      .getByRole("button", { name: "Send password link" })
+      .click();
+  }
+
+  /** Clicks "Make admin/member" on the card of `email`; the answer is the dialog that asks first. */
+  async changeRole(
+    email: string,
+    to: "admin" | "member",
+  ): Promise<ConfirmDialog> {
+    await this.person(email)
+      .getByRole("button", { name: `Make ${to}: ${email}` })
+      .click();
+    return new ConfirmDialog(this.page, `Make ${to}?`);
+  }
+
+  /** A message on the page, e.g. "Password link sent to …". */
+  text(value: string | RegExp): Locator {
+    return this.page.getByText(value);
   }
 
   tenantRow(name: string): Locator {

@@ -1,17 +1,15 @@
-// An admin invites people and they get in: the admin uploads a list, the invitee gets the email,
-// accepts on Guestlist's page, sets a password on Auth0's pages, reaches the sign-in of the product
-// they were invited to (ExampleCo Analytics, played by the SPA) and sees "You're in Acme Corp";
-// the admin sees them accepted — from Auth0's record, on New Universal Login (the default) and on Classic.
-import type { Browser, Page } from "@playwright/test";
-import { AppShell } from "../pages/app-shell.ts";
+// An invited person gets in: the admin uploads a list, the invitee gets the email, accepts on
+// Guestlist's page, sets a password on Auth0's pages, reaches the sign-in of the product they were
+// invited to (ExampleCo Analytics, played by the SPA) and sees "You're in Acme Corp"; the admin
+// sees them accepted — from Auth0's record, on New Universal Login (the default) and on Classic.
 import type { ImportPage } from "../pages/import-page.ts";
-import { InvitationPage } from "../pages/invitation-page.ts";
-import { LoginPage } from "../pages/login-page.ts";
 import type { MembersPage } from "../pages/members-page.ts";
+import type { Person } from "../pages/person.ts";
 import { findLink, type Mailbox } from "../support/mailbox.ts";
-import { expect, SEED, test } from "../fixtures.ts";
+import { expect, test } from "../fixtures.ts";
 
-async function uploadAndGetLink(
+/** The admin invites `invitee` with a one-line list; the answer is the link of their email. */
+async function inviteByListAndGetLink(
   importPage: ImportPage,
   mailbox: Mailbox,
   invitee: string,
@@ -41,65 +39,51 @@ async function uploadAndGetLink(
 
 async function adminSeesAccepted(membersPage: MembersPage, invitee: string) {
   await membersPage.open();
-  await membersPage.search.fill(invitee);
+  await membersPage.find(invitee);
   // opening Members reconciles with Auth0's record at once
   await expect(membersPage.row(invitee)).toContainText(/active|accepted/i, {
     timeout: 20_000,
   });
 }
 
-async function signInAsInviteeAndSeeTenant(
-  page: Page,
-  invitee: string,
+async function signsInAndSeesTenant(
+  invitee: Person,
+  email: string,
   password: string,
 ) {
-  await new LoginPage(page).signIn(invitee, password);
-  const shell = new AppShell(page);
-  await expect(
-    page.getByRole("heading", { level: 1, name: "You're in Acme Corp" }),
-  ).toBeVisible();
-  await expect(shell.text(invitee)).toBeVisible();
+  await invitee.loginPage.signIn(email, password);
+  await expect(invitee.shell.heading("You're in Acme Corp")).toBeVisible();
+  await expect(invitee.shell.text(email)).toBeVisible();
 }
 
-async function inviteeBrowser(browser: Browser) {
-  const context = await browser.newContext();
-  return { context, page: await context.newPage() };
-}
+test.describe("an invited person gets into the product", () => {
+  test.use({ role: "acmeAdmin" });
 
-test.describe("the invitee's journey", () => {
-  test.afterEach(async ({ emulator }) => {
-    await emulator.setUniversalLoginExperience("new");
-  });
-
-  test("New Universal Login (default): upload → email → Accept → one Auth0 page → Back to ExampleCo Analytics → sign in → accepted", async ({
-    browser,
-    emulator,
+  test("on New Universal Login (the default): upload → email → Accept → one Auth0 page → Back to ExampleCo Analytics → sign in → accepted", async ({
     mailbox,
-    signIn,
+    newVisitor,
     seriousA11yViolations,
     importPage,
     membersPage,
   }, testInfo) => {
     test.setTimeout(120_000);
-    await emulator.reset();
-    const invitee = `ada.${testInfo.testId}.${Date.now()}@acme.test`;
+    const email = `ada.${testInfo.testId}.${Date.now()}@acme.test`;
     const password = "a-new-passphrase-for-ada-42";
 
-    await signIn(SEED.acmeAdmin);
-    const link = await uploadAndGetLink(importPage, mailbox, invitee);
+    const link = await inviteByListAndGetLink(importPage, mailbox, email);
     // After Send the members page shows the new invitation at once (no 15 s stale list).
     await membersPage.open();
-    await membersPage.search.fill(invitee);
-    await expect(membersPage.row(invitee)).toBeVisible({ timeout: 5_000 });
+    await membersPage.find(email);
+    await expect(membersPage.row(email)).toBeVisible({ timeout: 5_000 });
 
-    const { context, page } = await inviteeBrowser(browser);
-    const invitation = new InvitationPage(page);
-    await page.goto(link);
+    const ada = await newVisitor();
+    const invitation = ada.invitationPage;
+    await invitation.open(link);
     await expect(
       invitation.heading("Acme Corp invited you to ExampleCo Analytics"),
     ).toBeVisible();
     expect
-      .soft(await seriousA11yViolations(page), "invitation page")
+      .soft(await seriousA11yViolations(ada.page), "invitation page")
       .toEqual([]);
     await invitation.acceptButton.click();
     // one ticket: straight to the password form, which also confirms the email address
@@ -109,41 +93,38 @@ test.describe("the invitee's journey", () => {
     const back = invitation.backToApp("Back to ExampleCo Analytics");
     await expect(back).toHaveAttribute("href", "http://localhost:3100/login");
     await back.click();
-    await signInAsInviteeAndSeeTenant(page, invitee, password);
-    await context.close();
+    await signsInAndSeesTenant(ada, email, password);
 
-    await adminSeesAccepted(membersPage, invitee);
+    await adminSeesAccepted(membersPage, email);
   });
 
-  test("Classic Universal Login: upload → email → Accept → verify → password → the app's sign-in → accepted", async ({
-    browser,
-    emulator,
-    mailbox,
-    signIn,
-    importPage,
-    membersPage,
-  }, testInfo) => {
-    test.setTimeout(120_000);
-    await emulator.reset();
-    await emulator.setUniversalLoginExperience("classic");
-    const invitee = `grace.${testInfo.testId}.${Date.now()}@acme.test`;
-    const password = "a-new-passphrase-for-grace-42";
+  test.describe(() => {
+    test.use({ universalLogin: "classic" });
 
-    await signIn(SEED.acmeAdmin);
-    const link = await uploadAndGetLink(importPage, mailbox, invitee);
+    test("on Classic Universal Login: upload → email → Accept → verify → password → the app's sign-in → accepted", async ({
+      mailbox,
+      newVisitor,
+      importPage,
+      membersPage,
+    }, testInfo) => {
+      test.setTimeout(120_000);
+      const email = `grace.${testInfo.testId}.${Date.now()}@acme.test`;
+      const password = "a-new-passphrase-for-grace-42";
 
-    const { context, page } = await inviteeBrowser(browser);
-    const invitation = new InvitationPage(page);
-    await page.goto(link);
-    await invitation.acceptButton.click();
-    // verification ticket → Guestlist's /verified → password ticket: lands on the password form
-    await expect(invitation.newPassword).toBeVisible();
-    await invitation.setPassword(password);
-    // Auth0 (Classic) redirects to /done, which asks Auth0 and sends the person to the app's login
-    await expect(new LoginPage(page).email).toBeVisible();
-    await signInAsInviteeAndSeeTenant(page, invitee, password);
-    await context.close();
+      const link = await inviteByListAndGetLink(importPage, mailbox, email);
 
-    await adminSeesAccepted(membersPage, invitee);
+      const grace = await newVisitor();
+      const invitation = grace.invitationPage;
+      await invitation.open(link);
+      await invitation.acceptButton.click();
+      // verification ticket → Guestlist's /verified → password ticket: lands on the password form
+      await expect(invitation.newPassword).toBeVisible();
+      await invitation.setPassword(password);
+      // Auth0 (Classic) redirects to /done, which asks Auth0 and sends the person to the app's login
+      await expect(grace.loginPage.email).toBeVisible();
+      await signsInAndSeesTenant(grace, email, password);
+
+      await adminSeesAccepted(membersPage, email);
+    });
   });
 });
