@@ -121,7 +121,8 @@ export const test = base.extend<Options & Fixtures>({
   supportPage: async ({ page }, use) => {
     await use(new SupportPage(page));
   },
-  // Contexts made in a test take the config's `use` options (baseURL, …) like the default one.
+  // Playwright Test gives contexts made in a test the test's context options (baseURL,
+  // storageState, …) unless the call sets them.
   browserAs: async ({ browser }, use) => {
     const contexts: { close(): Promise<void> }[] = [];
     await use(async (role) => {
@@ -136,7 +137,10 @@ export const test = base.extend<Options & Fixtures>({
   newVisitor: async ({ browser }, use) => {
     const contexts: { close(): Promise<void> }[] = [];
     await use(async () => {
-      const context = await browser.newContext();
+      // empty on purpose: a context made in a test inherits the test's `storageState` (its role)
+      const context = await browser.newContext({
+        storageState: { cookies: [], origins: [] },
+      });
       contexts.push(context);
       return new Person(await context.newPage());
     });
