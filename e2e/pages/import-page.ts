@@ -1,5 +1,6 @@
 // The admin's import flow in the SPA: upload a CSV, preview the verdicts, send the invitations.
 import type { Locator, Page } from "@playwright/test";
+import { READY_MS } from "./ready.ts";
 
 export class ImportPage {
   readonly page: Page;
@@ -16,8 +17,10 @@ export class ImportPage {
     });
   }
 
+  /** Navigates here and waits for the heading (READY_MS: the first load of a cold SPA). */
   async open(): Promise<void> {
     await this.page.goto("/import");
+    await this.heading.waitFor({ timeout: READY_MS });
   }
 
   /** Uploads a CSV built from `lines` (the first line is the header). */

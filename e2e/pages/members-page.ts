@@ -1,5 +1,6 @@
 // The members table of a tenant: people with access and open invitations, with their state.
 import type { Locator, Page } from "@playwright/test";
+import { READY_MS } from "./ready.ts";
 import { ConfirmDialog } from "./dialog.ts";
 
 export class MembersPage {
@@ -24,8 +25,10 @@ export class MembersPage {
     this.seats = page.getByRole("group", { name: "Seats" });
   }
 
+  /** Navigates here and waits for the heading (READY_MS: the first load of a cold SPA). */
   async open(): Promise<void> {
     await this.page.goto("/members");
+    await this.heading.waitFor({ timeout: READY_MS });
   }
 
   /** The role picker of the "Invite one person" dialog. */

@@ -1,5 +1,6 @@
 // ExampleCo support's console: find a person across tenants, act on them, manage tenants' seats.
 import type { Locator, Page } from "@playwright/test";
+import { READY_MS } from "./ready.ts";
 import { ConfirmDialog } from "./dialog.ts";
 
 export class SupportPage {
@@ -22,8 +23,10 @@ export class SupportPage {
     this.saveSeats = page.getByRole("button", { name: "Save seats" });
   }
 
+  /** Navigates here and waits for the heading (READY_MS: the first load of a cold SPA). */
   async open(): Promise<void> {
     await this.page.goto("/support");
+    await this.heading.waitFor({ timeout: READY_MS });
   }
 
   async find(email: string): Promise<void> {
