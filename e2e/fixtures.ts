@@ -6,7 +6,13 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type Page } from "@playwright/test";
+import {
+  test as base,
+  expect,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from "@playwright/test";
 import { AppShell } from "./pages/app-shell.ts";
 import { ImportPage } from "./pages/import-page.ts";
 import { LoginPage } from "./pages/login-page.ts";
@@ -59,6 +65,10 @@ interface Fixtures {
   importPage: ImportPage;
   membersPage: MembersPage;
   supportPage: SupportPage;
+  /** A browser context of its own from `storageState`, closed after the test (browserAs, newVisitor). */
+  ownBrowser: (
+    storageState: BrowserContextOptions["storageState"],
+  ) => Promise<Person>;
   /** A second browser of its own, signed in as `role` (e.g. support next to an admin); closed after the test. */
   browserAs: (role: Role) => Promise<Person>;
   /** A signed-out browser of its own (e.g. an invitee opening their email's link); closed after the test. */
@@ -121,30 +131,22 @@ export const test = base.extend<Options & Fixtures>({
   supportPage: async ({ page }, use) => {
     await use(new SupportPage(page));
   },
-  // Playwright Test gives contexts made in a test the test's context options (baseURL,
-  // storageState, …) unless the call sets them.
-  browserAs: async ({ browser }, use) => {
-    const contexts: { close(): Promise<void> }[] = [];
-    await use(async (role) => {
-      const context = await browser.newContext({
-        storageState: signedInState(role),
-      });
+  ownBrowser: async ({ browser }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (storageState) => {
+      const context = await browser.newContext({ storageState });
       contexts.push(context);
       return new Person(await context.newPage());
     });
     await Promise.all(contexts.map((c) => c.close()));
   },
-  newVisitor: async ({ browser }, use) => {
-    const contexts: { close(): Promise<void> }[] = [];
-    await use(async () => {
-      // empty on purpose: a context made in a test inherits the test's `storageState` (its role)
-      const context = await browser.newContext({
-        storageState: { cookies: [], origins: [] },
-      });
-      contexts.push(context);
-      return new Person(await context.newPage());
-    });
-    await Promise.all(contexts.map((c) => c.close()));
+  browserAs: async ({ ownBrowser }, use) => {
+    await use((role) => ownBrowser(signedInState(role)));
+  },
+  newVisitor: async ({ ownBrowser }, use) => {
+    // Empty on purpose: Playwright Test gives a context made in a test the test's context options
+    // unless the call sets them, so without it the visitor would be signed in as the test's role.
+    await use(() => ownBrowser({ cookies: [], origins: [] }));
   },
   readmeScreenshot: async ({ page }, use) => {
     await use(async (name, target = page) => {
