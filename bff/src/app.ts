@@ -31,7 +31,7 @@ import { acceptRoutes } from "./features/accept/routes.ts";
 import { invitationsRoutes } from "./features/invitations/routes.ts";
 import { resendRoutes } from "./features/resend/routes.ts";
 import { supportActionsRoutes } from "./features/support-actions/routes.ts";
-import { createExperienceResolver } from "./features/accept/experience.ts";
+import { createExperienceResolver } from "./invitation-lifecycle/experience.ts";
 import type { AppDeps, Feature, FeatureDeps } from "./feature.ts";
 
 export type { AppDeps } from "./feature.ts";

@@ -6,7 +6,7 @@ import type { VerifyToken } from "./auth.ts";
 import type { Auth0, RateLimiter } from "./auth0/types.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/db.ts";
-import type { ExperienceResolver } from "./features/accept/experience.ts";
+import type { ExperienceResolver } from "./invitation-lifecycle/experience.ts";
 import type { SignupCheck } from "./features/health/signup-check.ts";
 import type { Branding } from "./mail/invitation-email.ts";
 import type { Mailer } from "./mail/mailer.ts";

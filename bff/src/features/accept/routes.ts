@@ -15,12 +15,9 @@ import type { Feature } from "../../feature.ts";
 import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
 import { sharedRequestLimits } from "../../request-limits.ts";
 import { closedPage, page } from "./pages.ts";
-import { reconcileOne } from "./reconcile.ts";
-import {
-  findByToken,
-  recordPasswordTicket,
-  type InvitationView,
-} from "./store.ts";
+import { reconcileOne } from "../../invitation-lifecycle/reconcile.ts";
+import { recordPasswordTicket } from "../../invitation-lifecycle/repository.ts";
+import { findByToken, type InvitationView } from "./repository.ts";
 
 const TokenParams = z.object({ token: z.string().max(200) });
 /**

@@ -20,7 +20,7 @@ import { createAdminRoles } from "./admins.ts";
 import { removeMember } from "./remove.ts";
 import { changeRole } from "./role.ts";
 import { createBackgroundSync, lastSyncedAt, refreshMembers } from "./sync.ts";
-import { reconcileTenantSoon } from "../accept/reconcile.ts";
+import { reconcileTenantSoon } from "../../invitation-lifecycle/reconcile.ts";
 
 const LEASE_POLL_MS = 250;
 

@@ -7,7 +7,7 @@ import { hasPermission, principalOf, requiresGlobal } from "../../auth.ts";
 import { AppError } from "../../errors.ts";
 import { DEFAULT_BRANDING, ticketEmail } from "../../mail/invitation-email.ts";
 import { ErrorBody } from "../../shared-contract.ts";
-import { recordPasswordTicketForUser } from "../accept/store.ts";
+import { recordPasswordTicketForUser } from "../../invitation-lifecycle/repository.ts";
 import { InvitationLink, LinkSent, SupportUserParams } from "./contract.ts";
 import { freshInvitationLink } from "./invitation-link.ts";
 

@@ -3,7 +3,7 @@ import type { Feature } from "../../feature.ts";
 import { requiresGlobal } from "../../auth.ts";
 import type { AppUser } from "../../auth0/types.ts";
 import { ErrorBody, type TenantRole } from "../../shared-contract.ts";
-import { applyAuth0Record } from "../accept/reconcile.ts";
+import { applyAuth0Record } from "../../invitation-lifecycle/reconcile.ts";
 import {
   SupportUserQuery,
   SupportUserSearch,
