@@ -71,7 +71,6 @@ async function main(config: Config): Promise<void> {
     db,
     auth0,
     verifyToken,
-    limiter,
     pipeline: pipeline.handle,
     mailer: pipeline.mailer,
     branding: config.branding,

@@ -73,7 +73,7 @@ export async function applyAuth0Record(
 /** One person, now: a consistent get-user (1 call). null when the user is gone from Auth0. */
 export async function reconcileOne(
   db: Db,
-  auth0: Auth0,
+  auth0: Pick<Auth0, "getUser">,
   invitation: { id: string; userId: string; ticketIssuedAt: Date | null },
 ): Promise<{
   change: "accepted" | "verified" | null;

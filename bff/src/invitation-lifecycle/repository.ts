@@ -156,3 +156,27 @@ export async function releaseReconcileLease(
       [tenantId, error],
     );
 }
+
+/** open → revoked, only from the state it was read in; false when it changed meanwhile. */
+export async function markRevoked(
+  tx: Queryable,
+  id: string,
+  expectedState: string,
+): Promise<boolean> {
+  const r = await tx.query(
+    `update invitations set state = 'revoked', token_hash = null, mail_due_at = null, revoked_at = now(), updated_at = now()
+     where id = $1 and state = $2`,
+    [id, expectedState],
+  );
+  return r.rowCount > 0;
+}
+
+/** The members mirror of a user whose invitation was revoked after Auth0 deleted them. */
+export async function markMirrorRemoved(
+  tx: Queryable,
+  userId: string,
+): Promise<void> {
+  await tx.query("update members set removed_at = now() where user_id = $1", [
+    userId,
+  ]);
+}

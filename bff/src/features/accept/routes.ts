@@ -11,8 +11,12 @@ import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import type { Auth0 } from "../../auth0/types.ts";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../db/db.ts";
 import type { Feature } from "../../feature.ts";
-import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
+import type { ExperienceResolver } from "../../invitation-lifecycle/experience.ts";
+import type { Branding } from "../../mail/invitation-email.ts";
 import { sharedRequestLimits } from "../../request-limits.ts";
 import { closedPage, page } from "./pages.ts";
 import { reconcileOne } from "../../invitation-lifecycle/reconcile.ts";
@@ -44,16 +48,30 @@ export function inviteHint(ticket: string): string {
   return ticket.endsWith("#") ? `${ticket}type=invite` : ticket;
 }
 
-export const acceptRoutes: Feature = async (app, deps) => {
+export interface AcceptDeps {
+  db: Db;
+  auth0: Pick<
+    Auth0,
+    "getUser" | "createPasswordChangeTicket" | "createEmailVerificationTicket"
+  >;
+  /** which Universal Login experience decides the flow (ADR 007) */
+  experience: ExperienceResolver;
+  branding: Pick<Branding, "appName">;
+  config: Pick<Config, "publicUrl" | "inviteeApp">;
+  /** per-IP limit on the invitee's pages per minute */
+  invitePagesPerMinute: number;
+}
+
+export const acceptRoutes: Feature<AcceptDeps> = async (app, deps) => {
   const { db, auth0, config, experience } = deps;
-  const appName = (deps.branding ?? DEFAULT_BRANDING).appName;
+  const { appName } = deps.branding;
   const base = config.publicUrl;
   const { clientId: inviteeClientId, loginUrl } = config.inviteeApp;
   if (!app.hasContentTypeParser("application/x-www-form-urlencoded"))
     await app.register(formbody);
   await app.register(rateLimit, {
     global: true,
-    max: deps.invitePagesPerMinute ?? 60,
+    max: deps.invitePagesPerMinute,
     timeWindow: "1 minute",
     keyGenerator: (req) => req.ip,
     // per IP across all instances, not per instance (request-limits.ts)
