@@ -54,7 +54,7 @@ export function decodeCursor(cursor: string, size: number): string[] {
       v.length === size &&
       v.every((x) => typeof x === "string")
     )
-      return v as string[];
+      return v;
   } catch {
     // fall through
   }
