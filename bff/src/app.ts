@@ -72,7 +72,7 @@ interface Registration {
 
 function feature<Deps extends object>(
   plugin: Feature<Deps>,
-  deps: Deps,
+  deps: NoInfer<Deps>,
 ): Registration {
   return {
     async register(scope) {
