@@ -10,12 +10,6 @@ import path from "node:path";
 // <pkg>/src/features/<b>/; what two features share lives outside features/ (bff/src/…,
 // web/src/lib, web/src/components). Exceptions name the importer, the imported file and why.
 const FEATURE_EXCEPTIONS = [
-  // The accept feature owns "Auth0's record says the invitee finished" (reconcile) and the password
-  // ticket store; members, support and support-actions reuse them. Part of the later domain re-cut
-  // (an invitation-lifecycle module outside features/), left here until then.
-  ["bff/src/features/members/", "bff/src/features/accept/reconcile.ts"],
-  ["bff/src/features/support/", "bff/src/features/accept/reconcile.ts"],
-  ["bff/src/features/support-actions/", "bff/src/features/accept/store.ts"],
   // An import changes members and seats: the import feature invalidates their queries by key.
   // Moves with the query keys to web/src/lib in the same re-cut.
   ["web/src/features/import/", "web/src/features/members/api.ts"],

@@ -11,50 +11,75 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { randomUUID } from "node:crypto";
-import { installAuth, publicRoute } from "./auth.ts";
+import type { DestinationStream } from "pino";
+import { installAuth, publicRoute, type VerifyToken } from "./auth.ts";
 import { inLane, tenantLane, type LaneContext } from "./auth0/lanes.ts";
+import type { Auth0 } from "./auth0/types.ts";
 import type { Config } from "./config.ts";
+import type { Db } from "./db/db.ts";
 import { AppError, apiNotFound, installErrorHandler } from "./errors.ts";
+import type { Feature } from "./feature.ts";
+import { acceptRoutes } from "./features/accept/routes.ts";
 import { auditRoutes } from "./features/audit/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { createSignupCheck } from "./features/health/signup-check.ts";
+import { tcpSmtpCheck } from "./features/health/smtp-check.ts";
+import { invitationsRoutes } from "./features/invitations/routes.ts";
 import { membersRoutes } from "./features/members/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import { supportRoutes } from "./features/support/routes.ts";
 import { tenantsRoutes } from "./features/tenants/routes.ts";
 import { DEFAULT_BODY_LIMIT } from "./http-limits.ts";
-import { requireStrictInputs } from "./strict-inputs.ts";
+import {
+  createExperienceResolver,
+  type ExperienceResolver,
+} from "./invitation-lifecycle/experience.ts";
 import { fastifyLoggerOption } from "./logger.ts";
+import { DEFAULT_BRANDING, type Branding } from "./mail/invitation-email.ts";
+import type { Mailer } from "./mail/mailer.ts";
+import type { PipelineHandle } from "./pipeline/worker.ts";
 import { sharedRequestLimits } from "./request-limits.ts";
 import { registerStatic } from "./static.ts";
-import { acceptRoutes } from "./features/accept/routes.ts";
-import { invitationsRoutes } from "./features/invitations/routes.ts";
-import { resendRoutes } from "./features/resend/routes.ts";
-import { supportActionsRoutes } from "./features/support-actions/routes.ts";
-import { createExperienceResolver } from "./features/accept/experience.ts";
-import type { AppDeps, Feature, FeatureDeps } from "./feature.ts";
+import { requireStrictInputs } from "./strict-inputs.ts";
 
-export type { AppDeps } from "./feature.ts";
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  auth0: Auth0;
+  verifyToken: VerifyToken;
+  /** the invitation pipeline's worker (routes wake it after enqueuing work) */
+  pipeline: PipelineHandle;
+  /** SMTP sender for support's links (the pipeline has its own reference) */
+  mailer: Mailer;
+  /** where log lines go (tests capture them); default stdout */
+  logStream?: DestinationStream;
+  /** per-user limit on mutating /api requests per minute; default 120 */
+  mutationsPerMinute?: number;
+  /** health readiness of SMTP; default: a TCP connect to SMTP_URL */
+  smtpCheck?: () => Promise<void>;
+  /** app and company names in emails and invitee pages; default DEFAULT_BRANDING */
+  branding?: Branding;
+  /** per-IP limit on the invitee's pages (/invitations/:token…) per minute; default 60 */
+  invitePagesPerMinute?: number;
+  /** the tenant's Universal Login experience; default: from config (auto = GET /api/v2/prompts, cached) */
+  experience?: ExperienceResolver;
+}
 
-/**
- * Features inside the authenticated `/api` scope. Their routes use paths relative to /api and MUST
- * declare `config: requires(...)` (see auth.ts); a route without it fails at start.
- * PIPELINE: add invitations/imports/resend/support-actions features to this list.
- */
-const apiFeatures: Feature[] = [
-  sessionRoutes,
-  healthRoutes,
-  tenantsRoutes,
-  membersRoutes,
-  auditRoutes,
-  supportRoutes,
-  invitationsRoutes,
-  resendRoutes,
-  supportActionsRoutes,
-];
+/** A feature plugin with the dependencies app.ts built for it, ready to register in a scope. */
+interface Registration {
+  register(scope: FastifyInstance): Promise<void>;
+}
 
-/** Features outside /api with no bearer token (the invitee's journey). PIPELINE: add accept here. */
-const publicFeatures: Feature[] = [acceptRoutes];
+function feature<Deps extends object>(
+  plugin: Feature<Deps>,
+  deps: NoInfer<Deps>,
+): Registration {
+  return {
+    async register(scope) {
+      await scope.register(plugin, deps);
+    },
+  };
+}
 
 /** A client's own request id, logged as clientRequestId when it looks like an id. */
 const CLIENT_REQUEST_ID = /^[\w-]{8,64}$/;
@@ -118,18 +143,50 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  const featureDeps: FeatureDeps = {
-    ...deps,
-    signupCheck: createSignupCheck(deps.auth0, app.log),
-    experience:
-      deps.experience ??
-      createExperienceResolver(deps.auth0, config.auth0.ulExperience, app.log, {
-        cacheMs: config.auth0.ulExperienceCacheSeconds * 1000,
-      }),
-  };
+  // Every feature with the few dependencies it declares (its …Deps, next to its routes).
+  const { db, auth0, pipeline, mailer } = deps;
+  const signupCheck = createSignupCheck(auth0, app.log);
+  const experience =
+    deps.experience ??
+    createExperienceResolver(auth0, config.auth0.ulExperience, app.log, {
+      cacheMs: config.auth0.ulExperienceCacheSeconds * 1000,
+    });
+  const branding = deps.branding ?? DEFAULT_BRANDING;
+  const smtpCheck = deps.smtpCheck ?? (() => tcpSmtpCheck(config.smtpUrl));
+  /**
+   * Inside the authenticated `/api` scope: paths relative to /api; every route MUST declare
+   * `config: requires(...)` (see auth.ts); a route without it fails at start.
+   */
+  const apiFeatures = [
+    feature(sessionRoutes, { db }),
+    feature(healthRoutes, { db, auth0, signupCheck, smtpCheck }),
+    feature(tenantsRoutes, { db }),
+    feature(membersRoutes, { db, auth0, config }),
+    feature(auditRoutes, { db }),
+    feature(supportRoutes, {
+      db,
+      auth0,
+      mailer,
+      experience,
+      branding,
+      config,
+    }),
+    feature(invitationsRoutes, { db, auth0, pipeline }),
+  ];
+  /** Outside /api, with no bearer token: the invitee's journey. */
+  const publicFeatures = [
+    feature(acceptRoutes, {
+      db,
+      auth0,
+      experience,
+      branding,
+      config,
+      invitePagesPerMinute: deps.invitePagesPerMinute ?? 60,
+    }),
+  ];
   app.addHook("onReady", async () => {
     // Reads the connection once at start: warns loudly when sign-ups are still enabled.
-    await featureDeps.signupCheck.refresh().catch(() => undefined);
+    await signupCheck.refresh().catch(() => undefined);
   });
 
   await app.register(
@@ -140,7 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         global: true,
         max: deps.mutationsPerMinute ?? 120,
         // per user across all instances, not per instance (request-limits.ts)
-        store: sharedRequestLimits(deps.db, "api"),
+        store: sharedRequestLimits(db, "api"),
         timeWindow: "1 minute",
         hook: "preParsing",
         keyGenerator: (req) => req.principal?.sub ?? req.ip,
@@ -163,14 +220,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { config: publicRoute, schema: { hide: true } },
         () => app.swagger(),
       );
-      for (const feature of apiFeatures)
-        await api.register(feature, featureDeps);
+      for (const f of apiFeatures) await f.register(api);
       api.setNotFoundHandler(apiNotFound);
     },
     { prefix: "/api" },
   );
-  for (const feature of publicFeatures)
-    await app.register(feature, featureDeps);
+  for (const f of publicFeatures) await f.register(app);
   await registerStatic(app, config.webDist);
   return app;
 }

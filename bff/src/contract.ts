@@ -7,5 +7,3 @@ export * from "./features/members/contract.ts";
 export * from "./features/audit/contract.ts";
 export * from "./features/support/contract.ts";
 export * from "./features/invitations/contract.ts";
-export * from "./features/resend/contract.ts";
-export * from "./features/support-actions/contract.ts";

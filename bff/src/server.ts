@@ -14,7 +14,7 @@ import { openDb } from "./db/db.ts";
 import { migrate } from "./db/migrate.ts";
 import { readTenantsFile, seedTenants } from "./db/seed.ts";
 import { preflightProblems } from "./features/health/preflight.ts";
-import { startReconcileSweep } from "./features/accept/reconcile.ts";
+import { startReconcileSweep } from "./invitation-lifecycle/reconcile.ts";
 import { createInvitationPipeline } from "./pipeline/start.ts";
 
 async function main(config: Config): Promise<void> {
@@ -71,7 +71,6 @@ async function main(config: Config): Promise<void> {
     db,
     auth0,
     verifyToken,
-    limiter,
     pipeline: pipeline.handle,
     mailer: pipeline.mailer,
     branding: config.branding,

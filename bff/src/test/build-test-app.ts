@@ -41,6 +41,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A pipeline nobody runs: routes may wake it, nothing happens (tests that need one pass it). */
+export const IDLE_PIPELINE: AppDeps["pipeline"] = { kick: () => undefined };
+
+/** A mailer whose messages go nowhere (tests that read emails pass a real one to a catcher). */
+export const SINK_MAILER: AppDeps["mailer"] = {
+  send: () => Promise.resolve(),
+  verify: () => Promise.resolve(true),
+  close: () => undefined,
+};
+
 export interface TestAppOptions extends Partial<
   Omit<AppDeps, "config" | "db">
 > {
@@ -76,6 +86,8 @@ export async function buildTestApp(
     auth0: fake,
     verifyToken: tokens.verifyToken,
     smtpCheck: () => Promise.resolve(),
+    pipeline: IDLE_PIPELINE,
+    mailer: SINK_MAILER,
     ...(captureLogs ? { logStream } : {}),
     ...rest,
   });

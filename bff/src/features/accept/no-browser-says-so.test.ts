@@ -9,7 +9,7 @@ import {
   newInvitationToken,
 } from "../../pipeline/invitation-token.ts";
 import { createFakeAuth0, type FakeAuth0 } from "../../test/fake-auth0.ts";
-import { createExperienceResolver } from "./experience.ts";
+import { createExperienceResolver } from "../../invitation-lifecycle/experience.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { makeInvitation } from "../../test/seed-data.ts";
 

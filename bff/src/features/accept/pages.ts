@@ -1,7 +1,7 @@
 // The invitee's pages: small, server-rendered, accessible (lang, one h1, a labelled form), no
 // scripts, no remote resources. Every dynamic value is escaped.
 import { escapeHtml } from "../../mail/invitation-email.ts";
-import type { InvitationView } from "./store.ts";
+import type { InvitationView } from "./repository.ts";
 
 export interface PageInput {
   title: string;

@@ -7,7 +7,7 @@ import {
   waitFor,
   type Harness,
 } from "../../pipeline/test/harness.ts";
-import { createExperienceResolver } from "./experience.ts";
+import { createExperienceResolver } from "../../invitation-lifecycle/experience.ts";
 
 let h: Harness;
 beforeAll(async () => {

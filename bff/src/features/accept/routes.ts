@@ -11,16 +11,15 @@ import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import type { Auth0 } from "../../auth0/types.ts";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../db/db.ts";
 import type { Feature } from "../../feature.ts";
-import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
+import type { ExperienceResolver } from "../../invitation-lifecycle/experience.ts";
+import type { Branding } from "../../mail/invitation-email.ts";
 import { sharedRequestLimits } from "../../request-limits.ts";
-import { closedPage, page } from "./pages.ts";
-import { reconcileOne } from "./reconcile.ts";
-import {
-  findByToken,
-  recordPasswordTicket,
-  type InvitationView,
-} from "./store.ts";
+import { createJourney } from "./journey.ts";
+import { page } from "./pages.ts";
 
 const TokenParams = z.object({ token: z.string().max(200) });
 /**
@@ -36,27 +35,30 @@ const CallbackQuery = z.object({
   supportForgotPassword: z.string().max(10).optional(),
 });
 
-const VERIFY_TTL_SEC = 15 * 60;
-const PASSWORD_TTL_SEC = 15 * 60;
-
-/**
- * Auth0's invite-only recipe: `type=invite` after the ticket's `#` lets a customised password page
- * tell an invitation from a reset (docs/real-tenant.md). Only the fragment changes, never the URL.
- */
-export function inviteHint(ticket: string): string {
-  return ticket.endsWith("#") ? `${ticket}type=invite` : ticket;
+export interface AcceptDeps {
+  db: Db;
+  auth0: Pick<
+    Auth0,
+    "getUser" | "createPasswordChangeTicket" | "createEmailVerificationTicket"
+  >;
+  /** which Universal Login experience decides the flow (ADR 007) */
+  experience: ExperienceResolver;
+  branding: Pick<Branding, "appName">;
+  config: Pick<Config, "publicUrl" | "inviteeApp">;
+  /** per-IP limit on the invitee's pages per minute */
+  invitePagesPerMinute: number;
 }
 
-export const acceptRoutes: Feature = async (app, deps) => {
+export const acceptRoutes: Feature<AcceptDeps> = async (app, deps) => {
   const { db, auth0, config, experience } = deps;
-  const appName = (deps.branding ?? DEFAULT_BRANDING).appName;
+  const { appName } = deps.branding;
   const base = config.publicUrl;
-  const { clientId: inviteeClientId, loginUrl } = config.inviteeApp;
+  const { loginUrl } = config.inviteeApp;
   if (!app.hasContentTypeParser("application/x-www-form-urlencoded"))
     await app.register(formbody);
   await app.register(rateLimit, {
     global: true,
-    max: deps.invitePagesPerMinute ?? 60,
+    max: deps.invitePagesPerMinute,
     timeWindow: "1 minute",
     keyGenerator: (req) => req.ip,
     // per IP across all instances, not per instance (request-limits.ts)
@@ -73,56 +75,19 @@ export const acceptRoutes: Feature = async (app, deps) => {
       .type("text/html; charset=utf-8")
       .header("cache-control", "no-store")
       .send(html);
-  const link = (token: string, step: string): string =>
-    `${base}/invitations/${encodeURIComponent(token)}/${step}`;
-
-  /** The open invitation behind a token, or the page that says why there is none. */
-  const lookup = async (
-    token: string,
-  ): Promise<
-    | { inv: InvitationView; stop: null }
-    | {
-        inv: null;
-        stop: { status: number; html: string; accepted: boolean };
-      }
-  > => {
-    const inv = await findByToken(db, token);
-    const stop = closedPage(inv, appName, loginUrl);
-    return inv && !stop
-      ? { inv, stop: null }
-      : {
-          inv: null,
-          stop: {
-            ...(stop ?? { status: 404, html: "" }),
-            accepted: inv?.state === "accepted",
-          },
-        };
-  };
-  /**
-   * The password-change ticket. Its issue time is recorded first, so a password set with it is
-   * always later (the acceptance rule in reconcile.ts). Classic: back to …/done; otherwise
-   * client_id, so New UL offers the invitee app's login.
-   */
-  const passwordTicket = async (
-    inv: InvitationView,
-    token: string,
-    classic: boolean,
-  ) => {
-    await recordPasswordTicket(db, inv.id, PASSWORD_TTL_SEC);
-    return inviteHint(
-      await auth0.createPasswordChangeTicket({
-        userId: inv.userId,
-        ...(classic
-          ? { resultUrl: link(token, "done") }
-          : { clientId: inviteeClientId }),
-        ttlSec: PASSWORD_TTL_SEC,
-        markEmailAsVerified: true,
-      }),
-    );
-  };
-  /** Auth0's record now; true when it says the invitee finished (the invitation is then accepted). */
-  const finishedInAuth0 = async (inv: InvitationView) =>
-    (await reconcileOne(db, auth0, inv))?.change === "accepted";
+  const {
+    lookup,
+    passwordTicket,
+    verificationTicket,
+    finishedInAuth0,
+    auth0Record,
+  } = createJourney({
+    db,
+    auth0,
+    appName,
+    publicUrl: base,
+    inviteeApp: config.inviteeApp,
+  });
   const toTheApp = (reply: FastifyReply) => reply.redirect(loginUrl, 303);
   /** A step did not complete: explain, and offer Accept again (which resumes where it stopped). */
   const tryAgain = (
@@ -201,11 +166,7 @@ export const acceptRoutes: Feature = async (app, deps) => {
       const ticket =
         !classic || inv.state === "verified"
           ? await passwordTicket(inv, token, classic)
-          : await auth0.createEmailVerificationTicket({
-              userId: inv.userId,
-              resultUrl: link(token, "verified"),
-              ttlSec: VERIFY_TTL_SEC,
-            });
+          : await verificationTicket(inv, token);
       return reply.redirect(ticket, 303);
     },
   );
@@ -219,7 +180,7 @@ export const acceptRoutes: Feature = async (app, deps) => {
       if (stop?.accepted) return toTheApp(reply);
       if (!inv) return send(reply, stop.status, stop.html);
       // Only Auth0's email_verified counts, whatever the query string says.
-      const record = await reconcileOne(db, auth0, inv);
+      const record = await auth0Record(inv);
       if (record?.change === "accepted") return toTheApp(reply);
       if (!record?.user.emailVerified) {
         return send(

@@ -1,9 +1,10 @@
 // GET /api/health (public readiness: statuses only), /api/health/details (support: the reasons and
 // the sign-up warning) and /api/health/live. The checks run at most once per CHECK_CACHE_MS, however
 // often a load balancer or a stranger asks, so health cannot be used to hammer SMTP or Auth0.
-import { connect } from "node:net";
-import type { Feature } from "../../feature.ts";
 import { publicRoute, requiresGlobal } from "../../auth.ts";
+import type { Auth0 } from "../../auth0/types.ts";
+import type { Db } from "../../db/db.ts";
+import type { Feature } from "../../feature.ts";
 import { isDatabaseUnavailable } from "../../errors.ts";
 import { ErrorBody } from "../../shared-contract.ts";
 import {
@@ -13,18 +14,28 @@ import {
   type Check,
   type HealthDetails as Details,
 } from "./contract.ts";
-import { SIGNUPS_WARNING } from "./signup-check.ts";
+import { pingDatabase } from "./repository.ts";
+import { SIGNUPS_WARNING, type SignupCheck } from "./signup-check.ts";
 
 export const CHECK_CACHE_MS = 5_000;
 
-export const healthRoutes: Feature = (app, deps) => {
-  const smtpCheck = deps.smtpCheck ?? (() => tcpCheck(deps.config.smtpUrl));
+export interface HealthDeps {
+  db: Db;
+  auth0: Pick<Auth0, "configurationProblems">;
+  /** the Auth0 connection's "Disable Sign Ups" (app.ts reads it once at start) */
+  signupCheck: SignupCheck;
+  /** readiness of SMTP (default in app.ts: a TCP connect to SMTP_URL, ./smtp-check.ts) */
+  smtpCheck: () => Promise<void>;
+}
+
+export const healthRoutes: Feature<HealthDeps> = (app, deps) => {
+  const { smtpCheck } = deps;
   let cached: { at: number; result: Promise<Details> } | undefined;
   let lastLogged = "";
 
   const runChecks = async (): Promise<Details> => {
     const [db, connectionCheck, smtp] = await Promise.all([
-      run(() => deps.db.query("select 1").then(() => undefined)),
+      run(() => pingDatabase(deps.db)),
       run(() => deps.signupCheck.refresh().then(() => undefined)),
       run(smtpCheck),
     ]);
@@ -144,22 +155,5 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       ms,
     );
     p.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
-}
-
-function tcpCheck(smtpUrl: string): Promise<void> {
-  const url = new URL(smtpUrl);
-  const port = Number(url.port || (url.protocol === "smtps:" ? 465 : 25));
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: url.hostname, port }, () => {
-      socket.end();
-      resolve();
-    });
-    socket.setTimeout(2_000, () =>
-      socket.destroy(new Error("SMTP did not answer")),
-    );
-    socket.once("error", (e) =>
-      reject(new Error(`SMTP unreachable (${e.message})`)),
-    );
   });
 }

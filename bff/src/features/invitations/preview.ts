@@ -7,6 +7,7 @@ import type { Queryable } from "../../db/db.ts";
 import { AppError, isAppError } from "../../errors.ts";
 import { seatSummary } from "../../seats.ts";
 import type { UncheckedPersonRow, PreviewResult } from "./contract.ts";
+import { findAllowedDomains, findKnownPeople } from "./repository.ts";
 import { countVerdicts, decide, type PreviewKnowledge } from "./verdicts.ts";
 
 export const AUTH0_LOOKUP_CAP = 10;
@@ -23,42 +24,22 @@ export async function loadKnowledge(
   tenantId: string,
   emails: string[],
 ): Promise<PreviewKnowledge> {
-  const tenant = (
-    await db.query<{ allowed_domains: string[] }>(
-      "select allowed_domains from tenants where id = $1",
-      [tenantId],
-    )
-  ).rows[0];
-  if (!tenant) throw new AppError("not_found", "No such tenant");
+  const allowedDomains = await findAllowedDomains(db, tenantId);
+  if (!allowedDomains) throw new AppError("not_found", "No such tenant");
   const seats = await seatSummary(db, tenantId);
-  // Our own records, without shipping the file to the database: this tenant's people (bounded by
-  // its seats and history) and other tenants' people in the domains the file uses.
+  // Our own records, without shipping the file to the database (repository.ts).
   const domains = [
     ...new Set(emails.map((e) => e.slice(e.lastIndexOf("@") + 1))),
   ];
-  const known = await db.query<{
-    kind: "member" | "invited" | "other";
-    email: string;
-  }>(
-    `select 'member' as kind, email from members where tenant_id = $1 and removed_at is null
-     union all
-     select case when state = 'accepted' then 'member' else 'invited' end, email
-       from invitations where tenant_id = $1 and state not in ('failed', 'revoked')
-     union all
-     select 'other', email from invitations
-       where tenant_id <> $1 and state not in ('failed', 'revoked') and split_part(email, '@', 2) = any($2::text[])
-     union all
-     select 'other', email from members where tenant_id <> $1 and removed_at is null and split_part(email, '@', 2) = any($2::text[])`,
-    [tenantId, domains],
-  );
+  const known = await findKnownPeople(db, tenantId, domains);
   const sets = {
     member: new Set<string>(),
     invited: new Set<string>(),
     other: new Set<string>(),
   };
-  for (const r of known.rows) sets[r.kind].add(r.email);
+  for (const r of known) sets[r.kind].add(r.email);
   return {
-    allowedDomains: tenant.allowed_domains,
+    allowedDomains,
     members: sets.member,
     invited: sets.invited,
     otherTenant: sets.other,
@@ -68,7 +49,7 @@ export async function loadKnowledge(
 
 export async function preview(
   db: Queryable,
-  auth0: Auth0,
+  auth0: Pick<Auth0, "usersByEmail">,
   tenantId: string,
   rows: readonly UncheckedPersonRow[],
 ): Promise<PreviewResult> {

@@ -1,15 +1,23 @@
 // Read side of an import: counts by state (expired derived from expires_at), the current waiting
 // reason, and per-row outcomes with keyset paging on row_number.
 import type { Queryable } from "../../db/db.ts";
+import { keysetPage, rowsToFetch } from "../../db/keyset.ts";
 import { AppError } from "../../errors.ts";
-import type { InvitationState, TenantRole } from "../../shared-contract.ts";
+import type { InvitationState } from "../../shared-contract.ts";
 import type {
   ImportProgress,
   ImportInvitation,
   ImportRowsQuery,
 } from "./contract.ts";
-
-const STATE_SQL = `case when i.state in ('created', 'emailed', 'verified') and i.expires_at < now() then 'expired' else i.state end`;
+import { toCsv } from "./csv.ts";
+import {
+  countImportStates,
+  findImport,
+  findImportRows,
+  findWaitingReason,
+  hasRolesOwed,
+  importExists,
+} from "./repository.ts";
 
 const ALL_STATES: InvitationState[] = [
   "queued",
@@ -28,42 +36,17 @@ export async function importProgress(
   tenantId: string,
   importId: string,
 ): Promise<ImportProgress> {
-  const imp = (
-    await db.query<{
-      id: string;
-      tenant_id: string;
-      created_at: Date | string;
-      created_by: string | null;
-      row_count: number;
-    }>(
-      `select id, tenant_id, created_at, coalesce(created_by_email, created_by) as created_by, row_count
-       from imports where id = $1 and tenant_id = $2`,
-      [importId, tenantId],
-    )
-  ).rows[0];
+  const imp = await findImport(db, tenantId, importId);
   if (!imp) throw new AppError("not_found", "No such import");
   const counts = Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<
     InvitationState,
     number
   >;
-  const grouped = await db.query<{ s: InvitationState; n: number }>(
-    `select ${STATE_SQL} as s, count(*)::int as n from invitations i where i.import_id = $1 group by 1`,
-    [importId],
-  );
-  for (const g of grouped.rows) counts[g.s] = Number(g.n);
-  const waiting = await db.query<{ reason: string }>(
-    `(select waiting_reason as reason from import_batches where import_id = $1 and waiting_reason is not null
-       and state in ('pending', 'submitting', 'submitted') limit 1)
-     union all
-     (select waiting_reason from invitations where import_id = $1 and waiting_reason is not null and mail_due_at is not null limit 1)
-     limit 1`,
-    [importId],
-  );
+  for (const g of await countImportStates(db, importId))
+    counts[g.s] = Number(g.n);
+  const waitingReason = await findWaitingReason(db, importId);
   // Admin roles still owed (role-step.ts): the import is not done until they are granted.
-  const rolesOwed = await db.query(
-    "select 1 from invitations where import_id = $1 and role_due_at is not null limit 1",
-    [importId],
-  );
+  const rolesOwed = await hasRolesOwed(db, importId);
   return {
     importId: imp.id,
     tenantId: imp.tenant_id,
@@ -71,24 +54,9 @@ export async function importProgress(
     createdBy: imp.created_by,
     total: Number(imp.row_count),
     counts,
-    done:
-      counts.queued + counts.importing + counts.created === 0 &&
-      rolesOwed.rowCount === 0,
-    waitingReason: waiting.rows[0]?.reason ?? null,
+    done: counts.queued + counts.importing + counts.created === 0 && !rolesOwed,
+    waitingReason,
   };
-}
-
-interface InvitationRecord {
-  row_number: number;
-  source_row: number | null;
-  email: string;
-  given_name: string | null;
-  family_name: string | null;
-  state: InvitationState;
-  role: TenantRole;
-  failure_code: string | null;
-  failure_reason: string | null;
-  user_id: string;
 }
 
 export async function importRows(
@@ -99,24 +67,23 @@ export async function importRows(
     limit: number | null;
   },
 ): Promise<{ rows: ImportInvitation[]; nextCursor: number | null }> {
-  const exists = await db.query(
-    "select 1 from imports where id = $1 and tenant_id = $2",
-    [importId, tenantId],
-  );
-  if (exists.rowCount === 0) throw new AppError("not_found", "No such import");
+  if (!(await importExists(db, tenantId, importId)))
+    throw new AppError("not_found", "No such import");
   const state = q.failedOnly ? "failed" : (q.state ?? null);
-  const r = await db.query<InvitationRecord>(
-    `select * from (
-       select i.row_number, i.source_row, i.email, i.given_name, i.family_name, ${STATE_SQL} as state, i.role, i.failure_code, i.failure_reason, i.user_id
-       from invitations i where i.import_id = $1 and i.row_number > $2) x
-     where $3::text is null or x.state = $3
-     order by row_number limit $4`,
-    [importId, q.cursor ?? 0, state, q.limit === null ? null : q.limit + 1],
+  const fetched = await findImportRows(
+    db,
+    importId,
+    q.cursor ?? 0,
+    state,
+    rowsToFetch(q.limit),
   );
-  const page = q.limit === null ? r.rows : r.rows.slice(0, q.limit);
-  const more = q.limit !== null && r.rows.length > q.limit;
+  const { rows, nextCursor } = keysetPage(
+    fetched,
+    q.limit,
+    (last) => last.row_number,
+  );
   return {
-    rows: page.map((x) => ({
+    rows: rows.map((x) => ({
       row: x.row_number,
       sourceRow: x.source_row,
       email: x.email,
@@ -128,6 +95,32 @@ export async function importRows(
       failureReason: x.failure_reason,
       userId: x.user_id,
     })),
-    nextCursor: more ? (page[page.length - 1]?.row_number ?? null) : null,
+    nextCursor,
   };
+}
+
+/** Every row of the import matching the filter, as the CSV report an admin downloads. */
+export async function importReportCsv(
+  db: Queryable,
+  tenantId: string,
+  importId: string,
+  q: Pick<ImportRowsQuery, "state" | "failedOnly">,
+): Promise<string> {
+  const { rows } = await importRows(db, tenantId, importId, {
+    ...q,
+    cursor: 0,
+    limit: null,
+  });
+  return toCsv(
+    ["row", "email", "given_name", "family_name", "role", "state", "reason"],
+    rows.map((r) => [
+      r.sourceRow ?? r.row,
+      r.email,
+      r.givenName,
+      r.familyName,
+      r.role,
+      r.state,
+      r.failureReason,
+    ]),
+  );
 }

@@ -1,15 +1,20 @@
-// Preview, import, progress and per-row outcomes; invite one person (POST /members) through the
-// same pipeline. Handlers stay thin: preview.ts / enqueue.ts / progress.ts do the work.
-import { randomUUID } from "node:crypto";
+// Invitations: preview, import, progress and per-row outcomes; invite one person (POST /members)
+// through the same pipeline; resend to one person or many. Handlers stay thin: preview.ts,
+// invite.ts, progress.ts, resend.ts and the pipeline's enqueue.ts do the work.
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Feature } from "../../feature.ts";
+import { actorOf } from "../../audit-log.ts";
 import { principalOf, requires, requiresOwnOrSupport } from "../../auth.ts";
-import { AppError } from "../../errors.ts";
+import type { Auth0 } from "../../auth0/types.ts";
+import type { Db } from "../../db/db.ts";
+import type { Feature } from "../../feature.ts";
 import { LARGE_BODY_LIMIT } from "../../http-limits.ts";
-import { enqueueImport } from "../../pipeline/enqueue.ts";
+import { enqueueImport, type EnqueueInput } from "../../pipeline/enqueue.ts";
+import type { PipelineHandle } from "../../pipeline/worker.ts";
 import { ErrorBody } from "../../shared-contract.ts";
 import {
+  BulkResendInput,
+  BulkResendResult,
   CreateImportInput,
   IdempotencyHeaders,
   ImportCreated,
@@ -17,16 +22,27 @@ import {
   ImportProgress,
   ImportRowsPage,
   ImportRowsQuery,
+  InvitationsPathParams,
   InviteMemberInput,
   InviteMemberResult,
   OptionalIdempotencyHeaders,
   PreviewInput,
   PreviewResult,
-  InvitationsPathParams,
+  ResendParams,
+  ResendResult,
 } from "./contract.ts";
-import { toCsv } from "./csv.ts";
+import { inviteOne } from "./invite.ts";
 import { preview } from "./preview.ts";
-import { importProgress, importRows } from "./progress.ts";
+import { importProgress, importReportCsv, importRows } from "./progress.ts";
+import { resendMany, resendOne } from "./resend.ts";
+
+export interface InvitationsDeps {
+  db: Db;
+  /** the preview looks a few addresses up (users by email) */
+  auth0: Pick<Auth0, "usersByEmail">;
+  /** woken after work was enqueued (an import, an invite, a resend) */
+  pipeline: PipelineHandle;
+}
 
 const errors = {
   400: ErrorBody,
@@ -36,17 +52,20 @@ const errors = {
   409: ErrorBody,
   413: ErrorBody,
 };
+const { 413: _tooLarge, ...resendErrors } = errors;
 const read = requiresOwnOrSupport("read:members", "read:all_tenants");
+const resend = requiresOwnOrSupport("resend:invitations");
 
-export const invitationsRoutes: Feature = (app, deps) => {
-  const { db, auth0 } = deps;
-  const actor = (
-    request: FastifyRequest,
-  ): { sub: string; email: string | null; requestId: string } => {
-    const p = principalOf(request);
-    return { sub: p.sub, email: p.email, requestId: request.id };
-  };
+/** Who enqueued an import (imports.created_by). */
+function importActor(request: FastifyRequest): EnqueueInput["actor"] {
+  const p = principalOf(request);
+  return { sub: p.sub, email: p.email, requestId: request.id };
+}
 
+export const invitationsRoutes: Feature<InvitationsDeps> = (
+  app,
+  { db, auth0, pipeline },
+) => {
   app.post(
     "/tenants/:tenantId/invitations/preview",
     {
@@ -74,15 +93,15 @@ export const invitationsRoutes: Feature = (app, deps) => {
       },
     },
     async (request, reply) => {
-      const result = await enqueueImport(db, {
+      const { importId } = await enqueueImport(db, {
         tenantId: request.params.tenantId,
         idempotencyKey: request.headers["idempotency-key"],
-        actor: actor(request),
+        actor: importActor(request),
         rows: request.body.rows,
         sourceRows: request.body.sourceRows,
       });
-      deps.pipeline?.kick();
-      return reply.code(202).send({ importId: result.importId });
+      pipeline.kick();
+      return reply.code(202).send({ importId });
     },
   );
 
@@ -98,26 +117,15 @@ export const invitationsRoutes: Feature = (app, deps) => {
       },
     },
     async (request, reply) => {
-      const { tenantId } = request.params;
-      const key = request.headers["idempotency-key"];
-      if (!key) {
-        const check = await preview(db, auth0, tenantId, [request.body]);
-        const verdict = check.rows[0];
-        if (verdict && verdict.verdict !== "ready")
-          throw new AppError("conflict", verdict.reason ?? verdict.verdict, {
-            verdict: verdict.verdict,
-          });
-      }
-      const result = await enqueueImport(db, {
-        tenantId,
-        idempotencyKey: key ?? `single:${randomUUID()}`,
-        actor: actor(request),
-        rows: [request.body],
-      });
-      deps.pipeline?.kick();
-      return reply
-        .code(202)
-        .send({ importId: result.importId, userId: result.userIds[0] ?? "" });
+      const invited = await inviteOne(
+        { db, auth0 },
+        request.params.tenantId,
+        request.body,
+        request.headers["idempotency-key"],
+        importActor(request),
+      );
+      pipeline.kick();
+      return reply.code(202).send(invited);
     },
   );
 
@@ -146,42 +154,55 @@ export const invitationsRoutes: Feature = (app, deps) => {
     },
     async (request, reply) => {
       const { tenantId, importId } = request.params;
-      const q = request.query;
-      if (q.format === "csv") {
-        const { rows } = await importRows(db, tenantId, importId, {
-          ...q,
-          cursor: 0,
-          limit: null,
-        });
-        const csv = toCsv(
-          [
-            "row",
-            "email",
-            "given_name",
-            "family_name",
-            "role",
-            "state",
-            "reason",
-          ],
-          rows.map((r) => [
-            r.sourceRow ?? r.row,
-            r.email,
-            r.givenName,
-            r.familyName,
-            r.role,
-            r.state,
-            r.failureReason,
-          ]),
-        );
-        return reply
-          .type("text/csv; charset=utf-8")
-          .header(
-            "content-disposition",
-            `attachment; filename="import-${importId}-report.csv"`,
-          )
-          .send(csv);
-      }
-      return importRows(db, tenantId, importId, q);
+      if (request.query.format !== "csv")
+        return importRows(db, tenantId, importId, request.query);
+      const csv = await importReportCsv(db, tenantId, importId, request.query);
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header(
+          "content-disposition",
+          `attachment; filename="import-${importId}-report.csv"`,
+        )
+        .send(csv);
+    },
+  );
+
+  app.post(
+    "/tenants/:tenantId/members/:userId/resend",
+    {
+      config: resend,
+      schema: {
+        params: ResendParams,
+        response: { 202: ResendResult, ...resendErrors },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId, userId } = request.params;
+      const { email } = await resendOne(db, tenantId, userId, actorOf(request));
+      pipeline.kick();
+      return reply.code(202).send({ userId, email, status: "queued" as const });
+    },
+  );
+
+  app.post(
+    "/tenants/:tenantId/invitations/resend",
+    {
+      config: resend,
+      schema: {
+        params: InvitationsPathParams,
+        body: BulkResendInput,
+        response: { 202: BulkResendResult, ...resendErrors },
+      },
+    },
+    async (request, reply) => {
+      const count = await resendMany(
+        db,
+        request.params.tenantId,
+        request.body,
+        actorOf(request),
+      );
+      pipeline.kick();
+      return reply.code(202).send({ count });
     },
   );
   return Promise.resolve();

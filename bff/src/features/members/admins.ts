@@ -5,6 +5,7 @@ import type { Auth0 } from "../../auth0/types.ts";
 import type { Config } from "../../config.ts";
 import type { Queryable } from "../../db/db.ts";
 import { createAdminRoleId } from "../../roles.ts";
+import { findActiveTenantsOf } from "./repository.ts";
 
 /** Most Auth0 user reads one removal may spend placing role holders we have no record of. */
 const MAX_LOOKUPS = 100;
@@ -25,9 +26,9 @@ export interface AdminRoles {
 export function createAdminRoles(
   db: Queryable,
   auth0: Auth0,
-  config: Config,
+  adminRole: Config["auth0"]["adminRole"],
 ): AdminRoles {
-  const roleId = createAdminRoleId(auth0, config.auth0.adminRole);
+  const roleId = createAdminRoleId(auth0, adminRole);
   return {
     roleId,
     async isAdmin(userId) {
@@ -38,16 +39,9 @@ export function createAdminRoles(
         (h) => h !== userId,
       );
       if (holders.length === 0) return false;
-      const known = await q.query<{ user_id: string; tenant_id: string }>(
-        `select user_id, tenant_id from members
-           where user_id = any($1::text[]) and removed_at is null and not blocked
-         union
-         select user_id, tenant_id from invitations
-           where user_id = any($1::text[]) and state = 'accepted'`,
-        [holders],
-      );
-      if (known.rows.some((r) => r.tenant_id === tenantId)) return true;
-      const placed = new Set(known.rows.map((r) => r.user_id));
+      const known = await findActiveTenantsOf(q, holders);
+      if (known.some((r) => r.tenant_id === tenantId)) return true;
+      const placed = new Set(known.map((r) => r.user_id));
       for (const holder of holders
         .filter((h) => !placed.has(h))
         .slice(0, MAX_LOOKUPS)) {

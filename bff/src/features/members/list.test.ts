@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "../../db/db.ts";
 import { ENGINES, openTestDb } from "../../test/databases.ts";
-import { listMembers, listQuery, type ListArgs } from "./list.ts";
+import { listMembers } from "./list.ts";
+import { listQuery, type ListArgs } from "./repository.ts";
 
 describe.each(ENGINES)("members paging at 10,000 on %s", (engine) => {
   let db: Db;

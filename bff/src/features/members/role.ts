@@ -13,17 +13,12 @@ import type { TenantRole } from "../../shared-contract.ts";
 import type { AdminRoles } from "./admins.ts";
 import type { Member } from "./contract.ts";
 import { getMember } from "./list.ts";
+import { findInvitationOf, lockTenantRoles, recordRole } from "./repository.ts";
 
 /** The Auth0 user exists (import created it) in these invitation states. */
 const USER_EXISTS = new Set(["created", "emailed", "verified", "accepted"]);
 /** The Auth0 user does not exist yet: the role is granted by the pipeline once it does. */
 const NOT_CREATED = new Set(["queued", "importing"]);
-
-/**
- * Per-tenant lock key (pg_advisory_xact_lock): role changes of one tenant run one at a time across
- * all instances, so two admins demoting each other at once cannot leave the tenant without one.
- */
-const lockKey = (tenantId: string) => `guestlist:roles:${tenantId}`;
 
 export async function changeRole(
   deps: { db: Db; auth0: Auth0; admins: AdminRoles },
@@ -39,11 +34,7 @@ export async function changeRole(
       "not_found",
       "No such member or invitation in this tenant",
     );
-  const inv = await db.query<{ id: string; state: string }>(
-    "select id::text, state from invitations where tenant_id = $1 and user_id = $2",
-    [tenantId, userId],
-  );
-  const invitation = inv.rows[0] ?? null;
+  const invitation = await findInvitationOf(db, tenantId, userId);
   const active = current.state === "active";
   const pending =
     invitation !== null &&
@@ -76,28 +67,7 @@ export async function changeRole(
   };
   /** Our records follow Auth0 (or, before the user exists, the pipeline will grant it: role-step.ts). */
   const record = async (tx: Queryable): Promise<void> => {
-    // Before the user exists only the invitation changes. If the import created the user meanwhile
-    // (after our read), an admin role is owed from now on; a member owes nothing.
-    await tx.query(
-      `update invitations set role = $3,
-         role_due_at = case when $3 = 'admin' and $4 = false and state not in ('queued', 'importing') then now()
-                            when $3 = 'member' then null else role_due_at end,
-         updated_at = now()
-       where tenant_id = $1 and user_id = $2`,
-      [tenantId, userId, to, userExists],
-    );
-    if (userExists) {
-      // The explicit change settles any assignment still owed.
-      await tx.query(
-        `update invitations set role_due_at = null, role_lease_owner = null, role_lease_until = null
-         where tenant_id = $1 and user_id = $2`,
-        [tenantId, userId],
-      );
-      await tx.query(
-        "update members set role = $2 where user_id = $1 and tenant_id = $3",
-        [userId, to, tenantId],
-      );
-    }
+    await recordRole(tx, { tenantId, userId, role: to, userExists });
     await audit(tx, {
       tenantId,
       ...actor,
@@ -115,9 +85,7 @@ export async function changeRole(
   const outcome =
     db.engine === "postgres"
       ? await db.transaction(async (tx) => {
-          await tx.query("select pg_advisory_xact_lock(hashtext($1))", [
-            lockKey(tenantId),
-          ]);
+          await lockTenantRoles(tx, tenantId);
           if ((await decide(tx)) === "last_admin") return "last_admin" as const;
           await record(tx);
           return "changed" as const;

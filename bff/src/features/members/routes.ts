@@ -1,9 +1,13 @@
-// Members of a tenant: list (admin, support), refresh the Auth0 mirror (admin, support), remove (admin).
-import type { Feature } from "../../feature.ts";
+// Members of a tenant: list (admin, support), refresh the Auth0 mirror (admin, support), change a
+// role, remove (admin).
 import { actorOf } from "../../audit-log.ts";
 import { requires, requiresOwnOrSupport } from "../../auth.ts";
-import { AppError } from "../../errors.ts";
+import type { Auth0 } from "../../auth0/types.ts";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../db/db.ts";
+import type { Feature } from "../../feature.ts";
 import { ErrorBody } from "../../shared-contract.ts";
+import { createAdminRoles } from "./admins.ts";
 import {
   ChangeRoleInput,
   Member,
@@ -15,14 +19,18 @@ import {
   MembersSyncResult,
   RemoveMemberResult,
 } from "./contract.ts";
-import { listMembers } from "./list.ts";
-import { createAdminRoles } from "./admins.ts";
+import { showMembers } from "./page.ts";
 import { removeMember } from "./remove.ts";
 import { changeRole } from "./role.ts";
-import { createBackgroundSync, lastSyncedAt, refreshMembers } from "./sync.ts";
-import { reconcileTenantSoon } from "../accept/reconcile.ts";
+import { createBackgroundSync, refreshNow } from "./sync.ts";
 
-const LEASE_POLL_MS = 250;
+export interface MembersDeps {
+  db: Db;
+  auth0: Auth0;
+  config: Pick<Config, "membersSyncIntervalSeconds" | "memberRemoval"> & {
+    auth0: Pick<Config["auth0"], "adminRole" | "interactiveWaitMs">;
+  };
+}
 
 const errors = {
   400: ErrorBody,
@@ -31,8 +39,11 @@ const errors = {
   404: ErrorBody,
 };
 
-export const membersRoutes: Feature = (app, { db, auth0, config }) => {
-  const admins = createAdminRoles(db, auth0, config);
+export const membersRoutes: Feature<MembersDeps> = (
+  app,
+  { db, auth0, config },
+) => {
+  const admins = createAdminRoles(db, auth0, config.auth0.adminRole);
   const background = createBackgroundSync(
     db,
     auth0,
@@ -41,10 +52,6 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
     () => admins.roleId(),
   );
   app.addHook("onClose", () => background.drain());
-  const ensureTenant = async (tenantId: string) => {
-    const r = await db.query("select 1 from tenants where id = $1", [tenantId]);
-    if (r.rowCount === 0) throw new AppError("not_found", "No such tenant");
-  };
 
   app.get(
     "/tenants/:tenantId/members",
@@ -56,16 +63,13 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
         response: { 200: MembersPage, ...errors },
       },
     },
-    async (request) => {
-      const { tenantId } = request.params;
-      const syncedAt = await lastSyncedAt(db, tenantId);
-      await ensureTenant(tenantId);
-      background.maybeRefresh(tenantId, syncedAt);
-      // Used tickets show as accepted at once (from Auth0's record; throttled per tenant).
-      await reconcileTenantSoon(db, auth0, tenantId, request.log);
-      const page = await listMembers(db, tenantId, request.query);
-      return { ...page, syncedAt: syncedAt?.toISOString() ?? null };
-    },
+    (request) =>
+      showMembers(
+        { db, auth0, background },
+        request.params.tenantId,
+        request.query,
+        request.log,
+      ),
   );
 
   app.post(
@@ -77,30 +81,12 @@ export const membersRoutes: Feature = (app, { db, auth0, config }) => {
         response: { 200: MembersSyncResult, 429: ErrorBody, ...errors },
       },
     },
-    async (request) => {
-      await ensureTenant(request.params.tenantId);
-      // Another refresh (background or another instance) holds the lease: wait for it briefly,
-      // then run ours. Never hold the admin's request for long: after the interactive wait the
-      // answer is 429 with Retry-After (docs/decisions/009-fair-share-of-the-auth0-budget.md).
-      const deadline = Date.now() + config.auth0.interactiveWaitMs;
-      for (;;) {
-        const outcome = await refreshMembers(
-          db,
-          auth0,
-          request.params.tenantId,
-          () => admins.roleId(),
-        );
-        if (outcome.ran) return outcome;
-        if (Date.now() + LEASE_POLL_MS > deadline)
-          throw new AppError(
-            "rate_limited",
-            "A refresh of this tenant's members is already running; try again shortly",
-            undefined,
-            { retryAfterSeconds: 2 },
-          );
-        await new Promise((r) => setTimeout(r, LEASE_POLL_MS));
-      }
-    },
+    (request) =>
+      refreshNow(
+        { db, auth0, adminRoleId: () => admins.roleId() },
+        request.params.tenantId,
+        config.auth0.interactiveWaitMs,
+      ),
   );
 
   app.patch(

@@ -4,8 +4,18 @@
 // See docs/decisions/003-member-state.md.
 import type { FastifyBaseLogger } from "fastify";
 import { inLane, tenantLane } from "../../auth0/lanes.ts";
-import type { AppUser, Auth0 } from "../../auth0/types.ts";
-import type { Db, Queryable } from "../../db/db.ts";
+import type { Auth0 } from "../../auth0/types.ts";
+import type { Db } from "../../db/db.ts";
+import { AppError } from "../../errors.ts";
+import {
+  ensureTenant,
+  failSync,
+  finishSync,
+  markUnseenRemoved,
+  setMirroredRoles,
+  takeSyncLease,
+  upsertMember,
+} from "./repository.ts";
 
 export interface SyncOutcome {
   ran: boolean;
@@ -18,49 +28,6 @@ const MAX_PAGES = 20; // 20 × 50 = Auth0's 1,000-result search cap
 const FULL_SCAN_MAX_USERS = 200; // ≤ 4 calls per refresh
 const WATERMARK_SKEW_MS = 5 * 60_000; // search is eventually consistent: overlap the previous run
 
-export async function upsertMember(
-  q: Queryable,
-  tenantId: string,
-  u: AppUser,
-): Promise<void> {
-  await q.query(
-    `insert into members (user_id, tenant_id, email, name, email_verified, blocked, last_login, auth0_created_at, auth0_updated_at, removed_at, synced_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, now())
-     on conflict (user_id) do update set tenant_id = excluded.tenant_id, email = excluded.email, name = excluded.name,
-       email_verified = excluded.email_verified, blocked = excluded.blocked, last_login = excluded.last_login,
-       auth0_created_at = excluded.auth0_created_at, auth0_updated_at = excluded.auth0_updated_at, removed_at = null, synced_at = now()`,
-    [
-      u.userId,
-      tenantId,
-      u.email,
-      u.name,
-      u.emailVerified,
-      u.blocked,
-      u.lastLogin,
-      u.createdAt,
-      u.updatedAt,
-    ],
-  );
-}
-
-async function takeLease(
-  db: Db,
-  tenantId: string,
-): Promise<{ previous: Date | null } | null> {
-  await db.query(
-    "insert into member_sync (tenant_id) values ($1) on conflict (tenant_id) do nothing",
-    [tenantId],
-  );
-  const r = await db.query<{ synced_at: Date | string | null }>(
-    `update member_sync set lease_until = now() + interval '2 minutes'
-     where tenant_id = $1 and (lease_until is null or lease_until < now()) returning synced_at`,
-    [tenantId],
-  );
-  const row = r.rows[0];
-  if (!row) return null;
-  return { previous: row.synced_at === null ? null : new Date(row.synced_at) };
-}
-
 export async function refreshMembers(
   db: Db,
   auth0: Auth0,
@@ -68,7 +35,7 @@ export async function refreshMembers(
   /** the "Customer admin" role: when given, members' roles are refreshed too */
   adminRoleId?: () => Promise<string>,
 ): Promise<SyncOutcome> {
-  const lease = await takeLease(db, tenantId);
+  const lease = await takeSyncLease(db, tenantId);
   if (!lease) return { ran: false, syncedAt: null, seen: 0, removed: 0 };
   const started = new Date();
   const watermark = lease.previous
@@ -99,56 +66,66 @@ export async function refreshMembers(
     // still owed by the pipeline keep showing the invitation's role (list.ts).
     if (adminRoleId) {
       const holders = await auth0.roleUserIds(await adminRoleId());
-      await db.query(
-        `update members set role = case when user_id = any($2::text[]) then 'admin' else 'member' end
-         where tenant_id = $1 and removed_at is null`,
-        [tenantId, holders],
-      );
+      await setMirroredRoles(db, tenantId, holders);
     }
     // A complete scan saw every user of the tenant: mirrored users it did not see were deleted.
     const removed = complete
-      ? (
-          await db.query(
-            "update members set removed_at = now() where tenant_id = $1 and removed_at is null and synced_at < $2",
-            [tenantId, started],
-          )
-        ).rowCount
+      ? await markUnseenRemoved(db, tenantId, started)
       : 0;
-    const done = await db.query<{ synced_at: Date }>(
-      "update member_sync set synced_at = $2, lease_until = null, last_error = null where tenant_id = $1 returning synced_at",
-      [tenantId, started],
-    );
+    const syncedAt = await finishSync(db, tenantId, started);
     return {
       ran: true,
-      syncedAt: done.rows[0]
-        ? new Date(done.rows[0].synced_at).toISOString()
-        : null,
+      syncedAt: syncedAt ? syncedAt.toISOString() : null,
       seen,
       removed,
     };
   } catch (error) {
-    await db.query(
-      "update member_sync set lease_until = null, last_error = $2 where tenant_id = $1",
-      [
-        tenantId,
-        error instanceof Error ? error.message.slice(0, 500) : "failed",
-      ],
+    await failSync(
+      db,
+      tenantId,
+      error instanceof Error ? error.message.slice(0, 500) : "failed",
     );
     throw error;
   }
 }
 
-export async function lastSyncedAt(
-  q: Queryable,
+const LEASE_POLL_MS = 250;
+
+/**
+ * POST …/members/sync: refresh now. Another refresh (background or another instance) holds the
+ * lease: wait for it briefly, then run ours. Never hold the admin's request for long: after the
+ * interactive wait the answer is 429 with Retry-After
+ * (docs/decisions/009-fair-share-of-the-auth0-budget.md).
+ */
+export async function refreshNow(
+  deps: { db: Db; auth0: Auth0; adminRoleId: () => Promise<string> },
   tenantId: string,
-): Promise<Date | null> {
-  const row = (
-    await q.query<{ synced_at: Date | string | null }>(
-      "select synced_at from member_sync where tenant_id = $1",
-      [tenantId],
-    )
-  ).rows[0];
-  return row?.synced_at ? new Date(row.synced_at) : null;
+  interactiveWaitMs: number,
+): Promise<SyncOutcome> {
+  await ensureTenant(deps.db, tenantId);
+  const deadline = Date.now() + interactiveWaitMs;
+  for (;;) {
+    const outcome = await refreshMembers(
+      deps.db,
+      deps.auth0,
+      tenantId,
+      deps.adminRoleId,
+    );
+    if (outcome.ran) return outcome;
+    if (Date.now() + LEASE_POLL_MS > deadline)
+      throw new AppError(
+        "rate_limited",
+        "A refresh of this tenant's members is already running; try again shortly",
+        undefined,
+        { retryAfterSeconds: 2 },
+      );
+    await new Promise((r) => setTimeout(r, LEASE_POLL_MS));
+  }
+}
+
+export interface BackgroundSync {
+  maybeRefresh(tenantId: string, syncedAt: Date | null): void;
+  drain(): Promise<void>;
 }
 
 /** Starts a refresh in the background when the mirror is older than intervalSeconds; tracks it for shutdown. */
@@ -158,7 +135,7 @@ export function createBackgroundSync(
   log: FastifyBaseLogger,
   intervalSeconds: number,
   adminRoleId?: () => Promise<string>,
-) {
+): BackgroundSync {
   const running = new Set<Promise<unknown>>();
   return {
     maybeRefresh(tenantId: string, syncedAt: Date | null): void {

@@ -1,8 +1,8 @@
 // Tenants and seats: list (support), detail (admin of it, support), update (manage:tenants).
-import type { Feature } from "../../feature.ts";
-import { actorOf, audit } from "../../audit-log.ts";
+import { actorOf } from "../../audit-log.ts";
 import { requiresGlobal, requiresOwnOrSupport } from "../../auth.ts";
-import { seatSummary } from "../../seats.ts";
+import type { Db } from "../../db/db.ts";
+import type { Feature } from "../../feature.ts";
 import { ErrorBody } from "../../shared-contract.ts";
 import {
   TenantDetail,
@@ -10,24 +10,24 @@ import {
   TenantParams,
   UpdateTenantInput,
 } from "./contract.ts";
-import { getTenant, listTenantIds, updateTenant } from "./store.ts";
+import { listTenants } from "./list.ts";
+import { getTenant } from "./repository.ts";
+import { changeTenant } from "./update.ts";
+
+export interface TenantsDeps {
+  db: Db;
+}
 
 const errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
-export const tenantsRoutes: Feature = (app, { db }) => {
+export const tenantsRoutes: Feature<TenantsDeps> = (app, { db }) => {
   app.get(
     "/tenants",
     {
       config: requiresGlobal("read:all_tenants"),
       schema: { response: { 200: TenantList, ...errors } },
     },
-    async () => {
-      const tenants = await listTenantIds(db);
-      const items = [];
-      for (const t of tenants)
-        items.push({ ...t, seats: await seatSummary(db, t.id) });
-      return { items };
-    },
+    () => listTenants(db),
   );
 
   app.get(
@@ -52,20 +52,8 @@ export const tenantsRoutes: Feature = (app, { db }) => {
         response: { 200: TenantDetail, 400: ErrorBody, ...errors },
       },
     },
-    async (request) => {
-      const { tenantId } = request.params;
-      await db.transaction(async (tx) => {
-        const changes = await updateTenant(tx, tenantId, request.body);
-        await audit(tx, {
-          tenantId,
-          ...actorOf(request),
-          action: "tenant.updated",
-          target: tenantId,
-          details: changes,
-        });
-      });
-      return getTenant(db, tenantId);
-    },
+    (request) =>
+      changeTenant(db, request.params.tenantId, request.body, actorOf(request)),
   );
   return Promise.resolve();
 };

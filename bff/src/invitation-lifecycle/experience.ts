@@ -4,7 +4,7 @@
 //   unknown → the single-ticket flow (it works on both), after a logged warning.
 // AUTH0_UL_EXPERIENCE=new|classic pins it; auto (default) reads GET /api/v2/prompts, cached.
 import type { FastifyBaseLogger } from "fastify";
-import type { Auth0, UniversalLoginExperience } from "../../auth0/types.ts";
+import type { Auth0, UniversalLoginExperience } from "../auth0/types.ts";
 
 export type Experience = UniversalLoginExperience | "unknown";
 

@@ -1,4 +1,4 @@
-// Tenant rows ↔ contract types.
+// The tenants feature's SQL: tenant rows ↔ contract types.
 import type { Queryable } from "../../db/db.ts";
 import { AppError } from "../../errors.ts";
 import { seatSummary } from "../../seats.ts";

@@ -1,7 +1,7 @@
 // The accept flow's experience: pinned by config, or read from GET /api/v2/prompts and cached; a
 // failed read (e.g. no read:prompts) means "unknown" (the single-ticket flow) and a warning.
 import { expect, test } from "vitest";
-import type { UniversalLoginExperience } from "../../auth0/types.ts";
+import type { UniversalLoginExperience } from "../auth0/types.ts";
 import { createExperienceResolver } from "./experience.ts";
 
 function source(answers: (UniversalLoginExperience | Error)[]) {

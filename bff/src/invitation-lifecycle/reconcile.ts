@@ -8,9 +8,16 @@
 // The search costs one Management API call per 100 users whose password was set in the window, and
 // nothing for a tenant with no such tickets.
 import type { FastifyBaseLogger } from "fastify";
-import type { Auth0 } from "../../auth0/types.ts";
-import type { Db } from "../../db/db.ts";
-import { markAccepted, markVerified } from "./store.ts";
+import type { Auth0 } from "../auth0/types.ts";
+import type { Db } from "../db/db.ts";
+import {
+  findOpenTickets,
+  findTenantsWithOpenTickets,
+  markAccepted,
+  markVerified,
+  releaseReconcileLease,
+  takeReconcileLease,
+} from "./repository.ts";
 
 /** Auth0's clock and ours may differ a little. */
 export const CLOCK_SKEW_MS = 60_000;
@@ -66,7 +73,7 @@ export async function applyAuth0Record(
 /** One person, now: a consistent get-user (1 call). null when the user is gone from Auth0. */
 export async function reconcileOne(
   db: Db,
-  auth0: Auth0,
+  auth0: Pick<Auth0, "getUser">,
   invitation: { id: string; userId: string; ticketIssuedAt: Date | null },
 ): Promise<{
   change: "accepted" | "verified" | null;
@@ -77,35 +84,10 @@ export async function reconcileOne(
   return { change: await applyAuth0Record(db, invitation, user), user };
 }
 
-interface OpenTicket {
-  id: string;
-  user_id: string;
-  ticket_issued_at: Date | string;
-}
-
 export interface TenantOutcome {
   ran: boolean;
   calls: number;
   accepted: number;
-}
-
-async function takeLease(
-  db: Db,
-  tenantId: string,
-  minIntervalMs: number,
-): Promise<boolean> {
-  await db.query(
-    "insert into invitation_reconcile (tenant_id) values ($1) on conflict (tenant_id) do nothing",
-    [tenantId],
-  );
-  const r = await db.query(
-    `update invitation_reconcile set lease_until = now() + interval '2 minutes'
-      where tenant_id = $1 and (lease_until is null or lease_until < now())
-        and (last_run_at is null or last_run_at <= now() - $2::int * interval '1 millisecond')
-      returning tenant_id`,
-    [tenantId, Math.round(minIntervalMs)],
-  );
-  return (r.rowCount ?? 0) > 0;
 }
 
 /**
@@ -118,16 +100,9 @@ export async function reconcileTenant(
   tenantId: string,
   minIntervalMs = 0,
 ): Promise<TenantOutcome> {
-  const open = (
-    await db.query<OpenTicket>(
-      `select id::text, user_id, ticket_issued_at from invitations
-        where tenant_id = $1 and state in ('created', 'emailed', 'verified')
-          and ticket_issued_at is not null and ticket_expires_at > now() - $2::int * interval '1 millisecond'`,
-      [tenantId, SWEEP_GRACE_MS],
-    )
-  ).rows;
+  const open = await findOpenTickets(db, tenantId, SWEEP_GRACE_MS);
   if (open.length === 0) return { ran: false, calls: 0, accepted: 0 };
-  if (!(await takeLease(db, tenantId, minIntervalMs)))
+  if (!(await takeReconcileLease(db, tenantId, minIntervalMs)))
     return { ran: false, calls: 0, accepted: 0 };
   const byUser = new Map(
     open.map((o) => [
@@ -170,18 +145,13 @@ export async function reconcileTenant(
       }
       break;
     }
-    await db.query(
-      "update invitation_reconcile set last_run_at = now(), lease_until = null, last_error = null where tenant_id = $1",
-      [tenantId],
-    );
+    await releaseReconcileLease(db, tenantId, null);
     return { ran: true, calls, accepted };
   } catch (error) {
-    await db.query(
-      "update invitation_reconcile set lease_until = null, last_error = $2 where tenant_id = $1",
-      [
-        tenantId,
-        error instanceof Error ? error.message.slice(0, 500) : "failed",
-      ],
+    await releaseReconcileLease(
+      db,
+      tenantId,
+      error instanceof Error ? error.message.slice(0, 500) : "failed",
     );
     throw error;
   }
@@ -193,19 +163,12 @@ export async function sweepOpenInvitations(
   auth0: Auth0,
   minIntervalMs = 0,
 ): Promise<{ tenants: number; calls: number; accepted: number }> {
-  const tenants = (
-    await db.query<{ tenant_id: string }>(
-      `select distinct tenant_id from invitations
-        where state in ('created', 'emailed', 'verified') and ticket_issued_at is not null
-          and ticket_expires_at > now() - $1::int * interval '1 millisecond'`,
-      [SWEEP_GRACE_MS],
-    )
-  ).rows;
+  const tenants = await findTenantsWithOpenTickets(db, SWEEP_GRACE_MS);
   let calls = 0;
   let accepted = 0;
   let ran = 0;
-  for (const { tenant_id } of tenants) {
-    const r = await reconcileTenant(db, auth0, tenant_id, minIntervalMs);
+  for (const tenantId of tenants) {
+    const r = await reconcileTenant(db, auth0, tenantId, minIntervalMs);
     calls += r.calls;
     accepted += r.accepted;
     if (r.ran) ran++;

@@ -8,9 +8,9 @@ import {
   expect,
   test,
 } from "vitest";
-import type { Db } from "../../db/db.ts";
-import { createFakeAuth0, type FakeAuth0 } from "../../test/fake-auth0.ts";
-import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
+import type { Db } from "../db/db.ts";
+import { createFakeAuth0, type FakeAuth0 } from "../test/fake-auth0.ts";
+import { buildTestApp, type TestApp } from "../test/build-test-app.ts";
 import {
   acceptedByAuth0,
   CLOCK_SKEW_MS,
