@@ -52,10 +52,9 @@ describe("starting against a real tenant", () => {
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, bcryptRounds: 4 });
     // production refuses the emulator's public secret: this tenant's BFF application has its own
-    const bff = emu.store.state.clients.find(
-      (c) => c.client_id === "guestlist-bff",
-    );
-    if (bff) bff.client_secret = PRODUCTION_SECRET;
+    emu.store.clients.update("guestlist-bff", (c) => {
+      c.client_secret = PRODUCTION_SECRET;
+    });
     const port = await freePort();
     env = {
       NODE_ENV: "production",
