@@ -16,10 +16,6 @@ const FEATURE_EXCEPTIONS = [
   ["bff/src/features/members/", "bff/src/features/accept/reconcile.ts"],
   ["bff/src/features/support/", "bff/src/features/accept/reconcile.ts"],
   ["bff/src/features/support-actions/", "bff/src/features/accept/store.ts"],
-  // An import changes members and seats: the import feature invalidates their queries by key.
-  // Moves with the query keys to web/src/lib in the same re-cut.
-  ["web/src/features/import/", "web/src/features/members/api.ts"],
-  ["web/src/features/import/", "web/src/features/support/api.ts"],
 ];
 const featureOf = (file) =>
   /^((?:bff|web)\/src\/features\/[^/]+\/)/.exec(file)?.[1] ?? null;
