@@ -120,8 +120,12 @@ describe("starting against a real tenant", () => {
     "refuses to run while sign-ups are enabled on the connection",
     { timeout: 40_000 },
     async () => {
-      const con = emu.store.connection;
-      con.options = { ...con.options, disable_signup: false };
+      const { store } = emu;
+      const signups = (enabled: boolean) =>
+        store.connections.update(store.connection.id, (con) => {
+          con.options = { ...con.options, disable_signup: !enabled };
+        });
+      signups(true);
       try {
         const { code, output } = await runToExit(env);
         expect(code).toBe(1);
@@ -129,7 +133,7 @@ describe("starting against a real tenant", () => {
           "sign-ups are ENABLED on connection Username-Password-Authentication",
         );
       } finally {
-        con.options = { ...con.options, disable_signup: true };
+        signups(false);
       }
     },
   );
