@@ -8,13 +8,7 @@ import path from "node:path";
 
 // Feature boundaries (as bulletproof-react): a file in <pkg>/src/features/<a>/ imports nothing from
 // <pkg>/src/features/<b>/; what two features share lives outside features/ (bff/src/…,
-// web/src/lib, web/src/components). Exceptions name the importer, the imported file and why.
-const FEATURE_EXCEPTIONS = [
-  // An import changes members and seats: the import feature invalidates their queries by key.
-  // Moves with the query keys to web/src/lib in the same re-cut.
-  ["web/src/features/import/", "web/src/features/members/api.ts"],
-  ["web/src/features/import/", "web/src/features/support/api.ts"],
-];
+// web/src/lib, web/src/components). There are no exceptions.
 const featureOf = (file) =>
   /^((?:bff|web)\/src\/features\/[^/]+\/)/.exec(file)?.[1] ?? null;
 const featureBoundaries = {
@@ -41,12 +35,6 @@ const featureBoundaries = {
             .join("/");
           const other = featureOf(target);
           if (!other || other === own) return;
-          if (
-            FEATURE_EXCEPTIONS.some(
-              ([f, t]) => from.startsWith(f) && target === t,
-            )
-          )
-            return;
           context.report({
             node: node.source,
             message: `${own} imports ${target}: features do not import each other; move the shared piece out of features/.`,

@@ -4,15 +4,15 @@ import cors from "@fastify/cors";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import { controlGuard } from "./control/guard.ts";
-import { controlRoutes } from "./control/plugin.ts";
-import { dbConnections } from "./dbconnections/routes.ts";
+import { controlPlugin } from "./control/plugin.ts";
+import { dbConnectionsPlugin } from "./dbconnections/plugin.ts";
 import type { Keys } from "./keys.ts";
 import { limitsPlugin } from "./limits/plugin.ts";
-import { managementApi } from "./management/plugin.ts";
+import { managementPlugin } from "./management/plugin.ts";
 import { allowedWebOrigins } from "./oidc/clients.ts";
-import { oidcRoutes } from "./oidc/plugin.ts";
+import { oidcPlugin } from "./oidc/plugin.ts";
 import type { Store } from "./store/index.ts";
-import { ticketPages } from "./tickets/pages.ts";
+import { ticketsPlugin } from "./tickets/plugin.ts";
 
 export interface EmulatorOptions {
   store: Store;
@@ -54,10 +54,15 @@ export function buildEmulator(opts: EmulatorOptions): FastifyInstance {
   // The one form-body parser: /oauth/token, /u/login, ticket pages, /dbconnections, /api/v2.
   void app.register(formbody);
 
-  void app.register(oidcRoutes, { store, keys, baseUrl });
-  void app.register(controlRoutes, { store, keys, baseUrl });
-  void app.register(managementApi, { store, baseUrl, keys, prefix: "/api/v2" });
-  void app.register(ticketPages, { store, baseUrl });
-  void app.register(dbConnections, { store });
+  void app.register(oidcPlugin, { store, keys, baseUrl });
+  void app.register(controlPlugin, { store, keys, baseUrl });
+  void app.register(managementPlugin, {
+    store,
+    baseUrl,
+    keys,
+    prefix: "/api/v2",
+  });
+  void app.register(ticketsPlugin, { store, baseUrl });
+  void app.register(dbConnectionsPlugin, { store });
   return app;
 }

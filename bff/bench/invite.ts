@@ -257,9 +257,9 @@ async function main(): Promise<void> {
     }
     // role calls: the role's id lookup (once, without AUTH0_ADMIN_ROLE_ID) and the assignments
     const roleCalls = mgmt.filter((r) => /^\/api\/v2\/roles\b/.test(r.path));
-    const held = Object.values(emulator.store.state.users).filter(
-      (u) => u.email.startsWith("bench.") && u.roles.length > 0,
-    ).length;
+    const held = emulator.store.users
+      .list()
+      .filter((u) => u.email.startsWith("bench.") && u.roles.length > 0).length;
     const naiveCalls = PEOPLE * 2;
     const naiveSeconds =
       Math.max(0, naiveCalls - ENTERPRISE.burst) / ENTERPRISE.perSecond;

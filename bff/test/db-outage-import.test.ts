@@ -203,7 +203,7 @@ describe.skipIf(skip !== null)("a PostgreSQL outage during an import", () => {
       // Auth0 did create the job meanwhile.
       await waitFor(
         "Auth0 to have the job",
-        () => Object.keys(emulator.store.state.jobs).length > 0,
+        () => emulator.store.jobs.list().length > 0,
         30_000,
       );
       await new Promise((r) =>
@@ -260,7 +260,7 @@ describe.skipIf(skip !== null)("a PostgreSQL outage during an import", () => {
 
       // Exactly once in Auth0: by email, and one import job per batch, each submitted once.
       const perEmail = new Map<string, number>();
-      for (const u of Object.values(emulator.store.state.users))
+      for (const u of emulator.store.users.list())
         if (u.email.startsWith(`${tag}.`))
           perEmail.set(u.email, (perEmail.get(u.email) ?? 0) + 1);
       expect(perEmail.size).toBe(ROWS);

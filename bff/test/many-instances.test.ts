@@ -215,7 +215,7 @@ describe.skipIf(!DATABASE_URL)("two BFF instances on one Postgres", () => {
 
       // exactly once in Auth0
       const perEmail = new Map<string, number>();
-      for (const u of Object.values(emulator.store.state.users))
+      for (const u of emulator.store.users.list())
         if (u.email.startsWith(`${tag}.`))
           perEmail.set(u.email, (perEmail.get(u.email) ?? 0) + 1);
       expect(perEmail.size).toBe(TOTAL);

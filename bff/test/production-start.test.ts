@@ -52,10 +52,9 @@ describe("starting against a real tenant", () => {
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, bcryptRounds: 4 });
     // production refuses the emulator's public secret: this tenant's BFF application has its own
-    const bff = emu.store.state.clients.find(
-      (c) => c.client_id === "guestlist-bff",
-    );
-    if (bff) bff.client_secret = PRODUCTION_SECRET;
+    emu.store.clients.update("guestlist-bff", (c) => {
+      c.client_secret = PRODUCTION_SECRET;
+    });
     const port = await freePort();
     env = {
       NODE_ENV: "production",
@@ -121,8 +120,12 @@ describe("starting against a real tenant", () => {
     "refuses to run while sign-ups are enabled on the connection",
     { timeout: 40_000 },
     async () => {
-      const con = emu.store.connection;
-      con.options = { ...con.options, disable_signup: false };
+      const { store } = emu;
+      const signups = (enabled: boolean) =>
+        store.connections.update(store.connection.id, (con) => {
+          con.options = { ...con.options, disable_signup: !enabled };
+        });
+      signups(true);
       try {
         const { code, output } = await runToExit(env);
         expect(code).toBe(1);
@@ -130,7 +133,7 @@ describe("starting against a real tenant", () => {
           "sign-ups are ENABLED on connection Username-Password-Authentication",
         );
       } finally {
-        con.options = { ...con.options, disable_signup: true };
+        signups(false);
       }
     },
   );

@@ -6,7 +6,7 @@ import { mintUserAccessToken } from "../oidc/tokens.ts";
 import { hashPassword, makeUser, type Store } from "../store/index.ts";
 import { publicState, publicUser } from "./views.ts";
 
-export interface ControlRoutesOptions {
+export interface ControlPluginOptions {
   store: Store;
   keys: Keys;
   baseUrl: string;
@@ -52,7 +52,7 @@ function problem(
   return reply.code(statusCode).send({ statusCode, error, message });
 }
 
-export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (
+export const controlPlugin: FastifyPluginCallback<ControlPluginOptions> = (
   app,
   { store, keys, baseUrl },
   done,

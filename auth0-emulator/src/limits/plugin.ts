@@ -1,7 +1,11 @@
 // Global hooks registered first by app.ts (not encapsulated: `skip-override`, as fastify-plugin
 // does): Management API rate limits with X-RateLimit-* headers, fault injection, the request log,
 // and their control routes under /__emulator.
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+} from "fastify";
 import type { Store } from "../store/index.ts";
 import { errorBody } from "../management/errors.ts";
 import { Faults, type Fault } from "./faults.ts";
@@ -68,8 +72,11 @@ async function applyFault(
   return false;
 }
 
-// eslint-disable-next-line @typescript-eslint/require-await -- registers hooks and routes only
-const plugin: FastifyPluginAsync<LimitsPluginOptions> = async (app, opts) => {
+const plugin: FastifyPluginCallback<LimitsPluginOptions> = (
+  app,
+  opts,
+  done,
+) => {
   const limiter = new RateLimiter(opts.now);
   const faults = new Faults();
   const log = new RequestLog();
@@ -102,6 +109,7 @@ const plugin: FastifyPluginAsync<LimitsPluginOptions> = async (app, opts) => {
   });
 
   limitsControlRoutes(app, { store: opts.store, limiter, faults, log });
+  done();
 };
 
 export const limitsPlugin = Object.assign(plugin, {

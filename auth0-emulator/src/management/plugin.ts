@@ -13,10 +13,10 @@ import { jobsRoutes } from "./jobs.ts";
 import { promptsRoutes } from "./prompts.ts";
 import { roleAssignmentRoutes, roleMembersRoutes } from "./role-members.ts";
 import { ticketsRoutes } from "./tickets.ts";
-import { usersListRoute } from "./users-list.ts";
+import { usersListRoutes } from "./users-list.ts";
 import { usersRoutes } from "./users.ts";
 
-export interface ManagementApiOptions {
+export interface ManagementPluginOptions {
   store: Store;
   baseUrl: string;
   /** LOGIN's Keys; only `verify` is used here */
@@ -51,10 +51,9 @@ function fastifyErrorToMgmt(err: FastifyError): MgmtError {
   return new MgmtError(500, "Internal error.");
 }
 
-export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (
-  app,
-  opts,
-) => {
+export const managementPlugin: FastifyPluginAsync<
+  ManagementPluginOptions
+> = async (app, opts) => {
   const { store, baseUrl, keys } = opts;
   const base = baseUrl.replace(/\/+$/, "");
   if (!app.hasContentTypeParser("multipart/form-data")) {
@@ -75,7 +74,7 @@ export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (
   app.addHook("onRequest", bearerAuth(keys, `${base}/api/v2/`));
 
   usersRoutes(app, store);
-  usersListRoute(app, store);
+  usersListRoutes(app, store);
   roleMembersRoutes(app, store);
   roleAssignmentRoutes(app, store);
   jobsRoutes(app, store, base);

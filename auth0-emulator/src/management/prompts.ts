@@ -2,7 +2,7 @@
 // GET/PATCH /prompts (spec operations get_prompts, patch_prompts; GetSettingsResponseContent,
 // UpdateSettingsRequestContent) and the `default_redirection_uri` field of GET/PATCH
 // /tenants/settings (tenant_settings_route, patch_settings). The experience decides what ticket
-// pages do after success (auth0-emulator/README.md, tickets/pages.ts).
+// pages do after success (auth0-emulator/README.md, tickets/plugin.ts).
 import type { FastifyInstance } from "fastify";
 import type { Store } from "../store/index.ts";
 import { invalidBody } from "./errors.ts";

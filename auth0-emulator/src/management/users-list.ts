@@ -68,7 +68,7 @@ function sortUsers(users: EmuUser[], sort: string | undefined): EmuUser[] {
   );
 }
 
-export function usersListRoute(app: FastifyInstance, store: Store): void {
+export function usersListRoutes(app: FastifyInstance, store: Store): void {
   app.get<{ Querystring: ListQuery }>(
     "/users",
     { config: { scopes: ["read:users", "read:user_idp_tokens"] } },

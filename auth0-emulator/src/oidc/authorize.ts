@@ -24,7 +24,7 @@ const AuthorizeQuery = z.object({
   code_challenge_method: z.string().optional(),
 });
 
-export function registerAuthorize(
+export function authorizeRoutes(
   app: FastifyInstance,
   ctx: TokenContext,
   memory: OidcMemory,

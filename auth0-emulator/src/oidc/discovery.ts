@@ -2,10 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { TokenContext } from "./tokens.ts";
 
-export function registerDiscovery(
-  app: FastifyInstance,
-  ctx: TokenContext,
-): void {
+export function discoveryRoutes(app: FastifyInstance, ctx: TokenContext): void {
   const base = ctx.baseUrl;
   app.get("/.well-known/openid-configuration", () => ({
     issuer: `${base}/`,

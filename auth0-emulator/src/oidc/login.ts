@@ -18,7 +18,7 @@ const LoginForm = z.object({
 export const WRONG_CREDENTIALS = "Wrong email or password.";
 export const USER_BLOCKED = "user is blocked";
 
-export function registerLogin(
+export function loginRoutes(
   app: FastifyInstance,
   ctx: TokenContext,
   memory: OidcMemory,

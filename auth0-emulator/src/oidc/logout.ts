@@ -16,7 +16,7 @@ const LogoutQuery = z.object({
   returnTo: z.string().optional(),
 });
 
-export function registerLogout(
+export function logoutRoutes(
   app: FastifyInstance,
   ctx: TokenContext,
   memory: OidcMemory,

@@ -2,21 +2,21 @@
 import type { FastifyPluginCallback } from "fastify";
 import type { Keys } from "../keys.ts";
 import type { Store } from "../store/index.ts";
-import { registerAuthorize } from "./authorize.ts";
-import { registerDiscovery } from "./discovery.ts";
-import { registerLogin } from "./login.ts";
-import { registerLogout } from "./logout.ts";
+import { authorizeRoutes } from "./authorize.ts";
+import { discoveryRoutes } from "./discovery.ts";
+import { loginRoutes } from "./login.ts";
+import { logoutRoutes } from "./logout.ts";
 import { OidcMemory } from "./memory.ts";
-import { registerToken } from "./token.ts";
-import { registerUserinfo } from "./userinfo.ts";
+import { tokenRoutes } from "./token.ts";
+import { userinfoRoutes } from "./userinfo.ts";
 
-export interface OidcRoutesOptions {
+export interface OidcPluginOptions {
   store: Store;
   keys: Keys;
   baseUrl: string;
 }
 
-export const oidcRoutes: FastifyPluginCallback<OidcRoutesOptions> = (
+export const oidcPlugin: FastifyPluginCallback<OidcPluginOptions> = (
   app,
   { store, keys, baseUrl },
   done,
@@ -24,11 +24,11 @@ export const oidcRoutes: FastifyPluginCallback<OidcRoutesOptions> = (
   const ctx = { store, keys, baseUrl };
   const memory = new OidcMemory();
   store.onReset(() => memory.clear());
-  registerDiscovery(app, ctx);
-  registerAuthorize(app, ctx, memory);
-  registerLogin(app, ctx, memory);
-  registerToken(app, ctx, memory);
-  registerLogout(app, ctx, memory);
-  registerUserinfo(app, ctx);
+  discoveryRoutes(app, ctx);
+  authorizeRoutes(app, ctx, memory);
+  loginRoutes(app, ctx, memory);
+  tokenRoutes(app, ctx, memory);
+  logoutRoutes(app, ctx, memory);
+  userinfoRoutes(app, ctx);
   done();
 };

@@ -26,7 +26,7 @@ const TokenBody = z.object({
 });
 type TokenBody = z.infer<typeof TokenBody>;
 
-export function registerToken(
+export function tokenRoutes(
   app: FastifyInstance,
   ctx: TokenContext,
   memory: OidcMemory,

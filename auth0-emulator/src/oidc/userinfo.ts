@@ -2,10 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { profileClaims, type TokenContext } from "./tokens.ts";
 
-export function registerUserinfo(
-  app: FastifyInstance,
-  ctx: TokenContext,
-): void {
+export function userinfoRoutes(app: FastifyInstance, ctx: TokenContext): void {
   app.get("/userinfo", async (req, reply) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(
       req.headers.authorization ?? "",

@@ -46,4 +46,14 @@ export class Collection<T> {
     this.#db.changed();
     return item;
   }
+
+  /** Removes the entity; false for an unknown key. */
+  delete(key: string): boolean {
+    const items = this.#spec.read(this.#db.state);
+    const at = items?.findIndex((item) => this.#spec.key(item) === key) ?? -1;
+    if (!items || at < 0) return false;
+    items.splice(at, 1);
+    this.#db.changed();
+    return true;
+  }
 }

@@ -12,8 +12,8 @@ afterEach(() => {
 });
 
 const bffScopes = (store: Store) =>
-  store.state.clients
-    .find((c) => c.client_id === "guestlist-bff")
+  store.clients
+    .get("guestlist-bff")
     ?.grants?.find((g) => g.audience === "management")?.scope ?? [];
 
 test("a state file from an older emulator keeps its data and gains the seed's new Management API scopes", () => {

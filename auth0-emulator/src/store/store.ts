@@ -117,24 +117,6 @@ export class Store {
     this.#file.write(this.#state);
   }
 
-  /**
-   * Other packages' tests only (the BFF's setup tests shape a fresh tenant; they read users). The
-   * emulator's own modules use the repositories; changes made here are not persisted.
-   */
-  get state(): EmuState {
-    return this.#state;
-  }
-
-  /** Other packages' tests only: `clients.get(id)`. */
-  client(clientId: string): EmuClient | undefined {
-    return this.clients.get(clientId);
-  }
-
-  /** Other packages' tests only: `users.get(id)`. */
-  userById(id: string): EmuUser | undefined {
-    return this.users.get(id);
-  }
-
   /** bcrypt cost used for passwords set through the API and ticket pages (low in tests). */
   get passwordRounds(): number {
     return this.#bcryptRounds;

@@ -90,7 +90,7 @@ async function outsideJob(users: number): Promise<string> {
 }
 
 function emulatorJob(id: string): { status: string } | undefined {
-  return h.emulator.store.state.jobs[id];
+  return h.emulator.store.jobs.get(id);
 }
 
 function people(count: number, tag: string): { email: string }[] {
@@ -130,7 +130,7 @@ async function progress(importId: string): Promise<Progress> {
 
 function usersWithPrefix(prefix: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const u of Object.values(h.emulator.store.state.users))
+  for (const u of h.emulator.store.users.list())
     if (u.email.startsWith(prefix))
       counts.set(u.email, (counts.get(u.email) ?? 0) + 1);
   return counts;
@@ -310,8 +310,8 @@ describe("refusals of a real tenant", { timeout: 120_000 }, () => {
     const importId = await importRows(rows);
     // Auth0 did not create two of them (say, per-user errors, gone with the expired job)
     await expireOnFirstPoll(`expiredpart.${n}.`, () => {
-      for (const [id, u] of Object.entries(h.emulator.store.state.users))
-        if (lost.has(u.email)) h.emulator.store.users.delete(id);
+      for (const u of h.emulator.store.users.list())
+        if (lost.has(u.email)) h.emulator.store.users.delete(u.user_id);
     });
     await expectAllEmailed(importId, `expiredpart.${n}.`, 6);
     expect(submits).toHaveLength(2);

@@ -156,9 +156,8 @@ test.each(engines)(
         `[kill test] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`,
       );
     const created = () =>
-      Object.values(emulator.store.state.users).filter((u) =>
-        u.email.startsWith(`${tag}.`),
-      ).length;
+      emulator.store.users.list().filter((u) => u.email.startsWith(`${tag}.`))
+        .length;
     const mailed = async () =>
       new Set(
         (await catcher.emails())
@@ -206,7 +205,7 @@ test.each(engines)(
 
     // exactly once in Auth0, by email
     const perEmail = new Map<string, number>();
-    for (const u of Object.values(emulator.store.state.users))
+    for (const u of emulator.store.users.list())
       if (u.email.startsWith(`${tag}.`))
         perEmail.set(u.email, (perEmail.get(u.email) ?? 0) + 1);
     expect(perEmail.size).toBe(ROWS);
@@ -214,7 +213,8 @@ test.each(engines)(
     // every admin row holds "Customer admin" exactly once; nobody else holds it (the import is
     // done only when no role is owed any more)
     const adminRole = "rol_CustomerAdmin01";
-    const wrongRoles = Object.values(emulator.store.state.users)
+    const wrongRoles = emulator.store.users
+      .list()
       .filter((u) => u.email.startsWith(`${tag}.`))
       .filter((u) => {
         const i = Number(u.email.slice(tag.length + 1).split("@")[0]);

@@ -67,9 +67,7 @@ async function progress(importId: string): Promise<{
 
 function emulatorUsersByEmail(prefix: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const u of h.emulator.store.state.users
-    ? Object.values(h.emulator.store.state.users)
-    : []) {
+  for (const u of h.emulator.store.users.list()) {
     if (u.email.startsWith(prefix))
       counts.set(u.email, (counts.get(u.email) ?? 0) + 1);
   }
@@ -98,9 +96,9 @@ describe("the invitation pipeline", { timeout: 180_000 }, () => {
     expect(done.counts.emailed).toBe(25);
     const users = emulatorUsersByEmail(`happy.${n}.`);
     expect(users.size).toBe(25);
-    const stored = Object.values(h.emulator.store.state.users).find(
-      (u) => u.email === rows[0]?.email,
-    );
+    const stored = h.emulator.store.users
+      .list()
+      .find((u) => u.email === rows[0]?.email);
     expect(stored?.app_metadata).toMatchObject({ tenant_id: "acme" });
     expect(stored?.email_verified).toBe(false);
     const emails = (await h.catcher.emails()).filter((e) =>

@@ -74,7 +74,7 @@ test(
     expect(out).toContain("AUTH0_CONNECTION_ID=con_GuestlistLocal01");
     expect(out).toContain("VITE_AUTH0_CLIENT_ID=guestlist-spa");
     expect(out).not.toContain("guestlist-bff-local-secret"); // an existing client's secret is not printed
-    expect(emu.store.client("guestlist-spa")?.callbacks).toContain(
+    expect(emu.store.clients.get("guestlist-spa")?.callbacks).toContain(
       "https://app.acme.test",
     );
   },

@@ -98,15 +98,15 @@ function managementCalls(): string[] {
 
 /** A tenant as Auth0 creates it: a database connection with sign-ups on, nothing of ours. */
 function makeFreshTenant(): void {
-  const s = emu.store.state;
-  s.apis = [];
-  s.roles = [];
-  s.clients = s.clients.filter((c) => c.client_id === "guestlist-setup");
-  const con = s.connections[0];
-  if (con) {
+  const { store } = emu;
+  for (const a of [...store.apis.list()]) store.apis.delete(a.identifier);
+  for (const r of [...store.roles.list()]) store.roles.delete(r.id);
+  for (const c of [...store.clients.list()])
+    if (c.client_id !== "guestlist-setup") store.clients.delete(c.client_id);
+  store.connections.update(store.connection.id, (con) => {
     con.options = { ...con.options, disable_signup: false };
     con.enabled_clients = [];
-  }
+  });
 }
 
 const actions = (r: SetupResult) =>
@@ -156,13 +156,12 @@ describe("setupTenant", () => {
       bffClientId: first.values.bffClientId,
     });
 
-    const s = emu.store.state;
-    const con = s.connections[0];
-    expect(con?.options).toMatchObject({
+    const con = emu.store.connection;
+    expect(con.options).toMatchObject({
       disable_signup: true,
       passwordPolicy: "good",
     }); // merged, not replaced
-    expect(con?.enabled_clients).toEqual([first.values.spaClientId]);
+    expect(con.enabled_clients).toEqual([first.values.spaClientId]);
     // enabled through PATCH /connections/{id}/clients, never the deprecated enabled_clients field
     expect(managementCalls()).toContain(
       `PATCH /api/v2/connections/${first.values.connectionId}/clients`,
@@ -174,7 +173,7 @@ describe("setupTenant", () => {
           `/api/v2/connections/${first.values.connectionId}`,
     ))
       expect(JSON.stringify(x.requestBody)).not.toContain("enabled_clients");
-    const spa = s.clients.find((c) => c.client_id === first.values.spaClientId);
+    const spa = emu.store.clients.get(first.values.spaClientId);
     // the SPA is the invitee app by default: named after the product, with its login route
     expect(spa?.name).toBe("ExampleCo Analytics");
     expect(spa?.settings?.initiate_login_uri).toBe(
@@ -188,7 +187,9 @@ describe("setupTenant", () => {
       rotation_type: "rotating",
     });
     expect(
-      s.roles.find((r) => r.name === "Customer admin")?.permissions.sort(),
+      emu.store.roles
+        .find((r) => r.name === "Customer admin")
+        ?.permissions.sort(),
     ).toEqual([
       "invite:members",
       "read:members",
@@ -233,7 +234,7 @@ describe("setupTenant", () => {
       'post-login Action "guestlist-tenant-claim"': "created",
     });
     expect(first.values.spaClientId).toBe("guestlist-spa");
-    expect(emu.store.client("guestlist-spa")?.callbacks).toContain(
+    expect(emu.store.clients.get("guestlist-spa")?.callbacks).toContain(
       "http://localhost:3000",
     ); // kept
     expect(
@@ -244,9 +245,9 @@ describe("setupTenant", () => {
   test("the invitee app can be another client, with its own login URL; both get the connection", async () => {
     makeFreshTenant();
     const app = await run(); // creates the SPA
-    const template = emu.store.client(app.values.spaClientId);
+    const template = emu.store.clients.get(app.values.spaClientId);
     if (!template) throw new Error("no SPA");
-    emu.store.state.clients.push({
+    emu.store.clients.create({
       ...structuredClone(template),
       client_id: "product-app",
       name: "Legacy name",
@@ -265,12 +266,12 @@ describe("setupTenant", () => {
       'invitee application "Acme Analytics"': "updated",
       'database connection "Username-Password-Authentication"': "updated",
     });
-    const product = emu.store.client("product-app");
+    const product = emu.store.clients.get("product-app");
     expect(product?.name).toBe("Acme Analytics");
     expect(product?.settings?.initiate_login_uri).toBe(
       "https://analytics.acme-saas.test/sign-in",
     );
-    expect(emu.store.state.connections[0]?.enabled_clients.sort()).toEqual(
+    expect([...emu.store.connection.enabled_clients].sort()).toEqual(
       [app.values.spaClientId, "product-app"].sort(),
     );
     expect(
@@ -289,7 +290,7 @@ describe("setupTenant", () => {
     const skipped = result.changes.find((c) => c.action === "skipped");
     expect(skipped?.detail).toContain("(initiate_login_uri) to be https");
     expect(skipped?.detail).toContain("http://localhost:3000/login");
-    const spa = emu.store.client(result.values.spaClientId);
+    const spa = emu.store.clients.get(result.values.spaClientId);
     expect(spa?.name).toBe("ExampleCo Analytics");
     expect(spa?.settings?.initiate_login_uri ?? "").toBe("");
 
@@ -323,16 +324,24 @@ describe("setupTenant", () => {
       makeFreshTenant();
       await run();
       // drift that the next run repairs with PATCHes
-      const s = emu.store.state;
-      const bff = s.clients.find((c) => c.name === "Guestlist BFF");
-      const grant = bff?.grants?.[0];
-      if (grant) grant.scope = [...grant.scope, "read:stats"];
-      const spa = s.clients.find((c) => c.name === "ExampleCo Analytics");
-      if (spa) spa.web_origins = [];
-      const api = s.apis.find((a) => a.identifier === desired.api.identifier);
-      if (api) api.enforce_policies = false;
-      const action = s.actions?.[0];
-      if (action) action.code = "exports.onExecutePostLogin = async () => {};";
+      const { store } = emu;
+      const bff = store.clients.find((c) => c.name === "Guestlist BFF");
+      const grant = store.grants.list().find((g) => g.client === bff);
+      if (grant)
+        store.grants.setScope(grant, [...grant.grant.scope, "read:stats"]);
+      const spa = store.clients.find((c) => c.name === "ExampleCo Analytics");
+      if (spa)
+        store.clients.update(spa.client_id, (c) => {
+          c.web_origins = [];
+        });
+      store.apis.update(desired.api.identifier, (a) => {
+        a.enforce_policies = false;
+      });
+      const action = store.actions.list()[0];
+      if (action)
+        store.actions.update(action.id, (a) => {
+          a.code = "exports.onExecutePostLogin = async () => {};";
+        });
       expect(
         (await run()).changes.filter((c) => c.action === "updated"),
       ).toHaveLength(4);

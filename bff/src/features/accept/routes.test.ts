@@ -154,7 +154,7 @@ describe("accepting an invitation", { timeout: 120_000 }, () => {
     expect(set.body).toContain(
       'href="http://localhost:3000/login">Back to ExampleCo Analytics</a>',
     );
-    const user = h.emulator.store.userById(userId);
+    const user = h.emulator.store.users.get(userId);
     expect(user?.email_verified).toBe(true);
     expect(user?.password_hash).toBeTruthy();
     expect(user?.email).toBe(email);

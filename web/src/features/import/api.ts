@@ -15,8 +15,7 @@ import {
 } from "@tanstack/react-query";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
-import { memberQueries } from "../members/api.ts";
-import { supportQueries } from "../support/api.ts";
+import { queryKeys } from "../../lib/query-keys.ts";
 
 const base = (tenantId: string) =>
   `/api/tenants/${encodeURIComponent(tenantId)}`;
@@ -119,9 +118,9 @@ export function useCreateImport(tenantId: string) {
     onSettled: () =>
       Promise.all([
         queryClient.invalidateQueries({
-          queryKey: memberQueries.all(tenantId),
+          queryKey: queryKeys.members(tenantId),
         }),
-        queryClient.invalidateQueries({ queryKey: supportQueries.all }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.support }),
       ]),
   });
 }

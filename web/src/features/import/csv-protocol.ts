@@ -8,13 +8,19 @@ export type ToWorker =
   | { type: "parse"; file: File; maxRows: number }
   | { type: "validate"; mapping: ColumnMapping };
 
+/** What the page reads of the analysis; the rows and their numbers stay in the worker. */
+export type ParsedAnalysis = Pick<
+  Analysis,
+  "header" | "sample" | "detection" | "notes"
+>;
+
 export type ParseFailure = "too_many_rows" | "empty" | "unreadable";
 
 export type FromWorker =
   | { type: "progress"; loaded: number; total: number }
   | {
       type: "parsed";
-      analysis: Omit<Analysis, "rows">;
+      analysis: ParsedAnalysis;
       rowCount: number;
     }
   /**

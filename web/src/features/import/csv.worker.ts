@@ -72,10 +72,10 @@ async function parse(file: File, maxRows: number): Promise<void> {
         loaded: file.size,
         total: file.size,
       });
-      const { rows: _rows, ...rest } = analysis;
+      const { header, sample, detection, notes } = analysis;
       post({
         type: "parsed",
-        analysis: rest,
+        analysis: { header, sample, detection, notes },
         rowCount: analysis.rows.length,
       });
     },

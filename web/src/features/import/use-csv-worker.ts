@@ -2,15 +2,14 @@
 // page unmounts, so a 100,000-row parse never blocks the page.
 import { MAX_ROWS } from "@app/bff/contract";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { Analysis } from "./analyse-records.ts";
-import type { FromWorker, ToWorker } from "./csv-protocol.ts";
+import type { FromWorker, ParsedAnalysis, ToWorker } from "./csv-protocol.ts";
 import type { ColumnMapping } from "./detect-columns.ts";
 import { RowChecks } from "./row-checks.ts";
 import type { ValidationSummary } from "./validate-rows.ts";
 
 export type ParsedFile = {
   fileName: string;
-  analysis: Omit<Analysis, "rows">;
+  analysis: ParsedAnalysis;
   rowCount: number;
 };
 export type ValidatedFile = ParsedFile & {

@@ -22,6 +22,7 @@ import {
 } from "@tanstack/react-query";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
+import { queryKeys } from "../../lib/query-keys.ts";
 
 export type MembersFilter = {
   state?: MemberState;
@@ -36,7 +37,7 @@ const tenantPath = (tenantId: string) =>
   `/api/tenants/${encodeURIComponent(tenantId)}`;
 
 export const memberQueries = {
-  all: (tenantId: string) => ["members", tenantId] as const,
+  all: queryKeys.members,
   tenant: (api: ApiClient, tenantId: string) =>
     queryOptions({
       queryKey: [...memberQueries.all(tenantId), "tenant"],

@@ -17,9 +17,10 @@ import {
 } from "@tanstack/react-query";
 import type { ApiClient } from "../../lib/api-client.ts";
 import { useApiClient } from "../../lib/api-context.tsx";
+import { queryKeys } from "../../lib/query-keys.ts";
 
 export const supportQueries = {
-  all: ["support"] as const,
+  all: queryKeys.support,
   user: (api: ApiClient, email: string) =>
     queryOptions({
       queryKey: [...supportQueries.all, "user", email],

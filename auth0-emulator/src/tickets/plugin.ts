@@ -24,7 +24,7 @@ import {
 } from "./ticket-store.ts";
 import { messagePage, resetFormPage, ticketErrorPage } from "./views.ts";
 
-export interface TicketPagesOptions {
+export interface TicketsPluginOptions {
   store: Store;
   baseUrl: string;
 }
@@ -78,7 +78,7 @@ type ResetBody = {
     | undefined;
 };
 
-export const ticketPages: FastifyPluginCallback<TicketPagesOptions> = (
+export const ticketsPlugin: FastifyPluginCallback<TicketsPluginOptions> = (
   app,
   { store },
   done,

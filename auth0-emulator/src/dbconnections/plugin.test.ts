@@ -3,7 +3,7 @@ import { AuthenticationClient } from "auth0/legacy";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { startEmulator, type RunningEmulator } from "../index.ts";
 import { checkPassword, type Store } from "../store/index.ts";
-import { CHANGE_PASSWORD_SENT } from "./routes.ts";
+import { CHANGE_PASSWORD_SENT } from "./plugin.ts";
 
 const CONN = "Username-Password-Authentication";
 let emu: RunningEmulator;

@@ -49,11 +49,9 @@ function baseOf(req: FastifyRequest): string {
   return `${req.protocol}://${req.headers.host ?? "localhost"}`;
 }
 
-export const dbConnections: FastifyPluginCallback<DbConnectionsOptions> = (
-  app,
-  { store },
-  done,
-) => {
+export const dbConnectionsPlugin: FastifyPluginCallback<
+  DbConnectionsOptions
+> = (app, { store }, done) => {
   app.post<{ Body: Body | undefined }>(
     "/dbconnections/change_password",
     async (req, reply) => {
