@@ -17,11 +17,9 @@ import {
   infiniteQueryOptions,
   keepPreviousData,
   queryOptions,
-  useMutation,
-  useQueryClient,
 } from "@tanstack/react-query";
 import type { ApiClient } from "../../lib/api-client.ts";
-import { useApiClient } from "../../lib/api-context.tsx";
+import { useApiMutation } from "../../lib/api-mutation.ts";
 import { queryKeys } from "../../lib/query-keys.ts";
 
 export type MembersFilter = {
@@ -71,13 +69,7 @@ function useMembersMutation<TInput, TResult>(
   tenantId: string,
   run: (api: ApiClient, input: TInput) => Promise<TResult>,
 ) {
-  const api = useApiClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (input: TInput) => run(api, input),
-    onSettled: () =>
-      queryClient.invalidateQueries({ queryKey: memberQueries.all(tenantId) }),
-  });
+  return useApiMutation(memberQueries.all(tenantId), run);
 }
 
 export function useResendMember(tenantId: string) {

@@ -10,13 +10,9 @@ import {
   type TenantRole,
   type UpdateTenantInput,
 } from "@app/bff/contract";
-import {
-  queryOptions,
-  useMutation,
-  useQueryClient,
-} from "@tanstack/react-query";
+import { queryOptions } from "@tanstack/react-query";
 import type { ApiClient } from "../../lib/api-client.ts";
-import { useApiClient } from "../../lib/api-context.tsx";
+import { useApiMutation } from "../../lib/api-mutation.ts";
 import { queryKeys } from "../../lib/query-keys.ts";
 
 export const supportQueries = {
@@ -41,19 +37,11 @@ export const supportQueries = {
     }),
 };
 
-/* jscpd:ignore-start: support's mutation hook (docs/architecture.md, Known duplication) */
 function useSupportMutation<TInput, TResult>(
   run: (api: ApiClient, input: TInput) => Promise<TResult>,
 ) {
-  const api = useApiClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (input: TInput) => run(api, input),
-    onSettled: () =>
-      queryClient.invalidateQueries({ queryKey: supportQueries.all }),
-  });
+  return useApiMutation(supportQueries.all, run);
 }
-/* jscpd:ignore-end */
 
 export type PersonRef = { userId: string; tenantId: string };
 
