@@ -7,7 +7,13 @@ import type { Queryable } from "../../db/db.ts";
 import { AppError, isAppError } from "../../errors.ts";
 import { seatSummary } from "../../seats.ts";
 import type { UncheckedPersonRow, PreviewResult } from "./contract.ts";
-import { countVerdicts, decide, type PreviewKnowledge } from "./verdicts.ts";
+import {
+  countDecisions,
+  decide,
+  groupVerdicts,
+  judgeRows,
+  type PreviewKnowledge,
+} from "./verdicts.ts";
 
 export const AUTH0_LOOKUP_CAP = 10;
 
@@ -99,10 +105,11 @@ export async function preview(
     }
     Object.assign(knowledge, { members, otherTenant: other });
   }
-  const verdicts = decide(rows, knowledge);
+  const decisions = judgeRows(rows, knowledge);
   return {
-    rows: verdicts,
-    counts: countVerdicts(verdicts),
+    total: decisions.count,
+    groups: groupVerdicts(decisions),
+    counts: countDecisions(decisions),
     seats: await seatSummary(db, tenantId),
   };
 }

@@ -22,6 +22,7 @@ import {
   OptionalIdempotencyHeaders,
   PreviewInput,
   PreviewResult,
+  verdictsOf,
   InvitationsPathParams,
 } from "./contract.ts";
 import { toCsv } from "./csv.ts";
@@ -102,7 +103,7 @@ export const invitationsRoutes: Feature = (app, deps) => {
       const key = request.headers["idempotency-key"];
       if (!key) {
         const check = await preview(db, auth0, tenantId, [request.body]);
-        const verdict = check.rows[0];
+        const verdict = verdictsOf(check)[0];
         if (verdict && verdict.verdict !== "ready")
           throw new AppError("conflict", verdict.reason ?? verdict.verdict, {
             verdict: verdict.verdict,
