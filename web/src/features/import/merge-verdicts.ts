@@ -1,6 +1,6 @@
 // Combines the browser's own checks (schema + duplicates in file) with the server's dry-run verdicts.
 // The local verdict wins for invalid/duplicate rows so the reason shown is the most specific one.
-import type { PreviewResult, Verdict } from "@app/bff/contract";
+import type { PreviewResult, Verdict, VerdictGroup } from "@app/bff/contract";
 import type { PreviewRow } from "./preview-table.tsx";
 import type { RowChecks } from "./row-checks.ts";
 
@@ -8,12 +8,17 @@ export function mergeVerdicts(
   checks: RowChecks,
   result: PreviewResult | undefined,
 ): PreviewRow[] {
-  // The server answers row n (1-based) of what was sent, normally in order: index it by row.
-  const server = new Array<PreviewResult["rows"][number] | undefined>(
-    checks.length,
-  );
-  for (const r of result?.rows ?? [])
-    if (r.row >= 1 && r.row <= checks.length) server[r.row - 1] = r;
+  // The server answers in groups of row ranges (1-based, of what was sent); a row in none is
+  // "ready". Index the groups by row, without an object per row.
+  const server = new Array<VerdictGroup | undefined>(checks.length);
+  for (const group of result?.groups ?? [])
+    for (const [first, last] of group.rows)
+      for (
+        let row = Math.max(1, first);
+        row <= Math.min(last, checks.length);
+        row += 1
+      )
+        server[row - 1] = group;
   const rows = new Array<PreviewRow>(checks.length);
   for (let index = 0; index < checks.length; index += 1) {
     const remote = server[index];
