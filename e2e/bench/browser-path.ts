@@ -21,6 +21,8 @@ export type PathMeasurement = {
   requestMs: number;
   /** the preview request: sent → answer received (BFF and network) */
   serverMs: number;
+  /** the preview answer's body as received (Resource Timing encodedBodySize) */
+  answerBytes: number;
   longestTaskMs: number;
 };
 
@@ -228,6 +230,7 @@ const ARM_CLOCK = `(() => {
       if (r.name.endsWith("/invitations/preview")) {
         clock.request = r.requestStart || r.startTime;
         clock.response = r.responseEnd;
+        clock.answerBytes = r.encodedBodySize;
       }
   }).observe({ type: "resource" });
   new PerformanceObserver((list) => {
@@ -258,6 +261,7 @@ const READ_CLOCK = `(async () => {
     ms: end - start,
     requestMs: (clock.request ?? end) - start,
     serverMs: (clock.response ?? end) - (clock.request ?? end),
+    answerBytes: clock.answerBytes ?? 0,
     longestTaskMs: clock.longest,
   };
 })()`;
