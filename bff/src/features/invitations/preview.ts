@@ -17,11 +17,19 @@ import {
 
 export const AUTH0_LOOKUP_CAP = 10;
 
+/**
+ * One address per domain the file uses: loadKnowledge needs the domains only, and a 100,000-row
+ * file need not hold a second set of all its addresses (docs/benchmarks.md, BFF memory).
+ */
 function candidateEmails(rows: readonly UncheckedPersonRow[]): string[] {
-  const out = new Set<string>();
-  for (const r of rows)
-    if (typeof r.email === "string") out.add(r.email.trim().toLowerCase());
-  return [...out];
+  const byDomain = new Map<string, string>();
+  for (const r of rows) {
+    if (typeof r.email !== "string") continue;
+    const email = r.email.trim().toLowerCase();
+    const domain = email.slice(email.lastIndexOf("@") + 1);
+    if (!byDomain.has(domain)) byDomain.set(domain, email);
+  }
+  return [...byDomain.values()];
 }
 
 export async function loadKnowledge(
