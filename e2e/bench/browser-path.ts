@@ -21,6 +21,8 @@ export type PathMeasurement = {
   requestMs: number;
   /** the preview request: sent → answer received (BFF and network) */
   serverMs: number;
+  /** the preview answer's body as received (Resource Timing encodedBodySize) */
+  answerBytes: number;
   longestTaskMs: number;
 };
 
@@ -39,10 +41,13 @@ function run(
   env: Record<string, string>,
   cwd = REPO_ROOT,
 ): ChildProcess {
+  // A process group of its own: pnpm → sh → tsx → node; stop() signals the whole group, or the
+  // servers outlive the bench and their pipes keep it from exiting.
   const child = spawn("pnpm", ["--silent", ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   let out = "";
   const keep = (d: Buffer) => (out = (out + d.toString()).slice(-4000));
@@ -69,15 +74,30 @@ async function waitFor(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
+/** Signals the child's process group (see run()); the child alone when it has none. */
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, name);
+    else child.kill(name);
+  } catch {
+    child.kill(name);
+  }
+}
+
 function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null) {
+    signal(child, "SIGTERM"); // pnpm gone, its servers maybe not
+    return Promise.resolve();
+  }
   return new Promise((done) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    const timer = setTimeout(() => signal(child, "SIGKILL"), 5_000);
     child.once("exit", () => {
       clearTimeout(timer);
+      // what pnpm started may still run when pnpm itself went first
+      signal(child, "SIGKILL");
       done();
     });
-    child.kill("SIGTERM");
+    signal(child, "SIGTERM");
   });
 }
 
@@ -228,6 +248,7 @@ const ARM_CLOCK = `(() => {
       if (r.name.endsWith("/invitations/preview")) {
         clock.request = r.requestStart || r.startTime;
         clock.response = r.responseEnd;
+        clock.answerBytes = r.encodedBodySize;
       }
   }).observe({ type: "resource" });
   new PerformanceObserver((list) => {
@@ -258,6 +279,7 @@ const READ_CLOCK = `(async () => {
     ms: end - start,
     requestMs: (clock.request ?? end) - start,
     serverMs: (clock.response ?? end) - (clock.request ?? end),
+    answerBytes: clock.answerBytes ?? 0,
     longestTaskMs: clock.longest,
   };
 })()`;

@@ -34,6 +34,8 @@ function median(values: number[]): number {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
+const kb = (bytes: number) =>
+  `${Math.round(bytes / 1000).toLocaleString("en")} kB`;
 const ms = (value: number) => `${Math.round(value).toLocaleString("en")} ms`;
 
 console.log("bench:csv: building the bench page with Vite");
@@ -129,14 +131,14 @@ try {
         for (let i = 0; i < RUNS; i += 1) {
           const m = await measurePath(app, `people-${rows}.csv`, csv);
           console.log(
-            `  whole path, ${rows} rows, run ${i + 1}: ${ms(m.ms)} (preview request sent after ${ms(m.requestMs)}, answered in ${ms(m.serverMs)}), longest task ${ms(m.longestTaskMs)}`,
+            `  whole path, ${rows} rows, run ${i + 1}: ${ms(m.ms)} (preview request sent after ${ms(m.requestMs)}, answered in ${ms(m.serverMs)}, answer ${kb(m.answerBytes)}), longest task ${ms(m.longestTaskMs)}`,
           );
           runs.push(m);
         }
         const of = (pick: (m: PathMeasurement) => number) =>
           ms(median(runs.map(pick)));
         pathTable.push(
-          `| ${rows.toLocaleString("en")} | ${of((m) => m.ms)} | ${of((m) => m.requestMs)} | ${of((m) => m.serverMs)} | ${of((m) => m.ms - m.requestMs - m.serverMs)} | ${of((m) => m.longestTaskMs)} |`,
+          `| ${rows.toLocaleString("en")} | ${of((m) => m.ms)} | ${of((m) => m.requestMs)} | ${of((m) => m.serverMs)} | ${kb(median(runs.map((m) => m.answerBytes)))} | ${of((m) => m.ms - m.requestMs - m.serverMs)} | ${of((m) => m.longestTaskMs)} |`,
         );
       }
     } finally {
@@ -154,9 +156,9 @@ try {
   for (const line of table) console.log(line);
   if (pathTable.length > 0) {
     console.log(
-      "\n| rows | whole path: file chosen → verdicts in the preview table | until the preview request is sent | preview request (BFF) | after the answer (merge, render) | longest main-thread task |",
+      "\n| rows | whole path: file chosen → verdicts in the preview table | until the preview request is sent | preview request (BFF) | its answer | after the answer (merge, render) | longest main-thread task |",
     );
-    console.log("| --- | --- | --- | --- | --- | --- |");
+    console.log("| --- | --- | --- | --- | --- | --- | --- |");
     for (const line of pathTable) console.log(line);
   }
 } finally {

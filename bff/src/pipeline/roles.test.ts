@@ -9,6 +9,7 @@ import {
   expect,
   test,
 } from "vitest";
+import { PreviewResult, verdictsOf } from "../contract.ts";
 import { startHarness, waitFor, type Harness } from "./test/harness.ts";
 
 const ADMIN_ROLE = "rol_CustomerAdmin01";
@@ -228,9 +229,7 @@ describe("roles at invite time", () => {
       },
     });
     expect(res.statusCode, res.body).toBe(200);
-    const v = res.json<{
-      rows: { verdict: string; field?: string; reason?: string }[];
-    }>().rows;
+    const v = verdictsOf(PreviewResult.parse(res.json()));
     expect(v.map((r) => r.verdict)).toEqual([
       "ready",
       "invalid",

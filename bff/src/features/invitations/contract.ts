@@ -41,23 +41,77 @@ export const Verdict = z.enum([
 ]);
 export type Verdict = z.infer<typeof Verdict>;
 
-export const RowVerdict = z.object({
+/** One row's verdict (a row of the expanded preview, see verdictsOf). */
+export type RowVerdict = {
   /** 1-based index into the rows sent */
-  row: z.number().int().positive(),
-  email: z.string(),
-  verdict: Verdict,
+  row: number;
+  verdict: Verdict;
   /** for `invalid`: which field */
-  field: z.string().optional(),
-  /** a sentence a person understands */
-  reason: z.string().optional(),
-});
-export type RowVerdict = z.infer<typeof RowVerdict>;
+  field?: string;
+  /** a sentence a person understands; absent for "ready" */
+  reason?: string;
+};
 
-export const PreviewResult = z.object({
-  rows: z.array(RowVerdict),
+/** [first, last]: rows first to last (1-based, inclusive) of the rows sent. */
+const RowRange = z.tuple([
+  z.number().int().positive(),
+  z.number().int().positive(),
+]);
+
+/**
+ * The rows that share a verdict and a reason. Every verdict but "ready" comes with its reason;
+ * `field` names the field of an `invalid` row.
+ */
+export const VerdictGroup = z.strictObject({
+  verdict: Verdict.exclude(["ready"]),
+  field: z.string().optional(),
+  reason: z.string(),
+  /** ascending, disjoint ranges */
+  rows: z.array(RowRange).min(1),
+});
+export type VerdictGroup = z.infer<typeof VerdictGroup>;
+
+/**
+ * The preview's answer, compact: a 100,000-row file is a few groups of row ranges, not 100,000
+ * objects (docs/benchmarks.md, "In Chromium: pnpm bench:csv"). Each row sent is in at most one
+ * group; a row in none is "ready". verdictsOf() gives one RowVerdict per row.
+ */
+export const PreviewResult = z.strictObject({
+  /** how many rows were sent */
+  total: z.number().int().nonnegative(),
+  groups: z.array(VerdictGroup),
   counts: z.record(Verdict, z.number().int().nonnegative()),
   seats: SeatSummary,
 });
+
+/**
+ * Every row's verdict, in row order, from the compact answer; throws when a range falls outside
+ * the rows sent or two groups claim the same row (a broken answer must not show as "ready").
+ */
+export function verdictsOf(result: {
+  total: number;
+  groups: readonly VerdictGroup[];
+}): RowVerdict[] {
+  const out = new Array<RowVerdict | undefined>(result.total);
+  for (const group of result.groups) {
+    const { verdict, field, reason } = group;
+    for (const [first, last] of group.rows) {
+      if (first > last || last > result.total)
+        throw new Error(`Preview answer: rows ${first}–${last} out of range`);
+      for (let row = first; row <= last; row += 1) {
+        if (out[row - 1] !== undefined)
+          throw new Error(`Preview answer: row ${row} has two verdicts`);
+        out[row - 1] =
+          field === undefined
+            ? { row, verdict, reason }
+            : { row, verdict, field, reason };
+      }
+    }
+  }
+  for (let i = 0; i < result.total; i += 1)
+    out[i] ??= { row: i + 1, verdict: "ready" };
+  return out as RowVerdict[];
+}
 
 export const InvitationsPathParams = z.object({
   tenantId: z.string().min(1).max(63),

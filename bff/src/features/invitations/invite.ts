@@ -5,7 +5,11 @@ import type { Auth0 } from "../../auth0/types.ts";
 import type { Db } from "../../db/db.ts";
 import { AppError } from "../../errors.ts";
 import { enqueueImport, type EnqueueInput } from "../../pipeline/enqueue.ts";
-import type { InviteMemberInput, InviteMemberResult } from "./contract.ts";
+import {
+  verdictsOf,
+  type InviteMemberInput,
+  type InviteMemberResult,
+} from "./contract.ts";
 import { preview } from "./preview.ts";
 
 export async function inviteOne(
@@ -18,7 +22,7 @@ export async function inviteOne(
   const { db, auth0 } = deps;
   if (!idempotencyKey) {
     const check = await preview(db, auth0, tenantId, [person]);
-    const verdict = check.rows[0];
+    const verdict = verdictsOf(check)[0];
     if (verdict && verdict.verdict !== "ready")
       throw new AppError("conflict", verdict.reason ?? verdict.verdict, {
         verdict: verdict.verdict,

@@ -8,15 +8,29 @@ import { AppError, isAppError } from "../../errors.ts";
 import { seatSummary } from "../../seats.ts";
 import type { UncheckedPersonRow, PreviewResult } from "./contract.ts";
 import { findAllowedDomains, findKnownPeople } from "./repository.ts";
-import { countVerdicts, decide, type PreviewKnowledge } from "./verdicts.ts";
+import {
+  countDecisions,
+  decide,
+  groupVerdicts,
+  judgeRows,
+  type PreviewKnowledge,
+} from "./verdicts.ts";
 
 export const AUTH0_LOOKUP_CAP = 10;
 
+/**
+ * One address per domain the file uses: loadKnowledge needs the domains only, and a 100,000-row
+ * file need not hold a second set of all its addresses (docs/benchmarks.md, BFF memory).
+ */
 function candidateEmails(rows: readonly UncheckedPersonRow[]): string[] {
-  const out = new Set<string>();
-  for (const r of rows)
-    if (typeof r.email === "string") out.add(r.email.trim().toLowerCase());
-  return [...out];
+  const byDomain = new Map<string, string>();
+  for (const r of rows) {
+    if (typeof r.email !== "string") continue;
+    const email = r.email.trim().toLowerCase();
+    const domain = email.slice(email.lastIndexOf("@") + 1);
+    if (!byDomain.has(domain)) byDomain.set(domain, email);
+  }
+  return [...byDomain.values()];
 }
 
 export async function loadKnowledge(
@@ -80,10 +94,11 @@ export async function preview(
     }
     Object.assign(knowledge, { members, otherTenant: other });
   }
-  const verdicts = decide(rows, knowledge);
+  const decisions = judgeRows(rows, knowledge);
   return {
-    rows: verdicts,
-    counts: countVerdicts(verdicts),
+    total: decisions.count,
+    groups: groupVerdicts(decisions),
+    counts: countDecisions(decisions),
     seats: await seatSummary(db, tenantId),
   };
 }

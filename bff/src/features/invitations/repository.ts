@@ -51,7 +51,7 @@ export async function findKnownPeople(
 /** An invitation's state as shown: open and past its expiry = expired. */
 const STATE_SQL = `case when i.state in ('created', 'emailed', 'verified') and i.expires_at < now() then 'expired' else i.state end`;
 
-export interface ImportRow {
+export interface ImportRecord {
   id: string;
   tenant_id: string;
   created_at: Date | string;
@@ -63,9 +63,9 @@ export async function findImport(
   db: Queryable,
   tenantId: string,
   importId: string,
-): Promise<ImportRow | undefined> {
+): Promise<ImportRecord | undefined> {
   return (
-    await db.query<ImportRow>(
+    await db.query<ImportRecord>(
       `select id, tenant_id, created_at, coalesce(created_by_email, created_by) as created_by, row_count
        from imports where id = $1 and tenant_id = $2`,
       [importId, tenantId],

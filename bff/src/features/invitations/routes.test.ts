@@ -1,6 +1,7 @@
 // Preview, imports and single invites over HTTP, against the emulator (real adapter) and PGlite.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness, type Harness } from "../../pipeline/test/harness.ts";
+import { PreviewResult, verdictsOf } from "./contract.ts";
 
 let h: Harness;
 let admin: string;
@@ -64,12 +65,11 @@ describe("POST /api/tenants/:tenantId/invitations/preview", () => {
     ];
     const res = await post("/api/tenants/acme/invitations/preview", { rows });
     expect(res.statusCode, res.body).toBe(200);
-    const body = res.json<{
-      rows: { verdict: string; field?: string; reason?: string }[];
-      seats: { limit: number; free: number };
-      counts: Record<string, number>;
-    }>();
-    expect(body.rows.map((r) => r.verdict)).toEqual([
+    // The compact answer: ranges of rows per verdict and reason, strict (no unknown field).
+    const body = PreviewResult.parse(res.json());
+    const verdicts = verdictsOf(body);
+    expect(body.total).toBe(rows.length);
+    expect(verdicts.map((r) => r.verdict)).toEqual([
       "ready",
       "invalid",
       "duplicate_in_file",
@@ -81,10 +81,14 @@ describe("POST /api/tenants/:tenantId/invitations/preview", () => {
       "ready",
       "over_seat_limit",
     ]);
-    expect(body.rows[1]?.field).toBe("email");
+    expect(verdicts[1]).toMatchObject({
+      field: "email",
+      reason: "Not a valid email address",
+    });
+    expect(verdicts[2]?.reason).toBe("This email appears earlier in the file");
     // one customer learns nothing about another: a neutral reason, no tenant named
     for (const i of [5, 6])
-      expect(body.rows[i]).toMatchObject({
+      expect(verdicts[i]).toMatchObject({
         reason: "Already has an account; contact support",
       });
     expect(res.body).not.toMatch(/globex|another organisation|other tenant/i);

@@ -1,11 +1,16 @@
 // The preview's decision per row, as a pure function of the rows and what we know (our own
 // records, plus a bounded number of Auth0 lookups done by the caller). Order of checks: a row's own
 // validity, then the file, then the tenant's policy, then existing people, then seats.
-import { PersonRow } from "../../shared-contract.ts";
+//
+// A 100,000-row file is judged into columns (a verdict code and a problem code per row) and
+// answered as groups of row ranges (contract.ts, PreviewResult): no object per row, no zod per row
+// (docs/benchmarks.md, "In Chromium: pnpm bench:csv").
+import { judgeLooseRow, PERSON_ROW_PROBLEMS } from "../../person-row-checks.ts";
 import {
+  Verdict,
   type UncheckedPersonRow,
   type RowVerdict,
-  type Verdict,
+  type VerdictGroup,
 } from "./contract.ts";
 
 export interface PreviewKnowledge {
@@ -20,119 +25,172 @@ export interface PreviewKnowledge {
   freeSeats: number;
 }
 
-export interface ValidRow {
-  row: number;
-  data: PersonRow;
-}
+/** Verdict codes: the index into Verdict.options ("ready" = 0, "invalid" = 1, …). */
+const CODES = Verdict.options;
+const code = (verdict: Verdict): number => CODES.indexOf(verdict);
+const READY = code("ready");
+const INVALID = code("invalid");
+const DUPLICATE = code("duplicate_in_file");
+const DOMAIN = code("domain_not_allowed");
+const MEMBER = code("already_member");
+const INVITED = code("already_invited");
+const EXISTING = code("existing_account");
+const OVER = code("over_seat_limit");
 
-/** Validates each loose row with the shared zod schema; the first issue names the field. */
-export function parseRows(rows: readonly UncheckedPersonRow[]): {
-  valid: ValidRow[];
-  verdicts: (RowVerdict | null)[];
-} {
-  const valid: ValidRow[] = [];
-  const verdicts: (RowVerdict | null)[] = new Array<RowVerdict | null>(
-    rows.length,
-  ).fill(null);
-  rows.forEach((raw, i) => {
-    const cleaned = Object.fromEntries(
-      Object.entries(raw).filter(
-        ([, v]) => v !== null && v !== undefined && v !== "",
-      ),
-    );
-    const parsed = PersonRow.safeParse(cleaned);
-    if (parsed.success) {
-      valid.push({ row: i + 1, data: parsed.data });
-      return;
-    }
-    const issue = parsed.error.issues[0];
-    verdicts[i] = {
-      row: i + 1,
-      email:
-        typeof raw.email === "string" ? raw.email.trim().toLowerCase() : "",
-      verdict: "invalid",
-      field: issue ? String(issue.path[0] ?? "row") : "row",
-      reason: issue?.message ?? "Invalid row",
-    };
-  });
-  return { valid, verdicts };
+/** The reason of every verdict but "ready", "invalid" (its problem's) and the domain's (per tenant). */
+const REASONS: Partial<Record<Verdict, string>> = {
+  duplicate_in_file: "This email appears earlier in the file",
+  already_member: "Already a member",
+  already_invited: "Already has an open invitation",
+  // Neutral on purpose: one customer must not learn who belongs to another (support's person
+  // search shows the tenant).
+  existing_account: "Already has an account; contact support",
+  over_seat_limit: "No seat left for this person",
+};
+
+/** Every row's decision, in columns. */
+export interface Decisions {
+  count: number;
+  /** verdict code per row (index into Verdict.options) */
+  verdicts: Uint8Array;
+  /** for invalid rows: the problem code (index into PERSON_ROW_PROBLEMS) */
+  problems: Uint8Array;
+  /** the normalised (trimmed, lower-cased) email of each row; "" when none */
+  emails: string[];
+  /** the reason of domain_not_allowed */
+  domainReason: string;
 }
 
 export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf("@") + 1);
 }
 
-export function decide(
+/**
+ * Judges every row: PersonRow's rules (person-row-checks.ts, the same answer as
+ * PersonRow.safeParse with null and "" dropped), then the file, the tenant's domains, existing
+ * people and seats.
+ */
+export function judgeRows(
   rows: readonly UncheckedPersonRow[],
   k: PreviewKnowledge,
-): RowVerdict[] {
-  const { valid, verdicts } = parseRows(rows);
+): Decisions {
+  const count = rows.length;
+  const verdicts = new Uint8Array(count);
+  const problems = new Uint8Array(count);
+  const emails = new Array<string>(count);
   const domains = new Set(k.allowedDomains.map((d) => d.toLowerCase()));
   const seen = new Set<string>();
   let free = Math.max(0, k.freeSeats);
-  for (const { row, data } of valid) {
-    const email = data.email;
-    const verdict = ((): { verdict: Verdict; reason?: string } => {
-      if (seen.has(email))
-        return {
-          verdict: "duplicate_in_file",
-          reason: "This email appears earlier in the file",
-        };
+  for (let i = 0; i < count; i += 1) {
+    const { problem, email } = judgeLooseRow(rows[i] ?? {});
+    emails[i] = email;
+    let verdict: number;
+    if (problem !== 0) {
+      verdict = INVALID;
+      problems[i] = problem;
+    } else if (seen.has(email)) verdict = DUPLICATE;
+    else {
       seen.add(email);
-      if (domains.size > 0 && !domains.has(domainOf(email)))
-        return {
-          verdict: "domain_not_allowed",
-          reason: `Only ${[...domains].join(", ")} addresses can be invited`,
-        };
-      if (k.members.has(email))
-        return { verdict: "already_member", reason: "Already a member" };
-      if (k.invited.has(email))
-        return {
-          verdict: "already_invited",
-          reason: "Already has an open invitation",
-        };
-      // Neutral on purpose: one customer must not learn who belongs to another (support's
-      // person search shows the tenant).
-      if (k.otherTenant.has(email))
-        return {
-          verdict: "existing_account",
-          reason: "Already has an account; contact support",
-        };
-      if (free <= 0)
-        return {
-          verdict: "over_seat_limit",
-          reason: "No seat left for this person",
-        };
-      free--;
-      return { verdict: "ready" };
-    })();
-    verdicts[row - 1] = { row, email, ...verdict };
+      if (domains.size > 0 && !domains.has(domainOf(email))) verdict = DOMAIN;
+      else if (k.members.has(email)) verdict = MEMBER;
+      else if (k.invited.has(email)) verdict = INVITED;
+      else if (k.otherTenant.has(email)) verdict = EXISTING;
+      else if (free <= 0) verdict = OVER;
+      else {
+        free -= 1;
+        verdict = READY;
+      }
+    }
+    verdicts[i] = verdict;
   }
-  return verdicts.map(
-    (v, i) =>
-      v ?? {
-        row: i + 1,
-        email: "",
-        verdict: "invalid",
-        field: "row",
-        reason: "Invalid row",
-      },
-  );
+  return {
+    count,
+    verdicts,
+    problems,
+    emails,
+    domainReason: `Only ${[...domains].join(", ")} addresses can be invited`,
+  };
+}
+
+function describe(
+  d: Decisions,
+  i: number,
+): { verdict: Verdict; field?: string; reason?: string } {
+  const verdict = CODES[d.verdicts[i] ?? INVALID] ?? "invalid";
+  if (verdict === "ready") return { verdict };
+  if (verdict === "invalid") {
+    const [field, reason] = PERSON_ROW_PROBLEMS[d.problems[i] ?? 0] ?? [
+      "row",
+      "Invalid row",
+    ];
+    return { verdict, field, reason };
+  }
+  if (verdict === "domain_not_allowed")
+    return { verdict, reason: d.domainReason };
+  return { verdict, reason: REASONS[verdict] };
+}
+
+/** The answer's groups: rows with the same verdict and reason, as ascending ranges. */
+export function groupVerdicts(d: Decisions): VerdictGroup[] {
+  const groups = new Map<number, VerdictGroup>();
+  for (let i = 0; i < d.count; i += 1) {
+    const verdict = d.verdicts[i] ?? INVALID;
+    if (verdict === READY) continue;
+    // Invalid rows group by their problem (field and reason), the rest by verdict alone.
+    const key =
+      verdict === INVALID ? CODES.length + (d.problems[i] ?? 0) : verdict;
+    const row = i + 1;
+    const group = groups.get(key);
+    if (group === undefined) {
+      const { verdict: name, field, reason } = describe(d, i);
+      if (name === "ready") continue;
+      groups.set(key, {
+        verdict: name,
+        ...(field === undefined ? {} : { field }),
+        reason: reason ?? name,
+        rows: [[row, row]],
+      });
+      continue;
+    }
+    const last = group.rows[group.rows.length - 1];
+    if (last && last[1] === row - 1) last[1] = row;
+    else group.rows.push([row, row]);
+  }
+  return [...groups.values()];
+}
+
+export function countDecisions(d: Decisions): Record<Verdict, number> {
+  const counts = Object.fromEntries(CODES.map((v) => [v, 0])) as Record<
+    Verdict,
+    number
+  >;
+  for (let i = 0; i < d.count; i += 1) {
+    const verdict = CODES[d.verdicts[i] ?? INVALID] ?? "invalid";
+    counts[verdict] += 1;
+  }
+  return counts;
+}
+
+/** One RowVerdict per row, with the normalised email (tests, and the small files' Auth0 look-ups). */
+export function decide(
+  rows: readonly UncheckedPersonRow[],
+  k: PreviewKnowledge,
+): (RowVerdict & { email: string })[] {
+  const d = judgeRows(rows, k);
+  return Array.from({ length: d.count }, (_, i) => ({
+    row: i + 1,
+    email: d.emails[i] ?? "",
+    ...describe(d, i),
+  }));
 }
 
 export function countVerdicts(
   rows: readonly RowVerdict[],
 ): Record<Verdict, number> {
-  const counts: Record<Verdict, number> = {
-    ready: 0,
-    invalid: 0,
-    duplicate_in_file: 0,
-    already_member: 0,
-    already_invited: 0,
-    existing_account: 0,
-    domain_not_allowed: 0,
-    over_seat_limit: 0,
-  };
+  const counts = Object.fromEntries(CODES.map((v) => [v, 0])) as Record<
+    Verdict,
+    number
+  >;
   for (const r of rows) counts[r.verdict]++;
   return counts;
 }

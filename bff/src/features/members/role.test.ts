@@ -1,6 +1,7 @@
 // PATCH …/members/:userId {role}: one Auth0 call per change, the last admin stays, every change and
 // refusal audited; the members list shows and filters by role.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { PreviewResult, verdictsOf } from "../../contract.ts";
 import {
   buildTestApp,
   TEST_TENANTS,
@@ -259,7 +260,7 @@ describe("seats", () => {
       payload: { rows: [{ email: "boss@duo.test", role: "admin" }] },
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json<{ rows: { verdict: string }[] }>().rows[0]?.verdict).toBe(
+    expect(verdictsOf(PreviewResult.parse(res.json()))[0]?.verdict).toBe(
       "over_seat_limit",
     );
   });

@@ -1,7 +1,9 @@
-import type {
-  UncheckedPersonRow,
+import {
   PreviewResult,
-  RowVerdict,
+  verdictsOf,
+  type UncheckedPersonRow,
+  type RowVerdict,
+  type VerdictGroup,
 } from "@app/bff/contract";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -53,7 +55,6 @@ function previewApi(free: number, members: string[] = []) {
           if (!email.includes("@"))
             return {
               row: i + 1,
-              email,
               verdict: "invalid",
               field: "email",
               reason: "Not a valid email address",
@@ -61,16 +62,17 @@ function previewApi(free: number, members: string[] = []) {
           if (members.includes(email))
             return {
               row: i + 1,
-              email,
               verdict: "already_member",
               reason: "Already a member of Acme Corp",
             };
           taken += 1;
-          return {
-            row: i + 1,
-            email,
-            verdict: taken <= free ? "ready" : "over_seat_limit",
-          };
+          return taken <= free
+            ? { row: i + 1, verdict: "ready" }
+            : {
+                row: i + 1,
+                verdict: "over_seat_limit",
+                reason: "No seat left for this person",
+              };
         });
         const counts = Object.fromEntries(
           [
@@ -85,15 +87,39 @@ function previewApi(free: number, members: string[] = []) {
           ].map((v) => [v, verdicts.filter((x) => x.verdict === v).length]),
         ) as PreviewResult["counts"];
         const result: PreviewResult = {
-          rows: verdicts,
+          total: rows.length,
+          groups: groupsOf(verdicts),
           counts,
           seats: makeSeats({ limit: 10, used: 10 - free, pending: 0, free }),
         };
+        // The mock answers what the contract allows, and what it means row by row.
+        expect(verdictsOf(PreviewResult.parse(result))).toEqual(verdicts);
         return HttpResponse.json(result);
       },
     ),
   );
   return received;
+}
+
+/** The BFF's compact answer: rows with the same verdict and reason, as ranges. */
+function groupsOf(verdicts: readonly RowVerdict[]): VerdictGroup[] {
+  const groups = new Map<string, VerdictGroup>();
+  for (const v of verdicts) {
+    if (v.verdict === "ready") continue;
+    const key = `${v.verdict}|${v.field ?? ""}|${v.reason ?? ""}`;
+    const group = groups.get(key);
+    const last = group?.rows.at(-1);
+    if (last && last[1] === v.row - 1) last[1] = v.row;
+    else if (group) group.rows.push([v.row, v.row]);
+    else
+      groups.set(key, {
+        verdict: v.verdict,
+        ...(v.field === undefined ? {} : { field: v.field }),
+        reason: v.reason ?? "",
+        rows: [[v.row, v.row]],
+      });
+  }
+  return [...groups.values()];
 }
 
 const CSV = [

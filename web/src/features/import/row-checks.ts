@@ -3,10 +3,18 @@
 // a single message (no 100,000 objects to clone and decode); the page reads them through RowChecks.
 //
 // It judges exactly as validate-rows.ts (PersonRow.safeParse per row: same verdict, field
-// and reason, the first issue in field order), without zod: the same rules written as plain string
-// checks. row-checks.test.ts proves it on every fixture, a generated 100,000-row file and hundreds
+// and reason, the first issue in field order), without zod: the rules as plain string checks in
+// bff/src/person-row-checks.ts, the same code the BFF's preview runs. row-checks.test.ts proves it on every fixture, a generated 100,000-row file and hundreds
 // of tricky values, so a change to the contract that is not made here fails that test.
 import type { UncheckedPersonRow } from "@app/bff/contract";
+import {
+  isZodEmail,
+  judgeEmail,
+  judgeRest,
+  PERSON_ROW_FIELDS,
+  PERSON_ROW_PROBLEMS,
+  PROBLEM,
+} from "@app/bff/person-row-checks";
 import type { ColumnMapping } from "./detect-columns.ts";
 import { normaliseRole } from "./role-values.ts";
 import type {
@@ -15,18 +23,8 @@ import type {
   VerdictOfCheck,
 } from "./validate-rows.ts";
 
-export const INPUT_FIELDS = [
-  "email",
-  "givenName",
-  "familyName",
-  "role",
-  "locale",
-] as const;
-type InputField = (typeof INPUT_FIELDS)[number];
+export const INPUT_FIELDS = PERSON_ROW_FIELDS;
 const FIELD_COUNT = INPUT_FIELDS.length;
-
-// The message of TenantRole and TenantRoleInput (bff/src/shared-contract.ts); the equality test keeps them the same.
-const ROLE_MESSAGE = 'Role must be "member" or "admin"';
 
 const VERDICTS: readonly VerdictOfCheck[] = [
   "ready",
@@ -37,129 +35,10 @@ const READY = 0;
 const INVALID = 1;
 const DUPLICATE = 2;
 
-// The messages of bff/src/shared-contract.ts (Email, PersonName) and
-// bff/src/features/invitations/contract.ts (PersonRow), in the order zod checks them.
-const PROBLEMS: readonly (readonly [field: InputField, reason: string])[] = [
-  ["email", ""], // 0: no problem
-  ["email", "Email is required"],
-  ["email", "Email is longer than 254 characters"],
-  ["email", "Email contains control or invisible characters"],
-  ["email", "Not a valid email address"],
-  ["givenName", "Must not be empty"],
-  ["givenName", "Longer than 150 characters"],
-  ["givenName", "Contains control or invisible characters"],
-  ["familyName", "Must not be empty"],
-  ["familyName", "Longer than 150 characters"],
-  ["familyName", "Contains control or invisible characters"],
-  ["role", ROLE_MESSAGE],
-  ["locale", "Not a language tag such as en or fr-CA"],
-];
-const P = {
-  emailRequired: 1,
-  emailTooLong: 2,
-  emailUnsafe: 3,
-  emailInvalid: 4,
-  givenName: 5,
-  familyName: 8,
-  role: 11,
-  locale: 12,
-} as const;
+const PROBLEMS = PERSON_ROW_PROBLEMS;
+const P = PROBLEM;
 
-// Same pattern as UNSAFE_TEXT in shared-contract.ts.
-const UNSAFE_TEXT =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
-const LOCALE = /^[a-zA-Z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
-
-const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-const isAlnum = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
-/** [A-Za-z0-9_+-] */
-const isLocalEnd = (c: number) =>
-  isAlnum(c) || c === 95 || c === 43 || c === 45;
-
-/**
- * zod's email pattern (zod/v4/core/regexes.ts `email`, what `z.email()` uses), as a scan:
- * `^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$`
- * Local part: dot-separated non-empty pieces of [A-Za-z0-9_'+-], not ending in `'`. Domain: at
- * least two labels; each but the last starts with a letter or digit and goes on with letters,
- * digits and `-`; the last is two or more letters.
- */
-export function isZodEmail(value: string): boolean {
-  const at = value.indexOf("@");
-  const n = value.length;
-  if (at <= 0 || !isLocalEnd(value.charCodeAt(at - 1))) return false;
-  let previous = 46; // as if after a ".": the local part must not start with one
-  for (let i = 0; i < at; i += 1) {
-    const c = value.charCodeAt(i);
-    if (c === 46) {
-      if (previous === 46) return false;
-    } else if (!isLocalEnd(c) && c !== 39) return false;
-    previous = c;
-  }
-  let labelStart = at + 1;
-  let labels = 0;
-  for (let i = labelStart; i < n; i += 1) {
-    const c = value.charCodeAt(i);
-    if (c === 46) {
-      if (i === labelStart) return false;
-      labels += 1;
-      labelStart = i + 1;
-    } else if (i === labelStart ? !isAlnum(c) : !isAlnum(c) && c !== 45)
-      return false;
-  }
-  if (labels === 0 || n - labelStart < 2) return false;
-  for (let i = labelStart; i < n; i += 1)
-    if (!isLetter(value.charCodeAt(i))) return false;
-  return true;
-}
-
-/** Same as UNSAFE_TEXT.test(value) without the regex: most names are a few ASCII letters. */
-function hasUnsafeText(value: string): boolean {
-  for (let i = 0; i < value.length; i += 1) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-    if (c >= 0x200b && UNSAFE_TEXT.test(value)) return true;
-  }
-  return false;
-}
-
-/**
- * The email's problem as zod's Email reports it first (trim, lower-case, min 1, max 254, unsafe
- * characters, then the email pattern); 0 when none. An address the scan accepts has only
- * [a-z0-9_'+.@-] in it, so the unsafe-character test is needed only for the message of a failure.
- */
-function judgeEmail(address: string): number {
-  if (address.length === 0) return P.emailRequired;
-  if (address.length > 254) return P.emailTooLong;
-  if (isZodEmail(address)) return 0;
-  return UNSAFE_TEXT.test(address) ? P.emailUnsafe : P.emailInvalid;
-}
-
-/** PersonName: 0 empty, 1 too long, 2 unsafe characters; -1 when fine or absent. */
-function judgeName(name: string | undefined): number {
-  if (name === undefined) return -1;
-  const value = name.trim();
-  if (value.length === 0) return 0;
-  if (value.length > 150) return 1;
-  return hasUnsafeText(value) ? 2 : -1;
-}
-
-/** The rest of the row after a valid email, in PersonRow's field order; 0 when fine. */
-function judgeRest(
-  givenName: string | undefined,
-  familyName: string | undefined,
-  role: string | undefined,
-  locale: string | undefined,
-): number {
-  const given = judgeName(givenName);
-  if (given >= 0) return P.givenName + given;
-  const family = judgeName(familyName);
-  if (family >= 0) return P.familyName + family;
-  if (role !== undefined && role !== "admin" && role !== "member")
-    return P.role;
-  if (locale !== undefined && !LOCALE.test(locale.trim())) return P.locale;
-  return 0;
-}
+export { isZodEmail };
 
 /** What the worker transfers: plain data, every array's buffer transferable. */
 export type CheckColumns = {
