@@ -127,6 +127,9 @@ async function main(): Promise<void> {
   };
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  // e.g. BENCH_BFF_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the BFF child
+  if (process.env.BENCH_BFF_NODE_OPTIONS)
+    env.NODE_OPTIONS = process.env.BENCH_BFF_NODE_OPTIONS;
   const bff = await startBff(env, port);
   const rss = sampler({
     bff: bff.child.pid,
