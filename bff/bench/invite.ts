@@ -144,6 +144,8 @@ async function main(): Promise<void> {
   };
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  if (process.env.DATABASE_POOL_SIZE)
+    env.DATABASE_POOL_SIZE = process.env.DATABASE_POOL_SIZE;
   // e.g. BENCH_BFF_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the BFF child
   if (process.env.BENCH_BFF_NODE_OPTIONS)
     env.NODE_OPTIONS = process.env.BENCH_BFF_NODE_OPTIONS;
@@ -330,6 +332,22 @@ async function main(): Promise<void> {
       `Calls per 1,000 without roles:  ${((without / PEOPLE) * 1000).toFixed(2)}; with roles: ${((mgmt.length / PEOPLE) * 1000).toFixed(2)} (+${((roleCalls.length / PEOPLE) * 1000).toFixed(2)}, ${roleCalls.length} role calls)`,
     );
     console.log(`429 responses received:         ${tooMany}`);
+    // --bff-log: the BFF's own warnings (LOG_LEVEL=warn), e.g. "email sending failed; will retry"
+    if (process.argv.includes("--bff-log")) {
+      const lines = bff
+        .output()
+        .split("\n")
+        .filter((l) => l.trim());
+      const byMsg = new Map<string, number>();
+      for (const l of lines) {
+        const m = /"msg":"([^"]*)"/.exec(l)?.[1] ?? l.slice(0, 120);
+        byMsg.set(m, (byMsg.get(m) ?? 0) + 1);
+      }
+      console.log(`BFF log (${lines.length} lines):`);
+      for (const [m, n] of byMsg) console.log(`    ${n} × ${m}`);
+      for (const l of lines.filter((x) => /email/.test(x)).slice(0, 3))
+        console.log(`    e.g. ${l.slice(0, 400)}`);
+    }
     console.log(
       `Naive (create + ticket each, computed at ${ENTERPRISE.perSecond}/s after a burst of ${ENTERPRISE.burst}): ${naiveCalls} calls, ≥ ${naiveSeconds.toFixed(0)} s`,
     );
