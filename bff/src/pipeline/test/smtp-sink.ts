@@ -5,9 +5,24 @@
 // (docs/benchmarks.md), which would measure maildev rather than the pipeline.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
+import { createServer as createTcpServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { SMTPServer } from "smtp-server";
-import { freePort } from "./smtp-catcher.ts";
+
+// Its own copy rather than smtp-catcher.ts's: that module imports maildev (and with it jsdom),
+// which the sink process would load for nothing (≈ 100 MB of RSS and seconds of start-up on a
+// busy machine).
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createTcpServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      const port = typeof a === "object" && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 export interface SinkStats {
   count: number;
