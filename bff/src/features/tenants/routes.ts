@@ -2,7 +2,7 @@
 import type { Feature } from "../../feature.ts";
 import { actorOf, audit } from "../../audit-log.ts";
 import { requiresGlobal, requiresOwnOrSupport } from "../../auth.ts";
-import { seatSummary } from "../../seats.ts";
+import { seatSummary } from "../../seats/seats.ts";
 import { ErrorBody } from "../../shared-contract.ts";
 import {
   TenantDetail,
