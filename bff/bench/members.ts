@@ -268,6 +268,7 @@ async function oneAtATime(base: string, token: string, s: Scenario) {
   const latencies: number[] = [];
   let failed = 0;
   const cpu = process.cpuUsage();
+  const server = serverCpuMs();
   for (let round = 0; round < SEQUENTIAL_ROUNDS; round++)
     for (const path of s.paths) {
       const started = performance.now();
@@ -291,6 +292,14 @@ async function oneAtATime(base: string, token: string, s: Scenario) {
       Math.round(
         ((used.user + used.system) / 1000 / Math.max(1, latencies.length)) * 10,
       ) / 10,
+    ...(PG_PID
+      ? {
+          "server CPU ms/req":
+            Math.round(
+              ((serverCpuMs() - server) / Math.max(1, latencies.length)) * 10,
+            ) / 10,
+        }
+      : {}),
   };
 }
 
