@@ -9,6 +9,7 @@
 //   pnpm bench:members [people=100000] [seconds per scenario=10]
 //   BENCH_ENGINES=pglite|postgres (default: both when a URL is set)
 //   BENCH_SCENARIOS=list,seat… (names starting with these words; default: all)
+//   BENCH_PG_NAMED_STATEMENTS=0: Postgres without named prepared statements (db.ts)
 //   BENCH_PG_PID=<postmaster pid> of a local server: adds its backends' CPU per request (Linux /proc)
 import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
@@ -320,7 +321,11 @@ async function openBenchDb(
   // as src/test/databases.ts: the extension in public, on the schema's path
   await admin.query("create extension if not exists pg_trgm schema public");
   url.searchParams.set("options", `-c search_path=${schema},public`);
-  const db = await openDb({ databaseUrl: url.toString(), poolSize: 10 });
+  const db = await openDb({
+    databaseUrl: url.toString(),
+    poolSize: 10,
+    namedStatements: process.env.BENCH_PG_NAMED_STATEMENTS !== "0",
+  });
   return {
     db,
     drop: async () => {
