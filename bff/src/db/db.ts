@@ -155,8 +155,9 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
 /**
  * Named statements keep their parse tree but are planned for every execution with its values: a
  * generic plan (plan_cache_mode auto, after five executions) estimates `tenant_id = $1` from the
- * column's average, and for a state filter of the members list at 100,000 people in one tenant it
- * chose a plan that took 1.5 s instead of a few ms (docs/benchmarks.md, members). Set as a startup parameter
+ * column's average: for the members list's `state=blocked` and `state=removed` at 100,000 people
+ * in one tenant it walked all the tenant's invitations, 0.5–1.2 s instead of 2–8 ms
+ * (docs/benchmarks.md, members). Set as a startup parameter
  * (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-OPTIONS), added to
  * the URL's own `options` (the tests' search_path); a string that is not a URL is left alone.
  */
