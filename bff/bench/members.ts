@@ -3,10 +3,18 @@
 // Auth0), runs the real app in this process (buildApp through the test helper: fake Auth0, a
 // locally signed admin token, listening on a free port) and drives it with autocannon, 10
 // connections per scenario. Prints p50/p95/p99 latency per scenario, on PGlite and — when
-// DATABASE_URL (or TEST_DATABASE_URL) points at a PostgreSQL server — on Postgres too.
+// DATABASE_URL (or TEST_DATABASE_URL) points at a PostgreSQL server — on Postgres too. Then the
+// same requests one at a time (the latency of one request without queueing), and the machine's
+// load average, since the build machine is shared.
 //   pnpm bench:members [people=100000] [seconds per scenario=10]
+//   BENCH_ENGINES=pglite|postgres (default: both when a URL is set)
+//   BENCH_SCENARIOS=list,seat… (names starting with these words; default: all)
+//   BENCH_PG_NAMED_STATEMENTS=0: Postgres without named prepared statements (db.ts)
+//   BENCH_PG_PID=<postmaster pid> of a local server: adds its backends' CPU per request (Linux /proc)
 import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { openDb, type Db } from "../src/db/db.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { seedTenants } from "../src/db/seed.ts";
@@ -18,6 +26,17 @@ const SECONDS = Number(process.argv[3] ?? 10);
 const CONNECTIONS = 10;
 const TENANT = "big";
 const INVITED = Math.round(PEOPLE * 0.8); // the rest are in Auth0 without an invitation
+/** Requests per path, one at a time, after the concurrent run. */
+const SEQUENTIAL_ROUNDS = 3;
+const ONLY = (process.env.BENCH_SCENARIOS ?? "")
+  .split(",")
+  .map((w) => w.trim())
+  .filter(Boolean);
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 
 const GIVEN =
   `Ada Alan Grace Linus Margaret Dennis Barbara Ken Frances Edsger Radia Tim Sophie John Katherine
@@ -169,6 +188,7 @@ function percentile(sorted: number[], p: number): number {
 async function run(base: string, token: string, s: Scenario) {
   const latencies: number[] = [];
   const cpu = process.cpuUsage();
+  const server = serverCpuMs();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -193,6 +213,7 @@ async function run(base: string, token: string, s: Scenario) {
     );
   });
   const used = process.cpuUsage(cpu);
+  const serverMs = serverCpuMs() - server;
   latencies.sort((a, b) => a - b);
   return {
     scenario: s.name,
@@ -211,6 +232,75 @@ async function run(base: string, token: string, s: Scenario) {
           Math.max(1, result.requests.total)) *
           10,
       ) / 10,
+    ...(PG_PID
+      ? {
+          "server CPU ms/req":
+            Math.round((serverMs / Math.max(1, result.requests.total)) * 10) /
+            10,
+        }
+      : {}),
+  };
+}
+
+const PG_PID = Number(process.env.BENCH_PG_PID ?? 0);
+const TICKS_PER_MS = 100 / 1000; // USER_HZ: 100 on Linux
+
+/** CPU (ms) used so far by the local PostgreSQL server's processes (children of PG_PID). */
+function serverCpuMs(): number {
+  if (!PG_PID) return 0;
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      // fields after the command name: state ppid … utime(14) stime(15), 1-based over the whole line
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(f[1]) === PG_PID || Number(pid) === PG_PID)
+        ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / TICKS_PER_MS;
+}
+
+/** Every path of the scenario SEQUENTIAL_ROUNDS times, one request at a time. */
+async function oneAtATime(base: string, token: string, s: Scenario) {
+  const latencies: number[] = [];
+  let failed = 0;
+  const cpu = process.cpuUsage();
+  const server = serverCpuMs();
+  for (let round = 0; round < SEQUENTIAL_ROUNDS; round++)
+    for (const path of s.paths) {
+      const started = performance.now();
+      const response = await fetch(new URL(path, base), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await response.arrayBuffer();
+      latencies.push(performance.now() - started);
+      if (!response.ok) failed++;
+    }
+  const used = process.cpuUsage(cpu);
+  latencies.sort((a, b) => a - b);
+  return {
+    scenario: s.name.split(":")[0],
+    requests: latencies.length,
+    "p50 ms": percentile(latencies, 50),
+    "p95 ms": percentile(latencies, 95),
+    "max ms": percentile(latencies, 100),
+    failed,
+    "CPU ms/req":
+      Math.round(
+        ((used.user + used.system) / 1000 / Math.max(1, latencies.length)) * 10,
+      ) / 10,
+    ...(PG_PID
+      ? {
+          "server CPU ms/req":
+            Math.round(
+              ((serverCpuMs() - server) / Math.max(1, latencies.length)) * 10,
+            ) / 10,
+        }
+      : {}),
   };
 }
 
@@ -231,7 +321,11 @@ async function openBenchDb(
   // as src/test/databases.ts: the extension in public, on the schema's path
   await admin.query("create extension if not exists pg_trgm schema public");
   url.searchParams.set("options", `-c search_path=${schema},public`);
-  const db = await openDb({ databaseUrl: url.toString(), poolSize: 10 });
+  const db = await openDb({
+    databaseUrl: url.toString(),
+    poolSize: 10,
+    namedStatements: process.env.BENCH_PG_NAMED_STATEMENTS !== "0",
+  });
   return {
     db,
     drop: async () => {
@@ -255,10 +349,21 @@ async function bench(engine: "pglite" | "postgres"): Promise<void> {
   try {
     const address = await t.app.listen({ port: 0, host: "127.0.0.1" });
     const token = await t.tokens.admin(TENANT);
+    const chosen = (await scenarios(db)).filter(
+      (s) => ONLY.length === 0 || ONLY.some((w) => s.name.startsWith(w)),
+    );
     const rows = [];
-    for (const s of await scenarios(db))
-      rows.push(await run(address, token, s));
+    for (const s of chosen) {
+      rows.push({ ...(await run(address, token, s)), load: load() });
+    }
+    console.log(`\n${CONNECTIONS} at once:`);
     console.table(rows);
+    const one = [];
+    for (const s of chosen) one.push(await oneAtATime(address, token, s));
+    console.log(
+      `\none at a time (each path ${SEQUENTIAL_ROUNDS} times, after the run above), load ${load()}:`,
+    );
+    console.table(one);
   } finally {
     await t.close();
     await db.close();
@@ -268,14 +373,15 @@ async function bench(engine: "pglite" | "postgres"): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(
-    `Members page, ${PEOPLE.toLocaleString("en")} people in one tenant, ${CONNECTIONS} connections, ${SECONDS} s per scenario (${new Date().toISOString()})`,
+    `Members page, ${PEOPLE.toLocaleString("en")} people in one tenant, ${CONNECTIONS} connections, ${SECONDS} s per scenario (${new Date().toISOString()}, load average ${load()})`,
   );
-  await bench("pglite");
-  if (process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL) {
-    await bench("postgres");
-  } else {
+  const url = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const engines = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",");
+  if (engines.includes("pglite")) await bench("pglite");
+  if (!engines.includes("postgres")) return;
+  if (url) await bench("postgres");
+  else
     console.log("\n(no DATABASE_URL / TEST_DATABASE_URL: PostgreSQL skipped)");
-  }
 }
 
 if (process.env.BENCH_NO_MAIN !== "1") await main();

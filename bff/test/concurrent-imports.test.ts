@@ -3,7 +3,7 @@
 // seats than the tenant has. Found by many-instances.test.ts; the seat lock is FOR NO KEY UPDATE.
 import { describe, expect, test } from "vitest";
 import { enqueueImport } from "../src/pipeline/enqueue.ts";
-import { seatSummary } from "../src/seats.ts";
+import { seatSummary } from "../src/seats/seats.ts";
 import { ENGINES, openTestDb } from "../src/test/databases.ts";
 
 const actor = { sub: "auth0|admin", email: "admin@globex.test" };

@@ -3,6 +3,7 @@
 // Everything else in the BFF talks SQL through `Db`; nothing keeps pipeline state only in memory.
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import pg from "pg";
@@ -43,6 +44,8 @@ export interface DbOptions {
    * 'error' event and the process dies (docs/decisions/008-database-outages.md).
    */
   onConnectionError?: (error: Error) => void;
+  /** Postgres: send statements with parameters as named prepared statements (default true). */
+  namedStatements?: boolean;
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
@@ -149,12 +152,42 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   };
 }
 
+/**
+ * Named statements keep their parse tree but are planned for every execution with its values: a
+ * generic plan (plan_cache_mode auto, after five executions) estimates `tenant_id = $1` from the
+ * column's average: for the members list's `state=blocked` and `state=removed` at 100,000 people
+ * in one tenant it walked all the tenant's invitations, 0.5–1.2 s instead of 2–8 ms
+ * (docs/benchmarks.md, members). Set as a startup parameter
+ * (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-OPTIONS), added to
+ * the URL's own `options` (the tests' search_path); a string that is not a URL is left alone.
+ */
+function withCustomPlans(connectionString: string): string {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return connectionString;
+  }
+  const own = url.searchParams.get("options");
+  url.searchParams.set(
+    "options",
+    `${own ? `${own} ` : ""}-c plan_cache_mode=force_custom_plan`,
+  );
+  return url.toString();
+}
+
+/** Distinct statement texts a process names (prepares) on its connections; later ones run unnamed. */
+const MAX_NAMED_STATEMENTS = 1000;
+
 async function openPostgres(
   connectionString: string,
   options: DbOptions,
 ): Promise<Db> {
   const pool = new pg.Pool({
-    connectionString,
+    connectionString:
+      options.namedStatements === false
+        ? connectionString
+        : withCustomPlans(connectionString),
     max: options.poolSize ?? 10,
     // The default (0) waits for ever: a failover that black-holes the old address would hang
     // every request instead of answering 503.
@@ -168,12 +201,40 @@ async function openPostgres(
   pool.on("error", (error) => options.onConnectionError?.(error));
   // Fail fast with a clear message when the server is unreachable.
   await pool.query("select 1");
+  // Statements with parameters are named prepared statements: each connection parses and analyses
+  // a text once (https://www.postgresql.org/docs/current/sql-prepare.html); plans stay custom
+  // (withCustomPlans). The members page sends the same few texts over and over
+  // (docs/benchmarks.md). A text whose cached plan broke (SQLSTATE 0A000 "cached plan must not
+  // change result type" after a schema change under a running process) is sent unnamed from then on.
+  const names = new Map<string, string | null>();
+  const nameOf = (sql: string): string | null => {
+    let name = names.get(sql);
+    // Texts with values built in would each leave a statement on every connection: a bound.
+    if (name === undefined && names.size >= MAX_NAMED_STATEMENTS) return null;
+    if (name === undefined) {
+      name = `gl_${createHash("sha1").update(sql).digest("hex").slice(0, 40)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
   const run = async <T>(
     q: pg.Pool | pg.PoolClient,
     sql: string,
     params?: unknown[],
   ): Promise<QueryResult<T>> => {
-    const r = await translated(q.query(sql, params));
+    const name =
+      options.namedStatements !== false && params?.length ? nameOf(sql) : null;
+    const r = await translated(
+      name
+        ? q
+            .query({ name, text: sql, values: params })
+            .catch((error: unknown) => {
+              if ((error as { code?: unknown }).code !== "0A000") throw error;
+              names.set(sql, null);
+              return q.query(sql, params);
+            })
+        : q.query(sql, params),
+    );
     return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
   };
   // Scripts of several statements (migrations): node-postgres answers with one result per statement.

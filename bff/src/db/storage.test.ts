@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AppError } from "../errors.ts";
-import { seatSummary, reserveSeats } from "../seats.ts";
+import { seatSummary, reserveSeats } from "../seats/seats.ts";
 import { ENGINES, openTestDb } from "../test/databases.ts";
 import { makeInvitation, makeMember } from "../test/seed-data.ts";
 import type { Db } from "./db.ts";

@@ -6,7 +6,7 @@ import { audit } from "../audit-log.ts";
 import type { Db, Queryable } from "../db/db.ts";
 import type { BulkImportUser } from "../auth0/types.ts";
 import { AppError } from "../errors.ts";
-import { reserveSeats } from "../seats.ts";
+import { reserveSeats } from "../seats/seats.ts";
 import type { PersonRow } from "../shared-contract.ts";
 import {
   chunkBySize,

@@ -5,7 +5,7 @@
 import type { AppUser, Auth0 } from "../../auth0/types.ts";
 import type { Queryable } from "../../db/db.ts";
 import { AppError, isAppError } from "../../errors.ts";
-import { seatSummary } from "../../seats.ts";
+import { seatSummary } from "../../seats/seats.ts";
 import type { UncheckedPersonRow, PreviewResult } from "./contract.ts";
 import { findAllowedDomains, findKnownPeople } from "./repository.ts";
 import {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { seatSummary } from "../../seats.ts";
+import { seatSummary } from "../../seats/seats.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { makeInvitation, makeMember } from "../../test/seed-data.ts";
 import type { Member, MembersPage } from "./contract.ts";

@@ -1,6 +1,6 @@
 // Every tenant with its seats (support's tenant list).
 import type { Queryable } from "../../db/db.ts";
-import { seatSummary } from "../../seats.ts";
+import { seatSummary } from "../../seats/seats.ts";
 import type { TenantList } from "./contract.ts";
 import { listTenantIds } from "./repository.ts";
 

@@ -1,7 +1,7 @@
 // The tenants feature's SQL: tenant rows ↔ contract types.
 import type { Queryable } from "../../db/db.ts";
 import { AppError } from "../../errors.ts";
-import { seatSummary } from "../../seats.ts";
+import { seatSummary } from "../../seats/seats.ts";
 import type { TenantDetail, UpdateTenantInput } from "./contract.ts";
 
 interface TenantRow {
