@@ -316,7 +316,7 @@ async function reconcileExpired(
   ctx: PipelineContext,
   b: ClaimedBatch,
 ): Promise<void> {
-  const { db, options } = ctx;
+  const { db } = ctx;
   const rows = await openRows(db, b.id);
   const exists = await existsInAuth0(ctx, b.id, rows);
   if (exists === null) return; // lease lost
