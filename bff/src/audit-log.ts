@@ -1,5 +1,6 @@
 // The append-only audit log writer, used by every feature and by the pipeline. Pass the
 // transaction that made the change, so the entry commits (or rolls back) with it.
+import { insertAuditEntry } from "./audit-log.repository.ts";
 import type { Queryable } from "./db/db.ts";
 
 export interface AuditInput {
@@ -15,19 +16,15 @@ export interface AuditInput {
 }
 
 export async function audit(q: Queryable, entry: AuditInput): Promise<void> {
-  await q.query(
-    `insert into audit_log (tenant_id, actor, actor_email, action, target, details, request_id)
-     values ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
-    [
-      entry.tenantId,
-      entry.actor,
-      entry.actorEmail ?? null,
-      entry.action,
-      entry.target ?? null,
-      JSON.stringify(entry.details ?? {}),
-      entry.requestId ?? null,
-    ],
-  );
+  await insertAuditEntry(q, {
+    tenantId: entry.tenantId,
+    actor: entry.actor,
+    actorEmail: entry.actorEmail ?? null,
+    action: entry.action,
+    target: entry.target ?? null,
+    details: entry.details ?? {},
+    requestId: entry.requestId ?? null,
+  });
 }
 
 /** The actor fields of an authenticated request, for audit(). */

@@ -16,63 +16,19 @@ import type { RatePlan } from "../config.ts";
 import type { Db } from "../db/db.ts";
 import { AppError } from "../errors.ts";
 import type { Lane } from "./lanes.ts";
+import {
+  activeLanes,
+  ensureBudget,
+  lockBudget,
+  recordGrant,
+  recordLaneGaveUp,
+  recordLaneGranted,
+  recordLaneWaiting,
+  recordLimited,
+  recordObserved,
+  type LaneRow,
+} from "./rate-budget.repository.ts";
 import type { RateLimiter } from "./types.ts";
-
-// $1 id. Locks the budget row: every take, on every instance, is serialised here.
-const LOCK_BUDGET_SQL = `
-  select tokens, rate, cap, vclock,
-    greatest(0, extract(epoch from clock_timestamp() - updated_at))::float8 as elapsed_s,
-    greatest(coalesce(extract(epoch from blocked_until - clock_timestamp()) * 1000, 0),
-             coalesce(extract(epoch from updated_at - clock_timestamp()) * 1000, 0))::float8 as blocked_ms
-  from rate_budget where id = $1 for update`;
-
-// $1 id, $2 lane: the caller's lane and every lane with a caller waiting right now.
-const LANES_SQL = `
-  select lane, finish, coalesce(waiting_until > clock_timestamp(), false) as waiting
-  from rate_budget_lanes where budget_id = $1 and (lane = $2 or waiting_until > clock_timestamp())`;
-
-// $1 id, $2 tokens left, $3 start tag of this grant.
-const GRANT_SQL = `
-  update rate_budget set tokens = $2, updated_at = greatest(updated_at, clock_timestamp()),
-    vclock = greatest(vclock, $3::float8)
-  where id = $1`;
-
-// $1 id, $2 lane, $3 new finish tag.
-const LANE_GRANTED_SQL = `
-  insert into rate_budget_lanes (budget_id, lane, finish, waiting_until) values ($1, $2, $3, null)
-  on conflict (budget_id, lane) do update set finish = excluded.finish, waiting_until = null`;
-
-// $1 id, $2 lane, $3 how long the caller will keep polling (ms).
-const LANE_WAITING_SQL = `
-  insert into rate_budget_lanes (budget_id, lane, waiting_until)
-  values ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond')
-  on conflict (budget_id, lane) do update set waiting_until = excluded.waiting_until`;
-
-const LANE_GAVE_UP_SQL = `
-  update rate_budget_lanes set waiting_until = null where budget_id = $1 and lane = $2`;
-
-// On 429: nothing until Reset (refill restarts then), halve the rate, learn the bucket size.
-const LIMITED_SQL = `
-  update rate_budget set tokens = 0,
-    blocked_until = greatest(coalesce(blocked_until, to_timestamp(0)), to_timestamp($2::float8 / 1000)),
-    updated_at = greatest(updated_at, clock_timestamp(), to_timestamp($2::float8 / 1000)),
-    -- one halving per congestion event: the simultaneous 429s of one burst arrive while already blocked
-    rate = case when blocked_until is null or blocked_until <= clock_timestamp()
-      then greatest($4::float8 / 64, least($4::float8, coalesce(rate, $4::float8)) / 2) else rate end,
-    cap = least($3::float8, coalesce(cap, $3::float8), coalesce($5::float8, $3::float8))
-  where id = $1`;
-
-// On success: follow Remaining downwards; Remaining 0 blocks until Reset; the rate creeps back up.
-const OBSERVED_SQL = `
-  update rate_budget set
-    tokens = least(coalesce($2::float8, 'infinity'::float8), least($3::float8, coalesce(cap, $3::float8),
-      tokens + greatest(0, extract(epoch from clock_timestamp() - updated_at)) * least($4::float8, coalesce(rate, $4::float8)))),
-    updated_at = greatest(updated_at, clock_timestamp()),
-    blocked_until = case when $2::float8 = 0 and $5::float8 is not null
-      then greatest(coalesce(blocked_until, to_timestamp(0)), to_timestamp($5::float8)) else blocked_until end,
-    rate = least($4::float8, coalesce(rate, $4::float8) + $4::float8 / 100),
-    cap = least($3::float8, coalesce($6::float8, cap, $3::float8))
-  where id = $1`;
 
 export interface RateBudgetOptions {
   /** one bucket per Auth0 tenant; default "auth0-management" */
@@ -102,19 +58,6 @@ const MAX_POLL_MS = 1_000;
 /** How long a waiting caller's mark outlives its next poll (slow event loop, slow query). */
 const WAITING_MARGIN_MS = 500;
 
-interface BudgetRow {
-  tokens: number;
-  rate: number | null;
-  cap: number | null;
-  vclock: number;
-  elapsed_s: number;
-  blocked_ms: number;
-}
-interface LaneRow {
-  lane: string;
-  finish: number;
-  waiting: boolean;
-}
 type Take = { granted: true } | { granted: false; retryInMs: number };
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -180,10 +123,7 @@ export function createRateBudget(
     options.inviteeHeadroom ?? defaultInviteeHeadroom(plan);
   let ensured: Promise<unknown> | null = null;
   const ensure = () =>
-    (ensured ??= db.query(
-      "insert into rate_budget (id, tokens) values ($1, $2) on conflict (id) do nothing",
-      [id, plan.burst],
-    ));
+    (ensured ??= ensureBudget(db, { id, tokens: plan.burst }));
 
   /**
    * One attempt at n tokens for `lane`, under the budget row's lock. `waitingMs` > 0 marks the
@@ -192,7 +132,7 @@ export function createRateBudget(
   async function take(n: number, lane: Lane, waitingMs: number): Promise<Take> {
     await ensure();
     return db.transaction(async (tx) => {
-      const row = (await tx.query<BudgetRow>(LOCK_BUDGET_SQL, [id])).rows[0];
+      const row = await lockBudget(tx, id);
       if (!row) throw new Error(`rate budget row ${id} is missing`);
       const rate = Math.min(plan.perSecond, Number(row.rate ?? plan.perSecond));
       const cap = Math.min(plan.burst, Number(row.cap ?? plan.burst));
@@ -203,7 +143,7 @@ export function createRateBudget(
       // A request for more than the bucket can ever hold is capped at the bucket size.
       const want = Math.min(Math.max(n, 0), cap);
 
-      const lanes = (await tx.query<LaneRow>(LANES_SQL, [id, lane])).rows;
+      const lanes = await activeLanes(tx, { id, lane });
       const vclock = Number(row.vclock);
       const startOf = (l: LaneRow | undefined) =>
         Math.max(vclock, Number(l?.finish ?? 0));
@@ -226,12 +166,11 @@ export function createRateBudget(
       const blockedMs = Number(row.blocked_ms);
 
       if (blockedMs <= 0 && avail >= need) {
-        await tx.query(GRANT_SQL, [id, avail - want, start]);
-        await tx.query(LANE_GRANTED_SQL, [id, lane, start + want]);
+        await recordGrant(tx, { id, tokens: avail - want, start });
+        await recordLaneGranted(tx, { id, lane, finish: start + want });
         return { granted: true };
       }
-      if (waitingMs > 0)
-        await tx.query(LANE_WAITING_SQL, [id, lane, waitingMs]);
+      if (waitingMs > 0) await recordLaneWaiting(tx, { id, lane, waitingMs });
       const refillMs = ((need - avail) / rate) * 1000;
       return {
         granted: false,
@@ -262,7 +201,7 @@ export function createRateBudget(
       if (r.granted) return;
       if (Date.now() + r.retryInMs > deadline) {
         // No longer waiting: other lanes need not hold a token for this one.
-        await db.query(LANE_GAVE_UP_SQL, [id, lane]);
+        await recordLaneGaveUp(db, { id, lane });
         throw exhausted(r.retryInMs);
       }
       // Small jitter so waiting instances do not all hit the row at the same millisecond.
@@ -270,7 +209,7 @@ export function createRateBudget(
         Math.min(r.retryInMs, MAX_POLL_MS) + Math.floor(Math.random() * 10),
         signal,
       ).catch(async (error: unknown) => {
-        await db.query(LANE_GAVE_UP_SQL, [id, lane]);
+        await recordLaneGaveUp(db, { id, lane });
         throw error;
       });
     }
@@ -308,26 +247,26 @@ export function createRateBudget(
           reset !== null && reset * 1000 > Date.now()
             ? reset * 1000
             : Date.now() + 1_000;
-        await db.query(LIMITED_SQL, [
+        await recordLimited(db, {
           id,
           untilMs,
-          plan.burst,
-          plan.perSecond,
-          limit && limit > 0 ? limit : null,
-        ]);
+          burst: plan.burst,
+          perSecond: plan.perSecond,
+          limit: limit && limit > 0 ? limit : null,
+        });
         return;
       }
       const remaining = headerNumber(headers, "x-ratelimit-remaining");
       if (remaining === null) return;
       // Auth0 knows about callers we do not (other apps, the dashboard): follow it downwards only.
-      await db.query(OBSERVED_SQL, [
+      await recordObserved(db, {
         id,
         remaining,
-        plan.burst,
-        plan.perSecond,
+        burst: plan.burst,
+        perSecond: plan.perSecond,
         reset,
-        limit && limit > 0 ? limit : null,
-      ]);
+        limit: limit && limit > 0 ? limit : null,
+      });
     },
   };
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { buildTestApp, type TestApp } from "../test/build-test-app.ts";
-import { claimBatch } from "./batch-claim.ts";
+import { claimBatch } from "./batches.repository.ts";
 
 let t: TestApp;
 let importId: string;
@@ -46,7 +46,11 @@ async function batch(
 async function claimAll(): Promise<string[]> {
   const out: string[] = [];
   for (;;) {
-    const b = await claimBatch(t.db, `w-${out.length}`, 60_000, 2);
+    const b = await claimBatch(t.db, {
+      workerId: `w-${out.length}`,
+      leaseMs: 60_000,
+      maxInFlight: 2,
+    });
     if (!b) return out;
     out.push(b.id);
   }

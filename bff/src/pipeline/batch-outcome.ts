@@ -1,33 +1,28 @@
 // The end of a batch: per-row outcomes from the job's errors (with the ambiguity check), or a
 // failure of every open row. Shared by the submit and poll steps in batch-step.ts.
 import { AppError } from "../errors.ts";
-import type { TenantRole } from "../shared-contract.ts";
-import { updateLeased, type ClaimedBatch } from "./batch-claim.ts";
+import {
+  markBatchDone,
+  markBatchFailed,
+  renewBatchLease,
+  type BatchLease,
+  type ClaimedBatch,
+} from "./batches.repository.ts";
 import type { PendingUser } from "./import-file.ts";
+import {
+  failOpenRows,
+  openRows,
+  markCreated,
+  markFailedEach,
+  revokedRows,
+  type InvitationRecord,
+} from "./invitations.repository.ts";
 import { isDuplicate, type RowFailure } from "./job-errors.ts";
 import type { PipelineContext } from "./options.ts";
 
-export interface InvitationRecord {
-  id: string;
-  user_id: string;
-  email: string;
-  given_name: string | null;
-  family_name: string | null;
-  role: TenantRole;
-  locale: string | null;
-}
-
-/** The batch's rows still waiting for an outcome (queued or importing), in file order. */
-export async function openRows(
-  ctx: PipelineContext,
-  batchId: string,
-): Promise<InvitationRecord[]> {
-  const r = await ctx.db.query<InvitationRecord>(
-    `select id, user_id, email, given_name, family_name, role, locale from invitations
-     where batch_id = $1 and state in ('queued', 'importing') order by row_number`,
-    [batchId],
-  );
-  return r.rows;
+/** The lease this worker holds on batch `b`. */
+export function leaseOf(ctx: PipelineContext, b: ClaimedBatch): BatchLease {
+  return { batchId: b.id, workerId: ctx.options.workerId };
 }
 
 export async function applyOutcome(
@@ -35,7 +30,7 @@ export async function applyOutcome(
   b: ClaimedBatch,
   failures: Map<string, RowFailure>,
 ): Promise<void> {
-  const rows = await openRows(ctx, b.id);
+  const rows = await openRows(ctx.db, b.id);
   const created: string[] = [];
   const failed: { id: string; code: string; reason: string }[] = [];
   const toCheck: { row: InvitationRecord; failure: RowFailure }[] = [];
@@ -57,40 +52,12 @@ export async function applyOutcome(
     if (!(await renewLease(ctx, b.id))) return;
   }
   const revokedMeanwhile = await ctx.db.transaction(async (tx) => {
-    if (
-      !(await updateLeased(
-        tx,
-        b.id,
-        ctx.options.workerId,
-        "state = 'done', waiting_reason = null",
-      ))
-    )
-      return [];
+    if (!(await markBatchDone(tx, leaseOf(ctx, b)))) return [];
     // Rows revoked while their job ran: Auth0 created the user anyway; it must not stay behind.
-    const revoked = await tx.query<{ user_id: string; email: string }>(
-      "select user_id, email from invitations where batch_id = $1 and state = 'revoked'",
-      [b.id],
-    );
-    await tx.query(
-      // The user exists now: an admin row owes its role from here on (role-step.ts).
-      `update invitations set state = 'created', mail_due_at = now(),
-         role_due_at = case when role = 'admin' then now() else role_due_at end, updated_at = now()
-       where id = any($1::uuid[]) and state in ('queued', 'importing')`,
-      [created],
-    );
-    await tx.query(
-      `update invitations i set state = 'failed', failure_code = f.code, failure_reason = f.reason, updated_at = now()
-       from unnest($1::uuid[], $2::text[], $3::text[]) as f(id, code, reason)
-       where i.id = f.id and i.state in ('queued', 'importing')`,
-      [
-        failed.map((f) => f.id),
-        failed.map((f) => f.code),
-        failed.map((f) => f.reason),
-      ],
-    );
-    return revoked.rows
-      .filter((r) => !failures.has(r.email))
-      .map((r) => r.user_id);
+    const revoked = await revokedRows(tx, b.id);
+    await markCreated(tx, created);
+    await markFailedEach(tx, failed);
+    return revoked.filter((r) => !failures.has(r.email)).map((r) => r.user_id);
   });
   for (const userId of revokedMeanwhile) await deleteLeftover(ctx, userId);
   ctx.log.info(
@@ -120,15 +87,12 @@ export async function deleteLeftover(
   }
 }
 
-async function renewLease(
-  ctx: PipelineContext,
-  batchId: string,
-): Promise<boolean> {
-  const r = await ctx.db.query(
-    `update import_batches set lease_until = now() + $3 * interval '1 millisecond' where id = $1 and lease_owner = $2`,
-    [batchId, ctx.options.workerId, ctx.options.leaseMs],
+function renewLease(ctx: PipelineContext, batchId: string): Promise<boolean> {
+  return renewBatchLease(
+    ctx.db,
+    { batchId, workerId: ctx.options.workerId },
+    ctx.options.leaseMs,
   );
-  return r.rowCount > 0;
 }
 
 async function mapLimit<T, R>(
@@ -185,21 +149,8 @@ export async function failBatch(
 ): Promise<void> {
   ctx.log.error({ batch: b.id, code }, "import batch failed for good");
   await ctx.db.transaction(async (tx) => {
-    if (
-      !(await updateLeased(
-        tx,
-        b.id,
-        ctx.options.workerId,
-        "state = 'failed', waiting_reason = null, last_error = $3",
-        [reason],
-      ))
-    )
-      return;
-    await tx.query(
-      `update invitations set state = 'failed', failure_code = $2, failure_reason = $3, updated_at = now()
-       where batch_id = $1 and state in ('queued', 'importing')`,
-      [b.id, code, reason],
-    );
+    if (!(await markBatchFailed(tx, leaseOf(ctx, b), reason))) return;
+    await failOpenRows(tx, { batchId: b.id, code, reason });
   });
 }
 

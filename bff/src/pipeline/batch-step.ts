@@ -7,33 +7,49 @@ import { randomUUID } from "node:crypto";
 import { auth0ProblemOf } from "../auth0/map-error.ts";
 import { isAppError, isDatabaseUnavailable } from "../errors.ts";
 import {
-  claimBatch,
-  inMs,
-  updateLeased,
-  type ClaimedBatch,
-} from "./batch-claim.ts";
-import {
   applyOutcome,
   asPendingUser,
   deleteLeftover,
   existsInAuth0,
   failBatch,
-  openRows,
+  leaseOf,
 } from "./batch-outcome.ts";
+import {
+  claimBatch,
+  insertFollowUpBatch,
+  markBatchDone,
+  markBatchSubmitted,
+  markForResubmission,
+  markSubmitAmbiguous,
+  markSubmitInterrupted,
+  pauseBatch,
+  pauseOtherBatches,
+  pollBatchLater,
+  recordSubmitIntent,
+  releaseBatch,
+  retryUnattempted,
+  type ClaimedBatch,
+} from "./batches.repository.ts";
 import { checkBulkUser, toBulkUser } from "./import-file.ts";
 import { inLane, tenantLane } from "../auth0/lanes.ts";
+import {
+  markFoundCreated,
+  markImporting,
+  moveToBatch,
+  openRows,
+  revokedRows,
+} from "./invitations.repository.ts";
 import { indexJobErrors } from "./job-errors.ts";
 import type { PipelineContext } from "./options.ts";
 import { backoff, retryDelay, waitingText } from "./retry.ts";
 
 export async function runBatchStep(ctx: PipelineContext): Promise<boolean> {
   const { db, options } = ctx;
-  const batch = await claimBatch(
-    db,
-    options.workerId,
-    options.leaseMs,
-    options.maxJobsInFlight,
-  );
+  const batch = await claimBatch(db, {
+    workerId: options.workerId,
+    leaseMs: options.leaseMs,
+    maxInFlight: options.maxJobsInFlight,
+  });
   if (!batch) return false;
   try {
     // The tenant's own lane of the Auth0 budget: one tenant's imports cannot starve another's.
@@ -44,7 +60,7 @@ export async function runBatchStep(ctx: PipelineContext): Promise<boolean> {
     });
   } catch (error) {
     if (auth0ProblemOf(error) === "configuration") {
-      await pauseForConfiguration(ctx, batch, error, "");
+      await pauseForConfiguration(ctx, batch, error, false);
       return true;
     }
     // Anything unexpected: release the batch for a later retry; the lease guard keeps it safe.
@@ -62,13 +78,10 @@ export async function runBatchStep(ctx: PipelineContext): Promise<boolean> {
       );
     const wait = retryDelay(error, 2_000);
     await ctx.settler.settle(`release import batch ${batch.id}`, () =>
-      updateLeased(
-        db,
-        batch.id,
-        options.workerId,
-        `next_at = ${inMs(3)}, waiting_reason = $4`,
-        [wait, waitingText(error, wait)],
-      ),
+      releaseBatch(db, leaseOf(ctx, batch), {
+        waitMs: wait,
+        reason: waitingText(error, wait),
+      }),
     );
   }
   return true;
@@ -83,39 +96,25 @@ async function recoverInterrupted(
     { batch: b.id },
     "import batch was interrupted during submission; will reconcile",
   );
-  await updateLeased(
+  await markSubmitInterrupted(
     ctx.db,
-    b.id,
-    ctx.options.workerId,
-    `state = 'pending', ambiguous = true, job_id = null,
-     next_at = greatest(now(), coalesce(intent_at, now()) + $3::double precision * interval '1 millisecond'),
-     waiting_reason = 'Checking an interrupted Auth0 import before retrying'`,
-    [ctx.options.reconcileGraceMs],
+    leaseOf(ctx, b),
+    ctx.options.reconcileGraceMs,
   );
 }
 
 async function submit(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
   const { db, options } = ctx;
-  const rows = await openRows(ctx, b.id);
+  const rows = await openRows(db, b.id);
   if (rows.length === 0) {
-    await updateLeased(
-      db,
-      b.id,
-      options.workerId,
-      "state = 'done', waiting_reason = null",
-    );
+    await markBatchDone(db, leaseOf(ctx, b));
     return;
   }
   const users = rows.map((r) => toBulkUser(asPendingUser(r), b.tenant_id));
   const bad = users.map(checkBulkUser).find((e) => e !== null);
   if (bad) throw new Error(`refusing to submit an invalid import file: ${bad}`);
   // Record the intent BEFORE the call: if we die during it, the batch is known to be ambiguous.
-  const intent = await db.query<{ attempts: number }>(
-    `update import_batches set state = 'submitting', attempts = attempts + 1, intent_at = now(), updated_at = now()
-     where id = $1 and lease_owner = $2 returning attempts`,
-    [b.id, options.workerId],
-  );
-  const attempt = intent.rows[0]?.attempts;
+  const attempt = await recordSubmitIntent(db, leaseOf(ctx, b));
   if (attempt === undefined) return;
   let jobId: string;
   try {
@@ -133,20 +132,11 @@ async function submit(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
   // a late write harmless when another instance took the batch over.
   await ctx.settler.settle(`record job ${jobId} of import batch ${b.id}`, () =>
     db.transaction(async (tx) => {
-      const ok = await updateLeased(
-        tx,
-        b.id,
-        options.workerId,
-        `state = 'submitted', job_id = $3, next_at = ${inMs(4)},
-         poll_delay_ms = $4, waiting_reason = null`,
-        [jobId, options.pollMinMs],
-      );
-      if (ok) {
-        await tx.query(
-          `update invitations set state = 'importing', job_id = $2, updated_at = now() where batch_id = $1 and state = 'queued'`,
-          [b.id, jobId],
-        );
-      }
+      const ok = await markBatchSubmitted(tx, leaseOf(ctx, b), {
+        jobId,
+        pollMs: options.pollMinMs,
+      });
+      if (ok) await markImporting(tx, { batchId: b.id, jobId });
     }),
   );
 }
@@ -164,38 +154,24 @@ async function submitFailed(
     // The tenant already runs its two import jobs (another app's, or an orphan of ours). Nothing
     // was created (429 or 400 alike): wait and submit again; never an attempt, never a failure.
     const wait = options.importsBusyRetryMs;
-    await updateLeased(
-      db,
-      b.id,
-      options.workerId,
-      `state = 'pending', attempts = attempts - 1, next_at = ${inMs(3)}, waiting_reason = $4`,
-      [
-        wait,
-        `Auth0 is already running the most import jobs a tenant may run at once (two); submitting again in ${Math.ceil(wait / 1000)} s`,
-      ],
-    );
+    await retryUnattempted(db, leaseOf(ctx, b), {
+      waitMs: wait,
+      reason: `Auth0 is already running the most import jobs a tenant may run at once (two); submitting again in ${Math.ceil(wait / 1000)} s`,
+    });
     return;
   }
   if (problem === "configuration") {
     // 401/403: Auth0 refused before doing anything. Wait for the operator, re-probing with back-off.
-    await pauseForConfiguration(
-      ctx,
-      b,
-      error,
-      "state = 'pending', attempts = attempts - 1,",
-    );
+    await pauseForConfiguration(ctx, b, error, true);
     return;
   }
   if (code === "rate_limited") {
     // A 429 is answered before anything is created: not ambiguous, and it does not use up an attempt.
     const wait = retryDelay(error, 1_000);
-    await updateLeased(
-      db,
-      b.id,
-      options.workerId,
-      `state = 'pending', attempts = attempts - 1, next_at = ${inMs(3)}, waiting_reason = $4`,
-      [wait, waitingText(error, wait)],
-    );
+    await retryUnattempted(db, leaseOf(ctx, b), {
+      waitMs: wait,
+      reason: waitingText(error, wait),
+    });
     return;
   }
   if (code === "validation" || code === "payload_too_large") {
@@ -229,13 +205,10 @@ async function submitFailed(
       ? "Guestlist's database was unavailable during the import"
       : `Auth0 did not confirm the import (${code})`;
   await ctx.settler.settle(`reconcile import batch ${b.id}`, () =>
-    updateLeased(
-      db,
-      b.id,
-      options.workerId,
-      `state = 'pending', ambiguous = true, next_at = ${inMs(3)}, waiting_reason = $4`,
-      [wait, `${why}; retrying in ${Math.ceil(wait / 1000)} s`],
-    ),
+    markSubmitAmbiguous(db, leaseOf(ctx, b), {
+      waitMs: wait,
+      reason: `${why}; retrying in ${Math.ceil(wait / 1000)} s`,
+    }),
   );
 }
 
@@ -252,13 +225,10 @@ async function poll(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
   }
   if (job.status === "pending" || job.status === "processing") {
     const next = Math.min(Math.round(b.poll_delay_ms * 1.6), options.pollMaxMs);
-    await updateLeased(
-      db,
-      b.id,
-      options.workerId,
-      `next_at = ${inMs(3)}, poll_delay_ms = $4, waiting_reason = null`,
-      [b.poll_delay_ms, next],
-    );
+    await pollBatchLater(db, leaseOf(ctx, b), {
+      waitMs: b.poll_delay_ms,
+      nextDelayMs: next,
+    });
     return;
   }
   if (job.status === "expired") return reconcileExpired(ctx, b);
@@ -288,13 +258,10 @@ async function resubmitAmbiguous(
     "import job did not complete; resubmitting",
   );
   await ctx.db.transaction(async (tx) => {
-    await updateLeased(
-      tx,
-      b.id,
-      ctx.options.workerId,
-      `state = 'pending', ambiguous = true, job_id = null, next_at = ${inMs(3)}, waiting_reason = $4`,
-      [wait, `${why}; retrying in ${Math.ceil(wait / 1000)} s`],
-    );
+    await markForResubmission(tx, leaseOf(ctx, b), {
+      waitMs: wait,
+      reason: `${why}; retrying in ${Math.ceil(wait / 1000)} s`,
+    });
   });
 }
 
@@ -307,7 +274,7 @@ async function pauseForConfiguration(
   ctx: PipelineContext,
   b: ClaimedBatch,
   error: unknown,
-  extraSet: string,
+  giveBackAttempt: boolean,
 ): Promise<void> {
   const { db, options } = ctx;
   const wait = Math.min(
@@ -320,22 +287,21 @@ async function pauseForConfiguration(
     "Auth0 refused the BFF (configuration); import work paused",
   );
   await db.transaction(async (tx) => {
-    const ok = await updateLeased(
-      tx,
-      b.id,
-      options.workerId,
-      `${extraSet} next_at = ${inMs(3)}, poll_delay_ms = $4, waiting_reason = $5`,
-      [wait, wait, reason],
-    );
+    const ok = await pauseBatch(tx, leaseOf(ctx, b), {
+      waitMs: wait,
+      pollDelayMs: wait,
+      reason,
+      giveBackAttempt,
+    });
     if (!ok) return;
     // The other batches in the same state would meet the same refusal: show it and let this
     // one batch re-probe instead of every one of them.
-    await tx.query(
-      `update import_batches set next_at = greatest(next_at, now() + $2::double precision * interval '1 millisecond'),
-         waiting_reason = $3, updated_at = now()
-       where id <> $1 and state = $4 and (lease_until is null or lease_until < now())`,
-      [b.id, wait, reason, b.state === "submitting" ? "pending" : b.state],
-    );
+    await pauseOtherBatches(tx, {
+      batchId: b.id,
+      waitMs: wait,
+      reason,
+      state: b.state === "submitting" ? "pending" : b.state,
+    });
   });
 }
 
@@ -350,43 +316,29 @@ async function reconcileExpired(
   ctx: PipelineContext,
   b: ClaimedBatch,
 ): Promise<void> {
-  const { db, options } = ctx;
-  const rows = await openRows(ctx, b.id);
+  const { db } = ctx;
+  const rows = await openRows(db, b.id);
   const exists = await existsInAuth0(ctx, b.id, rows);
   if (exists === null) return; // lease lost
   const created = rows.filter((_, i) => exists[i]).map((r) => r.id);
   const missing = rows.filter((_, i) => !exists[i]).map((r) => r.id);
   const newBatch = missing.length > 0 ? randomUUID() : null;
   const revoked = await db.transaction(async (tx) => {
-    const ok = await updateLeased(
-      tx,
-      b.id,
-      options.workerId,
-      "state = 'done', waiting_reason = null",
-    );
-    if (!ok) return [];
-    await tx.query(
-      `update invitations set state = 'created', mail_due_at = now(), updated_at = now()
-       where id = any($1::uuid[]) and batch_id = $2 and state in ('queued', 'importing')`,
-      [created, b.id],
-    );
+    if (!(await markBatchDone(tx, leaseOf(ctx, b)))) return [];
+    await markFoundCreated(tx, { ids: created, batchId: b.id });
     if (newBatch) {
-      await tx.query(
-        `insert into import_batches (id, import_id, tenant_id, seq, state, ambiguous)
-         select $1, $2, $3, coalesce(max(seq), 0) + 1, 'pending', true from import_batches where import_id = $2`,
-        [newBatch, b.import_id, b.tenant_id],
-      );
-      await tx.query(
-        `update invitations set batch_id = $1, state = 'queued', job_id = null, updated_at = now()
-         where id = any($2::uuid[]) and batch_id = $3 and state in ('queued', 'importing')`,
-        [newBatch, missing, b.id],
-      );
+      await insertFollowUpBatch(tx, {
+        batchId: newBatch,
+        importId: b.import_id,
+        tenantId: b.tenant_id,
+      });
+      await moveToBatch(tx, {
+        ids: missing,
+        fromBatchId: b.id,
+        toBatchId: newBatch,
+      });
     }
-    const r = await tx.query<{ user_id: string }>(
-      "select user_id from invitations where batch_id = $1 and state = 'revoked'",
-      [b.id],
-    );
-    return r.rows.map((x) => x.user_id);
+    return (await revokedRows(tx, b.id)).map((x) => x.user_id);
   });
   for (const userId of revoked) await deleteLeftover(ctx, userId);
   ctx.log.warn(

@@ -8,12 +8,20 @@ import type { BulkImportUser } from "../auth0/types.ts";
 import { AppError } from "../errors.ts";
 import { reserveSeats } from "../seats/seats.ts";
 import type { PersonRow } from "../shared-contract.ts";
+import { insertBatches } from "./batches.repository.ts";
+import { findImportId, insertImport } from "./imports.repository.ts";
 import {
   chunkBySize,
   newAuth0UserId,
   toBulkUser,
   type PendingUser,
 } from "./import-file.ts";
+import {
+  importUserIds,
+  insertInvitations,
+  invitedEmails,
+} from "./invitations.repository.ts";
+import { allowedDomains } from "./tenants.repository.ts";
 
 export interface EnqueueInput {
   tenantId: string;
@@ -30,10 +38,6 @@ export interface EnqueueResult {
   userIds: string[];
 }
 
-interface TenantPolicy {
-  allowed_domains: string[];
-}
-
 export async function enqueueImport(
   db: Db,
   input: EnqueueInput,
@@ -42,19 +46,15 @@ export async function enqueueImport(
     const existing = await findImport(tx, input.tenantId, input.idempotencyKey);
     if (existing) return existing;
     const importId = randomUUID();
-    const inserted = await tx.query(
-      `insert into imports (id, tenant_id, idempotency_key, created_by, created_by_email, row_count)
-       values ($1, $2, $3, $4, $5, $6) on conflict (tenant_id, idempotency_key) do nothing returning id`,
-      [
-        importId,
-        input.tenantId,
-        input.idempotencyKey,
-        input.actor.sub,
-        input.actor.email,
-        input.rows.length,
-      ],
-    );
-    if (inserted.rowCount === 0) {
+    const inserted = await insertImport(tx, {
+      id: importId,
+      tenantId: input.tenantId,
+      idempotencyKey: input.idempotencyKey,
+      createdBy: input.actor.sub,
+      createdByEmail: input.actor.email,
+      rowCount: input.rows.length,
+    });
+    if (!inserted) {
       const raced = await findImport(tx, input.tenantId, input.idempotencyKey);
       if (raced) return raced;
       throw new AppError(
@@ -88,20 +88,12 @@ async function findImport(
   tenantId: string,
   key: string,
 ): Promise<EnqueueResult | null> {
-  const r = await tx.query<{ id: string }>(
-    "select id from imports where tenant_id = $1 and idempotency_key = $2",
-    [tenantId, key],
-  );
-  const id = r.rows[0]?.id;
+  const id = await findImportId(tx, { tenantId, idempotencyKey: key });
   if (!id) return null;
-  const users = await tx.query<{ user_id: string }>(
-    "select user_id from invitations where import_id = $1 order by row_number",
-    [id],
-  );
   return {
     importId: id,
     created: false,
-    userIds: users.rows.map((u) => u.user_id),
+    userIds: await importUserIds(tx, id),
   };
 }
 
@@ -119,14 +111,8 @@ async function checkRows(
       problems.push({ row: i + 1, email: e, reason: "duplicate_in_file" });
     seen.add(e);
   });
-  const policy = (
-    await tx.query<TenantPolicy>(
-      "select allowed_domains from tenants where id = $1",
-      [tenantId],
-    )
-  ).rows[0];
   const domains = new Set(
-    (policy?.allowed_domains ?? []).map((d) => d.toLowerCase()),
+    (await allowedDomains(tx, tenantId)).map((d) => d.toLowerCase()),
   );
   if (domains.size > 0) {
     emails.forEach((e, i) => {
@@ -136,11 +122,11 @@ async function checkRows(
   }
   const taken = new Set<string>();
   for (let from = 0; from < emails.length; from += INSERT_CHUNK) {
-    const open = await tx.query<{ email: string }>(
-      `select email from invitations where tenant_id = $1 and email = any($2::text[]) and state not in ('failed', 'revoked')`,
-      [tenantId, emails.slice(from, from + INSERT_CHUNK)],
-    );
-    for (const r of open.rows) taken.add(r.email);
+    const open = await invitedEmails(tx, {
+      tenantId,
+      emails: emails.slice(from, from + INSERT_CHUNK),
+    });
+    for (const email of open) taken.add(email);
   }
   emails.forEach((e, i) => {
     if (taken.has(e))
@@ -205,11 +191,7 @@ async function insertBatchesAndRows(
     FIRST_BATCH_USERS,
   );
   const batchIds = sizes.map(() => randomUUID());
-  await tx.query(
-    `insert into import_batches (id, import_id, tenant_id, seq, state)
-     select id, $1, $2, seq, 'pending' from unnest($3::uuid[]) with ordinality as b(id, seq)`,
-    [importId, input.tenantId, batchIds],
-  );
+  await insertBatches(tx, { importId, tenantId: input.tenantId, batchIds });
   let batch = 0;
   let leftInBatch = sizes[0] ?? 0;
   for (let from = 0; from < input.rows.length; from += INSERT_CHUNK) {
@@ -224,28 +206,20 @@ async function insertBatchesAndRows(
     });
     const col = <K extends keyof PendingUser>(k: K): PendingUser[K][] =>
       slice.map((r) => r[k]);
-    await tx.query(
-      `insert into invitations (id, tenant_id, import_id, batch_id, row_number, email, given_name, family_name, role, locale,
-                                user_id, state, invited_by, invited_by_email, source_row)
-       select gen_random_uuid(), $1, $2, u.batch_id, $13::int + u.n, u.email, u.given_name, u.family_name, u.role, u.locale, u.user_id,
-              'queued', $3, $4, u.source_row
-       from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[])
-            with ordinality as u(batch_id, email, given_name, family_name, role, locale, user_id, source_row, n)`,
-      [
-        input.tenantId,
-        importId,
-        input.actor.sub,
-        input.actor.email,
-        batchOfRow,
-        col("email"),
-        col("givenName"),
-        col("familyName"),
-        col("role"),
-        col("locale"),
-        col("userId"),
-        slice.map((_, i) => input.sourceRows?.[from + i] ?? null),
-        from,
-      ],
-    );
+    await insertInvitations(tx, {
+      tenantId: input.tenantId,
+      importId,
+      invitedBy: input.actor.sub,
+      invitedByEmail: input.actor.email,
+      offset: from,
+      batchIds: batchOfRow,
+      emails: col("email"),
+      givenNames: col("givenName"),
+      familyNames: col("familyName"),
+      roles: col("role"),
+      locales: col("locale"),
+      userIds: col("userId"),
+      sourceRows: slice.map((_, i) => input.sourceRows?.[from + i] ?? null),
+    });
   }
 }

@@ -8,18 +8,19 @@
 import { invitationEmail } from "../mail/invitation-email.ts";
 import type { PacedOutcome } from "../mail/pace.ts";
 import { hashInvitationToken, newInvitationToken } from "./invitation-token.ts";
+import {
+  claimMail,
+  recordMailFailed,
+  recordMailRetry,
+  recordSent,
+  releaseDeferredMail,
+  releaseMail,
+  setTokens,
+  type MailClaim,
+} from "./invitations.repository.ts";
 import type { PipelineContext } from "./options.ts";
 
-interface Claimed {
-  id: string;
-  email: string;
-  given_name: string | null;
-  mail_attempts: number;
-  tenant_name: string;
-  lifetime_days: number;
-}
-
-interface Prepared extends Claimed {
+interface Prepared extends MailClaim {
   token: string;
   hash: string;
   expiresAt: Date;
@@ -35,21 +36,14 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
   const deadline = sendDeadline(Date.now(), options.leaseMs);
   const room = Math.min(options.mailBatch, pace.room(deadline));
   if (room <= 0) return false; // paused after throttling, or the pace is booked until the deadline
-  const claimed = await db.query<Claimed>(
-    `update invitations i set mail_lease_owner = $1, mail_lease_until = now() + $2 * interval '1 millisecond'
-     from tenants t
-     where t.id = i.tenant_id and i.id in (
-       select id from invitations
-       where mail_due_at <= now() and state in ('created', 'emailed', 'verified')
-         and (mail_lease_until is null or mail_lease_until < now())
-       order by mail_due_at limit $3
-       for update skip locked)
-     returning i.id, i.email, i.given_name, i.mail_attempts, t.name as tenant_name, t.invitation_lifetime_days as lifetime_days`,
-    [options.workerId, options.leaseMs, room],
-  );
-  if (claimed.rows.length === 0) return false;
+  const claimed = await claimMail(db, {
+    workerId: options.workerId,
+    leaseMs: options.leaseMs,
+    limit: room,
+  });
+  if (claimed.length === 0) return false;
   const now = Date.now();
-  const prepared: Prepared[] = claimed.rows.map((c) => {
+  const prepared: Prepared[] = claimed.map((c) => {
     const token = newInvitationToken();
     return {
       ...c,
@@ -60,17 +54,12 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
   });
   // The new token replaces the old one before the email leaves: the newest email always works.
   try {
-    await db.query(
-      `update invitations i set token_hash = p.hash, expires_at = p.expires_at, updated_at = now()
-       from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as p(id, hash, expires_at)
-       where i.id = p.id and i.mail_lease_owner = $4`,
-      [
-        prepared.map((p) => p.id),
-        prepared.map((p) => p.hash),
-        prepared.map((p) => p.expiresAt.toISOString()),
-        options.workerId,
-      ],
-    );
+    await setTokens(db, {
+      workerId: options.workerId,
+      ids: prepared.map((p) => p.id),
+      hashes: prepared.map((p) => p.hash),
+      expiresAt: prepared.map((p) => p.expiresAt.toISOString()),
+    });
   } catch (error) {
     // Nothing was sent: hand the rows back once the database returns instead of after the lease.
     await ctx.settler.settle(`release ${prepared.length} email claims`, () =>
@@ -100,14 +89,10 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
     // These emails are out: if the database is away now, the record is kept and written before
     // this process claims any email again (settle.ts), so nobody is mailed twice for it.
     await ctx.settler.settle(`record ${sent.length} sent emails`, () =>
-      db.query(
-        `update invitations i set state = case when i.state = 'created' then 'emailed' else i.state end,
-           emailed_at = now(), mail_due_at = null, mail_attempts = 0, mail_lease_owner = null, mail_lease_until = null,
-           waiting_reason = null, last_mail_error = null, updated_at = now()
-         from unnest($1::uuid[], $2::text[]) as s(id, hash)
-         where i.id = s.id and i.token_hash = s.hash`,
-        [sent.map((s) => s.id), sent.map((s) => s.hash)],
-      ),
+      recordSent(db, {
+        ids: sent.map((s) => s.id),
+        hashes: sent.map((s) => s.hash),
+      }),
     );
   }
   if (failed.length > 0)
@@ -122,11 +107,10 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
 }
 
 async function release(ctx: PipelineContext, rows: Prepared[]): Promise<void> {
-  await ctx.db.query(
-    `update invitations set mail_lease_owner = null, mail_lease_until = null, updated_at = now()
-     where id = any($1::uuid[]) and mail_lease_owner = $2`,
-    [rows.map((r) => r.id), ctx.options.workerId],
-  );
+  await releaseMail(ctx.db, {
+    ids: rows.map((r) => r.id),
+    workerId: ctx.options.workerId,
+  });
 }
 
 function throttleText(retryAt: number): string {
@@ -146,18 +130,13 @@ async function recordThrottled(
     { count: rows.length, error: message, retryAt: new Date(outcome.retryAt) },
     "email server throttled us; pausing sends",
   );
-  await ctx.db.query(
-    `update invitations set mail_attempts = mail_attempts + 1, mail_due_at = $2::timestamptz,
-       mail_lease_owner = null, mail_lease_until = null, last_mail_error = $3, waiting_reason = $4, updated_at = now()
-     where id = any($1::uuid[]) and mail_lease_owner = $5`,
-    [
-      rows.map((r) => r.id),
-      new Date(outcome.retryAt).toISOString(),
-      message.slice(0, 500),
-      throttleText(outcome.retryAt),
-      ctx.options.workerId,
-    ],
-  );
+  await recordMailRetry(ctx.db, {
+    ids: rows.map((r) => r.id),
+    workerId: ctx.options.workerId,
+    dueAt: new Date(outcome.retryAt).toISOString(),
+    error: message.slice(0, 500),
+    reason: throttleText(outcome.retryAt),
+  });
 }
 
 /** Never attempted (their turn came too close to the end of the lease): owed as before. */
@@ -166,18 +145,12 @@ async function releaseDeferred(
   rows: Prepared[],
 ): Promise<void> {
   const pausedUntil = ctx.pace.pausedUntil;
-  await ctx.db.query(
-    `update invitations set mail_lease_owner = null, mail_lease_until = null,
-       mail_due_at = greatest(mail_due_at, $2::timestamptz),
-       waiting_reason = coalesce($3, waiting_reason), updated_at = now()
-     where id = any($1::uuid[]) and mail_lease_owner = $4`,
-    [
-      rows.map((r) => r.id),
-      new Date(pausedUntil || Date.now()).toISOString(),
-      pausedUntil ? throttleText(pausedUntil) : null,
-      ctx.options.workerId,
-    ],
-  );
+  await releaseDeferredMail(ctx.db, {
+    ids: rows.map((r) => r.id),
+    workerId: ctx.options.workerId,
+    notBefore: new Date(pausedUntil || Date.now()).toISOString(),
+    reason: pausedUntil ? throttleText(pausedUntil) : null,
+  });
 }
 
 async function send(ctx: PipelineContext, p: Prepared): Promise<void> {
@@ -216,16 +189,11 @@ async function recordFailures(
     { count: failed.length, attempts, error: message },
     "email sending failed; will retry",
   );
-  await ctx.db.query(
-    `update invitations set mail_attempts = mail_attempts + 1, mail_due_at = now() + $2 * interval '1 millisecond',
-       mail_lease_owner = null, mail_lease_until = null, last_mail_error = $3, waiting_reason = $4, updated_at = now()
-     where id = any($1::uuid[]) and mail_lease_owner = $5`,
-    [
-      failed.map((f) => f.id),
-      wait,
-      message.slice(0, 500),
-      `The email server is not accepting messages; retrying in ${Math.ceil(wait / 1000)} s`,
-      ctx.options.workerId,
-    ],
-  );
+  await recordMailFailed(ctx.db, {
+    ids: failed.map((f) => f.id),
+    workerId: ctx.options.workerId,
+    waitMs: wait,
+    error: message.slice(0, 500),
+    reason: `The email server is not accepting messages; retrying in ${Math.ceil(wait / 1000)} s`,
+  });
 }

@@ -5,38 +5,28 @@
 // the lease assigns again, which Auth0 treats as a no-op (a holder stays a holder): at least once in
 // calls, exactly once in effect, never lost. See docs/decisions/006-invitation-pipeline.md.
 import { isAppError } from "../errors.ts";
+import {
+  claimRoles,
+  dropStaleRoleDebts,
+  recordRoleRetry,
+  recordRoleUserGone,
+  recordRolesAssigned,
+  type RoleClaim as Claimed,
+} from "./invitations.repository.ts";
+import { markMembersAdmin } from "./members.repository.ts";
 import type { PipelineContext } from "./options.ts";
 import { backoff, retryDelay } from "./retry.ts";
-
-interface Claimed {
-  id: string;
-  user_id: string;
-  role_attempts: number;
-}
-
-/** Rows whose Auth0 user exists: created by the job, maybe already emailed or accepted. */
-const USER_EXISTS = `('created', 'emailed', 'verified', 'accepted')`;
 
 export async function runRoleStep(ctx: PipelineContext): Promise<boolean> {
   const { db, options } = ctx;
   // A revoked or failed row owes nothing any more (its user is deleted or was never created).
-  await db.query(
-    `update invitations set role_due_at = null, role_lease_owner = null, role_lease_until = null
-     where role_due_at is not null and state not in ${USER_EXISTS}`,
-  );
-  const claimed = await db.query<Claimed>(
-    `update invitations i set role_lease_owner = $1, role_lease_until = now() + $2 * interval '1 millisecond'
-     where i.id in (
-       select id from invitations
-       where role_due_at <= now() and state in ${USER_EXISTS}
-         and (role_lease_until is null or role_lease_until < now())
-       order by role_due_at limit $3
-       for update skip locked)
-     returning i.id, i.user_id, i.role_attempts`,
-    [options.workerId, options.leaseMs, options.roleBatch],
-  );
-  if (claimed.rows.length === 0) return false;
-  const rows = claimed.rows;
+  await dropStaleRoleDebts(db);
+  const rows = await claimRoles(db, {
+    workerId: options.workerId,
+    leaseMs: options.leaseMs,
+    limit: options.roleBatch,
+  });
+  if (rows.length === 0) return false;
   let roleId: string;
   try {
     roleId = await ctx.adminRoleId();
@@ -88,15 +78,10 @@ async function recordAssigned(
   // written before this process claims anything again (settle.ts).
   await ctx.settler.settle(`record ${ids.length} role assignments`, () =>
     ctx.db.transaction(async (tx) => {
-      await tx.query(
-        `update invitations set role_due_at = null, role_lease_owner = null, role_lease_until = null,
-           role_attempts = 0, role_assigned_at = now(), last_role_error = null, updated_at = now()
-         where id = any($1::uuid[]) and role_lease_owner = $2`,
-        [ids, ctx.options.workerId],
-      );
-      await tx.query(
-        `update members set role = 'admin' where user_id = any($1::text[])`,
-        [rows.map((r) => r.user_id)],
+      await recordRolesAssigned(tx, { ids, workerId: ctx.options.workerId });
+      await markMembersAdmin(
+        tx,
+        rows.map((r) => r.user_id),
       );
     }),
   );
@@ -106,12 +91,10 @@ async function recordGone(
   ctx: PipelineContext,
   rows: readonly Claimed[],
 ): Promise<void> {
-  await ctx.db.query(
-    `update invitations set role_due_at = null, role_lease_owner = null, role_lease_until = null,
-       last_role_error = 'The Auth0 user no longer exists', updated_at = now()
-     where id = any($1::uuid[]) and role_lease_owner = $2`,
-    [rows.map((r) => r.id), ctx.options.workerId],
-  );
+  await recordRoleUserGone(ctx.db, {
+    ids: rows.map((r) => r.id),
+    workerId: ctx.options.workerId,
+  });
 }
 
 async function recordRetry(
@@ -125,15 +108,10 @@ async function recordRetry(
     { err: error, rows: rows.length, attempts },
     "assigning the admin role failed; retrying",
   );
-  await ctx.db.query(
-    `update invitations set role_due_at = now() + $3 * interval '1 millisecond', role_attempts = role_attempts + 1,
-       role_lease_owner = null, role_lease_until = null, last_role_error = $4, updated_at = now()
-     where id = any($1::uuid[]) and role_lease_owner = $2`,
-    [
-      rows.map((r) => r.id),
-      ctx.options.workerId,
-      wait,
-      error instanceof Error ? error.message.slice(0, 500) : "failed",
-    ],
-  );
+  await recordRoleRetry(ctx.db, {
+    ids: rows.map((r) => r.id),
+    workerId: ctx.options.workerId,
+    waitMs: wait,
+    error: error instanceof Error ? error.message.slice(0, 500) : "failed",
+  });
 }
