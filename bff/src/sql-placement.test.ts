@@ -8,31 +8,6 @@ import { join, relative, sep } from "node:path";
 import ts from "typescript";
 import { expect, test } from "vitest";
 
-/**
- * PENDING — files other helpers are moving right now (features/<name>/repository.ts, seats.ts).
- * The lead empties this list after merging their branches; it must not grow.
- */
-const PENDING: readonly string[] = [
-  "src/features/accept/reconcile.ts",
-  "src/features/accept/store.ts",
-  "src/features/audit/routes.ts",
-  "src/features/invitations/preview.ts",
-  "src/features/invitations/progress.ts",
-  "src/features/members/admins.ts",
-  "src/features/members/list.ts",
-  "src/features/members/remove.ts",
-  "src/features/members/role.ts",
-  "src/features/members/routes.ts",
-  "src/features/members/sync.ts",
-  "src/features/resend/routes.ts",
-  "src/features/session/routes.ts",
-  "src/features/support-actions/invitation-link.ts",
-  "src/features/support-actions/routes.ts",
-  "src/features/support/routes.ts",
-  "src/features/tenants/store.ts",
-  "src/seats.ts",
-];
-
 const SRC = new URL(".", import.meta.url).pathname;
 
 /**
@@ -153,13 +128,5 @@ test("no SQL outside repository modules and src/db/", () => {
         (h) => `src/${path}:${h.line}: ${h.text}`,
       ),
     );
-  const pending = offenders.filter((o) =>
-    PENDING.some((p) => o.startsWith(`${p}:`)),
-  );
-  expect(offenders.filter((o) => !pending.includes(o))).toEqual([]);
-  // A PENDING file that no longer holds SQL leaves the list.
-  const stale = PENDING.filter(
-    (p) => !offenders.some((o) => o.startsWith(`${p}:`)),
-  );
-  expect(stale).toEqual([]);
+  expect(offenders).toEqual([]);
 });

@@ -273,8 +273,11 @@ describe.skipIf(skip !== null)("a PostgreSQL outage during an import", () => {
       );
       await db.end();
       const batchCount = batches.rows[0]?.n ?? -1;
-      // Submitted once each: the job id was recorded after the outage, not reconciled by resubmitting.
-      expect(batches.rows[0]?.attempts).toBe(1);
+      // At most one extra submit intent: when the outage hits the intent's write itself, the server
+      // may commit it while its answer is lost, so the step never calls Auth0 and writes a second
+      // intent after the outage. Auth0's request log below is the authority: one job per batch.
+      expect(batches.rows[0]?.attempts).toBeGreaterThanOrEqual(1);
+      expect(batches.rows[0]?.attempts).toBeLessThanOrEqual(2);
       const log = (await (await emu("GET", "/__emulator/requests")).json()) as {
         requests: {
           seq: number;
