@@ -3,8 +3,10 @@
 // which held the body twice during the import's POST (docs/benchmarks.md, "Issue 14"). Here a
 // route-level validator compiler (Fastify's `validatorCompiler` route option) checks the parsed
 // body in one pass with the zod-free rules of PersonRow (person-row-checks.ts) and normalises the
-// rows in place. When anything is not plainly valid it hands the untouched body to the route's zod
-// schema, so every 400 is zod's own answer (same issues, paths such as `rows.1.nick`, messages).
+// rows in place. When anything is not plainly valid it hands the body to the route's zod schema
+// (the rows before the first invalid one already normalised, which zod accepts unchanged; the rest
+// untouched), so every 400 is zod's own answer (same issues, paths such as `rows.1.nick`, messages;
+// row-bodies.test.ts compares the two on every kind of bad value).
 // The route keeps its zod schema: types, the OpenAPI document and the fallback come from it.
 import type { FastifySchemaCompiler } from "fastify";
 import { validatorCompiler } from "fastify-type-provider-zod";
