@@ -7,6 +7,8 @@
 // sampled every 250 ms), and the preview's memory: the BFF's RSS idle, during and 3 s after a
 // preview of the same rows. DATABASE_URL=postgres://… runs the BFF on Postgres instead of PGlite.
 // `--smtp-connections N` (default 20) is SMTP_MAX_CONNECTIONS.
+// `--post-only`: stop after the `POST …/imports` answered (its duration, the BFF's CPU during it,
+// its RSS idle, peak during and 3 s after), without waiting for the emails: the request's own cost.
 // `--admins N`: the first N rows are invited as admins ("Customer admin" granted by the role step
 // in batches); the calls are then reported with and without the role calls.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -32,6 +34,7 @@ const PEOPLE = Number(arg("n") ?? positional ?? 10_000);
 const CATCHER = arg("catcher") ?? "sink";
 const PREVIEW = !process.argv.includes("--no-preview");
 const ADMINS = Number(arg("admins") ?? 0);
+const POST_ONLY = process.argv.includes("--post-only");
 // The SMTP provider's connection limit the BFF is given (SMTP_MAX_CONNECTIONS). Sending to the
 // sink is bound by round trips, not CPU: 20 → 50 connections doubles messages/s at the same CPU
 // per message (bench/smtp.ts).
@@ -176,6 +179,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 2_000));
       const idle = rssMb(bff.child.pid);
       rss.reset();
+      const previewCpu0 = cpuSeconds(bff.child.pid);
       const p0 = performance.now();
       const pr = await fetch(
         `${bff.url}/api/tenants/acme/invitations/preview`,
@@ -193,12 +197,16 @@ async function main(): Promise<void> {
       await pr.arrayBuffer();
       const took = (performance.now() - p0) / 1000;
       const during = rss.peak.bff;
+      const previewCpu = (cpuSeconds(bff.child.pid) ?? 0) - (previewCpu0 ?? 0);
       await new Promise((r) => setTimeout(r, 3_000));
       const after = rssMb(bff.child.pid);
-      previewLine = `Preview of ${PEOPLE} rows:         ${took.toFixed(2)} s; BFF RSS idle ${mb(idle)}, peak ${mb(during)}, 3 s after ${mb(after)} (+${((after ?? 0) - (idle ?? 0)).toFixed(0)} MB)`;
+      previewLine = `Preview of ${PEOPLE} rows:         ${took.toFixed(2)} s, BFF CPU ${previewCpu.toFixed(2)} s; BFF RSS idle ${mb(idle)}, peak ${mb(during)}, 3 s after ${mb(after)} (+${((after ?? 0) - (idle ?? 0)).toFixed(0)} MB)`;
       console.log(previewLine);
       rss.reset();
     }
+    if (POST_ONLY) await new Promise((r) => setTimeout(r, 2_000));
+    const postIdle = rssMb(bff.child.pid);
+    rss.reset();
     const bffCpu0 = cpuSeconds(bff.child.pid);
     const catcherCpu0 = cpuSeconds(catcherPid);
     const t0 = performance.now();
@@ -217,6 +225,18 @@ async function main(): Promise<void> {
       throw new Error(`import refused: ${post.status} ${await post.text()}`);
     const { importId } = (await post.json()) as { importId: string };
     const accepted = performance.now();
+    if (POST_ONLY) {
+      const postCpu = (cpuSeconds(bff.child.pid) ?? 0) - (bffCpu0 ?? 0);
+      const during = rss.peak.bff;
+      await new Promise((r) => setTimeout(r, 3_000));
+      const after = rssMb(bff.child.pid);
+      console.log(
+        `Import POST of ${PEOPLE} rows:     ${((accepted - t0) / 1000).toFixed(2)} s, BFF CPU ${postCpu.toFixed(2)} s; BFF RSS idle ${mb(postIdle)}, peak ${mb(during)}, 3 s after ${mb(after)} (load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(" ")})`,
+      );
+      return;
+    }
     let last = "";
     let lastPrint = 0;
     let lastAsked = 0;

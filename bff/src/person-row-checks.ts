@@ -187,3 +187,81 @@ export function judgeLooseRow(row: LooseRow): {
   }
   return { problem, email };
 }
+
+/**
+ * PersonRow.parse done in place: when `row` is a plain object with only PersonRow's fields, every
+ * one a string, and PersonRow accepts it, its values are replaced by what PersonRow outputs (email
+ * trimmed and lower-cased, names and locale trimmed, role trimmed and lower-cased) and true is
+ * returned. Otherwise false and the row is left as it was: the caller asks zod for the issues
+ * (features/invitations/row-bodies.ts). Rows this accepts are the rows PersonRow accepts (the
+ * checks above, compared with zod by the tests named at the top).
+ */
+export function normalisePersonRowInPlace(row: unknown): boolean {
+  if (typeof row !== "object" || row === null || Array.isArray(row))
+    return false;
+  const r = row as Record<string, unknown>;
+  let email: string | undefined;
+  let givenName: string | undefined;
+  let familyName: string | undefined;
+  let role: string | undefined;
+  let locale: string | undefined;
+  for (const key in r) {
+    const value = r[key];
+    if (typeof value !== "string") return false;
+    switch (key) {
+      case "email":
+        email = value;
+        break;
+      case "givenName":
+        givenName = value;
+        break;
+      case "familyName":
+        familyName = value;
+        break;
+      case "role":
+        role = value;
+        break;
+      case "locale":
+        locale = value;
+        break;
+      default:
+        return false;
+    }
+  }
+  if (email === undefined) return false;
+  const address = email.trim().toLowerCase();
+  if (judgeEmail(address) !== 0) return false;
+  const grant = role?.trim().toLowerCase();
+  if (judgeRest(givenName, familyName, grant, locale) !== 0) return false;
+  if (address !== email) r.email = address;
+  if (givenName !== undefined) r.givenName = givenName.trim();
+  if (familyName !== undefined) r.familyName = familyName.trim();
+  if (grant !== undefined) r.role = grant;
+  if (locale !== undefined) r.locale = locale.trim();
+  return true;
+}
+
+/**
+ * UncheckedPersonRow's check without a copy: a plain object with only PersonRow's fields, each a
+ * string of at most `maxCell` characters or null. False when zod must be asked (it may still
+ * accept, e.g. an explicit undefined).
+ */
+export function isUncheckedPersonRow(row: unknown, maxCell: number): boolean {
+  if (typeof row !== "object" || row === null || Array.isArray(row))
+    return false;
+  const r = row as Record<string, unknown>;
+  for (const key in r) {
+    const value = r[key];
+    if (value !== null && (typeof value !== "string" || value.length > maxCell))
+      return false;
+    if (
+      key !== "email" &&
+      key !== "givenName" &&
+      key !== "familyName" &&
+      key !== "role" &&
+      key !== "locale"
+    )
+      return false;
+  }
+  return true;
+}

@@ -14,7 +14,9 @@ export const MAX_ROWS = 100_000;
  * Preview rows arrive loosely typed so that every row gets its own verdict instead of one 400 for
  * the whole file. Field values are capped so a hostile body cannot balloon memory.
  */
-const UncheckedCell = z.string().max(2_000).optional().nullable();
+/** The longest cell a preview row may hold (row-bodies.ts checks it without zod). */
+export const UNCHECKED_CELL_MAX = 2_000;
+const UncheckedCell = z.string().max(UNCHECKED_CELL_MAX).optional().nullable();
 export const UncheckedPersonRow = z.strictObject({
   email: UncheckedCell,
   givenName: UncheckedCell,

@@ -243,6 +243,61 @@ describe("POST /api/tenants/:tenantId/imports", () => {
     expect(other.statusCode).toBe(403);
   });
 
+  test("stores rows as PersonRow outputs them; an invalid row is zod's 400 with its path", async () => {
+    // row-bodies.ts validates and normalises in place; zod answers for anything invalid
+    const res = await post(
+      "/api/tenants/acme/imports",
+      {
+        rows: [
+          { email: " Norm@ACME.test ", givenName: " Ada ", role: " Admin " },
+          { locale: " fr-CA ", email: "norm2@acme.test" },
+        ],
+        sourceRows: [2, 4],
+      },
+      { "idempotency-key": "normalise-key-1" },
+    );
+    expect(res.statusCode, res.body).toBe(202);
+    const stored = await h.t.db.query(
+      "select email, given_name, role, locale, source_row from invitations where import_id = $1 order by row_number",
+      [res.json<{ importId: string }>().importId],
+    );
+    expect(stored.rows).toMatchObject([
+      {
+        email: "norm@acme.test",
+        given_name: "Ada",
+        role: "admin",
+        source_row: 2,
+      },
+      { email: "norm2@acme.test", locale: "fr-CA", source_row: 4 },
+    ]);
+    const bad = await post(
+      "/api/tenants/acme/imports",
+      {
+        rows: [
+          { email: "ok@acme.test" },
+          { email: "not an email", nick: "n" },
+          { email: "ok2@acme.test", givenName: "" },
+        ],
+      },
+      { "idempotency-key": "normalise-key-2" },
+    );
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({
+      statusCode: 400,
+      code: "validation",
+      message: "Unknown field in body: rows.1.nick",
+      details: [
+        {
+          in: "body",
+          path: "/rows/1/email",
+          message: "Not a valid email address",
+        },
+        { in: "body", path: "/rows/1/nick", message: "Unknown field" },
+        { in: "body", path: "/rows/2/givenName", message: "Must not be empty" },
+      ],
+    });
+  });
+
   test("refuses rows that no longer fit (already invited, wrong domain) with the rows named", async () => {
     const res = await post(
       "/api/tenants/acme/imports",

@@ -33,6 +33,7 @@ import {
 } from "./contract.ts";
 import { inviteOne } from "./invite.ts";
 import { preview } from "./preview.ts";
+import { importBodyCompiler, previewBodyCompiler } from "./row-bodies.ts";
 import { importProgress, importReportCsv, importRows } from "./progress.ts";
 import { resendMany, resendOne } from "./resend.ts";
 
@@ -71,6 +72,8 @@ export const invitationsRoutes: Feature<InvitationsDeps> = (
     {
       config: requires("invite:members"),
       bodyLimit: LARGE_BODY_LIMIT,
+      // zod-free row checks, zod's own 400s (row-bodies.ts)
+      validatorCompiler: previewBodyCompiler,
       schema: {
         params: InvitationsPathParams,
         body: PreviewInput,
@@ -85,6 +88,8 @@ export const invitationsRoutes: Feature<InvitationsDeps> = (
     {
       config: requires("invite:members"),
       bodyLimit: LARGE_BODY_LIMIT,
+      // zod-free row checks in place, zod's own 400s (row-bodies.ts)
+      validatorCompiler: importBodyCompiler,
       schema: {
         params: InvitationsPathParams,
         headers: IdempotencyHeaders,
