@@ -28,9 +28,7 @@ const INVITATION_COLUMNS = `i.user_id, i.email, coalesce(m.name, nullif(concat_w
   coalesce(i.invited_by_email, i.invited_by) as invited_by, i.created_at as invited_at, i.expires_at,
   m.last_login, i.failure_reason, i.id::text as invitation_id, ${INVITATION_ROLE} as role`;
 
-// Typed nulls: a part may stand alone (windowedSearchQuery), not only after an invitation part.
-const MEMBER_COLUMNS = `m.user_id, m.email, m.name, ${MEMBER_STATE}, m.email_verified, null::text, null::timestamptz,
-  null::timestamptz, m.last_login, null::text, null::text, ${MEMBER_ROLE}`;
+const MEMBER_COLUMNS = `m.user_id, m.email, m.name, ${MEMBER_STATE}, m.email_verified, null, null, null, m.last_login, null, null, ${MEMBER_ROLE}`;
 
 // The search text of a row; the same expressions as the trigram indexes of migration 007.
 const INVITATION_SEARCH = `lower(i.email || ' ' || coalesce(i.given_name, '') || ' ' || coalesce(i.family_name, ''))`;
@@ -125,36 +123,10 @@ export interface ListArgs {
   limit: number;
 }
 
-/** The list's columns, in the order of INVITATION_COLUMNS / MEMBER_COLUMNS. */
-const LIST_COLUMNS = [
-  "user_id",
-  "email",
-  "name",
-  "state",
-  "email_verified",
-  "invited_by",
-  "invited_at",
-  "expires_at",
-  "last_login",
-  "failure_reason",
-  "invitation_id",
-  "role",
-] as const;
-
-/** One part of the union: its columns, its rows (conditions, cursor, role/person), its search text. */
-interface ListPart {
-  columns: string;
-  /** `from … where …` with every condition except the search */
-  from: string;
-  /** the table alias whose (email, user_id) orders the part */
-  t: "i" | "m";
-  search: string;
-}
-
-function listParts(
-  a: ListArgs,
-  param: (v: unknown) => string,
-): { parts: ListPart[]; pattern: string | null } {
+export function listQuery(a: ListArgs): { sql: string; params: unknown[] } {
+  // $1 tenant and $2 limit always; the cursor and pattern only when given.
+  const params: unknown[] = [a.tenantId, a.limit];
+  const param = (v: unknown): string => `$${params.push(v)}::text`;
   const cursor = a.after
     ? ([param(a.after[0]), param(a.after[1])] as const)
     : null;
@@ -163,6 +135,15 @@ function listParts(
     cursor
       ? ` and (${t}.email, ${t}.user_id) > (${cursor[0]}, ${cursor[1]})`
       : "";
+  // With a search of 3 characters or more, each part sorts its matches instead of walking the
+  // email index: the planner cannot estimate a rare `like '%…%'` below its histogram's 1 % and would
+  // otherwise walk thousands of rows past the trigram index (docs/benchmarks.md, members). Same
+  // order (`|| ''` only hides the index); shorter searches have no trigram and walk in order.
+  const trigram = (a.pattern?.replace(/%/g, "").length ?? 0) >= 3;
+  const orderBy = (t: string) =>
+    trigram ? `${t}.email || '', ${t}.user_id` : `${t}.email, ${t}.user_id`;
+  const like = (expr: string) =>
+    pattern ? ` and ${expr} like ${pattern} escape '\\'` : "";
   // Role and person filters go into every part (each part is limited to one page).
   const role = a.role ? param(a.role) : null;
   const user = a.userId ? param(a.userId) : null;
@@ -170,97 +151,21 @@ function listParts(
     (role
       ? ` and ${t === "i" ? INVITATION_ROLE : MEMBER_ROLE} = ${role}`
       : "") + (user ? ` and ${t}.user_id = ${user}` : "");
-  const parts: ListPart[] = invitationParts(a.state).map((from) => ({
-    columns: INVITATION_COLUMNS,
-    from: `${from}${after("i")}${only("i")}`,
-    t: "i",
-    search: INVITATION_SEARCH,
-  }));
+  const parts = invitationParts(a.state).map(
+    (from) =>
+      `(select ${INVITATION_COLUMNS} ${from}${after("i")}${like(INVITATION_SEARCH)}${only("i")}
+        order by ${orderBy("i")} limit $2)`,
+  );
   const members = memberCondition(a.state);
   if (members !== null)
-    parts.push({
-      columns: MEMBER_COLUMNS,
-      from: `from members m where m.tenant_id = $1 and ${members}${after("m")}${only("m")}
-          and not m.invited`,
-      t: "m",
-      search: MEMBER_SEARCH,
-    });
-  return { parts, pattern };
-}
-
-/** Whether a search has a trigram (3 characters or more): listQuery sorts its matches. */
-export function isTrigramSearch(pattern: string | null): boolean {
-  return (pattern?.replace(/%/g, "").length ?? 0) >= 3;
-}
-
-export function listQuery(a: ListArgs): { sql: string; params: unknown[] } {
-  // $1 tenant and $2 limit always; the cursor and pattern only when given.
-  const params: unknown[] = [a.tenantId, a.limit];
-  const param = (v: unknown): string => `$${params.push(v)}::text`;
-  const { parts, pattern } = listParts(a, param);
-  // With a search of 3 characters or more, each part sorts its matches instead of walking the
-  // email index: the planner cannot estimate a rare `like '%…%'` below its histogram's 1 % and would
-  // otherwise walk thousands of rows past the trigram index (docs/benchmarks.md, members). Same
-  // order (`|| ''` only hides the index); shorter searches have no trigram and walk in order.
-  const trigram = isTrigramSearch(a.pattern);
-  const orderBy = (t: string) =>
-    trigram ? `${t}.email || '', ${t}.user_id` : `${t}.email, ${t}.user_id`;
-  const like = (expr: string) =>
-    pattern ? ` and ${expr} like ${pattern} escape '\\'` : "";
-  const selects = parts.map(
-    (p) =>
-      `(select ${p.columns} ${p.from}${like(p.search)}
-        order by ${orderBy(p.t)} limit $2)`,
-  );
+    parts.push(
+      `(select ${MEMBER_COLUMNS} from members m where m.tenant_id = $1 and ${members}${after("m")}${like(MEMBER_SEARCH)}${only("m")}
+          and not m.invited
+        order by ${orderBy("m")} limit $2)`,
+    );
   // Each part is at most one page, in order; the page is the first $2 rows of their merge.
   return {
-    sql: `select * from (${selects.join("\n union all ")}) x order by x.email, x.user_id limit $2`,
-    params,
-  };
-}
-
-/**
- * A search with many matches, without the trigram path's fetch-and-sort of every match: each part
- * walks at most `window` rows in (email, user_id) order from the cursor (the list's btree walk)
- * and keeps those matching. A part's matches are exact up to its bound: its $2-th match when it
- * found that many, else its window's last row when the window was full, else none (it ran out).
- * The page is the merged matches up to the lowest bound; it is the answer when it is a full page
- * ($2 rows) or no part has a bound. Otherwise (also: no row at all) the caller runs listQuery.
- * Every row carries `complete` (no part has a bound).
- */
-export function windowedSearchQuery(
-  a: ListArgs & { pattern: string },
-  window: number,
-): { sql: string; params: unknown[] } {
-  const params: unknown[] = [a.tenantId, a.limit];
-  const param = (v: unknown): string => `$${params.push(v)}::text`;
-  const { parts, pattern } = listParts(a, param);
-  const w = `$${params.push(window)}::int`;
-  const names = [...LIST_COLUMNS, "hit"].join(", ");
-  const windows = parts.map(
-    (p, k) =>
-      `w${k}(${names}) as (select ${p.columns}, ${p.search} like ${pattern} escape '\\' ${p.from}
-        order by ${p.t}.email, ${p.t}.user_id limit ${w})`,
-  );
-  const bounds = parts.map(
-    (_p, k) =>
-      `(select email, user_id from (
-          (select email, user_id, 0 as pri from w${k} where hit order by email, user_id offset $2::int - 1 limit 1)
-          union all
-          (select email, user_id, 1 from w${k} where (select count(*) from w${k}) = ${w}
-            order by email desc, user_id desc limit 1)
-        ) b${k} order by pri limit 1)`,
-  );
-  const hits = parts.map((_p, k) => `select * from w${k} where hit`);
-  const columns = LIST_COLUMNS.map((c) => `h.${c}`).join(", ");
-  return {
-    sql: `with ${windows.join(",\n")},
-      bounds as (${bounds.join("\n union all ")}),
-      low as (select email, user_id from bounds order by email, user_id limit 1)
-      select ${columns}, not exists (select 1 from low) as complete
-        from (${hits.join("\n union all ")}) h
-       where not exists (select 1 from low) or (h.email, h.user_id) <= (select email, user_id from low)
-       order by h.email, h.user_id limit $2`,
+    sql: `select * from (${parts.join("\n union all ")}) x order by x.email, x.user_id limit $2`,
     params,
   };
 }
@@ -280,36 +185,11 @@ export interface MemberRow {
   role: TenantRole;
 }
 
-/**
- * Rows a search first walks per part in email order (windowedSearchQuery) before the trigram path:
- * enough for a page of a search matching ≳ 3 % of a tenant (docs/benchmarks.md, members).
- */
-export const SEARCH_WINDOW = 2_000;
-
 /** One page (or one person) of the members list: `args.limit` rows in (email, user_id) order. */
 export async function findMemberRows(
   q: Queryable,
   args: ListArgs,
-  searchWindow = SEARCH_WINDOW,
 ): Promise<MemberRow[]> {
-  if (
-    args.pattern !== null &&
-    isTrigramSearch(args.pattern) &&
-    searchWindow > 0
-  ) {
-    const windowed = windowedSearchQuery(
-      { ...args, pattern: args.pattern },
-      searchWindow,
-    );
-    const rows = (
-      await q.query<MemberRow & { complete: boolean }>(
-        windowed.sql,
-        windowed.params,
-      )
-    ).rows;
-    if (rows.length === args.limit || rows[0]?.complete)
-      return rows.map(({ complete: _complete, ...row }) => row);
-  }
   const { sql, params } = listQuery(args);
   return (await q.query<MemberRow>(sql, params)).rows;
 }
