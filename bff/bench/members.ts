@@ -10,6 +10,7 @@
 //   BENCH_ENGINES=pglite|postgres (default: both when a URL is set)
 //   BENCH_SCENARIOS=list,seat… (names starting with these words; default: all)
 //   BENCH_PG_NAMED_STATEMENTS=0: Postgres without named prepared statements (db.ts)
+//   BENCH_PGLITE_NAMED_STATEMENTS=0: the same on PGlite
 //   BENCH_PG_PID=<postmaster pid> of a local server: adds its backends' CPU per request (Linux /proc)
 import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
@@ -309,7 +310,9 @@ async function openBenchDb(
   engine: "pglite" | "postgres",
 ): Promise<{ db: Db; drop: () => Promise<void> }> {
   if (engine === "pglite") {
-    const db = await openDb({});
+    const db = await openDb({
+      namedStatements: process.env.BENCH_PGLITE_NAMED_STATEMENTS !== "0",
+    });
     return { db, drop: () => Promise.resolve() };
   }
   const url = new URL(

@@ -1,7 +1,12 @@
 // One database interface over two engines with the same Postgres semantics: embedded PGlite
 // (default, data in ./.data) and a real PostgreSQL server when DATABASE_URL is set.
 // Everything else in the BFF talks SQL through `Db`; nothing keeps pipeline state only in memory.
-import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import {
+  parse as pgliteParse,
+  PGlite,
+  protocol,
+  type PGliteOptions,
+} from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
@@ -44,14 +49,14 @@ export interface DbOptions {
    * 'error' event and the process dies (docs/decisions/008-database-outages.md).
    */
   onConnectionError?: (error: Error) => void;
-  /** Postgres: send statements with parameters as named prepared statements (default true). */
+  /** Send statements with parameters as named prepared statements (default true; both engines). */
   namedStatements?: boolean;
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options)
-    : openPglite(options.dataDir);
+    : openPglite(options.dataDir, options.namedStatements !== false);
 }
 
 /** Seconds a client is asked to wait (Retry-After) when the database is unavailable. */
@@ -118,13 +123,19 @@ async function translated<T>(p: Promise<T>): Promise<T> {
   }
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Db> {
+async function openPglite(
+  dataDir: string | undefined,
+  namedStatements: boolean,
+): Promise<Db> {
   // A fresh clone has no ./.data yet: PGlite only creates the last path segment.
   if (dataDir) await mkdir(dirname(dataDir), { recursive: true });
   // pg_trgm: the members search's trigram indexes (migration 007).
   const options: PGliteOptions = { extensions: { pg_trgm } };
   const lite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await lite.waitReady;
+  // Plans stay custom, as on Postgres (withCustomPlans): PGlite is one session.
+  if (namedStatements)
+    await lite.exec("set plan_cache_mode = force_custom_plan");
   const run = async <T>(
     q: Pick<PGlite, "query">,
     sql: string,
@@ -133,9 +144,16 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     const r = await q.query<T>(sql, params);
     return { rows: r.rows, rowCount: r.affectedRows || r.rows.length }; // PGlite reports 0 affected rows for a SELECT
   };
+  const named = namedStatements ? pgliteNamedStatements(lite) : null;
+  const query = async <T>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<QueryResult<T>> =>
+    (params?.length && (await named?.<T>(sql, params))) ||
+    run<T>(lite, sql, params);
   return {
     engine: "pglite",
-    query: (sql, params) => run(lite, sql, params),
+    query,
     exec: async (sql) => {
       await lite.exec(sql);
     },
@@ -149,6 +167,84 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
         }),
       ),
     close: () => lite.close(),
+  };
+}
+
+/**
+ * PGlite's `query()` sends parse, describe, bind, describe, execute and sync for every call, so
+ * every call parses and analyses its text again. Here a text with parameters is parsed once into a
+ * named statement (https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY)
+ * and then only bound and executed, through PGlite's public protocol API (`runExclusive`,
+ * `execProtocolStream`, `protocol.serialize`, `parse.parseResults`; https://pglite.dev/docs/api).
+ * The members page sends the same few texts over and over (docs/benchmarks.md).
+ *
+ * `runExclusive` only excludes other statements, not other transactions: PGlite is one session,
+ * and a `transaction()` of another caller holds it between its statements. Inside `runExclusive`
+ * no BEGIN or COMMIT can run, so `isInTransaction()` is stable there; when it is true the call
+ * answers undefined and the caller takes PGlite's own `query()`, which waits for that transaction.
+ * Also undefined: texts past MAX_NAMED_STATEMENTS, and a text whose cached plan broke (SQLSTATE
+ * 0A000, a schema change under a running process), which is sent unnamed from then on.
+ */
+function pgliteNamedStatements(
+  lite: PGlite,
+): <T>(sql: string, params: unknown[]) => Promise<QueryResult<T> | undefined> {
+  const statements = new Map<
+    string,
+    { name: string; types: number[] } | null
+  >();
+  const send = (message: Uint8Array) =>
+    lite.execProtocolStream(message, { syncToFs: false });
+  const { serialize } = protocol;
+  return async <T>(sql: string, params: unknown[]) => {
+    const known = statements.get(sql);
+    if (known === null) return undefined;
+    if (known === undefined && statements.size >= MAX_NAMED_STATEMENTS)
+      return undefined;
+    const outcome = await lite.runExclusive(async () => {
+      if (lite.isInTransaction()) return undefined;
+      let statement = statements.get(sql);
+      const messages: Awaited<ReturnType<typeof send>> = [];
+      try {
+        if (statement === undefined) {
+          const name = `gl_${createHash("sha1").update(sql).digest("hex")}`;
+          await send(serialize.parse({ name, text: sql }));
+          const described = await send(serialize.describe({ type: "S", name }));
+          statement = {
+            name,
+            types: pgliteParse.parseDescribeStatementResults(described),
+          };
+          statements.set(sql, statement);
+        }
+        if (statement === null) return undefined;
+        const { name, types } = statement;
+        const values = params.map((value, i) => {
+          if (value === null || value === undefined) return null;
+          const serializer = lite.serializers[types[i] ?? 0];
+          // as PGlite's query(): its serializer for the parameter's type, else toString()
+          return serializer
+            ? serializer(value)
+            : (value as { toString(): string }).toString();
+        });
+        messages.push(
+          ...(await send(serialize.bind({ statement: name, values }))),
+          ...(await send(serialize.describe({ type: "P" }))),
+          ...(await send(serialize.execute({}))),
+        );
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== "0A000") throw error;
+        statements.set(sql, null);
+        return "unnamed" as const;
+      } finally {
+        await send(serialize.sync());
+      }
+      if (!lite.isInTransaction()) await lite.syncToFs();
+      const r = pgliteParse.parseResults(messages, lite.parsers)[0];
+      return {
+        rows: (r?.rows ?? []) as T[],
+        rowCount: r?.affectedRows || r?.rows.length || 0, // 0 affected rows for a SELECT
+      };
+    });
+    return outcome === "unnamed" ? undefined : outcome;
   };
 }
 

@@ -8,15 +8,42 @@ import {
   expect,
   test,
 } from "vitest";
-import type { Db } from "../db/db.ts";
+import type { Db, Queryable } from "../db/db.ts";
 import { createFakeAuth0, type FakeAuth0 } from "../test/fake-auth0.ts";
 import { buildTestApp, type TestApp } from "../test/build-test-app.ts";
 import {
   acceptedByAuth0,
   CLOCK_SKEW_MS,
+  ON_DEMAND_MIN_INTERVAL_MS,
   reconcileTenant,
+  reconcileTenantSoon,
   sweepOpenInvitations,
 } from "./reconcile.ts";
+
+/** `inner`, recording every statement's text and parameters (also inside transactions). */
+function recording(inner: Db): {
+  db: Db;
+  statements: { sql: string; params: unknown[] | undefined }[];
+} {
+  const statements: { sql: string; params: unknown[] | undefined }[] = [];
+  const wrap = (q: Queryable): Queryable => ({
+    query: <T>(sql: string, params?: unknown[]) => {
+      statements.push({ sql, params });
+      return q.query<T>(sql, params);
+    },
+    exec: (sql: string) => {
+      statements.push({ sql, params: undefined });
+      return q.exec(sql);
+    },
+  });
+  const db: Db = {
+    ...wrap(inner),
+    transaction: (fn) => inner.transaction((tx) => fn(wrap(tx))),
+    close: () => inner.close(),
+    engine: inner.engine,
+  };
+  return { db, statements };
+}
 
 describe("acceptedByAuth0", () => {
   const issued = new Date("2026-11-30T10:00:00.000Z");
@@ -182,6 +209,74 @@ describe("the sweep", { timeout: 120_000 }, () => {
     );
     const third = await reconcileTenant(db, fake, "acme", 60_000);
     expect(third.accepted).toBe(1);
+  });
+
+  test("a throttled page view runs one read-only statement and reads no ticket", async () => {
+    await openInvitations(200, 200);
+    expect(
+      (await reconcileTenant(db, fake, "acme", ON_DEMAND_MIN_INTERVAL_MS)).ran,
+    ).toBe(true);
+    const before = (await db.query("select * from invitation_reconcile")).rows;
+    fake.calls.length = 0;
+    const { db: counted, statements } = recording(db);
+    await reconcileTenantSoon(counted, fake, "acme", t.app.log);
+    // One statement: no ticket select (findOpenTickets), no lease taken or written.
+    expect(statements).toHaveLength(1);
+    const [due] = statements;
+    expect(due?.sql).not.toMatch(/select id::text, user_id, ticket_issued_at/);
+    expect(due?.sql).not.toMatch(/insert|update/i);
+    expect(fake.calls).toEqual([]);
+    expect((await db.query("select * from invitation_reconcile")).rows).toEqual(
+      before,
+    );
+    // And that statement reads no invitation: its ticket check is never executed when throttled.
+    const plan = (
+      await db.query<{ "QUERY PLAN": string }>(
+        `explain (analyze, costs off, timing off, summary off) ${due?.sql ?? ""}`,
+        due?.params,
+      )
+    ).rows
+      .map((r) => r["QUERY PLAN"])
+      .join("\n");
+    expect(plan).toMatch(/on invitations[^\n]*\(never executed\)/);
+    expect(plan).not.toMatch(/on invitations[^\n]*\(actual rows/);
+  });
+
+  test("no ticket open: one read-only statement, no lease row", async () => {
+    await openInvitations(300, 0);
+    const { db: counted, statements } = recording(db);
+    expect(
+      await reconcileTenant(counted, fake, "acme", ON_DEMAND_MIN_INTERVAL_MS),
+    ).toEqual({ ran: false, calls: 0, accepted: 0 });
+    expect(statements).toHaveLength(1);
+    expect(
+      (await db.query("select * from invitation_reconcile")).rowCount,
+    ).toBe(0);
+  });
+
+  test("tickets gone after the check: the lease is dropped, the throttle unchanged", async () => {
+    await openInvitations(5, 5);
+    const { db: counted, statements } = recording(db);
+    // Close the tickets right after the due check (as a concurrent accept would).
+    const closing: Db = {
+      ...counted,
+      query: async <T>(sql: string, params?: unknown[]) => {
+        const r = await counted.query<T>(sql, params);
+        if (statements.length === 1)
+          await db.query("update invitations set state = 'accepted'");
+        return r;
+      },
+    };
+    expect(
+      await reconcileTenant(closing, fake, "acme", ON_DEMAND_MIN_INTERVAL_MS),
+    ).toEqual({ ran: false, calls: 0, accepted: 0 });
+    expect(fake.calls).toEqual([]);
+    const row = (
+      await db.query<{ lease_until: unknown; last_run_at: unknown }>(
+        "select lease_until, last_run_at from invitation_reconcile",
+      )
+    ).rows[0];
+    expect(row).toEqual({ lease_until: null, last_run_at: null });
   });
 
   test("the Members page reconciles the tenant before listing", async () => {

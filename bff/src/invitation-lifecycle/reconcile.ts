@@ -14,7 +14,9 @@ import {
   findOpenTickets,
   findTenantsWithOpenTickets,
   markAccepted,
+  dropReconcileLease,
   markVerified,
+  reconcileDue,
   releaseReconcileLease,
   takeReconcileLease,
 } from "./repository.ts";
@@ -100,23 +102,31 @@ export async function reconcileTenant(
   tenantId: string,
   minIntervalMs = 0,
 ): Promise<TenantOutcome> {
-  const open = await findOpenTickets(db, tenantId, SWEEP_GRACE_MS);
-  if (open.length === 0) return { ran: false, calls: 0, accepted: 0 };
+  // Throttle first: a Members page view within the interval (or with nothing open) runs one
+  // read-only statement and reads no ticket; the tickets are read only under the lease.
+  if (!(await reconcileDue(db, tenantId, SWEEP_GRACE_MS, minIntervalMs)))
+    return { ran: false, calls: 0, accepted: 0 };
   if (!(await takeReconcileLease(db, tenantId, minIntervalMs)))
     return { ran: false, calls: 0, accepted: 0 };
-  const byUser = new Map(
-    open.map((o) => [
-      o.user_id,
-      { id: o.id, ticketIssuedAt: new Date(o.ticket_issued_at) },
-    ]),
-  );
-  let oldest = Infinity; // no spread: there may be 100,000 open tickets
-  for (const o of byUser.values())
-    oldest = Math.min(oldest, o.ticketIssuedAt.getTime());
-  let since = new Date(oldest - CLOCK_SKEW_MS).toISOString();
   let calls = 0;
   let accepted = 0;
   try {
+    const open = await findOpenTickets(db, tenantId, SWEEP_GRACE_MS);
+    if (open.length === 0) {
+      // Closed or accepted since reconcileDue: no run happened, so the throttle stays as it was.
+      await dropReconcileLease(db, tenantId);
+      return { ran: false, calls: 0, accepted: 0 };
+    }
+    const byUser = new Map(
+      open.map((o) => [
+        o.user_id,
+        { id: o.id, ticketIssuedAt: new Date(o.ticket_issued_at) },
+      ]),
+    );
+    let oldest = Infinity; // no spread: there may be 100,000 open tickets
+    for (const o of byUser.values())
+      oldest = Math.min(oldest, o.ticketIssuedAt.getTime());
+    let since = new Date(oldest - CLOCK_SKEW_MS).toISOString();
     for (let page = 0; calls < MAX_CALLS_PER_TENANT;) {
       const result = await auth0.searchPasswordResetsSince(
         tenantId,

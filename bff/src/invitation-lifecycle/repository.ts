@@ -101,6 +101,33 @@ export async function findOpenTickets(
   ).rows;
 }
 
+/**
+ * Whether a tenant run is due, read-only and without reading the tickets: the lease is free, the
+ * last run finished at least `minIntervalMs` ago (takeReconcileLease's condition) and the tenant
+ * has at least one ticket findOpenTickets would return. The throttle is tested first: both
+ * `exists` are init plans, evaluated only when `and` needs them, so a throttled call reads no
+ * invitation (docs/benchmarks.md, members). A hint only; takeReconcileLease decides.
+ */
+export async function reconcileDue(
+  db: Queryable,
+  tenantId: string,
+  graceMs: number,
+  minIntervalMs: number,
+): Promise<boolean> {
+  const r = await db.query<{ due: boolean }>(
+    `select not exists (
+         select 1 from invitation_reconcile
+          where tenant_id = $1
+            and (lease_until >= now() or last_run_at > now() - $3::int * interval '1 millisecond'))
+       and exists (
+         select 1 from invitations
+          where tenant_id = $1 and state in ('created', 'emailed', 'verified')
+            and ticket_issued_at is not null and ticket_expires_at > now() - $2::int * interval '1 millisecond') as due`,
+    [tenantId, graceMs, Math.round(minIntervalMs)],
+  );
+  return r.rows[0]?.due === true;
+}
+
 /** The tenants with open invitations whose ticket expired less than `graceMs` ago (or later). */
 export async function findTenantsWithOpenTickets(
   db: Queryable,
@@ -155,6 +182,17 @@ export async function releaseReconcileLease(
       "update invitation_reconcile set lease_until = null, last_error = $2 where tenant_id = $1",
       [tenantId, error],
     );
+}
+
+/** Releases the lease of a run that found nothing to do: not a run, the throttle is unchanged. */
+export async function dropReconcileLease(
+  db: Queryable,
+  tenantId: string,
+): Promise<void> {
+  await db.query(
+    "update invitation_reconcile set lease_until = null where tenant_id = $1",
+    [tenantId],
+  );
 }
 
 /** open → revoked, only from the state it was read in; false when it changed meanwhile. */

@@ -6,7 +6,7 @@ import type { Db } from "../../db/db.ts";
 import { reconcileTenantSoon } from "../../invitation-lifecycle/reconcile.ts";
 import type { MembersPage, MembersQuery } from "./contract.ts";
 import { listMembers } from "./list.ts";
-import { ensureTenant, lastSyncedAt } from "./repository.ts";
+import { tenantSyncedAt } from "./repository.ts";
 import type { BackgroundSync } from "./sync.ts";
 
 export async function showMembers(
@@ -16,8 +16,7 @@ export async function showMembers(
   log: FastifyBaseLogger,
 ): Promise<MembersPage> {
   const { db, auth0, background } = deps;
-  const syncedAt = await lastSyncedAt(db, tenantId);
-  await ensureTenant(db, tenantId);
+  const syncedAt = await tenantSyncedAt(db, tenantId);
   background.maybeRefresh(tenantId, syncedAt);
   await reconcileTenantSoon(db, auth0, tenantId, log);
   const page = await listMembers(db, tenantId, query);

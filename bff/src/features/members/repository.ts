@@ -293,17 +293,23 @@ export async function failSync(
   );
 }
 
-export async function lastSyncedAt(
+/**
+ * The mirror's last refresh of an existing tenant (null: never); not_found when there is no such
+ * tenant. One statement for both, before every members page.
+ */
+export async function tenantSyncedAt(
   q: Queryable,
   tenantId: string,
 ): Promise<Date | null> {
   const row = (
     await q.query<{ synced_at: Date | string | null }>(
-      "select synced_at from member_sync where tenant_id = $1",
+      `select s.synced_at from tenants t left join member_sync s on s.tenant_id = t.id
+        where t.id = $1`,
       [tenantId],
     )
   ).rows[0];
-  return row?.synced_at ? new Date(row.synced_at) : null;
+  if (!row) throw new AppError("not_found", "No such tenant");
+  return row.synced_at ? new Date(row.synced_at) : null;
 }
 
 /** Whom DELETE …/members/:userId is about: their invitation in the tenant and their mirror row. */

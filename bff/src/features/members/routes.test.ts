@@ -3,6 +3,7 @@ import { seatSummary } from "../../seats/seats.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { makeInvitation, makeMember } from "../../test/seed-data.ts";
 import type { Member, MembersPage } from "./contract.ts";
+import { tenantSyncedAt } from "./repository.ts";
 
 let t: TestApp;
 let admin: string;
@@ -72,6 +73,21 @@ describe("GET /api/tenants/:tenantId/members", () => {
       invitedBy: null,
     });
     expect(find(page, blocked.userId)?.state).toBe("blocked");
+  });
+
+  test("syncedAt: null before the first refresh, then the mirror's time; one statement for tenant and mirror", async () => {
+    await t.db.query("delete from member_sync where tenant_id = 'acme'");
+    expect(await tenantSyncedAt(t.db, "acme")).toBeNull();
+    await t.db.query(
+      "insert into member_sync (tenant_id, synced_at) values ('acme', '2026-11-30T10:00:00Z')",
+    );
+    expect((await tenantSyncedAt(t.db, "acme"))?.toISOString()).toBe(
+      "2026-11-30T10:00:00.000Z",
+    );
+    await expect(tenantSyncedAt(t.db, "nope")).rejects.toMatchObject({
+      code: "not_found",
+    });
+    await t.db.query("delete from member_sync where tenant_id = 'acme'");
   });
 
   test("rejects a forged cursor with a validation error", async () => {
