@@ -46,6 +46,13 @@ export interface DbOptions {
   onConnectionError?: (error: Error) => void;
   /** Postgres: send statements with parameters as named prepared statements (default true). */
   namedStatements?: boolean;
+  /**
+   * The server runs every connection in one session: PGlite in its own process behind
+   * @electric-sql/pglite-socket (src/db/pglite-server.ts, docs/decisions/010-pglite-in-its-own-process.md).
+   * Forces one pooled connection (a poolSize above 1 is refused) and resets the session on every
+   * (re)connection, since it outlives the connections.
+   */
+  singleSession?: boolean;
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
@@ -179,22 +186,56 @@ function withCustomPlans(connectionString: string): string {
 /** Distinct statement texts a process names (prepares) on its connections; later ones run unnamed. */
 const MAX_NAMED_STATEMENTS = 1000;
 
+/**
+ * Run on every new connection of a single-session server (pglite-socket): the session outlives the
+ * connection, so a reconnecting client (after a lost connection, or a restarted BFF) would find the
+ * previous connection's prepared statements (42P05 "prepared statement … already exists" on its
+ * first named statement) and settings. DISCARD ALL drops them and any session advisory locks
+ * (https://www.postgresql.org/docs/current/sql-discard.html); pglite-socket rolls back an open
+ * transaction of a connection that went away. It also ignores startup parameters, so the URL's
+ * `options` (withCustomPlans) are set here by statement.
+ */
+function sessionReset(namedStatements: boolean): string[] {
+  // Separate statements: DISCARD ALL cannot run in the implicit transaction of a multi-statement query.
+  return [
+    "discard all",
+    ...(namedStatements ? ["set plan_cache_mode = force_custom_plan"] : []),
+  ];
+}
+
 async function openPostgres(
   connectionString: string,
   options: DbOptions,
 ): Promise<Db> {
+  if (options.singleSession && (options.poolSize ?? 1) > 1)
+    throw new Error(
+      `a single-session database (pglite-socket) takes one connection; poolSize ${options.poolSize} would interleave transactions`,
+    );
+  const singleSessionReset = options.singleSession
+    ? sessionReset(options.namedStatements !== false)
+    : undefined;
   const pool = new pg.Pool({
     connectionString:
       options.namedStatements === false
         ? connectionString
         : withCustomPlans(connectionString),
-    max: options.poolSize ?? 10,
+    max: options.singleSession ? 1 : (options.poolSize ?? 10),
     // The default (0) waits for ever: a failover that black-holes the old address would hang
     // every request instead of answering 503.
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     // Notices a silently dead server (network partition) on idle and busy connections.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    ...(singleSessionReset
+      ? {
+          // Keep the one connection: the server takes one at a time, and a reconnection right
+          // after an idle close can arrive before the server has let the old one go.
+          idleTimeoutMillis: 0,
+          onConnect: async (client: pg.ClientBase) => {
+            for (const sql of singleSessionReset) await client.query(sql);
+          },
+        }
+      : {}),
   });
   // An idle or checked-out connection the server terminated (57P01 on restart, a failover, a
   // network drop) is removed by the pool and reported here; the next query opens a new one.
