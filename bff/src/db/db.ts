@@ -231,6 +231,9 @@ async function openPostgres(
           // Keep the one connection: the server takes one at a time, and a reconnection right
           // after an idle close can arrive before the server has let the old one go.
           idleTimeoutMillis: 0,
+          // pg-pool awaits this hook before handing out a new connection and fails the connect if
+          // it throws (@types/pg types it as returning void).
+          // eslint-disable-next-line @typescript-eslint/no-misused-promises -- awaited by pg-pool
           onConnect: async (client: pg.ClientBase) => {
             for (const sql of singleSessionReset) await client.query(sql);
           },

@@ -6,7 +6,7 @@
 // session, so exactly one connection is served (maxConnections 1) and the BFF's pool is 1.
 //
 //   node --import tsx src/db/pglite-server.ts [--data-dir DIR] [--port N] [--host H]
-//   (env: PGLITE_DATA_DIR, PGLITE_PORT, PGLITE_HOST; port 0 picks a free one)
+//   (default: in memory, 127.0.0.1:5432; --port 0 picks a free one)
 //
 // Prints one line `pglite-server ready postgres://…` on stdout once it accepts connections; stops
 // on SIGTERM/SIGINT (closes the port, then PGlite, which flushes the data dir).
@@ -79,11 +79,11 @@ if (isMain) {
       host: { type: "string" },
     },
   });
-  const dataDir = values["data-dir"] ?? process.env.PGLITE_DATA_DIR;
+  const dataDir = values["data-dir"];
   const server = await startPgliteServer({
     dataDir: dataDir ? resolve(dataDir) : undefined,
-    port: Number(values.port ?? process.env.PGLITE_PORT ?? 5432),
-    host: values.host ?? process.env.PGLITE_HOST ?? "127.0.0.1",
+    port: Number(values.port ?? 5432),
+    host: values.host ?? "127.0.0.1",
   });
   console.log(`pglite-server ready ${server.url}`);
   const stop = (signal: string) => {
