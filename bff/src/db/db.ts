@@ -203,6 +203,15 @@ function sessionReset(namedStatements: boolean): string[] {
   ];
 }
 
+/** pg.Client whose connection attempt (TCP and startup) gives up after timeoutMs. */
+function connectTimeoutClient(timeoutMs: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: timeoutMs });
+    }
+  };
+}
+
 async function openPostgres(
   connectionString: string,
   options: DbOptions,
@@ -221,8 +230,12 @@ async function openPostgres(
         : withCustomPlans(connectionString),
     max: options.singleSession ? 1 : (options.poolSize ?? 10),
     // The default (0) waits for ever: a failover that black-holes the old address would hang
-    // every request instead of answering 503.
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    // every request instead of answering 503. pg-pool also applies it to waiting for a busy
+    // connection; with a single session everything queues on one connection (as inside in-process
+    // PGlite), so there it bounds only opening the connection (pg.Client's own timeout).
+    connectionTimeoutMillis: options.singleSession
+      ? 0
+      : (options.connectTimeoutMs ?? 5_000),
     // Notices a silently dead server (network partition) on idle and busy connections.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
@@ -231,6 +244,7 @@ async function openPostgres(
           // Keep the one connection: the server takes one at a time, and a reconnection right
           // after an idle close can arrive before the server has let the old one go.
           idleTimeoutMillis: 0,
+          Client: connectTimeoutClient(options.connectTimeoutMs ?? 5_000),
           // pg-pool awaits this hook before handing out a new connection and fails the connect if
           // it throws (@types/pg types it as returning void).
           // eslint-disable-next-line @typescript-eslint/no-misused-promises -- awaited by pg-pool

@@ -99,6 +99,41 @@ describe(
       expect(rows).toEqual([{ n: 20 }]);
     });
 
+    test("a query waits for the one connection longer than the connect timeout", async () => {
+      const short = await (async () => {
+        await closeDb();
+        return openDb({
+          databaseUrl: server.url,
+          poolSize: 1,
+          singleSession: true,
+          connectTimeoutMs: 200,
+        });
+      })();
+      try {
+        let release: () => void = () => undefined;
+        const held = new Promise<void>((r) => (release = r));
+        const tx = short.transaction(async (t) => {
+          await t.query("select $1::int as one", [1]);
+          await held;
+        });
+        const waiting = short.query<{ two: number }>(
+          "select $1::int as two",
+          [2],
+        );
+        // Let the waiting query sit in pg-pool's queue past connectTimeoutMs.
+        await new Promise((r) => setTimeout(r, 600));
+        release();
+        await tx;
+        expect((await waiting).rows).toEqual([{ two: 2 }]);
+      } finally {
+        await short.close();
+        await waitFor("the server to drop the connection", () =>
+          server.connections() === 0 ? true : null,
+        );
+        db = await open();
+      }
+    });
+
     test("a throwing transaction rolls back and the session stays usable", async () => {
       await expect(
         db.transaction(async (tx) => {
