@@ -1,6 +1,10 @@
 // `npm start` (and `npm run dev` with --dev): the whole local stack as child processes, each through
 // its package's own `start`/`dev` script, with state in ./.data/. Ctrl-C stops everything.
 // With AUTH0_DOMAIN set (environment or a root .env), only the BFF runs, against that tenant.
+// `--pglite-process` (or GUESTLIST_DB=pglite-process): PGlite runs in its own process
+// (bff/src/db/pglite-server.ts, port PGLITE_PORT, default 5433, same ./.data/bff-db) and the BFF
+// reaches it over one connection (DATABASE_SINGLE_SESSION=1), so the BFF's own RSS stays small
+// (docs/decisions/012-pglite-in-its-own-process.md). Default: PGlite inside the BFF.
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +25,21 @@ if (existsSync(resolve(ROOT, ".env")))
   process.loadEnvFile(resolve(ROOT, ".env"));
 const env = process.env;
 const realTenant = Boolean(env.AUTH0_DOMAIN);
+const pgliteProcess =
+  process.argv.includes("--pglite-process") ||
+  env.GUESTLIST_DB === "pglite-process";
+if (env.GUESTLIST_DB && env.GUESTLIST_DB !== "pglite-process") {
+  console.error(
+    `start: GUESTLIST_DB=${env.GUESTLIST_DB} is not known; use pglite-process, or leave it unset for PGlite inside the BFF.`,
+  );
+  process.exit(1);
+}
+if (pgliteProcess && env.DATABASE_URL) {
+  console.error(
+    "start: --pglite-process starts its own database; unset DATABASE_URL (or drop the flag to use that server).",
+  );
+  process.exit(1);
+}
 
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 const ports = {
@@ -29,6 +48,7 @@ const ports = {
   smtp: port("MAILDEV_SMTP_PORT", 1025),
   inbox: port("MAILDEV_WEB_PORT", 1080),
   vite: 5173,
+  pglite: port("PGLITE_PORT", 5433),
 };
 const emulatorUrl = `http://localhost:${ports.emulator}`;
 const bffUrl = env.PUBLIC_URL ?? `http://localhost:${ports.bff}`;
@@ -88,6 +108,28 @@ const bff: Service = {
   readyUrl: `http://127.0.0.1:${ports.bff}/api/health`,
 };
 
+const pgliteServer: Service = {
+  name: "database",
+  ...pnpm(
+    "--filter",
+    "@app/bff",
+    "pglite-server",
+    "--data-dir",
+    resolve(env.DATA_DIR ?? DATA, "bff-db"),
+    "--port",
+    String(ports.pglite),
+  ),
+  ports: [ports.pglite],
+  // It speaks the Postgres protocol, not HTTP; a probe connection would take its one slot.
+  readyLine: /pglite-server ready/,
+};
+if (pgliteProcess)
+  bff.env = {
+    ...bff.env,
+    DATABASE_URL: `postgres://postgres@127.0.0.1:${ports.pglite}/postgres`,
+    DATABASE_SINGLE_SESSION: "1",
+  };
+
 const vite: Service = {
   name: "web",
   ...pnpm("--filter", "@app/web", "dev"),
@@ -95,7 +137,10 @@ const vite: Service = {
   readyUrl: `http://localhost:${ports.vite}/`,
 };
 
-const services = realTenant ? [bff] : [emulator, maildev, bff];
+const services = [
+  ...(pgliteProcess ? [pgliteServer] : []),
+  ...(realTenant ? [bff] : [emulator, maildev, bff]),
+];
 if (dev) services.push(vite);
 
 function banner(): string {
@@ -116,6 +161,11 @@ function banner(): string {
       `  Auth0 emulator           ${emulatorUrl}`,
       `  Inbox (maildev)          ${inboxUrl}   (SMTP on 127.0.0.1:${ports.smtp})`,
       `  State                    ${DATA}`,
+      ...(pgliteProcess
+        ? [
+            `  Database (PGlite)        postgres://postgres@127.0.0.1:${ports.pglite}/postgres (own process, one connection)`,
+          ]
+        : []),
       "",
       "  Sign in with (password correct-horse-battery-staple):",
       "    admin@acme.test          admin of Acme Corp",
@@ -158,12 +208,21 @@ async function main(): Promise<number> {
     for (const [index, service] of services.entries()) {
       const child = startService(service, index, width, ROOT);
       running.push(child);
-      if (service === emulator || service === maildev)
+      if (
+        service === emulator ||
+        service === maildev ||
+        service === pgliteServer
+      )
         await waitReady(child, 60_000);
     }
     await Promise.all(
       running
-        .filter((r) => r.service !== emulator && r.service !== maildev)
+        .filter(
+          (r) =>
+            r.service !== emulator &&
+            r.service !== maildev &&
+            r.service !== pgliteServer,
+        )
         .map((r) => waitReady(r, 90_000)),
     );
   } catch (err) {

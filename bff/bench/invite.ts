@@ -9,6 +9,9 @@
 // `--smtp-connections N` (default 20) is SMTP_MAX_CONNECTIONS.
 // `--post-only`: stop after the `POST …/imports` answered (its duration, the BFF's CPU during it,
 // its RSS idle, peak during and 3 s after), without waiting for the emails: the request's own cost.
+// `--pglite-process`: PGlite in its own process (src/db/pglite-server.ts, a child with its data in
+// the bench's temp dir) and the BFF on it with DATABASE_SINGLE_SESSION=1; the database process's
+// RSS is reported as `database` (docs/decisions/012-pglite-in-its-own-process.md).
 // `--admins N`: the first N rows are invited as admins ("Customer admin" granted by the role step
 // in batches); the calls are then reported with and without the role calls.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,6 +25,7 @@ import {
   startCatcherProcess,
 } from "../src/pipeline/test/smtp-catcher.ts";
 import { startSinkProcess } from "../src/pipeline/test/smtp-sink.ts";
+import { startPgliteServerProcess } from "../src/pipeline/test/pglite-server-process.ts";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,6 +39,7 @@ const CATCHER = arg("catcher") ?? "sink";
 const PREVIEW = !process.argv.includes("--no-preview");
 const ADMINS = Number(arg("admins") ?? 0);
 const POST_ONLY = process.argv.includes("--post-only");
+const PGLITE_PROCESS = process.argv.includes("--pglite-process");
 // The SMTP provider's connection limit the BFF is given (SMTP_MAX_CONNECTIONS). Sending to the
 // sink is bound by round trips, not CPU: 20 → 50 connections doubles messages/s at the same CPU
 // per message (bench/smtp.ts).
@@ -145,16 +150,33 @@ async function main(): Promise<void> {
     DATA_DIR: dir,
     WEB_DIST: join(dir, "no-web"),
   };
-  const databaseUrl = process.env.DATABASE_URL;
+  if (PGLITE_PROCESS && process.env.DATABASE_URL)
+    throw new Error(
+      "--pglite-process starts its own database: unset DATABASE_URL",
+    );
+  const database = PGLITE_PROCESS
+    ? await startPgliteServerProcess(join(dir, "pglite-server-db"))
+    : null;
+  const databaseUrl = database?.url ?? process.env.DATABASE_URL;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  if (process.env.DATABASE_POOL_SIZE)
+  if (database) env.DATABASE_SINGLE_SESSION = "1";
+  else if (process.env.DATABASE_POOL_SIZE)
     env.DATABASE_POOL_SIZE = process.env.DATABASE_POOL_SIZE;
+  const engine = database
+    ? "pglite in its own process (pglite-socket, 1 connection)"
+    : databaseUrl
+      ? "postgres"
+      : "pglite on disk";
   // e.g. BENCH_BFF_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the BFF child
   if (process.env.BENCH_BFF_NODE_OPTIONS)
     env.NODE_OPTIONS = process.env.BENCH_BFF_NODE_OPTIONS;
-  const bff = await startBff(env, port);
+  const bff = await startBff(env, port).catch(async (error: unknown) => {
+    await database?.stop();
+    throw error;
+  });
   const rss = sampler({
     bff: bff.child.pid,
+    ...(database ? { database: database.child.pid } : {}),
     catcher: catcherPid,
     "bench + emulator": process.pid,
   });
@@ -170,7 +192,7 @@ async function main(): Promise<void> {
       ...(i < ADMINS ? { role: "admin" } : {}),
     }));
     console.log(
-      `Inviting ${PEOPLE} people, ${ADMINS} of them admins (engine: ${databaseUrl ? "postgres" : "pglite on disk"}, catcher: ${CATCHER}, ${SMTP_CONNECTIONS} SMTP connections, Auth0 limit burst ${ENTERPRISE.burst}, ${ENTERPRISE.perSecond}/s; load average ${loadavg()
+      `Inviting ${PEOPLE} people, ${ADMINS} of them admins (engine: ${engine}, catcher: ${CATCHER}, ${SMTP_CONNECTIONS} SMTP connections, Auth0 limit burst ${ENTERPRISE.burst}, ${ENTERPRISE.perSecond}/s; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(" ")})…`,
     );
@@ -208,6 +230,7 @@ async function main(): Promise<void> {
     const postIdle = rssMb(bff.child.pid);
     rss.reset();
     const bffCpu0 = cpuSeconds(bff.child.pid);
+    const databaseCpu0 = cpuSeconds(database?.child.pid);
     const catcherCpu0 = cpuSeconds(catcherPid);
     const t0 = performance.now();
     const epoch0 = Date.now();
@@ -270,7 +293,7 @@ async function main(): Promise<void> {
       const now = performance.now();
       if (p.done || (line !== last && now - lastPrint > 5_000)) {
         console.log(
-          `  ${((now - t0) / 1000).toFixed(1)} s: ${line}; BFF RSS ${mb(rssMb(bff.child.pid))}`,
+          `  ${((now - t0) / 1000).toFixed(1)} s: ${line}; BFF RSS ${mb(rssMb(bff.child.pid))}${database ? `, database RSS ${mb(rssMb(database.child.pid))}` : ""}`,
         );
         last = line;
         lastPrint = now;
@@ -287,6 +310,9 @@ async function main(): Promise<void> {
     const cpuLine = [
       ["BFF", cpuSeconds(bff.child.pid), bffCpu0],
       ["catcher", cpuSeconds(catcherPid), catcherCpu0],
+      ...(database
+        ? [["database", cpuSeconds(database.child.pid), databaseCpu0]]
+        : []),
     ]
       .map(([name, end, start]) =>
         typeof end === "number" && typeof start === "number"
@@ -377,6 +403,7 @@ async function main(): Promise<void> {
   } finally {
     rss.stop();
     await bff.stop();
+    await database?.stop();
     await (sink ?? catcher)?.stop();
     await emulator.close();
     rmSync(dir, { recursive: true, force: true });

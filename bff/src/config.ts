@@ -125,6 +125,9 @@ const Env = z.object({
   // Connections per instance, and how long a query waits for a new one while the server is away
   // before the request gets 503 database_unavailable (docs/production.md, "Database outages").
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  // The server runs all connections in one session: PGlite in its own process (src/db/pglite-server.ts,
+  // docs/decisions/012-pglite-in-its-own-process.md). Forces a pool of one connection.
+  DATABASE_SINGLE_SESSION: bool.optional(),
   DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().min(1).max(60).default(5),
   DATA_DIR: z.string().min(1).default(resolve(REPO_ROOT, ".data")),
   SEED_TENANTS: bool.optional(),
@@ -224,6 +227,8 @@ export interface Config {
   readonly pgliteDir: string | undefined;
   readonly databasePool: {
     readonly size: number;
+    /** the server has one session for all connections (pglite-socket): size is 1 */
+    readonly singleSession: boolean;
     readonly connectTimeoutMs: number;
   };
   readonly smtpUrl: string;
@@ -311,6 +316,16 @@ export function loadConfig(
         e.AUTH0_MANAGEMENT_URL_ALLOW,
       ),
     );
+  if (e.DATABASE_SINGLE_SESSION) {
+    if (!e.DATABASE_URL || e.DATABASE_URL === "memory")
+      issues.push(
+        "DATABASE_SINGLE_SESSION: needs DATABASE_URL=postgres://… of the single-session server (pnpm --filter @app/bff pglite-server prints it); in-process PGlite has no pool",
+      );
+    if ("DATABASE_POOL_SIZE" in cleaned && e.DATABASE_POOL_SIZE > 1)
+      issues.push(
+        `DATABASE_POOL_SIZE: must be 1 (or unset) with DATABASE_SINGLE_SESSION; the server runs every connection in one session, so ${e.DATABASE_POOL_SIZE} pooled connections would interleave statements inside each other's transactions`,
+      );
+  }
   const trustProxy = parseTrustProxy(e.TRUST_PROXY, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   // A real tenant's issuer is https://<domain>/ unless a custom domain is configured.
@@ -370,7 +385,8 @@ export function loadConfig(
     pgliteDir:
       memory || e.DATABASE_URL ? undefined : resolve(e.DATA_DIR, "bff-db"),
     databasePool: {
-      size: e.DATABASE_POOL_SIZE,
+      size: e.DATABASE_SINGLE_SESSION ? 1 : e.DATABASE_POOL_SIZE,
+      singleSession: e.DATABASE_SINGLE_SESSION ?? false,
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
     },
     smtpUrl: e.SMTP_URL,

@@ -24,6 +24,7 @@ async function main(config: Config): Promise<void> {
     databaseUrl: config.databaseUrl,
     dataDir: config.pgliteDir,
     poolSize: config.databasePool.size,
+    singleSession: config.databasePool.singleSession,
     connectTimeoutMs: config.databasePool.connectTimeoutMs,
     onConnectionError: (error) => {
       const entry = {

@@ -12,13 +12,17 @@ export interface Service {
   /** TCP ports the service will listen on (checked before anything starts). */
   ports: number[];
   /** GET this URL until it answers below 500 to call the service ready. */
-  readyUrl: string;
+  readyUrl?: string;
+  /** Or: the service is ready once it prints a line matching this (a server that speaks no HTTP). */
+  readyLine?: RegExp;
 }
 
 export interface Running {
   service: Service;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** resolves when the service printed its readyLine */
+  printedReady: Promise<void>;
 }
 
 const COLOURS = [36, 35, 33, 32, 34];
@@ -76,11 +80,14 @@ export function startService(
     detached: true,
   });
   const prefix = prefixFor(service.name, index, width);
+  let onReady: () => void = () => undefined;
+  const printedReady = new Promise<void>((resolve) => (onReady = resolve));
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
-    createInterface({ input: stream }).on("line", (line) =>
-      process.stdout.write(`${prefix}${line}\n`),
-    );
+    createInterface({ input: stream }).on("line", (line) => {
+      if (service.readyLine?.test(line)) onReady();
+      process.stdout.write(`${prefix}${line}\n`);
+    });
   }
   const exited = new Promise<number | null>((resolve) => {
     child.once("exit", (code, signal) => resolve(signal ? null : code));
@@ -89,7 +96,7 @@ export function startService(
       resolve(1);
     });
   });
-  return { service, child, exited };
+  return { service, child, exited, printedReady };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -113,18 +120,23 @@ export async function waitReady(
 ): Promise<void> {
   let exitCode: number | null | undefined;
   void running.exited.then((code) => (exitCode = code));
+  let printed = false;
+  void running.printedReady.then(() => (printed = true));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exitCode !== undefined)
       throw new Error(
         `${running.service.name} exited (code ${String(exitCode)}) before it was ready`,
       );
-    const status = await statusOf(running.service.readyUrl);
-    if (status > 0 && status < 500) return;
+    const { readyUrl } = running.service;
+    if (readyUrl) {
+      const status = await statusOf(readyUrl);
+      if (status > 0 && status < 500) return;
+    } else if (printed) return;
     await sleep(250);
   }
   throw new Error(
-    `${running.service.name} was not ready at ${running.service.readyUrl} after ${timeoutMs / 1000}s`,
+    `${running.service.name} was not ready (${running.service.readyUrl ?? String(running.service.readyLine)}) after ${timeoutMs / 1000}s`,
   );
 }
 

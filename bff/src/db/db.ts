@@ -51,6 +51,13 @@ export interface DbOptions {
   onConnectionError?: (error: Error) => void;
   /** Send statements with parameters as named prepared statements (default true; both engines). */
   namedStatements?: boolean;
+  /**
+   * The server runs every connection in one session: PGlite in its own process behind
+   * @electric-sql/pglite-socket (src/db/pglite-server.ts, docs/decisions/012-pglite-in-its-own-process.md).
+   * Forces one pooled connection (a poolSize above 1 is refused) and resets the session on every
+   * (re)connection, since it outlives the connections.
+   */
+  singleSession?: boolean;
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
@@ -275,22 +282,73 @@ function withCustomPlans(connectionString: string): string {
 /** Distinct statement texts a process names (prepares) on its connections; later ones run unnamed. */
 const MAX_NAMED_STATEMENTS = 1000;
 
+/**
+ * Run on every new connection of a single-session server (pglite-socket): the session outlives the
+ * connection, so a reconnecting client (after a lost connection, or a restarted BFF) would find the
+ * previous connection's prepared statements (42P05 "prepared statement … already exists" on its
+ * first named statement) and settings. DISCARD ALL drops them and any session advisory locks
+ * (https://www.postgresql.org/docs/current/sql-discard.html); pglite-socket rolls back an open
+ * transaction of a connection that went away. It also ignores startup parameters, so the URL's
+ * `options` (withCustomPlans) are set here by statement.
+ */
+function sessionReset(namedStatements: boolean): string[] {
+  // Separate statements: DISCARD ALL cannot run in the implicit transaction of a multi-statement query.
+  return [
+    "discard all",
+    ...(namedStatements ? ["set plan_cache_mode = force_custom_plan"] : []),
+  ];
+}
+
+/** pg.Client whose connection attempt (TCP and startup) gives up after timeoutMs. */
+function connectTimeoutClient(timeoutMs: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: timeoutMs });
+    }
+  };
+}
+
 async function openPostgres(
   connectionString: string,
   options: DbOptions,
 ): Promise<Db> {
+  if (options.singleSession && (options.poolSize ?? 1) > 1)
+    throw new Error(
+      `a single-session database (pglite-socket) takes one connection; poolSize ${options.poolSize} would interleave transactions`,
+    );
+  const singleSessionReset = options.singleSession
+    ? sessionReset(options.namedStatements !== false)
+    : undefined;
   const pool = new pg.Pool({
     connectionString:
       options.namedStatements === false
         ? connectionString
         : withCustomPlans(connectionString),
-    max: options.poolSize ?? 10,
+    max: options.singleSession ? 1 : (options.poolSize ?? 10),
     // The default (0) waits for ever: a failover that black-holes the old address would hang
-    // every request instead of answering 503.
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    // every request instead of answering 503. pg-pool also applies it to waiting for a busy
+    // connection; with a single session everything queues on one connection (as inside in-process
+    // PGlite), so there it bounds only opening the connection (pg.Client's own timeout).
+    connectionTimeoutMillis: options.singleSession
+      ? 0
+      : (options.connectTimeoutMs ?? 5_000),
     // Notices a silently dead server (network partition) on idle and busy connections.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    ...(singleSessionReset
+      ? {
+          // Keep the one connection: the server takes one at a time, and a reconnection right
+          // after an idle close can arrive before the server has let the old one go.
+          idleTimeoutMillis: 0,
+          Client: connectTimeoutClient(options.connectTimeoutMs ?? 5_000),
+          // pg-pool awaits this hook before handing out a new connection and fails the connect if
+          // it throws (@types/pg types it as returning void).
+          // eslint-disable-next-line @typescript-eslint/no-misused-promises -- awaited by pg-pool
+          onConnect: async (client: pg.ClientBase) => {
+            for (const sql of singleSessionReset) await client.query(sql);
+          },
+        }
+      : {}),
   });
   // An idle or checked-out connection the server terminated (57P01 on restart, a failover, a
   // network drop) is removed by the pool and reported here; the next query opens a new one.

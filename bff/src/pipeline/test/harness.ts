@@ -6,7 +6,7 @@ import { createAuth0 } from "../../auth0/auth0.ts";
 import { createRateBudget } from "../../auth0/rate-budget.ts";
 import type { Auth0 } from "../../auth0/types.ts";
 import { testConfig } from "../../config.ts";
-import { openDb } from "../../db/db.ts";
+import { openDb, type Db } from "../../db/db.ts";
 import { createMailer, type Mailer } from "../../mail/mailer.ts";
 import { DEFAULT_BRANDING } from "../../mail/invitation-email.ts";
 import {
@@ -51,6 +51,8 @@ export async function startHarness(
     fetchImpl?: typeof fetch;
     /** more app options (e.g. an experience resolver); given the real adapter */
     app?: (auth0: Auth0) => Partial<TestAppOptions>;
+    /** the database (default in-memory PGlite); buildTestApp migrates it, close() closes it */
+    db?: Db;
   } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator({ port: 0, bcryptRounds: 4 });
@@ -86,7 +88,7 @@ export async function startHarness(
     maxConnections: 5,
   });
   // The adapter shares the app's database (the rate budget); buildTestApp migrates it.
-  const db = await openDb({});
+  const db = options.db ?? (await openDb({}));
   const config = testConfig(env);
   const auth0 = createAuth0(config, {
     limiter: createRateBudget(db, config.auth0.rateLimit),
