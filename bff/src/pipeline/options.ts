@@ -28,7 +28,7 @@ export interface PipelineOptions {
   configRetryMaxMs: number;
   /** submissions per batch before its rows fail for good */
   maxSubmitAttempts: number;
-  /** invitations claimed per mail round */
+  /** invitations claimed per mail round; default mailBatchFor(the pace's connections) */
   mailBatch: number;
   mailRetryMaxMs: number;
   /** users per POST /api/v2/roles/{id}/users (roles.ts ROLE_USERS_PER_CALL) */
@@ -56,6 +56,15 @@ export const DEFAULT_OPTIONS: PipelineOptions = {
   idleMs: 250,
   dbRetryMaxMs: 10_000,
 };
+
+/**
+ * A mail round's size for a pool of `maxConnections` SMTP connections: at least 400, and ten
+ * messages per connection, so a round keeps every connection busy for several round trips before
+ * its last sends trail off (docs/benchmarks.md, the mail phase is bound by SMTP round trips).
+ */
+export function mailBatchFor(maxConnections: number): number {
+  return Math.max(DEFAULT_OPTIONS.mailBatch, 10 * maxConnections);
+}
 
 export interface PipelineDeps {
   db: Db;

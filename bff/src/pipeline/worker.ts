@@ -9,6 +9,7 @@ import { runMailStep } from "./mail-step.ts";
 import { runRoleStep } from "./role-step.ts";
 import {
   DEFAULT_OPTIONS,
+  mailBatchFor,
   type PipelineContext,
   type PipelineDeps,
   type PipelineOptions,
@@ -31,13 +32,17 @@ export function createPipelineContext(
   deps: PipelineDeps,
   options: Partial<PipelineOptions> = {},
 ): PipelineContext {
+  const pace =
+    deps.mailer.pace ?? createSendPace({ maxPerSecond: 0, maxConnections: 10 });
   return {
     ...deps,
-    options: { ...DEFAULT_OPTIONS, ...options },
+    options: {
+      ...DEFAULT_OPTIONS,
+      mailBatch: mailBatchFor(pace.options.maxConnections),
+      ...options,
+    },
     settler: createSettler(deps.log),
-    pace:
-      deps.mailer.pace ??
-      createSendPace({ maxPerSecond: 0, maxConnections: 10 }),
+    pace,
   };
 }
 
