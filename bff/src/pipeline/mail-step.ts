@@ -68,11 +68,13 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
   // one before the email leaves (the newest email always works) in one statement.
   const tokens = takeTokens(room);
   // A failed claim drops its tokens: had it committed before the connection broke, they are stored.
-  const claimed = await claimMail(db, {
-    workerId: options.workerId,
-    leaseMs: options.leaseMs,
-    hashes: [...tokens.keys()],
-  });
+  const claimed = await ctx.mailFirst.during(() =>
+    claimMail(db, {
+      workerId: options.workerId,
+      leaseMs: options.leaseMs,
+      hashes: [...tokens.keys()],
+    }),
+  );
   const prepared: Prepared[] = claimed.map((c) => {
     const token = tokens.get(c.token_hash);
     if (token === undefined) throw new Error("claimed row without its token");
@@ -109,10 +111,12 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
     // These emails are out: if the database is away now, the record is kept and written before
     // this process claims any email again (settle.ts), so nobody is mailed twice for it.
     await ctx.settler.settle(`record ${sent.length} sent emails`, () =>
-      recordSent(db, {
-        ids: sent.map((s) => s.id),
-        hashes: sent.map((s) => s.hash),
-      }),
+      ctx.mailFirst.during(() =>
+        recordSent(db, {
+          ids: sent.map((s) => s.id),
+          hashes: sent.map((s) => s.hash),
+        }),
+      ),
     );
   }
   if (failed.length > 0)

@@ -8,6 +8,7 @@ import type { Mailer } from "../mail/mailer.ts";
 import { ROLE_USERS_PER_CALL } from "../roles.ts";
 import type { Settler } from "./settle.ts";
 import type { SendPace } from "../mail/pace.ts";
+import type { MailFirst } from "./mail-first.ts";
 
 export interface PipelineOptions {
   /** identifies this process in leases */
@@ -84,4 +85,6 @@ export interface PipelineContext extends PipelineDeps {
   settler: Settler;
   /** the mailer's pace, or an unlimited one for a mailer without */
   pace: SendPace;
+  /** mail statements go before batch statements on in-process PGlite (mail-first.ts) */
+  mailFirst: MailFirst;
 }
