@@ -206,7 +206,9 @@ export interface MailClaim {
   given_name: string | null;
   mail_attempts: number;
   tenant_name: string;
-  lifetime_days: number;
+  /** the new token's hash, one of the hashes given to claimMail */
+  token_hash: string;
+  expires_at: Date | string;
 }
 
 /** The mail lease condition: these rows, still held by this worker. */
@@ -214,39 +216,35 @@ const MAIL_LEASED = "id = any(:ids::uuid[]) and mail_lease_owner = :workerId";
 /** The mail lease given back. */
 const MAIL_RELEASED = "mail_lease_owner = null, mail_lease_until = null";
 
-/** Leases up to `limit` rows that owe an email, oldest due first, with their tenant's name. */
+/**
+ * Leases up to `hashes.length` rows that owe an email, oldest due first, and gives each a new
+ * token in the same statement: the i-th claimed row gets `hashes[i]` and an expiry of its tenant's
+ * lifetime from now. The token is written before any email leaves (the newest email always works),
+ * and there is no window where a row is claimed without its token.
+ */
 export async function claimMail(
   q: Queryable,
-  p: { workerId: string; leaseMs: number; limit: number },
+  p: { workerId: string; leaseMs: number; hashes: string[] },
 ): Promise<MailClaim[]> {
   const r = await runSql<MailClaim>(
     q,
-    `update invitations i set mail_lease_owner = :workerId, mail_lease_until = now() + :leaseMs * interval '1 millisecond'
-     from tenants t
-     where t.id = i.tenant_id and i.id in (
-       select id from invitations
-       where mail_due_at <= now() and state in ('created', 'emailed', 'verified')
-         and (mail_lease_until is null or mail_lease_until < now())
-       order by mail_due_at limit :limit
-       for update skip locked)
-     returning i.id, i.email, i.given_name, i.mail_attempts, t.name as tenant_name, t.invitation_lifetime_days as lifetime_days`,
+    `with c as (
+       select id, row_number() over () as rn from (
+         select id from invitations
+         where mail_due_at <= now() and state in ('created', 'emailed', 'verified')
+           and (mail_lease_until is null or mail_lease_until < now())
+         order by mail_due_at limit cardinality(:hashes::text[])
+         for update skip locked) s)
+     update invitations i set mail_lease_owner = :workerId,
+       mail_lease_until = now() + :leaseMs * interval '1 millisecond',
+       token_hash = (:hashes::text[])[c.rn],
+       expires_at = now() + t.invitation_lifetime_days * interval '1 day', updated_at = now()
+     from c, tenants t
+     where i.id = c.id and t.id = i.tenant_id
+     returning i.id, i.email, i.given_name, i.mail_attempts, i.token_hash, i.expires_at, t.name as tenant_name`,
     { ...p },
   );
   return r.rows;
-}
-
-/** Each claimed row's new token hash and expiry (parallel arrays), before its email leaves. */
-export async function setTokens(
-  q: Queryable,
-  p: { workerId: string; ids: string[]; hashes: string[]; expiresAt: string[] },
-): Promise<void> {
-  await runSql(
-    q,
-    `update invitations i set token_hash = p.hash, expires_at = p.expires_at, updated_at = now()
-     from unnest(:ids::uuid[], :hashes::text[], :expiresAt::timestamptz[]) as p(id, hash, expires_at)
-     where i.id = p.id and i.mail_lease_owner = :workerId`,
-    { ...p },
-  );
 }
 
 /** Sent: guarded by the token hash, so a resend that retired this token still gets its email. */
@@ -261,18 +259,6 @@ export async function recordSent(
        waiting_reason = null, last_mail_error = null, updated_at = now()
      from unnest(:ids::uuid[], :hashes::text[]) as s(id, hash)
      where i.id = s.id and i.token_hash = s.hash`,
-    { ...p },
-  );
-}
-
-/** Nothing was sent: the rows are owed as before, claimable at once. */
-export async function releaseMail(
-  q: Queryable,
-  p: { ids: string[]; workerId: string },
-): Promise<void> {
-  await runSql(
-    q,
-    `update invitations set ${MAIL_RELEASED}, updated_at = now() where ${MAIL_LEASED}`,
     { ...p },
   );
 }

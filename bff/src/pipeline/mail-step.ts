@@ -1,7 +1,8 @@
 // The email outbox: invitations with mail_due_at set owe an email. A round claims a slice (SKIP
-// LOCKED + lease), gives each a fresh token (only its hash is stored, so the link in a lost email
-// is simply superseded), sends over the pooled SMTP transport, then records the outcome. A crash
-// after sending and before recording means the person gets a second email: at least once, never lost.
+// LOCKED + lease) and gives each a fresh token in the same statement (only its hash is stored, so
+// the link in a lost email is simply superseded), sends over the pooled SMTP transport, then
+// records the outcome. A crash after sending and before recording means the person gets a second
+// email: at least once, never lost.
 // Sends go through the mailer's pace (mail/pace.ts): a round claims only what can start before its
 // lease runs low, so no other worker can claim (and send) a message this one is still sending; a
 // throttling reply (4xx) pauses every send and puts the message back with the waiting reason.
@@ -14,8 +15,6 @@ import {
   recordMailRetry,
   recordSent,
   releaseDeferredMail,
-  releaseMail,
-  setTokens,
   type MailClaim,
 } from "./invitations.repository.ts";
 import type { PipelineContext } from "./options.ts";
@@ -24,6 +23,35 @@ interface Prepared extends MailClaim {
   token: string;
   hash: string;
   expiresAt: Date;
+}
+
+/**
+ * Fresh tokens with their hashes. A round asks for as many as it may claim, and most idle rounds
+ * claim none: the unused ones (never stored, never sent) wait here for the next round instead of
+ * being hashed again every 250 ms. Taking is synchronous, so no two rounds share a token.
+ */
+const spareTokens = new Map<string, string>();
+const MAX_SPARE_TOKENS = 10_000;
+
+function takeTokens(count: number): Map<string, string> {
+  const taken = new Map<string, string>();
+  for (const [hash, token] of spareTokens) {
+    if (taken.size >= count) break;
+    taken.set(hash, token);
+    spareTokens.delete(hash);
+  }
+  while (taken.size < count) {
+    const token = newInvitationToken();
+    taken.set(hashInvitationToken(token), token);
+  }
+  return taken;
+}
+
+function keepTokens(unused: Map<string, string>): void {
+  for (const [hash, token] of unused) {
+    if (spareTokens.size >= MAX_SPARE_TOKENS) return;
+    spareTokens.set(hash, token);
+  }
 }
 
 /** No send starts later than this before the lease ends (a send itself may take 15 s + connect). */
@@ -36,37 +64,31 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
   const deadline = sendDeadline(Date.now(), options.leaseMs);
   const room = Math.min(options.mailBatch, pace.room(deadline));
   if (room <= 0) return false; // paused after throttling, or the pace is booked until the deadline
-  const claimed = await claimMail(db, {
-    workerId: options.workerId,
-    leaseMs: options.leaseMs,
-    limit: room,
-  });
-  if (claimed.length === 0) return false;
-  const now = Date.now();
+  // Tokens first: the claim writes their hashes with the lease, so the new token replaces the old
+  // one before the email leaves (the newest email always works) in one statement.
+  const tokens = takeTokens(room);
+  // A failed claim drops its tokens: had it committed before the connection broke, they are stored.
+  const claimed = await ctx.mailFirst.during(() =>
+    claimMail(db, {
+      workerId: options.workerId,
+      leaseMs: options.leaseMs,
+      hashes: [...tokens.keys()],
+    }),
+  );
   const prepared: Prepared[] = claimed.map((c) => {
-    const token = newInvitationToken();
+    const token = tokens.get(c.token_hash);
+    if (token === undefined) throw new Error("claimed row without its token");
+    tokens.delete(c.token_hash);
     return {
       ...c,
       token,
-      hash: hashInvitationToken(token),
-      expiresAt: new Date(now + c.lifetime_days * 86_400_000),
+      hash: c.token_hash,
+      expiresAt: new Date(c.expires_at),
     };
   });
-  // The new token replaces the old one before the email leaves: the newest email always works.
-  try {
-    await setTokens(db, {
-      workerId: options.workerId,
-      ids: prepared.map((p) => p.id),
-      hashes: prepared.map((p) => p.hash),
-      expiresAt: prepared.map((p) => p.expiresAt.toISOString()),
-    });
-  } catch (error) {
-    // Nothing was sent: hand the rows back once the database returns instead of after the lease.
-    await ctx.settler.settle(`release ${prepared.length} email claims`, () =>
-      release(ctx, prepared),
-    );
-    throw error;
-  }
+  // Tokens no row received were never stored or sent: kept for the next round.
+  keepTokens(tokens);
+  if (prepared.length === 0) return false;
   const outcomes = await Promise.all(
     prepared.map((p) =>
       pace
@@ -89,10 +111,12 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
     // These emails are out: if the database is away now, the record is kept and written before
     // this process claims any email again (settle.ts), so nobody is mailed twice for it.
     await ctx.settler.settle(`record ${sent.length} sent emails`, () =>
-      recordSent(db, {
-        ids: sent.map((s) => s.id),
-        hashes: sent.map((s) => s.hash),
-      }),
+      ctx.mailFirst.during(() =>
+        recordSent(db, {
+          ids: sent.map((s) => s.id),
+          hashes: sent.map((s) => s.hash),
+        }),
+      ),
     );
   }
   if (failed.length > 0)
@@ -104,13 +128,6 @@ export async function runMailStep(ctx: PipelineContext): Promise<boolean> {
       releaseDeferred(ctx, deferred),
     );
   return true;
-}
-
-async function release(ctx: PipelineContext, rows: Prepared[]): Promise<void> {
-  await releaseMail(ctx.db, {
-    ids: rows.map((r) => r.id),
-    workerId: ctx.options.workerId,
-  });
 }
 
 function throttleText(retryAt: number): string {

@@ -8,6 +8,7 @@ import type { Mailer } from "../mail/mailer.ts";
 import { ROLE_USERS_PER_CALL } from "../roles.ts";
 import type { Settler } from "./settle.ts";
 import type { SendPace } from "../mail/pace.ts";
+import type { MailFirst } from "./mail-first.ts";
 
 export interface PipelineOptions {
   /** identifies this process in leases */
@@ -28,7 +29,7 @@ export interface PipelineOptions {
   configRetryMaxMs: number;
   /** submissions per batch before its rows fail for good */
   maxSubmitAttempts: number;
-  /** invitations claimed per mail round */
+  /** invitations claimed per mail round; default mailBatchFor(the pace's connections) */
   mailBatch: number;
   mailRetryMaxMs: number;
   /** users per POST /api/v2/roles/{id}/users (roles.ts ROLE_USERS_PER_CALL) */
@@ -57,6 +58,15 @@ export const DEFAULT_OPTIONS: PipelineOptions = {
   dbRetryMaxMs: 10_000,
 };
 
+/**
+ * A mail round's size for a pool of `maxConnections` SMTP connections: at least 400, and ten
+ * messages per connection, so a round keeps every connection busy for several round trips before
+ * its last sends trail off (docs/benchmarks.md, the mail phase is bound by SMTP round trips).
+ */
+export function mailBatchFor(maxConnections: number): number {
+  return Math.max(DEFAULT_OPTIONS.mailBatch, 10 * maxConnections);
+}
+
 export interface PipelineDeps {
   db: Db;
   auth0: Auth0;
@@ -75,4 +85,6 @@ export interface PipelineContext extends PipelineDeps {
   settler: Settler;
   /** the mailer's pace, or an unlimited one for a mailer without */
   pace: SendPace;
+  /** mail statements go before batch statements on in-process PGlite (mail-first.ts) */
+  mailFirst: MailFirst;
 }

@@ -9,10 +9,12 @@ import { runMailStep } from "./mail-step.ts";
 import { runRoleStep } from "./role-step.ts";
 import {
   DEFAULT_OPTIONS,
+  mailBatchFor,
   type PipelineContext,
   type PipelineDeps,
   type PipelineOptions,
 } from "./options.ts";
+import { createMailFirst, yieldingDb } from "./mail-first.ts";
 import { createSettler } from "./settle.ts";
 
 /** What HTTP routes need from the worker. */
@@ -31,13 +33,18 @@ export function createPipelineContext(
   deps: PipelineDeps,
   options: Partial<PipelineOptions> = {},
 ): PipelineContext {
+  const pace =
+    deps.mailer.pace ?? createSendPace({ maxPerSecond: 0, maxConnections: 10 });
   return {
     ...deps,
-    options: { ...DEFAULT_OPTIONS, ...options },
+    options: {
+      ...DEFAULT_OPTIONS,
+      mailBatch: mailBatchFor(pace.options.maxConnections),
+      ...options,
+    },
     settler: createSettler(deps.log),
-    pace:
-      deps.mailer.pace ??
-      createSendPace({ maxPerSecond: 0, maxConnections: 10 }),
+    pace,
+    mailFirst: createMailFirst(),
   };
 }
 
@@ -99,16 +106,22 @@ export function startPipeline(
     for (const w of [...wakers]) w();
   };
   const outage = createOutageWatch(context.log, context.options.dbRetryMaxMs);
+  // The batch loops give way to mail statements and to pending I/O (mail-first.ts).
+  const batchContext: PipelineContext = {
+    ...context,
+    db: yieldingDb(context.db, context.mailFirst),
+  };
   const loop = async (
     name: string,
     step: (ctx: PipelineContext) => Promise<boolean>,
+    ctx: PipelineContext = context,
   ): Promise<void> => {
     while (running) {
       let worked = false;
       try {
         // What this process did just before an outage is recorded before it claims anything new.
         await context.settler.flush();
-        worked = await step(context);
+        worked = await step(ctx);
         if (context.settler.pending === 0) outage.succeeded();
       } catch (error) {
         if (isDatabaseUnavailable(error)) {
@@ -127,8 +140,8 @@ export function startPipeline(
   // Two loops each: one batch can be polled while another is submitted; one mail round is being
   // recorded while the next one is already on the wire.
   const loops = [
-    loop("batches", runBatchStep),
-    loop("batches-2", runBatchStep),
+    loop("batches", runBatchStep, batchContext),
+    loop("batches-2", runBatchStep, batchContext),
     loop("mail", runMailStep),
     loop("mail-2", runMailStep),
     loop("roles", runRoleStep),

@@ -31,6 +31,52 @@ const ALL_STATES: InvitationState[] = [
   "expired",
 ];
 
+/**
+ * The count by state is the costly part of a progress answer (a scan of the import's rows: tens of
+ * ms of in-process PGlite at 100,000 rows, docs/benchmarks.md), and the import page and scripts
+ * poll it every second. While many rows are still open, a count is reused for COUNT_REUSE_MS and
+ * concurrent requests share one count; near the end (few open rows) and after it, every request
+ * counts afresh, so the answer that says `done` is always exact.
+ */
+const COUNT_REUSE_MS = 2_000;
+/** at most this many rows still open (queued, importing, created): count afresh */
+const FRESH_BELOW_OPEN = 5_000;
+
+type StateCounts = Awaited<ReturnType<typeof countImportStates>>;
+const recentCounts = new Map<
+  string,
+  { at: number; counts: Promise<StateCounts> }
+>();
+
+function openRows(counts: StateCounts): number {
+  let open = 0;
+  for (const g of counts)
+    if (g.s === "queued" || g.s === "importing" || g.s === "created")
+      open += Number(g.n);
+  return open;
+}
+
+async function cachedStateCounts(
+  db: Queryable,
+  importId: string,
+): Promise<StateCounts> {
+  const now = Date.now();
+  for (const [id, entry] of recentCounts)
+    if (now - entry.at >= COUNT_REUSE_MS) recentCounts.delete(id);
+  const recent = recentCounts.get(importId);
+  if (recent) return recent.counts;
+  const counts = countImportStates(db, importId);
+  recentCounts.set(importId, { at: now, counts });
+  try {
+    const fresh = await counts;
+    if (openRows(fresh) <= FRESH_BELOW_OPEN) recentCounts.delete(importId);
+    return fresh;
+  } catch (error) {
+    recentCounts.delete(importId);
+    throw error;
+  }
+}
+
 export async function importProgress(
   db: Queryable,
   tenantId: string,
@@ -42,7 +88,7 @@ export async function importProgress(
     InvitationState,
     number
   >;
-  for (const g of await countImportStates(db, importId))
+  for (const g of await cachedStateCounts(db, importId))
     counts[g.s] = Number(g.n);
   const waitingReason = await findWaitingReason(db, importId);
   // Admin roles still owed (role-step.ts): the import is not done until they are granted.
