@@ -14,12 +14,15 @@
 // RSS is reported as `database` (docs/decisions/012-pglite-in-its-own-process.md).
 // `--admins N`: the first N rows are invited as admins ("Customer admin" granted by the role step
 // in batches); the calls are then reported with and without the role calls.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "@app/auth0-emulator";
-import { startBff } from "../src/pipeline/test/bff-process.ts";
+import {
+  startBff,
+  writeTenantsFile,
+} from "../src/pipeline/test/bff-process.ts";
 import {
   freePort,
   startCatcherProcess,
@@ -120,21 +123,9 @@ async function main(): Promise<void> {
         : {}),
     });
   await emu("PUT", "/__emulator/rate-limit", { plan: "enterprise" });
-  const tenantsFile = join(dir, "tenants.json");
-  writeFileSync(
-    tenantsFile,
-    JSON.stringify({
-      tenants: [
-        {
-          id: "acme",
-          name: "Acme Corp",
-          seatLimit: PEOPLE + 100,
-          allowedDomains: ["acme.test"],
-          invitationLifetimeDays: 7,
-        },
-      ],
-    }),
-  );
+  const tenantsFile = writeTenantsFile(dir, [
+    { id: "acme", name: "Acme Corp", seatLimit: PEOPLE + 100 },
+  ]);
   const port = await freePort();
   const env: Record<string, string> = {
     NODE_ENV: "test", // the emulator and the seed: production refuses both (config.ts)

@@ -21,6 +21,7 @@ import { migrate } from "../src/db/migrate.ts";
 import { seedTenants } from "../src/db/seed.ts";
 import { encodeCursor } from "../src/features/members/list.ts";
 import { buildTestApp, TEST_TENANTS } from "../src/test/build-test-app.ts";
+import { inSchema } from "../src/test/schema-url.ts";
 
 const PEOPLE = Number(process.argv[2] ?? 100_000);
 const SECONDS = Number(process.argv[3] ?? 10);
@@ -315,17 +316,15 @@ async function openBenchDb(
     });
     return { db, drop: () => Promise.resolve() };
   }
-  const url = new URL(
-    process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "",
-  );
+  const serverUrl =
+    process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "";
   const schema = `bench_${randomBytes(4).toString("hex")}`;
-  const admin = await openDb({ databaseUrl: url.toString(), poolSize: 1 });
+  const admin = await openDb({ databaseUrl: serverUrl, poolSize: 1 });
   await admin.query(`create schema ${schema}`);
   // as src/test/databases.ts: the extension in public, on the schema's path
   await admin.query("create extension if not exists pg_trgm schema public");
-  url.searchParams.set("options", `-c search_path=${schema},public`);
   const db = await openDb({
-    databaseUrl: url.toString(),
+    databaseUrl: inSchema(serverUrl, schema),
     poolSize: 10,
     namedStatements: process.env.BENCH_PG_NAMED_STATEMENTS !== "0",
   });

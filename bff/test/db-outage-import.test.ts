@@ -7,13 +7,14 @@
 // The BFF must stay up (same process), answer 503 database_unavailable meanwhile, and finish the
 // import by itself: everyone created once in Auth0 (its users and its request log), one import
 // job per batch, everyone emailed exactly once (the SMTP catcher). Modelled on kill.test.ts.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
+  writeTenantsFile,
   emulatorBackedEnv,
   killAllBffs,
   startBff,
@@ -86,21 +87,9 @@ describe.skipIf(skip !== null)("a PostgreSQL outage during an import", () => {
         delayMs: 4_000,
         count: 1,
       });
-      const tenantsFile = join(dir, "tenants.json");
-      writeFileSync(
-        tenantsFile,
-        JSON.stringify({
-          tenants: [
-            {
-              id: "acme",
-              name: "Acme Corp",
-              seatLimit: 5_000,
-              allowedDomains: ["acme.test"],
-              invitationLifetimeDays: 7,
-            },
-          ],
-        }),
-      );
+      const tenantsFile = writeTenantsFile(dir, [
+        { id: "acme", name: "Acme Corp", seatLimit: 5_000 },
+      ]);
       const databaseUrl = cluster.url.replace(/\/postgres$/, "/guestlist");
       const port = await freePort();
       bff = await startBff(

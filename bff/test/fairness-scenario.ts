@@ -10,12 +10,13 @@
 // Measured: B's import time alone and under the flood, accept latencies, the 429s in the
 // emulator's request log, and what A's requests got.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import { openDb } from "../src/db/db.ts";
 import {
+  writeTenantsFile,
   emulatorBackedEnv,
   startBff,
   type BffProcess,
@@ -25,6 +26,7 @@ import {
   startCatcherProcess,
   type SmtpCatcher,
 } from "../src/pipeline/test/smtp-catcher.ts";
+import { inSchema } from "../src/test/schema-url.ts";
 
 export const FREE_PLAN = { burst: 2, perSecond: 2 };
 const B_PEOPLE = 2_000;
@@ -88,22 +90,11 @@ export async function runFairnessScenario(
       });
     must(await control("PUT", "/__emulator/rate-limit", FREE_PLAN));
 
-    const tenantsFile = join(dir, "tenants.json");
-    writeFileSync(
-      tenantsFile,
-      JSON.stringify({
-        tenants: ["acme", "globex"].map((id) => ({
-          id,
-          name: id,
-          seatLimit: 10_000,
-          allowedDomains: [`${id}.test`],
-          invitationLifetimeDays: 7,
-        })),
-      }),
+    const tenantsFile = writeTenantsFile(
+      dir,
+      ["acme", "globex"].map((id) => ({ id, seatLimit: 10_000 })),
     );
-    const url = new URL(databaseUrl);
-    // pg_trgm (migration 007) lives in public, on the path of every schema (src/test/databases.ts).
-    url.searchParams.set("options", `-c search_path=${schema},public`);
+    const schemaUrl = inSchema(databaseUrl, schema);
     catchers.push(await startCatcherProcess(), await startCatcherProcess());
     const ports = [await freePort(), await freePort()];
     const envFor = (i: number): Record<string, string> => ({
@@ -114,7 +105,7 @@ export async function runFairnessScenario(
         tenantsFile,
         dir,
       }),
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: schemaUrl,
       AUTH0_RATE_LIMIT: "free",
       DATA_DIR: dir,
     });

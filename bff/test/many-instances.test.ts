@@ -7,13 +7,14 @@
 // the tenant's Management API limit (no 429 in the emulator's log, and no second with more
 // requests than the token bucket allows). Needs TEST_DATABASE_URL (scripts/test.sh provides it).
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDb } from "../src/db/db.ts";
 import {
+  writeTenantsFile,
   emulatorBackedEnv,
   startBff,
   type BffProcess,
@@ -24,6 +25,7 @@ import {
   startCatcherProcess,
   type SmtpCatcher,
 } from "../src/pipeline/test/smtp-catcher.ts";
+import { inSchema } from "../src/test/schema-url.ts";
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
 const IMPORTS = [
@@ -101,31 +103,11 @@ describe.skipIf(!DATABASE_URL)("two BFF instances on one Postgres", () => {
       expect(
         (await put("/__emulator/jobs", { usersPerSecond: 150 })).status,
       ).toBe(200);
-      const tenantsFile = join(dir, "tenants.json");
-      writeFileSync(
-        tenantsFile,
-        JSON.stringify({
-          tenants: [
-            {
-              id: "acme",
-              name: "Acme Corp",
-              seatLimit: 5_000,
-              allowedDomains: ["acme.test"],
-              invitationLifetimeDays: 7,
-            },
-            {
-              id: "globex",
-              name: "Globex",
-              seatLimit: 5_000,
-              allowedDomains: ["globex.test"],
-              invitationLifetimeDays: 7,
-            },
-          ],
-        }),
-      );
-      const url = new URL(DATABASE_URL ?? "");
-      // pg_trgm (migration 007) lives in public, on the path of every schema (src/test/databases.ts).
-      url.searchParams.set("options", `-c search_path=${schema},public`);
+      const tenantsFile = writeTenantsFile(dir, [
+        { id: "acme", name: "Acme Corp", seatLimit: 5_000 },
+        { id: "globex", name: "Globex", seatLimit: 5_000 },
+      ]);
+      const databaseUrl = inSchema(DATABASE_URL ?? "", schema);
 
       catchers.push(await startCatcherProcess(), await startCatcherProcess());
       const ports = [await freePort(), await freePort()];
@@ -137,7 +119,7 @@ describe.skipIf(!DATABASE_URL)("two BFF instances on one Postgres", () => {
           tenantsFile,
           dir,
         }),
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: databaseUrl,
         AUTH0_RATE_LIMIT: "custom",
         AUTH0_RATE_LIMIT_BURST: String(PLAN.burst),
         AUTH0_RATE_LIMIT_PER_SECOND: String(PLAN.perSecond),

@@ -4,13 +4,14 @@
 // TEST_DATABASE_URL is set, on a real PostgreSQL server (the test creates and drops its own database).
 // Known PGlite limit: a kill during the very first start (initdb) can leave an unusable data
 // directory; the test kills only after the BFF has served requests.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "@app/auth0-emulator";
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
+  writeTenantsFile,
   emulatorBackedEnv,
   killAllBffs,
   startBff,
@@ -84,20 +85,10 @@ test.each(engines)(
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ usersPerSecond: 400 }),
     });
-    const tenantsFile = join(dir, `tenants-${engine}.json`);
-    writeFileSync(
-      tenantsFile,
-      JSON.stringify({
-        tenants: [
-          {
-            id: "acme",
-            name: "Acme Corp",
-            seatLimit: 5_000,
-            allowedDomains: ["acme.test"],
-            invitationLifetimeDays: 7,
-          },
-        ],
-      }),
+    const tenantsFile = writeTenantsFile(
+      dir,
+      [{ id: "acme", name: "Acme Corp", seatLimit: 5_000 }],
+      `tenants-${engine}.json`,
     );
     const port = await freePort();
     const env: Record<string, string> = {

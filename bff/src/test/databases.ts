@@ -6,6 +6,7 @@ import { openDb, type Db } from "../db/db.ts";
 import { migrate } from "../db/migrate.ts";
 import { seedTenants } from "../db/seed.ts";
 import { TEST_TENANTS } from "./build-test-app.ts";
+import { inSchema } from "./schema-url.ts";
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
@@ -37,9 +38,10 @@ export async function openTestDb(
       .query("create extension if not exists pg_trgm schema public")
       .catch(() => undefined); // two test files racing to create it: one wins
     await admin.close();
-    const url = new URL(TEST_DATABASE_URL);
-    url.searchParams.set("options", `-c search_path=${schema},public`);
-    const inner = await openDb({ databaseUrl: url.toString(), poolSize: 8 });
+    const inner = await openDb({
+      databaseUrl: inSchema(TEST_DATABASE_URL, schema),
+      poolSize: 8,
+    });
     db = {
       ...inner,
       engine: inner.engine,

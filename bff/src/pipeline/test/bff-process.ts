@@ -1,5 +1,6 @@
 // Runs the real BFF (src/server.ts via tsx) as a child process, for the kill test and the benchmark.
 import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -105,4 +106,29 @@ export function emulatorBackedEnv(o: {
     SEED_TENANTS: "true",
     WEB_DIST: join(o.dir, "no-web"),
   };
+}
+
+/**
+ * Writes a tenants file (the format of TENANTS_FILE, config.ts) into `dir` and returns its path:
+ * each tenant's domain is `<id>.test`, its invitations live 7 days; `name` defaults to the id.
+ */
+export function writeTenantsFile(
+  dir: string,
+  tenants: readonly { id: string; name?: string; seatLimit: number }[],
+  fileName = "tenants.json",
+): string {
+  const file = join(dir, fileName);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      tenants: tenants.map((t) => ({
+        id: t.id,
+        name: t.name ?? t.id,
+        seatLimit: t.seatLimit,
+        allowedDomains: [`${t.id}.test`],
+        invitationLifetimeDays: 7,
+      })),
+    }),
+  );
+  return file;
 }
