@@ -2,8 +2,13 @@
 // SMTP_ALLOW_PLAINTEXT=1; the local catcher on loopback needs none.
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { networkInterfaces } from "node:os";
+import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createMailer, smtpTransportOptions } from "./mailer.ts";
+import {
+  createMailer,
+  openSmtpSocket,
+  smtpTransportOptions,
+} from "./mailer.ts";
 
 /** A plain-text SMTP server that offers no STARTTLS; counts the messages it accepted. */
 function plainSmtpServer(): { server: Server; accepted: () => number } {
@@ -115,5 +120,103 @@ describe("SMTP TLS", () => {
       }
       expect(plain.accepted()).toBe(2);
     });
+  });
+});
+
+/** smtp-server with its bundled self-signed certificate; `secure` = TLS from the first byte. */
+async function tlsSmtpServer(secure: boolean) {
+  const recipients: string[] = [];
+  const server = new SMTPServer({
+    secure,
+    authOptional: true,
+    disabledCommands: ["AUTH"],
+    logger: false,
+    onData(stream, session, cb) {
+      stream.resume();
+      stream.on("end", () => {
+        recipients.push(...session.envelope.rcptTo.map((r) => r.address));
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, "0.0.0.0", r));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    port,
+    recipients,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+// The pool's sockets are opened by openSmtpSocket (Nagle off); nodemailer still does the TLS.
+describe("SMTP connections", () => {
+  const content = { subject: "Hi", text: "Hello", html: "<p>Hello</p>" };
+  let rejectUnauthorized: string | undefined;
+  beforeAll(() => {
+    // smtp-server's bundled certificate is self-signed: trust it for these tests only.
+    rejectUnauthorized = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+  });
+  afterAll(() => {
+    if (rejectUnauthorized === undefined)
+      delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    else process.env.NODE_TLS_REJECT_UNAUTHORIZED = rejectUnauthorized;
+  });
+
+  test("smtps:// sends over TLS from the first byte", async () => {
+    const smtp = await tlsSmtpServer(true);
+    const mailer = createMailer({
+      smtpUrl: `smtps://localhost:${smtp.port}`,
+      from: "Guestlist <no-reply@guestlist.test>",
+    });
+    try {
+      await mailer.send("ada@acme.test", content);
+      await mailer.send("bob@acme.test", content);
+      expect(smtp.recipients).toEqual(["ada@acme.test", "bob@acme.test"]);
+    } finally {
+      mailer.close();
+      await smtp.close();
+    }
+  });
+
+  test.skipIf(!lanAddress)(
+    "a non-loopback smtp:// server is upgraded with STARTTLS",
+    async () => {
+      const smtp = await tlsSmtpServer(false);
+      const mailer = createMailer({
+        smtpUrl: `smtp://${lanAddress ?? ""}:${smtp.port}`,
+        from: "Guestlist <no-reply@guestlist.test>",
+      });
+      try {
+        await mailer.send("ada@acme.test", content);
+        expect(smtp.recipients).toEqual(["ada@acme.test"]);
+      } finally {
+        mailer.close();
+        await smtp.close();
+      }
+    },
+  );
+
+  test("a refused connection fails the send and the health check", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const error = await new Promise<Error | null>((resolve) =>
+      openSmtpSocket({ host: "127.0.0.1", port }, (e) => resolve(e)),
+    );
+    expect(error).toMatchObject({ code: "ECONNREFUSED" });
+    const mailer = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${port}`,
+      from: "Guestlist <no-reply@guestlist.test>",
+    });
+    try {
+      await expect(mailer.send("ada@acme.test", content)).rejects.toThrow(
+        /ECONNREFUSED/,
+      );
+      expect(await mailer.verify()).toBe(false);
+    } finally {
+      mailer.close();
+    }
   });
 });

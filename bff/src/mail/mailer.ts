@@ -2,6 +2,7 @@
 // Message-ID on the sender's domain (nodemailer adds Date; we set Message-ID explicitly).
 // The pace (messages per second, connections, pauses after throttling) is ./pace.ts.
 import { randomUUID } from "node:crypto";
+import { connect as tcpConnect, type Socket } from "node:net";
 import nodemailer from "nodemailer";
 import { isLoopbackHost } from "../config.ts";
 import type { EmailContent } from "./invitation-email.ts";
@@ -69,10 +70,57 @@ function senderDomain(from: string): string {
 // option (https://nodemailer.com/smtp/pooled); @types/nodemailer does not list it yet.
 const NO_REQUEUE = { maxRequeues: 0 };
 
+type SocketCallback = (
+  error: Error | null,
+  socketOptions?: { connection: Socket },
+) => void;
+
+/**
+ * Opens the pool's TCP connections with Nagle's algorithm off. nodemailer connects with Node's
+ * default (Nagle on) and writes a message as several small segments (the body, then the
+ * `\r\n.\r\n` that ends it); the last one then waits for the server to acknowledge the first,
+ * and servers delay that acknowledgement by up to 40 ms, so each message on a connection took
+ * ≈ 44 ms even on loopback: 23 messages/s per connection instead of ≈ 1,000 (docs/benchmarks.md,
+ * "Email throughput"; RFC 1122 §4.2.3.2 delayed ACK, RFC 896 Nagle). The socket is handed to
+ * nodemailer as an open `connection` (its pool's `getSocket` hook, the one its proxy support uses:
+ * https://nodemailer.com/smtp/proxies); nodemailer still does the TLS of smtps:// and STARTTLS on
+ * it itself, with its own settings.
+ */
+export function openSmtpSocket(
+  options: { host: string; port: number; connectionTimeout?: number },
+  callback: SocketCallback,
+): void {
+  let settled = false;
+  const socket = tcpConnect({
+    host: options.host,
+    port: options.port,
+    noDelay: true,
+    keepAlive: true,
+  });
+  const settle = (error: Error | null): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    if (error) {
+      socket.destroy();
+      callback(error);
+    } else callback(null, { connection: socket });
+  };
+  const timer = setTimeout(() => {
+    settle(
+      Object.assign(new Error("Connection timeout"), { code: "ETIMEDOUT" }),
+    );
+  }, options.connectionTimeout ?? 5_000);
+  socket.once("connect", () => settle(null));
+  // Before the hand-over the error is ours to report; after it nodemailer listens for errors too.
+  socket.on("error", (error) => settle(error));
+}
+
 export function createMailer(o: MailerOptions): Mailer {
   const transport = nodemailer.createTransport({
     ...smtpTransportOptions(o),
     ...NO_REQUEUE,
+    getSocket: openSmtpSocket,
   });
   const domain = senderDomain(o.from);
   const pace = createSendPace({
