@@ -35,9 +35,9 @@ export function PreviewStep({
   onSend,
 }: Props) {
   const api = useApiClient();
-  const looseRows = useMemo(() => file.checks.inputs(), [file]);
+  // The body comes serialised from the worker: no row objects, no JSON.stringify on the page.
   const preview = useQuery(
-    importQueries.preview(api, tenantId, uploadId, looseRows),
+    importQueries.preview(api, tenantId, uploadId, file.previewBody),
   );
   const rows = useMemo(
     () => mergeVerdicts(file.checks, preview.data),
