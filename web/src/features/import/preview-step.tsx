@@ -39,8 +39,13 @@ export function PreviewStep({
   const preview = useQuery(
     importQueries.preview(api, tenantId, uploadId, file.previewBody),
   );
+  // Nothing to merge until the answer is there: 100,000 merged rows built for the loader's first
+  // render would only delay the request (the query starts after that render).
   const rows = useMemo(
-    () => mergeVerdicts(file.checks, preview.data),
+    () =>
+      preview.data === undefined
+        ? []
+        : mergeVerdicts(file.checks, preview.data),
     [file, preview.data],
   );
   const counts = useMemo(() => countVerdicts(rows), [rows]);
