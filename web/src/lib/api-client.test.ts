@@ -36,7 +36,7 @@ describe("api client", () => {
     });
   });
 
-  test("sends a body already serialised as JSON as it is, bytes or text", async () => {
+  test("sends a body already serialised as JSON as it is: a Blob, bytes or text", async () => {
     const seen: { type: string | null; text: string }[] = [];
     server.use(
       http.post("http://localhost:3000/api/things", async ({ request }) => {
@@ -56,7 +56,11 @@ describe("api client", () => {
       json,
       body: { ignored: true },
     });
+    await client.request("POST", "/api/things", Thing, {
+      json: new Blob([json], { type: "application/json" }),
+    });
     expect(seen).toEqual([
+      { type: "application/json", text: json },
       { type: "application/json", text: json },
       { type: "application/json", text: json },
       { type: "application/json", text: json },

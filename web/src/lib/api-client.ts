@@ -13,10 +13,11 @@ export type RequestOptions = {
   /** serialised with JSON.stringify */
   body?: unknown;
   /**
-   * A body already serialised as JSON (UTF-8 bytes or a string), sent as it is: a large body built
-   * off the main thread, e.g. by the CSV worker (row-checks.ts, previewBody). Wins over `body`.
+   * A body already serialised as JSON (a Blob, UTF-8 bytes or a string), sent as it is: a large
+   * body built off the main thread, e.g. by the CSV worker (row-checks.ts, previewBody). Wins over
+   * `body`.
    */
-  json?: Uint8Array | string;
+  json?: Blob | Uint8Array | string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 };

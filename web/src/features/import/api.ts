@@ -28,7 +28,7 @@ export const importQueries = {
     tenantId: string,
     uploadId: string,
     /** the rows as PreviewColumns, serialised (by the CSV worker: ValidatedFile.previewBody) */
-    body: Promise<Uint8Array>,
+    body: Promise<Blob | string>,
   ) =>
     queryOptions({
       queryKey: [...importQueries.all(tenantId), "preview", uploadId],

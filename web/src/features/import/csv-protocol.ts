@@ -29,8 +29,8 @@ export type FromWorker =
    */
   | { type: "validated"; columns: CheckColumns; summary: ValidationSummary }
   /**
-   * Right after `validated`: the preview's request body for the same rows, UTF-8 JSON
-   * (row-checks.ts, previewBody), its buffer transferred.
+   * Right after `validated`: the preview's request body for the same rows, JSON
+   * (row-checks.ts, previewBody), as a Blob (a handle; its bytes are not copied to the page).
    */
-  | { type: "previewBody"; bytes: Uint8Array }
+  | { type: "previewBody"; body: Blob }
   | { type: "failed"; reason: ParseFailure; message: string };

@@ -113,7 +113,9 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
     post({ type: "validated", columns, summary }, transferablesOf(columns));
     // Then the preview's request body, serialised here rather than on the page (before: 100,000
     // row objects and their JSON.stringify were the page's longest task; docs/benchmarks.md).
-    const bytes = previewBody(kept);
-    post({ type: "previewBody", bytes }, [bytes.buffer as ArrayBuffer]);
+    // A Blob: its bytes go to the browser's blob store from here, the page gets a handle and
+    // fetch reads them from there (no copy of the body on the page's thread).
+    const body = new Blob([previewBody(kept)], { type: "application/json" });
+    post({ type: "previewBody", body });
   }
 };

@@ -184,7 +184,7 @@ export function checkRows(
 /**
  * The preview's request body (PreviewColumns in the BFF's contract): one array per input field,
  * the cell of a row without the field null; a field no row has is left out, except `email`. The
- * worker builds and serialises it after its `validated` message and transfers the bytes, so the
+ * worker builds and serialises it after its `validated` message and hands the page a Blob of it, so the
  * page sends them without building or stringifying 100,000 row objects (csv.worker.ts).
  */
 export function previewColumns(columns: CheckColumns): PreviewColumns {
@@ -212,9 +212,9 @@ export function previewColumns(columns: CheckColumns): PreviewColumns {
   return body as PreviewColumns;
 }
 
-/** previewColumns() as UTF-8 JSON, ready for the request. */
-export function previewBody(columns: CheckColumns): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(previewColumns(columns)));
+/** previewColumns() as JSON, ready for the request. */
+export function previewBody(columns: CheckColumns): string {
+  return JSON.stringify(previewColumns(columns));
 }
 
 /** Read access to the columns on the page; `at(i)` gives the RowCheck validate-rows.ts would. */

@@ -16,8 +16,8 @@ export type ValidatedFile = ParsedFile & {
   mapping: ColumnMapping;
   /** every row's check, in columns (row-checks.ts) */
   checks: RowChecks;
-  /** the preview's request body (UTF-8 JSON, PreviewColumns), serialised by the worker */
-  previewBody: Promise<Uint8Array>;
+  /** the preview's request body (JSON of PreviewColumns), serialised by the worker */
+  previewBody: Promise<Blob | string>;
   summary: ValidationSummary;
 };
 
@@ -35,7 +35,7 @@ export function useCsvWorker() {
   const parsed = useRef<ParsedFile | null>(null);
   const pendingMapping = useRef<ColumnMapping>({});
   /** resolves the latest ValidatedFile's previewBody when the worker's bytes arrive */
-  const bodyArrived = useRef<((bytes: Uint8Array) => void) | null>(null);
+  const bodyArrived = useRef<((body: Blob) => void) | null>(null);
 
   const stop = useCallback(() => {
     worker.current?.terminate();
@@ -73,7 +73,7 @@ export function useCsvWorker() {
           };
           setState({ phase: "parsed", file: parsed.current });
         } else if (message.type === "validated" && parsed.current !== null) {
-          const previewBody = new Promise<Uint8Array>((resolve) => {
+          const previewBody = new Promise<Blob>((resolve) => {
             bodyArrived.current = resolve;
           });
           const validated = {
@@ -85,7 +85,7 @@ export function useCsvWorker() {
           };
           setState({ phase: "validated", file: validated });
         } else if (message.type === "previewBody") {
-          bodyArrived.current?.(message.bytes);
+          bodyArrived.current?.(message.body);
           bodyArrived.current = null;
         } else if (message.type === "failed") {
           setState({
