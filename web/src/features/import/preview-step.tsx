@@ -49,6 +49,10 @@ export function PreviewStep({
     [file, preview.data],
   );
   const counts = useMemo(() => countVerdicts(rows), [rows]);
+  const free = Math.max(0, preview.data?.seats.free ?? 0);
+  // Once per answer, not on every render (a click on a checkbox re-renders 100,000 rows' step).
+  const firstFree = useMemo(() => selectFirst(rows, free), [rows, free]);
+  const eligible = useMemo(() => rows.filter(selectable).length, [rows]);
   const [filter, setFilter] = useState<Verdict | "all">("all");
   const [chosen, setChosen] = useState<Set<number> | null>(null);
   const [roles, setRoles] = useState<ReadonlyMap<number, TenantRole>>(
@@ -68,9 +72,7 @@ export function PreviewStep({
     );
   }
 
-  const free = Math.max(0, preview.data.seats.free);
-  const selection = chosen ?? selectFirst(rows, free);
-  const eligible = rows.filter(selectable).length;
+  const selection = chosen ?? firstFree;
   const visible =
     filter === "all" ? rows : rows.filter((r) => r.verdict === filter);
   const n = selection.size;
