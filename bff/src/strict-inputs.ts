@@ -7,10 +7,15 @@ import { z } from "zod";
 const NO_BODY = z.strictObject({}).nullish();
 const NO_QUERY = z.strictObject({});
 
-/** true for z.strictObject(...) (also refined, optional or nullable). */
+/**
+ * true for z.strictObject(...) (also refined, optional or nullable), and for a union of them (a
+ * body in one of several strict shapes, e.g. the preview's rows or columns).
+ */
 export function isStrictObject(schema: unknown): boolean {
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable)
     return isStrictObject(schema.unwrap());
+  if (schema instanceof z.ZodUnion)
+    return (schema.options as unknown[]).every(isStrictObject);
   if (schema instanceof z.ZodPipe) return isStrictObject(schema.in);
   if (!(schema instanceof z.ZodObject)) return false;
   return schema.def.catchall instanceof z.ZodNever;

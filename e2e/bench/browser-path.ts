@@ -24,6 +24,8 @@ export type PathMeasurement = {
   /** the preview answer's body as received (Resource Timing encodedBodySize) */
   answerBytes: number;
   longestTaskMs: number;
+  /** every long task (≥ 50 ms) after the change event: "duration at +offset", for finding them */
+  longTasks: string;
 };
 
 async function freePort(): Promise<number> {
@@ -251,10 +253,13 @@ const ARM_CLOCK = `(() => {
         clock.answerBytes = r.encodedBodySize;
       }
   }).observe({ type: "resource" });
+  clock.tasks = [];
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries())
-      if (clock.start !== undefined && entry.startTime >= clock.start)
+      if (clock.start !== undefined && entry.startTime >= clock.start) {
         clock.longest = Math.max(clock.longest, entry.duration);
+        clock.tasks.push([entry.startTime - clock.start, entry.duration]);
+      }
   }).observe({ type: "longtask" });
   const badge =
     '[aria-label="Preview rows"] > [role="rowgroup"] + div [role="row"] .mantine-Badge-root';
@@ -281,6 +286,7 @@ const READ_CLOCK = `(async () => {
     serverMs: (clock.response ?? end) - (clock.request ?? end),
     answerBytes: clock.answerBytes ?? 0,
     longestTaskMs: clock.longest,
+    longTasks: clock.tasks.map(([at, ms]) => Math.round(ms) + " ms at +" + Math.round(at)).join(", "),
   };
 })()`;
 

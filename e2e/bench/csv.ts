@@ -131,7 +131,7 @@ try {
         for (let i = 0; i < RUNS; i += 1) {
           const m = await measurePath(app, `people-${rows}.csv`, csv);
           console.log(
-            `  whole path, ${rows} rows, run ${i + 1}: ${ms(m.ms)} (preview request sent after ${ms(m.requestMs)}, answered in ${ms(m.serverMs)}, answer ${kb(m.answerBytes)}), longest task ${ms(m.longestTaskMs)}`,
+            `  whole path, ${rows} rows, run ${i + 1}: ${ms(m.ms)} (preview request sent after ${ms(m.requestMs)}, answered in ${ms(m.serverMs)}, answer ${kb(m.answerBytes)}), longest task ${ms(m.longestTaskMs)}${m.longTasks === "" ? "" : ` (long tasks: ${m.longTasks})`}`,
           );
           runs.push(m);
         }

@@ -129,6 +129,48 @@ describe("unknown fields", () => {
       message: "Unknown field in body: rows.1.nick",
     });
   });
+
+  test("the preview's columns: an unknown column by name, a bad cell by its column and row", async () => {
+    const post = (payload: Record<string, unknown>) =>
+      t.app.inject({
+        method: "POST",
+        url: "/api/tenants/acme/invitations/preview",
+        headers: { authorization: `Bearer ${everything}` },
+        payload,
+      });
+    const unknown = await post({
+      email: ["a@acme.test", "b@acme.test"],
+      nick: [null, "b"],
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({
+      message: "Unknown field in body: nick",
+      details: [{ in: "body", path: "/nick", message: "Unknown field" }],
+    });
+    // the second row's given name: column givenName, index 1
+    const tooLong = await post({
+      email: ["a@acme.test", "b@acme.test"],
+      givenName: [null, "x".repeat(2_001)],
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toMatchObject({
+      code: "validation",
+      details: [{ in: "body", path: "/givenName/1" }],
+    });
+    const short = await post({
+      email: ["a@acme.test", "b@acme.test"],
+      role: ["admin"],
+    });
+    expect(short.statusCode).toBe(400);
+    expect(short.json()).toMatchObject({
+      details: [
+        {
+          path: "/role",
+          message: "role has 1 cells; email has 2 (one per row)",
+        },
+      ],
+    });
+  });
 });
 
 describe("caching", () => {

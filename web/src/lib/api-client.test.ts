@@ -36,6 +36,37 @@ describe("api client", () => {
     });
   });
 
+  test("sends a body already serialised as JSON as it is: a Blob, bytes or text", async () => {
+    const seen: { type: string | null; text: string }[] = [];
+    server.use(
+      http.post("http://localhost:3000/api/things", async ({ request }) => {
+        seen.push({
+          type: request.headers.get("content-type"),
+          text: await request.text(),
+        });
+        return HttpResponse.json({ id: "t1" });
+      }),
+    );
+    const json = '{"email":["zoë@acme.test",null]}';
+    const bytes = new TextEncoder().encode(json);
+    await client.request("POST", "/api/things", Thing, { json: bytes });
+    // the same bytes can be sent again (a retried preview)
+    await client.request("POST", "/api/things", Thing, { json: bytes });
+    await client.request("POST", "/api/things", Thing, {
+      json,
+      body: { ignored: true },
+    });
+    await client.request("POST", "/api/things", Thing, {
+      json: new Blob([json], { type: "application/json" }),
+    });
+    expect(seen).toEqual([
+      { type: "application/json", text: json },
+      { type: "application/json", text: json },
+      { type: "application/json", text: json },
+      { type: "application/json", text: json },
+    ]);
+  });
+
   test("throws ApiError with the code from the error body", async () => {
     server.use(
       http.get("http://localhost:3000/api/things", () =>

@@ -10,7 +10,14 @@ export type TokenGetter = () => Promise<string>;
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
 export type RequestOptions = {
+  /** serialised with JSON.stringify */
   body?: unknown;
+  /**
+   * A body already serialised as JSON (a Blob, UTF-8 bytes or a string), sent as it is: a large
+   * body built off the main thread, e.g. by the CSV worker (row-checks.ts, previewBody). Wins over
+   * `body`.
+   */
+  json?: Blob | Uint8Array | string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 };
@@ -86,15 +93,16 @@ export function createApiClient(
       authorization: `Bearer ${token}`,
       ...options.headers,
     };
-    if (options.body !== undefined)
-      headers["content-type"] = "application/json";
+    const body =
+      options.json ??
+      (options.body === undefined ? undefined : JSON.stringify(options.body));
+    if (body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
     try {
       response = await fetchImpl(absolute(path), {
         method,
         headers,
-        body:
-          options.body === undefined ? undefined : JSON.stringify(options.body),
+        body: body as BodyInit | undefined,
         signal: options.signal,
       });
     } catch (error) {

@@ -26,10 +26,78 @@ export const UncheckedPersonRow = z.strictObject({
 });
 export type UncheckedPersonRow = z.infer<typeof UncheckedPersonRow>;
 
-export const PreviewInput = z.strictObject({
+/** The rows as objects: for small requests (a single invite, tools, tests) and pages of before. */
+export const PreviewRows = z.strictObject({
   rows: z.array(UncheckedPersonRow).min(1).max(MAX_ROWS),
 });
+export type PreviewRows = z.infer<typeof PreviewRows>;
+
+/** The fields of a row, in the order of the columns. */
+export const PREVIEW_COLUMNS = [
+  "email",
+  "givenName",
+  "familyName",
+  "role",
+  "locale",
+] as const;
+/** A column's cell: the value, or null when the row has none. */
+const ColumnCell = z.string().max(UNCHECKED_CELL_MAX).nullable();
+const Column = z.array(ColumnCell).max(MAX_ROWS);
+
+/**
+ * The rows as columns, what the web app sends (built and serialised in its CSV worker): one array
+ * per field, cell i of each is row i + 1. `email` is required and sets the number of rows; a column
+ * no row fills may be left out. A 100,000-row file is five arrays of strings, not 100,000 objects
+ * (docs/benchmarks.md, "In Chromium: pnpm bench:csv"). An unknown column is refused by name; a bad cell
+ * is reported at its path, e.g. `/givenName/1` (field givenName of the second row).
+ */
+export const PreviewColumns = z
+  .strictObject({
+    email: z.array(ColumnCell).min(1).max(MAX_ROWS),
+    givenName: Column.optional(),
+    familyName: Column.optional(),
+    role: Column.optional(),
+    locale: Column.optional(),
+  })
+  .superRefine((body, ctx) => {
+    for (const field of PREVIEW_COLUMNS) {
+      const column = body[field];
+      if (column !== undefined && column.length !== body.email.length)
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `${field} has ${column.length} cells; email has ${body.email.length} (one per row)`,
+        });
+    }
+  });
+export type PreviewColumns = z.infer<typeof PreviewColumns>;
+
+/**
+ * POST …/invitations/preview: the rows as columns (PreviewColumns) or as objects (PreviewRows). A
+ * body with a `rows` field is read as PreviewRows, any other as PreviewColumns (row-bodies.ts), so
+ * each 400 speaks of one shape.
+ */
+export const PreviewInput = z.union([PreviewColumns, PreviewRows]);
 export type PreviewInput = z.infer<typeof PreviewInput>;
+
+/** The columns of rows given as objects (a missing field is a null cell). */
+export function previewColumnsOf(
+  input: PreviewInput | readonly UncheckedPersonRow[],
+): PreviewColumns {
+  const rows = Array.isArray(input)
+    ? (input as readonly UncheckedPersonRow[])
+    : "rows" in input
+      ? input.rows
+      : undefined;
+  if (rows === undefined) return input as PreviewColumns;
+  const columns = {} as Record<
+    (typeof PREVIEW_COLUMNS)[number],
+    (string | null)[]
+  >;
+  for (const field of PREVIEW_COLUMNS)
+    columns[field] = rows.map((row) => row[field] ?? null);
+  return columns;
+}
 
 export const Verdict = z.enum([
   "ready",

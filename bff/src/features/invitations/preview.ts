@@ -6,7 +6,13 @@ import type { AppUser, Auth0 } from "../../auth0/types.ts";
 import type { Queryable } from "../../db/db.ts";
 import { AppError, isAppError } from "../../errors.ts";
 import { seatSummary } from "../../seats/seats.ts";
-import type { UncheckedPersonRow, PreviewResult } from "./contract.ts";
+import {
+  previewColumnsOf,
+  type PreviewColumns,
+  type PreviewInput,
+  type PreviewResult,
+  type UncheckedPersonRow,
+} from "./contract.ts";
 import { findAllowedDomains, findKnownPeople } from "./repository.ts";
 import {
   countDecisions,
@@ -22,11 +28,11 @@ export const AUTH0_LOOKUP_CAP = 10;
  * One address per domain the file uses: loadKnowledge needs the domains only, and a 100,000-row
  * file need not hold a second set of all its addresses (docs/benchmarks.md, BFF memory).
  */
-function candidateEmails(rows: readonly UncheckedPersonRow[]): string[] {
+function candidateEmails(column: PreviewColumns["email"]): string[] {
   const byDomain = new Map<string, string>();
-  for (const r of rows) {
-    if (typeof r.email !== "string") continue;
-    const email = r.email.trim().toLowerCase();
+  for (const raw of column) {
+    if (typeof raw !== "string") continue;
+    const email = raw.trim().toLowerCase();
     const domain = email.slice(email.lastIndexOf("@") + 1);
     if (!byDomain.has(domain)) byDomain.set(domain, email);
   }
@@ -65,12 +71,17 @@ export async function preview(
   db: Queryable,
   auth0: Pick<Auth0, "usersByEmail">,
   tenantId: string,
-  rows: readonly UncheckedPersonRow[],
+  input: PreviewInput | readonly UncheckedPersonRow[],
 ): Promise<PreviewResult> {
-  const knowledge = await loadKnowledge(db, tenantId, candidateEmails(rows));
+  const rows = previewColumnsOf(input);
+  const knowledge = await loadKnowledge(
+    db,
+    tenantId,
+    candidateEmails(rows.email),
+  );
   // Small files only (a single invite, a short list): look the remaining "ready" rows up in Auth0.
   const ready =
-    rows.length <= 1_000
+    rows.email.length <= 1_000
       ? decide(rows, {
           ...knowledge,
           freeSeats: Number.MAX_SAFE_INTEGER,

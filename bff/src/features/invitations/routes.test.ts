@@ -1,7 +1,7 @@
 // Preview, imports and single invites over HTTP, against the emulator (real adapter) and PGlite.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness, type Harness } from "../../pipeline/test/harness.ts";
-import { PreviewResult, verdictsOf } from "./contract.ts";
+import { PreviewResult, previewColumnsOf, verdictsOf } from "./contract.ts";
 
 let h: Harness;
 let admin: string;
@@ -65,6 +65,13 @@ describe("POST /api/tenants/:tenantId/invitations/preview", () => {
     ];
     const res = await post("/api/tenants/acme/invitations/preview", { rows });
     expect(res.statusCode, res.body).toBe(200);
+    // The same rows as columns (what the web app sends): the same answer.
+    const asColumns = await post(
+      "/api/tenants/acme/invitations/preview",
+      previewColumnsOf(rows),
+    );
+    expect(asColumns.statusCode, asColumns.body).toBe(200);
+    expect(asColumns.json()).toEqual(res.json());
     // The compact answer: ranges of rows per verdict and reason, strict (no unknown field).
     const body = PreviewResult.parse(res.json());
     const verdicts = verdictsOf(body);
@@ -106,12 +113,12 @@ describe("POST /api/tenants/:tenantId/invitations/preview", () => {
     { timeout: 60_000 },
     async () => {
       await h.emu("DELETE", "/__emulator/requests");
-      const rows = Array.from({ length: 100_000 }, (_, i) => ({
-        email: `bulk.${i}@acme.test`,
-        givenName: `Given ${i}`,
-        familyName: "Family",
-      }));
-      const payload = JSON.stringify({ rows });
+      // As the web app sends them: columns (contract.ts, PreviewColumns).
+      const payload = JSON.stringify({
+        email: Array.from({ length: 100_000 }, (_, i) => `bulk.${i}@acme.test`),
+        givenName: Array.from({ length: 100_000 }, (_, i) => `Given ${i}`),
+        familyName: Array.from({ length: 100_000 }, () => "Family"),
+      });
       // The app runs in this process: its CPU time is what this machine needs for the request, and
       // unlike wall time it does not depend on what else the two cores are busy with right now.
       const cpu0 = process.cpuUsage();

@@ -72,7 +72,7 @@ export const invitationsRoutes: Feature<InvitationsDeps> = (
     {
       config: requires("invite:members"),
       bodyLimit: LARGE_BODY_LIMIT,
-      // zod-free row checks, zod's own 400s (row-bodies.ts)
+      // the rows as columns or as objects; zod-free checks, zod's own 400s (row-bodies.ts)
       validatorCompiler: previewBodyCompiler,
       schema: {
         params: InvitationsPathParams,
@@ -80,7 +80,7 @@ export const invitationsRoutes: Feature<InvitationsDeps> = (
         response: { 200: PreviewResult, ...errors },
       },
     },
-    (request) => preview(db, auth0, request.params.tenantId, request.body.rows),
+    (request) => preview(db, auth0, request.params.tenantId, request.body),
   );
 
   app.post(

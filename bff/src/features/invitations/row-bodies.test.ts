@@ -4,7 +4,13 @@
 import { validatorCompiler } from "fastify-type-provider-zod";
 import { describe, expect, test } from "vitest";
 import type { z } from "zod";
-import { CreateImportInput, MAX_ROWS, PreviewInput } from "./contract.ts";
+import {
+  CreateImportInput,
+  MAX_ROWS,
+  PreviewColumns,
+  PreviewInput,
+  PreviewRows,
+} from "./contract.ts";
 import { importBodyCompiler, previewBodyCompiler } from "./row-bodies.ts";
 
 type Compiler = typeof importBodyCompiler;
@@ -148,8 +154,37 @@ describe("POST …/imports body (CreateImportInput)", () => {
   });
 });
 
-describe("POST …/invitations/preview body (PreviewInput)", () => {
-  const check = both(previewBodyCompiler, PreviewInput);
+/**
+ * The preview's compiler against zod with the schema of the body's shape: PreviewRows when the
+ * body has a `rows` field, else PreviewColumns (what previewBodyCompiler promises).
+ */
+function previewBoth() {
+  const route = (schema: z.ZodType) =>
+    ({ schema, method: "POST", url: "/x", httpPart: "body" }) as const;
+  const fast = previewBodyCompiler(route(PreviewInput)) as (
+    data: unknown,
+  ) => unknown;
+  const rows = validatorCompiler(route(PreviewRows)) as (
+    data: unknown,
+  ) => unknown;
+  const columns = validatorCompiler(route(PreviewColumns)) as (
+    data: unknown,
+  ) => unknown;
+  return (body: unknown) => {
+    const hasRows =
+      typeof body === "object" &&
+      body !== null &&
+      !Array.isArray(body) &&
+      "rows" in body;
+    const expected = (hasRows ? rows : columns)(structuredClone(body));
+    const actual = fast(structuredClone(body));
+    expect(actual, JSON.stringify(body).slice(0, 300)).toEqual(expected);
+    return actual as { value?: unknown; error?: unknown };
+  };
+}
+
+describe("POST …/invitations/preview body (PreviewInput), rows", () => {
+  const check = previewBoth();
 
   test("loose rows pass as they are, bad shapes get zod's issues", () => {
     const body = {
@@ -172,11 +207,88 @@ describe("POST …/invitations/preview body (PreviewInput)", () => {
         check({ rows: [{ email: "a@acme.test" }, { [field]: v }] });
     for (const bad of [
       null,
-      {},
       { rows: [] },
       { rows: [{}], x: 1 },
       { rows: [null] },
+      { rows: [{}], email: ["a@acme.test"] },
     ])
       check(bad);
+  });
+});
+
+describe("POST …/invitations/preview body (PreviewInput), columns", () => {
+  const check = previewBoth();
+
+  test("columns pass as they are: nulls, loose values, left-out columns", () => {
+    for (const body of [
+      { email: ["a@acme.test"] },
+      { email: [null, " Ada@ACME.test ", "not an email"] },
+      {
+        email: ["a@acme.test", null],
+        givenName: [null, ""],
+        familyName: ["Lovelace", null],
+        role: ["Admin", "owner"],
+        locale: ["??", "fr-CA"],
+      },
+      { email: ["x".repeat(2_000)], locale: ["x".repeat(2_000)] },
+    ]) {
+      const result = check(body);
+      expect(result.value).toEqual(body);
+    }
+    const big = { email: Array.from({ length: MAX_ROWS }, () => "a@b.test") };
+    expect(check(big).value).toEqual(big);
+  });
+
+  test("every bad cell is zod's issue at its column and row, e.g. /givenName/1", () => {
+    for (const v of [...others, "x".repeat(2_001)])
+      for (const field of [
+        "email",
+        "givenName",
+        "familyName",
+        "role",
+        "locale",
+      ]) {
+        const body = {
+          email: ["a@acme.test", "b@acme.test", "c@acme.test"],
+          [field]: ["ok", v, "ok"],
+        };
+        const { error } = check(body);
+        if (v === null) continue;
+        expect(error, `${field} ${JSON.stringify(v)}`).toMatchObject([
+          { instancePath: `/${field}/1` },
+        ]);
+      }
+  });
+
+  test("unknown columns, wrong lengths, counts and shapes", () => {
+    for (const body of [
+      null,
+      [],
+      "email",
+      {},
+      { email: [] },
+      { email: "a@acme.test" },
+      { email: ["a@acme.test"], nick: ["b"] },
+      { email: ["a@acme.test"], nick: ["b"], other: 1 },
+      { email: ["a@acme.test", "b@acme.test"], givenName: ["Ada"] },
+      { email: ["a@acme.test"], givenName: ["Ada", "Bob"] },
+      { email: ["a@acme.test"], givenName: "Ada" },
+      { email: ["a@acme.test"], givenName: null },
+      { givenName: ["Ada"] },
+      { email: Array.from({ length: MAX_ROWS + 1 }, () => "a@b.test") },
+    ])
+      check(body);
+    expect(check({ email: ["a@acme.test"], nick: ["b"] }).error).toMatchObject([
+      { keyword: "unrecognized_keys", params: { keys: ["nick"] } },
+    ]);
+    expect(
+      check({ email: ["a@acme.test", "b@acme.test"], givenName: ["Ada"] })
+        .error,
+    ).toMatchObject([
+      {
+        instancePath: "/givenName",
+        message: "givenName has 1 cells; email has 2 (one per row)",
+      },
+    ]);
   });
 });

@@ -15,7 +15,13 @@ import {
   isUncheckedPersonRow,
   normalisePersonRowInPlace,
 } from "../../person-row-checks.ts";
-import { MAX_ROWS, UNCHECKED_CELL_MAX } from "./contract.ts";
+import {
+  MAX_ROWS,
+  PREVIEW_COLUMNS,
+  PreviewColumns,
+  PreviewRows,
+  UNCHECKED_CELL_MAX,
+} from "./contract.ts";
 
 /** True when the body is valid as it is now (its rows normalised in place); false = ask zod. */
 type FastCheck = (body: unknown) => boolean;
@@ -67,8 +73,8 @@ function isValidImport(body: unknown): boolean {
   return true;
 }
 
-/** PreviewInput: `rows` UncheckedPersonRow[] (1 to MAX_ROWS); nothing is changed. */
-function isValidPreview(body: unknown): boolean {
+/** PreviewRows: `rows` UncheckedPersonRow[] (1 to MAX_ROWS); nothing is changed. */
+function isValidPreviewRows(body: unknown): boolean {
   const rows = rowsOf(body, ["rows"]);
   if (rows === undefined) return false;
   for (let i = 0; i < rows.length; i += 1)
@@ -76,7 +82,78 @@ function isValidPreview(body: unknown): boolean {
   return true;
 }
 
+/** A column of PreviewColumns: `length` cells, each null or a string of ≤ UNCHECKED_CELL_MAX. */
+function isColumn(column: unknown, length: number): boolean {
+  if (!Array.isArray(column) || column.length !== length) return false;
+  for (let i = 0; i < length; i += 1) {
+    const cell: unknown = column[i];
+    if (
+      cell !== null &&
+      (typeof cell !== "string" || cell.length > UNCHECKED_CELL_MAX)
+    )
+      return false;
+  }
+  return true;
+}
+
+/**
+ * PreviewColumns: only the five fields; `email` 1 to MAX_ROWS cells; every other column present
+ * has as many. Nothing is changed.
+ */
+function isValidPreviewColumns(body: unknown): boolean {
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return false;
+  for (const key in body)
+    if (!(PREVIEW_COLUMNS as readonly string[]).includes(key)) return false;
+  const columns = body as Partial<Record<string, unknown>>;
+  const email = columns.email;
+  if (!Array.isArray(email) || email.length < 1 || email.length > MAX_ROWS)
+    return false;
+  for (const field of PREVIEW_COLUMNS) {
+    const column = columns[field];
+    if (
+      (column !== undefined || field === "email") &&
+      !isColumn(column, email.length)
+    )
+      return false;
+  }
+  return true;
+}
+
+/** The preview's body is PreviewRows when it has a `rows` field, else PreviewColumns (contract.ts). */
+function isRowsBody(body: unknown): boolean {
+  return (
+    typeof body === "object" &&
+    body !== null &&
+    !Array.isArray(body) &&
+    Object.prototype.hasOwnProperty.call(body, "rows")
+  );
+}
+
 /** `validatorCompiler` of POST …/imports (CreateImportInput). */
 export const importBodyCompiler = withFastBody(isValidImport);
-/** `validatorCompiler` of POST …/invitations/preview (PreviewInput). */
-export const previewBodyCompiler = withFastBody(isValidPreview);
+
+/**
+ * `validatorCompiler` of POST …/invitations/preview (PreviewInput): the body's shape picks the
+ * schema (isRowsBody), so a 400 is zod's answer for that one shape, not a union's "Invalid input".
+ */
+export function previewBodyCompiler<S>(
+  route: Parameters<FastifySchemaCompiler<S>>[0],
+): ReturnType<FastifySchemaCompiler<S>> {
+  const zodOf = (schema: z.ZodType) =>
+    validatorCompiler({
+      ...(route as unknown as Parameters<FastifySchemaCompiler<z.ZodType>>[0]),
+      schema,
+    });
+  if (route.httpPart !== "body") return zodOf(route.schema as z.ZodType);
+  const rows = zodOf(PreviewRows);
+  const columns = zodOf(PreviewColumns);
+  return (data: unknown) =>
+    isRowsBody(data)
+      ? isValidPreviewRows(data)
+        ? { value: data }
+        : rows(data)
+      : isValidPreviewColumns(data)
+        ? { value: data }
+        : columns(data);
+}

@@ -1,7 +1,9 @@
 import { expect, test } from "vitest";
 import { PersonRow } from "../../shared-contract.ts";
 import {
+  PREVIEW_COLUMNS,
   PreviewResult,
+  previewColumnsOf,
   verdictsOf,
   type UncheckedPersonRow,
 } from "./contract.ts";
@@ -141,6 +143,18 @@ test("judges each row as PersonRow.safeParse does", () => {
     otherTenant: new Set<string>(),
     freeSeats: 1e9,
   };
+  // The same rows as columns (what the web app sends): the same decisions, row for row.
+  const columns = previewColumnsOf(rows);
+  expect(Object.keys(columns)).toEqual(PREVIEW_COLUMNS);
+  expect(decide(columns, open)).toEqual(decide(rows, open));
+  expect(
+    decide({ email: columns.email, locale: columns.locale }, open),
+  ).toEqual(
+    decide(
+      rows.map(({ email, locale }) => ({ email, locale })),
+      open,
+    ),
+  );
   rows.forEach((row, i) => {
     const cleaned = Object.fromEntries(
       Object.entries(row).filter(

@@ -5,9 +5,15 @@
 // A 100,000-row file is judged into columns (a verdict code and a problem code per row) and
 // answered as groups of row ranges (contract.ts, PreviewResult): no object per row, no zod per row
 // (docs/benchmarks.md, "In Chromium: pnpm bench:csv").
-import { judgeLooseRow, PERSON_ROW_PROBLEMS } from "../../person-row-checks.ts";
 import {
+  judgeLooseRow,
+  PERSON_ROW_PROBLEMS,
+  type LooseRow,
+} from "../../person-row-checks.ts";
+import {
+  previewColumnsOf,
   Verdict,
+  type PreviewColumns,
   type UncheckedPersonRow,
   type RowVerdict,
   type VerdictGroup,
@@ -71,10 +77,19 @@ export function domainOf(email: string): string {
  * people and seats.
  */
 export function judgeRows(
-  rows: readonly UncheckedPersonRow[],
+  input: PreviewColumns | readonly UncheckedPersonRow[],
   k: PreviewKnowledge,
 ): Decisions {
-  const count = rows.length;
+  const {
+    email: emailColumn,
+    givenName,
+    familyName,
+    role,
+    locale,
+  } = previewColumnsOf(input);
+  const count = emailColumn.length;
+  // One row object, refilled for each row: the columns are judged without an object per row.
+  const row: LooseRow = {};
   const verdicts = new Uint8Array(count);
   const problems = new Uint8Array(count);
   const emails = new Array<string>(count);
@@ -82,7 +97,12 @@ export function judgeRows(
   const seen = new Set<string>();
   let free = Math.max(0, k.freeSeats);
   for (let i = 0; i < count; i += 1) {
-    const { problem, email } = judgeLooseRow(rows[i] ?? {});
+    row.email = emailColumn[i];
+    row.givenName = givenName?.[i];
+    row.familyName = familyName?.[i];
+    row.role = role?.[i];
+    row.locale = locale?.[i];
+    const { problem, email } = judgeLooseRow(row);
     emails[i] = email;
     let verdict: number;
     if (problem !== 0) {
@@ -173,10 +193,10 @@ export function countDecisions(d: Decisions): Record<Verdict, number> {
 
 /** One RowVerdict per row, with the normalised email (tests, and the small files' Auth0 look-ups). */
 export function decide(
-  rows: readonly UncheckedPersonRow[],
+  input: PreviewColumns | readonly UncheckedPersonRow[],
   k: PreviewKnowledge,
 ): (RowVerdict & { email: string })[] {
-  const d = judgeRows(rows, k);
+  const d = judgeRows(input, k);
   return Array.from({ length: d.count }, (_, i) => ({
     row: i + 1,
     email: d.emails[i] ?? "",

@@ -5,7 +5,6 @@ import {
   ImportRowsPage,
   PreviewResult,
   type PersonRow,
-  type UncheckedPersonRow,
 } from "@app/bff/contract";
 import {
   infiniteQueryOptions,
@@ -28,16 +27,17 @@ export const importQueries = {
     api: ApiClient,
     tenantId: string,
     uploadId: string,
-    rows: UncheckedPersonRow[],
+    /** the rows as PreviewColumns, serialised (by the CSV worker: ValidatedFile.previewBody) */
+    body: Promise<Blob | string>,
   ) =>
     queryOptions({
       queryKey: [...importQueries.all(tenantId), "preview", uploadId],
-      queryFn: ({ signal }) =>
+      queryFn: async ({ signal }) =>
         api.request(
           "POST",
           `${base(tenantId)}/invitations/preview`,
           PreviewResult,
-          { body: { rows }, signal },
+          { json: await body, signal },
         ),
       staleTime: Infinity,
       retry: false,

@@ -28,4 +28,9 @@ export type FromWorker =
    * copied, and one string; decoding it is a memory copy, not 100,000 objects to build on the page.
    */
   | { type: "validated"; columns: CheckColumns; summary: ValidationSummary }
+  /**
+   * Right after `validated`: the preview's request body for the same rows, JSON
+   * (row-checks.ts, previewBody), as a Blob (a handle; its bytes are not copied to the page).
+   */
+  | { type: "previewBody"; body: Blob }
   | { type: "failed"; reason: ParseFailure; message: string };

@@ -6,7 +6,7 @@ import Papa from "papaparse";
 import { analyseRecords, type Analysis } from "./analyse-records.ts";
 import type { FromWorker, ToWorker } from "./csv-protocol.ts";
 import { detectDelimiter } from "./normalise-file.ts";
-import { checkRows, transferablesOf } from "./row-checks.ts";
+import { checkRows, previewBody, transferablesOf } from "./row-checks.ts";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let analysis: Analysis | null = null;
@@ -101,8 +101,21 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       analysis.rowNumbers,
       message.mapping,
     );
+    // The preview body is built from the columns after `validated` has gone; keep the two
+    // arrays it reads (transferring detaches them here).
+    const kept = {
+      ...columns,
+      ends: columns.ends.slice(),
+      present: columns.present.slice(),
+    };
     // One message: the buffers move to the page without a copy, the text is one string. (Before,
     // 100,000 check objects went in slices of 5,000 so that decoding them did not block the page.)
     post({ type: "validated", columns, summary }, transferablesOf(columns));
+    // Then the preview's request body, serialised here rather than on the page (before: 100,000
+    // row objects and their JSON.stringify were the page's longest task; docs/benchmarks.md).
+    // A Blob: its bytes go to the browser's blob store from here, the page gets a handle and
+    // fetch reads them from there (no copy of the body on the page's thread).
+    const body = new Blob([previewBody(kept)], { type: "application/json" });
+    post({ type: "previewBody", body });
   }
 };

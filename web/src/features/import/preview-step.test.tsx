@@ -1,4 +1,5 @@
 import {
+  PreviewColumns,
   PreviewResult,
   verdictsOf,
   type UncheckedPersonRow,
@@ -16,7 +17,7 @@ import { parseCsvText } from "./parse-csv-text.ts";
 import { PreviewStep } from "./preview-step.tsx";
 import { PreviewTable, type PreviewRow } from "./preview-table.tsx";
 import type { ValidatedFile } from "./use-csv-worker.ts";
-import { RowChecks } from "./row-checks.ts";
+import { previewBody, RowChecks } from "./row-checks.ts";
 
 startMswServer();
 
@@ -35,7 +36,25 @@ function validatedFile(csv: string): ValidatedFile {
     mapping: analysis.detection.mapping,
     checks,
     summary,
+    previewBody: Promise.resolve(previewBody(checks.columns)),
   };
+}
+
+/** The rows of the preview's columnar body (PreviewColumns), as objects. */
+function rowsOfColumns(body: PreviewColumns): UncheckedPersonRow[] {
+  return body.email.map((email, i) => {
+    const row: UncheckedPersonRow = { email };
+    for (const field of [
+      "givenName",
+      "familyName",
+      "role",
+      "locale",
+    ] as const) {
+      const value = body[field]?.[i];
+      if (value !== undefined && value !== null) row[field] = value;
+    }
+    return row;
+  });
 }
 
 /** A preview route that marks known addresses as members and rows past `free` as over the limit. */
@@ -45,9 +64,8 @@ function previewApi(free: number, members: string[] = []) {
     http.post(
       "http://localhost:3000/api/tenants/acme/invitations/preview",
       async ({ request }) => {
-        const { rows } = (await request.json()) as {
-          rows: UncheckedPersonRow[];
-        };
+        const body = PreviewColumns.parse(await request.json());
+        const rows = rowsOfColumns(body);
         received.push(rows);
         let taken = 0;
         const verdicts: RowVerdict[] = rows.map((r, i) => {

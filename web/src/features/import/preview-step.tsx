@@ -35,15 +35,24 @@ export function PreviewStep({
   onSend,
 }: Props) {
   const api = useApiClient();
-  const looseRows = useMemo(() => file.checks.inputs(), [file]);
+  // The body comes serialised from the worker: no row objects, no JSON.stringify on the page.
   const preview = useQuery(
-    importQueries.preview(api, tenantId, uploadId, looseRows),
+    importQueries.preview(api, tenantId, uploadId, file.previewBody),
   );
+  // Nothing to merge until the answer is there: 100,000 merged rows built for the loader's first
+  // render would only delay the request (the query starts after that render).
   const rows = useMemo(
-    () => mergeVerdicts(file.checks, preview.data),
+    () =>
+      preview.data === undefined
+        ? []
+        : mergeVerdicts(file.checks, preview.data),
     [file, preview.data],
   );
   const counts = useMemo(() => countVerdicts(rows), [rows]);
+  const free = Math.max(0, preview.data?.seats.free ?? 0);
+  // Once per answer, not on every render (a click on a checkbox re-renders 100,000 rows' step).
+  const firstFree = useMemo(() => selectFirst(rows, free), [rows, free]);
+  const eligible = useMemo(() => rows.filter(selectable).length, [rows]);
   const [filter, setFilter] = useState<Verdict | "all">("all");
   const [chosen, setChosen] = useState<Set<number> | null>(null);
   const [roles, setRoles] = useState<ReadonlyMap<number, TenantRole>>(
@@ -63,9 +72,7 @@ export function PreviewStep({
     );
   }
 
-  const free = Math.max(0, preview.data.seats.free);
-  const selection = chosen ?? selectFirst(rows, free);
-  const eligible = rows.filter(selectable).length;
+  const selection = chosen ?? firstFree;
   const visible =
     filter === "all" ? rows : rows.filter((r) => r.verdict === filter);
   const n = selection.size;

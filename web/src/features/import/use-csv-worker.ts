@@ -16,6 +16,8 @@ export type ValidatedFile = ParsedFile & {
   mapping: ColumnMapping;
   /** every row's check, in columns (row-checks.ts) */
   checks: RowChecks;
+  /** the preview's request body (JSON of PreviewColumns), serialised by the worker */
+  previewBody: Promise<Blob | string>;
   summary: ValidationSummary;
 };
 
@@ -32,6 +34,8 @@ export function useCsvWorker() {
   const worker = useRef<Worker | null>(null);
   const parsed = useRef<ParsedFile | null>(null);
   const pendingMapping = useRef<ColumnMapping>({});
+  /** resolves the latest ValidatedFile's previewBody when the worker's bytes arrive */
+  const bodyArrived = useRef<((body: Blob) => void) | null>(null);
 
   const stop = useCallback(() => {
     worker.current?.terminate();
@@ -69,13 +73,20 @@ export function useCsvWorker() {
           };
           setState({ phase: "parsed", file: parsed.current });
         } else if (message.type === "validated" && parsed.current !== null) {
+          const previewBody = new Promise<Blob>((resolve) => {
+            bodyArrived.current = resolve;
+          });
           const validated = {
             ...parsed.current,
             mapping: pendingMapping.current,
             checks: new RowChecks(message.columns),
             summary: message.summary,
+            previewBody,
           };
           setState({ phase: "validated", file: validated });
+        } else if (message.type === "previewBody") {
+          bodyArrived.current?.(message.body);
+          bodyArrived.current = null;
         } else if (message.type === "failed") {
           setState({
             phase: "failed",
