@@ -124,7 +124,7 @@ describe("SMTP TLS", () => {
 });
 
 /** smtp-server with its bundled self-signed certificate; `secure` = TLS from the first byte. */
-async function tlsSmtpServer(secure: boolean) {
+async function tlsSmtpServer(secure: boolean, port = 0) {
   const recipients: string[] = [];
   const server = new SMTPServer({
     secure,
@@ -139,10 +139,9 @@ async function tlsSmtpServer(secure: boolean) {
       });
     },
   });
-  await new Promise<void>((r) => server.listen(0, "0.0.0.0", r));
-  const { port } = server.server.address() as AddressInfo;
+  await new Promise<void>((r) => server.listen(port, "0.0.0.0", r));
   return {
-    port,
+    port: (server.server.address() as AddressInfo).port,
     recipients,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
@@ -197,24 +196,36 @@ describe("SMTP connections", () => {
     },
   );
 
-  test("a refused connection fails the send and the health check", async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((r) => closed.close(() => r()));
-    const error = await new Promise<Error | null>((resolve) =>
-      openSmtpSocket({ host: "127.0.0.1", port }, (e) => resolve(e)),
+  test("a refused connection fails the send and frees its slot: sends resume once the server is back", async () => {
+    const smtp = await tlsSmtpServer(false);
+    const { port } = smtp;
+    await smtp.close();
+    const opened = await new Promise<unknown>((resolve) =>
+      openSmtpSocket({ host: "127.0.0.1", port }, (_e, socket) =>
+        resolve(socket),
+      ),
     );
-    expect(error).toMatchObject({ code: "ECONNREFUSED" });
+    expect(opened).toBe(false); // nodemailer then connects on its own and reports the failure
     const mailer = createMailer({
       smtpUrl: `smtp://127.0.0.1:${port}`,
       from: "Guestlist <no-reply@guestlist.test>",
+      maxConnections: 2,
     });
     try {
-      await expect(mailer.send("ada@acme.test", content)).rejects.toThrow(
-        /ECONNREFUSED/,
-      );
+      // More failures than the pool has connections: none may keep a slot.
+      for (let i = 0; i < 5; i++)
+        await expect(mailer.send("ada@acme.test", content)).rejects.toThrow(
+          /ECONNREFUSED/,
+        );
       expect(await mailer.verify()).toBe(false);
+      const back = await tlsSmtpServer(false, port);
+      try {
+        await mailer.send("ada@acme.test", content);
+        expect(back.recipients).toEqual(["ada@acme.test"]);
+      } finally {
+        mailer.close(); // before the server, which waits for open connections
+        await back.close();
+      }
     } finally {
       mailer.close();
     }

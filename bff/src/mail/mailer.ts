@@ -72,7 +72,7 @@ const NO_REQUEUE = { maxRequeues: 0 };
 
 type SocketCallback = (
   error: Error | null,
-  socketOptions?: { connection: Socket },
+  socketOptions?: { connection: Socket } | false,
 ) => void;
 
 /**
@@ -85,6 +85,12 @@ type SocketCallback = (
  * nodemailer as an open `connection` (its pool's `getSocket` hook, the one its proxy support uses:
  * https://nodemailer.com/smtp/proxies); nodemailer still does the TLS of smtps:// and STARTTLS on
  * it itself, with its own settings.
+ *
+ * When the connection cannot be opened (refused, unreachable, timed out) it answers `false`, and
+ * nodemailer connects on its own and meets the same failure: its pool learns of a failed
+ * connection only through that path and frees the slot; an error given to this callback would
+ * fail the message but leave the slot taken for good, and after `maxConnections` of them the pool
+ * would send nothing even once the server is back.
  */
 export function openSmtpSocket(
   options: { host: string; port: number; connectionTimeout?: number },
@@ -97,23 +103,23 @@ export function openSmtpSocket(
     noDelay: true,
     keepAlive: true,
   });
-  const settle = (error: Error | null): void => {
+  const settle = (opened: boolean): void => {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
-    if (error) {
+    if (opened) callback(null, { connection: socket });
+    else {
       socket.destroy();
-      callback(error);
-    } else callback(null, { connection: socket });
+      callback(null, false);
+    }
   };
-  const timer = setTimeout(() => {
-    settle(
-      Object.assign(new Error("Connection timeout"), { code: "ETIMEDOUT" }),
-    );
-  }, options.connectionTimeout ?? 5_000);
-  socket.once("connect", () => settle(null));
-  // Before the hand-over the error is ours to report; after it nodemailer listens for errors too.
-  socket.on("error", (error) => settle(error));
+  const timer = setTimeout(
+    () => settle(false),
+    options.connectionTimeout ?? 5_000,
+  );
+  socket.once("connect", () => settle(true));
+  // Before the hand-over an error means "not opened"; after it nodemailer listens for errors too.
+  socket.on("error", () => settle(false));
 }
 
 export function createMailer(o: MailerOptions): Mailer {
