@@ -205,6 +205,41 @@ describe("POST /jobs/users-imports", () => {
     ).not.toHaveProperty("b");
   });
 
+  test("the summary counts what the job did: inserted, updated, failed, total (the BFF skips the error list on failed 0)", async () => {
+    const before = store.users.list().length;
+    const res = await upload(
+      [
+        { email: "admin@acme.test", given_name: "Adele" },
+        { email: "fresh.one@acme.test" },
+        { email: "fresh.two@acme.test" },
+        { email: "not-an-email" },
+      ],
+      { upsert: "true" },
+    );
+    const id = res.json<{ id: string }>().id;
+    processJobs(store, Date.now());
+    const processing = (await call({ url: `/jobs/${id}` })).json<
+      Record<string, unknown>
+    >();
+    expect(processing.status).toBe("processing");
+    expect(processing).not.toHaveProperty("summary");
+    runToEnd(id);
+    const done = (await call({ url: `/jobs/${id}` })).json<{
+      summary: Record<string, number>;
+    }>();
+    expect(done.summary).toEqual({
+      inserted: 2,
+      updated: 1,
+      failed: 1,
+      total: 4,
+    });
+    expect(store.users.list().length - before).toBe(done.summary.inserted);
+    const errors = (await call({ url: `/jobs/${id}/errors` })).json<
+      unknown[]
+    >();
+    expect(errors).toHaveLength(done.summary.failed ?? -1);
+  });
+
   test("files over 512,000 bytes get 413 with the spec's message", async () => {
     const big = JSON.stringify([
       { email: "x@acme.test", user_metadata: { pad: "x".repeat(512_000) } },

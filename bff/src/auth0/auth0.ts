@@ -206,6 +206,8 @@ export function createAuth0(
         }
         if (typeof j.percentage_done === "number")
           job.percentageDone = j.percentage_done;
+        if (typeof j.time_left_seconds === "number")
+          job.timeLeftSeconds = j.time_left_seconds;
         if (typeof j.external_id === "string") job.externalId = j.external_id;
         return job;
       }),

@@ -35,6 +35,8 @@ export interface Auth0Job {
     total: number;
   };
   percentageDone?: number;
+  /** Auth0's estimate while the job is processing (GetJobResponseContent.time_left_seconds) */
+  timeLeftSeconds?: number;
   externalId?: string;
 }
 

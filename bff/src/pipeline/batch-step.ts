@@ -40,6 +40,7 @@ import {
   revokedRows,
 } from "./invitations.repository.ts";
 import { indexJobErrors } from "./job-errors.ts";
+import { firstPollMs, needsErrorList, nextPoll } from "./job-poll.ts";
 import type { PipelineContext } from "./options.ts";
 import { backoff, retryDelay, waitingText } from "./retry.ts";
 
@@ -134,7 +135,7 @@ async function submit(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
     db.transaction(async (tx) => {
       const ok = await markBatchSubmitted(tx, leaseOf(ctx, b), {
         jobId,
-        pollMs: options.pollMinMs,
+        pollMs: firstPollMs(users.length, options),
       });
       if (ok) await markImporting(tx, { batchId: b.id, jobId });
     }),
@@ -224,17 +225,18 @@ async function poll(ctx: PipelineContext, b: ClaimedBatch): Promise<void> {
     throw error;
   }
   if (job.status === "pending" || job.status === "processing") {
-    const next = Math.min(Math.round(b.poll_delay_ms * 1.6), options.pollMaxMs);
-    await pollBatchLater(db, leaseOf(ctx, b), {
-      waitMs: b.poll_delay_ms,
-      nextDelayMs: next,
-    });
+    await pollBatchLater(
+      db,
+      leaseOf(ctx, b),
+      nextPoll(job, b.poll_delay_ms, options),
+    );
     return;
   }
   if (job.status === "expired") return reconcileExpired(ctx, b);
   if (job.status !== "completed")
     return resubmitAmbiguous(ctx, b, `Auth0 import job ${job.status}`);
-  const errors = await auth0.getJobErrors(jobId);
+  // No failure in Auth0's summary: no error list to read (one Management API call less per job).
+  const errors = needsErrorList(job) ? await auth0.getJobErrors(jobId) : [];
   await applyOutcome(ctx, b, indexJobErrors(errors, ctx.branding.companyName));
 }
 

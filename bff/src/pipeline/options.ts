@@ -17,8 +17,16 @@ export interface PipelineOptions {
   leaseMs: number;
   /** Auth0 allows two concurrent import jobs per tenant */
   maxJobsInFlight: number;
+  /** the shortest and longest wait between polls of an import job (job-poll.ts) */
   pollMinMs: number;
   pollMaxMs: number;
+  /**
+   * The speed an import job is expected to run at, for its first poll (job-poll.ts firstPollMs).
+   * Auth0 publishes no figure; about 1,000 users/s matches small imports (the emulator's speed).
+   */
+  jobUsersPerSecond: number;
+  /** … plus this much for the job to start (queueing, the first processing step) */
+  jobStartMs: number;
   /** after an unknown submission outcome, wait this long before resubmitting (lets an orphan job finish) */
   reconcileGraceMs: number;
   /** Auth0 refused a job because the tenant runs its maximum of import jobs: wait this long */
@@ -44,8 +52,10 @@ export const DEFAULT_OPTIONS: PipelineOptions = {
   workerId: `w-${randomUUID()}`,
   leaseMs: 60_000,
   maxJobsInFlight: 2,
-  pollMinMs: 500,
+  pollMinMs: 100,
   pollMaxMs: 10_000,
+  jobUsersPerSecond: 1_000,
+  jobStartMs: 100,
   reconcileGraceMs: 30_000,
   importsBusyRetryMs: 15_000,
   configRetryMinMs: 5_000,

@@ -53,6 +53,22 @@ async function importRows(
   return res.json<{ importId: string }>().importId;
 }
 
+/** The Management API calls the emulator saw for the import jobs of `importId`'s batches. */
+async function jobCalls(importId: string): Promise<string[]> {
+  const jobs = (
+    await h.t.db.query<{ job_id: string }>(
+      "select job_id from import_batches where import_id = $1 and job_id is not null",
+      [importId],
+    )
+  ).rows.map((r) => r.job_id);
+  const { requests } = (await h.emu("GET", "/__emulator/requests")) as {
+    requests: { method: string; path: string }[];
+  };
+  return requests
+    .filter((r) => jobs.some((j) => r.path.includes(`/jobs/${j}`)))
+    .map((r) => `${r.method} ${r.path.replace(/job_\w+/, ":id")}`);
+}
+
 async function progress(importId: string): Promise<{
   done: boolean;
   counts: Record<string, number>;
@@ -129,6 +145,10 @@ describe("the invitation pipeline", { timeout: 180_000 }, () => {
       upsert: false,
       send_completion_email: false,
     });
+    // Auth0's summary said nothing failed: the job's error list is not read (job-poll.ts).
+    const calls = await jobCalls(importId);
+    expect(calls).toContain("GET /api/v2/jobs/:id");
+    expect(calls).not.toContain("GET /api/v2/jobs/:id/errors");
   });
 
   test("maps job errors per row: an existing account is a readable failure, the rest go on", async () => {
@@ -164,6 +184,12 @@ describe("the invitation pipeline", { timeout: 180_000 }, () => {
       "already has an account in ExampleCo",
     );
     expect((await inboxFor(`dup.${n}.`)).size).toBe(4);
+    // summary.failed was 1: the error list was read, once.
+    expect(
+      (await jobCalls(importId)).filter(
+        (c) => c === "GET /api/v2/jobs/:id/errors",
+      ),
+    ).toHaveLength(1);
   });
 
   test("a row revoked while its import job runs leaves no Auth0 user behind and gets no email", async () => {
