@@ -219,27 +219,19 @@ async function main(): Promise<number> {
     });
   }
   try {
-    // The emulator first: the BFF fetches its JWKS and Management API token from it.
-    for (const [index, service] of services.entries()) {
-      const child = startService(service, index, width, ROOT);
-      running.push(child);
-      if (
-        service === emulator ||
-        service === maildev ||
-        service === pgliteServer
-      )
-        await waitReady(child, 60_000);
-    }
-    await Promise.all(
-      running
-        .filter(
-          (r) =>
-            r.service !== emulator &&
-            r.service !== maildev &&
-            r.service !== pgliteServer,
-        )
-        .map((r) => waitReady(r, 90_000)),
-    );
+    // What the BFF needs at start (the database, the emulator for its JWKS and Management API
+    // token, the mail catcher) starts at once and must be ready first; then the BFF (and Vite).
+    const prerequisites = new Set([emulator, maildev, pgliteServer]);
+    const launch = (first: boolean) =>
+      [...services.entries()]
+        .filter(([, service]) => prerequisites.has(service) === first)
+        .map(([index, service]) => {
+          const child = startService(service, index, width, ROOT);
+          running.push(child);
+          return child;
+        });
+    await Promise.all(launch(true).map((r) => waitReady(r, 60_000)));
+    await Promise.all(launch(false).map((r) => waitReady(r, 90_000)));
   } catch (err) {
     console.error(`start: ${err instanceof Error ? err.message : String(err)}`);
     await stop();
