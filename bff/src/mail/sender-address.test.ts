@@ -22,8 +22,9 @@ async function render(
     html: "<p>x</p>",
     messageId: "<m@exampleco.test>",
     date: new Date("2026-11-30T00:00:00Z"),
-    baseBoundary: "b",
     textEncoding: "quoted-printable",
+    // a fixed MIME boundary (nodemailer's mail-composer option; not in @types/nodemailer)
+    ...({ baseBoundary: "b" } as object),
   })) as unknown as { message: Buffer; envelope: unknown };
   return { message: info.message.toString(), envelope: info.envelope };
 }
