@@ -1,10 +1,11 @@
 // `npm start` (and `npm run dev` with --dev): the whole local stack as child processes, each through
 // its package's own `start`/`dev` script, with state in ./.data/. Ctrl-C stops everything.
 // With AUTH0_DOMAIN set (environment or a root .env), only the BFF runs, against that tenant.
-// `--pglite-process` (or GUESTLIST_DB=pglite-process): PGlite runs in its own process
-// (bff/src/db/pglite-server.ts, port PGLITE_PORT, default 5433, same ./.data/bff-db) and the BFF
-// reaches it over one connection (DATABASE_SINGLE_SESSION=1), so the BFF's own RSS stays small
-// (docs/decisions/012-pglite-in-its-own-process.md). Default: PGlite inside the BFF.
+// The BFF's database: PGlite in its own process by default (bff/src/db/pglite-server.ts, port
+// PGLITE_PORT, default 5433, ./.data/bff-db), the BFF on it over one connection
+// (DATABASE_SINGLE_SESSION=1), so the BFF process stays under 300 MB RSS through a 100,000-person
+// import (docs/decisions/012-pglite-in-its-own-process.md). `--pglite-in-process` (or
+// GUESTLIST_DB=pglite) runs PGlite inside the BFF instead; DATABASE_URL set: that server, no PGlite.
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,21 +26,35 @@ if (existsSync(resolve(ROOT, ".env")))
   process.loadEnvFile(resolve(ROOT, ".env"));
 const env = process.env;
 const realTenant = Boolean(env.AUTH0_DOMAIN);
-const pgliteProcess =
+const DB_MODES = ["pglite-process", "pglite"] as const;
+if (
+  env.GUESTLIST_DB &&
+  !(DB_MODES as readonly string[]).includes(env.GUESTLIST_DB)
+) {
+  console.error(
+    `start: GUESTLIST_DB=${env.GUESTLIST_DB} is not known; use pglite-process (the default: PGlite in its own process) or pglite (PGlite inside the BFF).`,
+  );
+  process.exit(1);
+}
+const askedInProcess =
+  process.argv.includes("--pglite-in-process") || env.GUESTLIST_DB === "pglite";
+const askedProcess =
   process.argv.includes("--pglite-process") ||
   env.GUESTLIST_DB === "pglite-process";
-if (env.GUESTLIST_DB && env.GUESTLIST_DB !== "pglite-process") {
+if (askedInProcess && askedProcess) {
   console.error(
-    `start: GUESTLIST_DB=${env.GUESTLIST_DB} is not known; use pglite-process, or leave it unset for PGlite inside the BFF.`,
+    "start: choose one of --pglite-process (the default) and --pglite-in-process (GUESTLIST_DB=pglite).",
   );
   process.exit(1);
 }
-if (pgliteProcess && env.DATABASE_URL) {
+if ((askedInProcess || askedProcess) && env.DATABASE_URL) {
   console.error(
-    "start: --pglite-process starts its own database; unset DATABASE_URL (or drop the flag to use that server).",
+    "start: DATABASE_URL names the database; unset it to use PGlite, or drop the PGlite flag.",
   );
   process.exit(1);
 }
+// With DATABASE_URL the BFF uses that server and no PGlite runs at all.
+const pgliteProcess = !askedInProcess && !env.DATABASE_URL;
 
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 const ports = {
@@ -161,11 +176,11 @@ function banner(): string {
       `  Auth0 emulator           ${emulatorUrl}`,
       `  Inbox (maildev)          ${inboxUrl}   (SMTP on 127.0.0.1:${ports.smtp})`,
       `  State                    ${DATA}`,
-      ...(pgliteProcess
-        ? [
-            `  Database (PGlite)        postgres://postgres@127.0.0.1:${ports.pglite}/postgres (own process, one connection)`,
-          ]
-        : []),
+      pgliteProcess
+        ? `  Database (PGlite)        postgres://postgres@127.0.0.1:${ports.pglite}/postgres (own process, one connection)`
+        : env.DATABASE_URL
+          ? "  Database                 DATABASE_URL"
+          : "  Database (PGlite)        inside the BFF (--pglite-in-process)",
       "",
       "  Sign in with (password correct-horse-battery-staple):",
       "    admin@acme.test          admin of Acme Corp",
@@ -204,27 +219,19 @@ async function main(): Promise<number> {
     });
   }
   try {
-    // The emulator first: the BFF fetches its JWKS and Management API token from it.
-    for (const [index, service] of services.entries()) {
-      const child = startService(service, index, width, ROOT);
-      running.push(child);
-      if (
-        service === emulator ||
-        service === maildev ||
-        service === pgliteServer
-      )
-        await waitReady(child, 60_000);
-    }
-    await Promise.all(
-      running
-        .filter(
-          (r) =>
-            r.service !== emulator &&
-            r.service !== maildev &&
-            r.service !== pgliteServer,
-        )
-        .map((r) => waitReady(r, 90_000)),
-    );
+    // What the BFF needs at start (the database, the emulator for its JWKS and Management API
+    // token, the mail catcher) starts at once and must be ready first; then the BFF (and Vite).
+    const prerequisites = new Set([emulator, maildev, pgliteServer]);
+    const launch = (first: boolean) =>
+      [...services.entries()]
+        .filter(([, service]) => prerequisites.has(service) === first)
+        .map(([index, service]) => {
+          const child = startService(service, index, width, ROOT);
+          running.push(child);
+          return child;
+        });
+    await Promise.all(launch(true).map((r) => waitReady(r, 60_000)));
+    await Promise.all(launch(false).map((r) => waitReady(r, 90_000)));
   } catch (err) {
     console.error(`start: ${err instanceof Error ? err.message : String(err)}`);
     await stop();

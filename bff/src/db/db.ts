@@ -293,8 +293,12 @@ const MAX_NAMED_STATEMENTS = 1000;
  */
 function sessionReset(namedStatements: boolean): string[] {
   // Separate statements: DISCARD ALL cannot run in the implicit transaction of a multi-statement query.
+  // DISCARD ALL also resets search_path to the backend's start value, which PGlite sets to
+  // pg_catalog (its own session then runs `SET search_path TO public`): without the SET the BFF's
+  // tables would be created in pg_catalog (where pg_dump does not look) instead of public.
   return [
     "discard all",
+    "set search_path to public",
     ...(namedStatements ? ["set plan_cache_mode = force_custom_plan"] : []),
   ];
 }

@@ -75,6 +75,27 @@ describe(
       expect(rows).toEqual([{ plan_cache_mode: "force_custom_plan" }]);
     });
 
+    test("the schema is in public, as with PGlite in process, across reconnections", async () => {
+      // PGlite starts its backend with search_path=pg_catalog and sets `public` for its session;
+      // DISCARD ALL would put pg_catalog back, and migrations would create their tables there.
+      const where = async () =>
+        (
+          await db.query<{ search_path: string; schema: string }>(
+            "select current_setting('search_path') as search_path, relnamespace::regnamespace::text as schema from pg_class where relname = $1",
+            ["schema_migrations"],
+          )
+        ).rows;
+      expect(await where()).toEqual([
+        { search_path: "public", schema: "public" },
+      ]);
+      await closeDb();
+      db = await open();
+      expect(await where()).toEqual([
+        { search_path: "public", schema: "public" },
+      ]);
+      expect(await migrate(db)).toEqual([]);
+    });
+
     test("concurrent transactions do not interleave", async () => {
       // Read, then write what was read: interleaved transactions would lose increments.
       await Promise.all(

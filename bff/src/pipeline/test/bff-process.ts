@@ -1,6 +1,6 @@
 // Runs the real BFF (src/server.ts via tsx) as a child process, for the kill test and the benchmark.
 import { spawn, type ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,6 +10,20 @@ const BFF_ROOT = resolve(
   "..",
   "..",
 );
+
+/**
+ * The V8 heap flags of the BFF's own launch (`start:prod` in bff/package.json, the one place they are
+ * written; `start` and `dev` repeat them): tests and benches run the BFF as production does
+ * (docs/production.md, "Memory").
+ */
+export function launchHeapFlags(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(BFF_ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  return (scripts["start:prod"] ?? "").match(/--max-[a-z-]+-size=\d+/g) ?? [];
+}
 
 export interface BffProcess {
   child: ChildProcess;
@@ -43,6 +57,10 @@ export async function startBff(
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
       ...env,
+      // the launch's heap flags first: a caller's NODE_OPTIONS may override them (the last wins)
+      NODE_OPTIONS: [...launchHeapFlags(), env.NODE_OPTIONS ?? ""]
+        .join(" ")
+        .trim(),
       PORT: String(port),
       HOST: "127.0.0.1",
     },
