@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "../../db/db.ts";
 import { ENGINES, openTestDb } from "../../test/databases.ts";
 import { listMembers } from "./list.ts";
+import type { Member, MemberState } from "./contract.ts";
 import { listQuery, type ListArgs } from "./repository.ts";
 
 describe.each(ENGINES)("members paging at 10,000 on %s", (engine) => {
@@ -131,6 +132,29 @@ describe.each(ENGINES)("members list query plans on %s", (engine) => {
     expect(p).toMatch(/Bitmap Index Scan on members_search/);
   });
 
+  test("a search matching almost everyone stops after its walk instead of sorting every match", async () => {
+    // '@big.test' matches all 50,000 people: each part's walk (4 pages from the cursor, in order)
+    // finds a page of matches, so the trigram sort is never executed and no scan returns more rows.
+    const { sql, params } = listQuery({
+      tenantId: "big",
+      after: ["p020000@big.test", "auth0|bulk20000"],
+      pattern: "%@big.test%",
+      state: undefined,
+      limit: 51,
+    });
+    const analyzed = (
+      await db.query<{ "QUERY PLAN": string }>(
+        `explain (analyze, costs off, timing off) ${sql}`,
+        params,
+      )
+    ).rows.map((r) => r["QUERY PLAN"]);
+    const scanned = analyzed
+      .filter((line) => /Scan/.test(line))
+      .map((line) => Number(/rows=(\d+)/.exec(line)?.[1] ?? 0));
+    expect(Math.max(...scanned)).toBeLessThan(1_000); // of 50,000 matches
+    expect(analyzed.join("\n")).toMatch(/One-Time Filter: \(NOT/);
+  });
+
   test("paging walks the (tenant, email, user_id) btree indexes from the cursor", async () => {
     const p = await plan({ after: ["p020000@big.test", "auth0|bulk20000"] });
     // (tenant_id, email, user_id) or (email): either walks in keyset order from the cursor.
@@ -196,5 +220,101 @@ describe.each(ENGINES)("members list filters on %s", (engine) => {
         state,
       ).toEqual(all.filter((m) => m.state === state).map((m) => m.userId));
     }
+  });
+});
+
+describe.each(ENGINES)("members search pages on %s", (engine) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openTestDb(engine);
+    await db.query(
+      "insert into tenants (id, name, seat_limit) values ('srch', 'Search Co', 10000)",
+    );
+    // Dense (every invitee's domain), common (one family name in 7), rare (one person) and absent
+    // terms, in invitations of several states and in the mirror with and without an invitation.
+    await db.query(`
+      insert into invitations (id, tenant_id, email, given_name, family_name, user_id, state, invited_by, expires_at)
+      select gen_random_uuid(), 'srch', 'inv' || lpad(g::text, 4, '0') || '@acme.test', 'Given' || (g % 5),
+        (array['Hopper','Lovelace','Turing','Knuth','Liskov','Ritchie','Wirth'])[1 + g % 7], 'auth0|i' || g,
+        case when g % 4 = 0 then 'accepted' when g % 11 = 0 then 'failed' else 'emailed' end, 'auth0|admin',
+        case when g % 13 = 0 then now() - interval '1 day' else now() + interval '7 days' end
+      from generate_series(1, 600) g`);
+    await db.query(`
+      insert into members (user_id, tenant_id, email, name, email_verified, blocked, removed_at)
+      select user_id, tenant_id, email, given_name || ' ' || family_name, true, g % 9 = 0, null
+      from (select *, row_number() over (order by email) as g from invitations where tenant_id = 'srch' and state = 'accepted') a`);
+    await db.query(`
+      insert into members (user_id, tenant_id, email, name, email_verified, blocked, removed_at)
+      select 'auth0|m' || g, 'srch', 'mem' || lpad(g::text, 4, '0') || '@partner.test',
+        'Member ' || (array['Hopper','Okafor'])[1 + g % 2], true, g % 10 = 0, case when g % 25 = 0 then now() end
+      from generate_series(1, 300) g`);
+    // The other tenant has the same terms and must never show up.
+    await db.query(`
+      insert into members (user_id, tenant_id, email, name) select 'auth0|x' || g, 'globex', 'inv' || g || '@acme.test', 'Hopper'
+      from generate_series(1, 50) g`);
+  });
+  afterAll(() => db.close());
+
+  /** Every page of a search, walked with its cursors. */
+  const walk = async (
+    q: string,
+    state: MemberState | undefined,
+    limit: number,
+  ): Promise<Member[]> => {
+    const items: Member[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listMembers(db, "srch", {
+        limit,
+        q,
+        ...(state ? { state } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return items;
+  };
+
+  test("every search returns exactly the matching people of the list, in list order, page by page", async () => {
+    const texts = new Map(
+      (
+        await db.query<{ user_id: string; search: string }>(
+          `select user_id, search from invitations where tenant_id = 'srch'
+           union all select user_id, search from members where tenant_id = 'srch' and not invited`,
+        )
+      ).rows.map((r) => [r.user_id, r.search]),
+    );
+    const everyone = await walk("", undefined, 200);
+    expect(everyone.length).toBe(900);
+    // dense (acme.test: every invitee; partner.test: every mirror-only person), common, rare, absent
+    const terms = [
+      "acme.test",
+      "partner.test",
+      "hopper",
+      "okafor",
+      "inv0042",
+      "zzz",
+      "given3 tur",
+    ];
+    const states: (MemberState | undefined)[] = [
+      undefined,
+      "active",
+      "blocked",
+      "expired",
+    ];
+    for (const q of terms)
+      for (const state of states)
+        for (const limit of [3, 50]) {
+          const expected = everyone.filter(
+            (m) =>
+              (texts.get(m.userId) ?? "").includes(q) &&
+              (state === undefined || m.state === state),
+          );
+          expect(
+            (await walk(q, state, limit)).map((m) => m.userId),
+            `${q} ${state} ${limit}`,
+          ).toEqual(expected.map((m) => m.userId));
+        }
   });
 });
