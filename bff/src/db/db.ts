@@ -140,6 +140,7 @@ async function openPglite(
   const options: PGliteOptions = { extensions: { pg_trgm } };
   const lite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await lite.waitReady;
+  await lite.exec(QUIET_PGLITE);
   // Plans stay custom, as on Postgres (withCustomPlans): PGlite is one session.
   if (namedStatements)
     await lite.exec("set plan_cache_mode = force_custom_plan");
@@ -232,11 +233,14 @@ function pgliteNamedStatements(
             ? serializer(value)
             : (value as { toString(): string }).toString();
         });
-        messages.push(
-          ...(await send(serialize.bind({ statement: name, values }))),
-          ...(await send(serialize.describe({ type: "P" }))),
-          ...(await send(serialize.execute({}))),
-        );
+        // One by one, not push(...spread): a statement's result can be 100,000 protocol messages,
+        // more arguments than one call may take ("Maximum call stack size exceeded").
+        for (const message of [
+          serialize.bind({ statement: name, values }),
+          serialize.describe({ type: "P" }),
+          serialize.execute({}),
+        ])
+          for (const reply of await send(message)) messages.push(reply);
       } catch (error) {
         if ((error as { code?: unknown }).code !== "0A000") throw error;
         statements.set(sql, null);
@@ -283,6 +287,14 @@ function withCustomPlans(connectionString: string): string {
 const MAX_NAMED_STATEMENTS = 1000;
 
 /**
+ * PGlite's session starts with `client_min_messages = debug3`: every statement sends its debug
+ * lines to the client as notices, which PGlite hands to JavaScript and parses (and, over
+ * pglite-socket, sends on the wire). Postgres' default is `notice`; warnings still reach us
+ * (https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-CLIENT-MIN-MESSAGES).
+ */
+const QUIET_PGLITE = "set client_min_messages = warning";
+
+/**
  * Run on every new connection of a single-session server (pglite-socket): the session outlives the
  * connection, so a reconnecting client (after a lost connection, or a restarted BFF) would find the
  * previous connection's prepared statements (42P05 "prepared statement … already exists" on its
@@ -299,6 +311,7 @@ function sessionReset(namedStatements: boolean): string[] {
   return [
     "discard all",
     "set search_path to public",
+    QUIET_PGLITE,
     ...(namedStatements ? ["set plan_cache_mode = force_custom_plan"] : []),
   ];
 }

@@ -147,4 +147,22 @@ describe("PGlite named statements", () => {
     );
     expect(r.rows[0]?.plan_cache_mode).toBe("force_custom_plan");
   });
+
+  test("a result of 200,000 rows (more protocol messages than one call may take as arguments)", async () => {
+    const r = await named.query<{ n: number }>(
+      "select g as n from generate_series(1, $1::int) g",
+      [200_000],
+    );
+    expect(r.rows.length).toBe(200_000);
+    expect(r.rows.at(-1)?.n).toBe(200_000);
+  });
+
+  test("no debug notices: client_min_messages is warning (PGlite starts at debug3)", async () => {
+    for (const db of [named, unnamed]) {
+      const r = await db.query<{ client_min_messages: string }>(
+        "show client_min_messages",
+      );
+      expect(r.rows[0]?.client_min_messages).toBe("warning");
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // invitation, one state badge each, keyset-paged on (email, user_id) so page N costs what page 1 does.
 // Built for 100,000 people per tenant: every part of the union is an ordered index walk (or, for
 // blocked/removed, a short list from the mirror) limited to one page; a search is `like '%q%'` on
-// the stored search text of the trigram indexes (migrations 007, 012), answered per part by a short
+// the stored search text of the trigram indexes (migrations 007, 013), answered per part by a short
 // walk in keyset order or by the sorted trigram matches (repository.ts). Nothing here counts rows. The query is
 // built in repository.ts (listQuery); this file pages (db/keyset.ts) and maps rows to the contract.
 import type { Queryable } from "../../db/db.ts";

@@ -30,7 +30,7 @@ const INVITATION_COLUMNS = `i.user_id, i.email, coalesce(m.name, nullif(concat_w
 
 const MEMBER_COLUMNS = `m.user_id, m.email, m.name, ${MEMBER_STATE}, m.email_verified, null, null, null, m.last_login, null, null, ${MEMBER_ROLE}`;
 
-// The search text of a row (lower-case email and names), stored and trigram-indexed (migration 012).
+// The search text of a row (lower-case email and names), stored and trigram-indexed (migration 013).
 const INVITATION_SEARCH = `i.search`;
 const MEMBER_SEARCH = `m.search`;
 
