@@ -1,5 +1,5 @@
-// Opt-in: PGlite in its own process, served over the Postgres wire protocol by
-// @electric-sql/pglite-socket, so the BFF's RSS does not carry PGlite's ≈ 330–400 MB (its
+// PGlite in its own process (npm start's default), served over the Postgres wire protocol by
+// @electric-sql/pglite-socket, so the BFF's RSS does not carry PGlite's ≈ 430–450 MB (its
 // shared_buffers=128MB is compiled in; docs/decisions/012-pglite-in-its-own-process.md).
 // The BFF connects with DATABASE_URL=postgres://postgres@127.0.0.1:<port>/postgres and
 // DATABASE_SINGLE_SESSION=1: pglite-socket runs every connection's messages in PGlite's one

@@ -140,9 +140,10 @@ export function listQuery(a: ListArgs): { sql: string; params: unknown[] } {
     cursor
       ? ` and (${t}.email, ${t}.user_id) > (${cursor[0]}, ${cursor[1]})`
       : "";
-  // With a search of 3 characters or more, each part sorts its matches instead of walking the
-  // email index: the planner cannot estimate a rare `like '%…%'` below its histogram's 1 % and would
-  // otherwise walk thousands of rows past the trigram index (docs/benchmarks.md, members). Same
+  // With a search of 3 characters or more, a part whose short walk (below) fell short sorts its
+  // trigram matches instead of walking the email index further: the planner cannot estimate a rare
+  // `like '%…%'` below its histogram's 1 % and would otherwise walk thousands of rows past the
+  // trigram index (docs/benchmarks.md, members; docs/decisions/014-members-search-column.md). Same
   // order (`|| ''` only hides the index); shorter searches have no trigram and walk in order.
   const trigram = (a.pattern?.replace(/%/g, "").length ?? 0) >= 3;
   const orderBy = (t: string) =>
