@@ -70,8 +70,8 @@ export const DEFAULT_OPTIONS: PipelineOptions = {
 
 /**
  * A mail round's size for a pool of `maxConnections` SMTP connections: at least 400, and ten
- * messages per connection, so a round keeps every connection busy for several round trips before
- * its last sends trail off (docs/benchmarks.md, the mail phase is bound by SMTP round trips).
+ * messages per connection, so a round keeps every connection busy for several messages before
+ * its last sends trail off (docs/benchmarks.md, "Email throughput").
  */
 export function mailBatchFor(maxConnections: number): number {
   return Math.max(DEFAULT_OPTIONS.mailBatch, 10 * maxConnections);
