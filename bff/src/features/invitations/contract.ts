@@ -1,6 +1,8 @@
-// The invitation contract: preview (dry run), imports and their progress, resend. Imports only zod; the web
-// app reuses these schemas to validate CSV rows before they are sent.
+// The invitation contract: preview (dry run), imports and their progress, resend. Imports only zod
+// and the zod-free row fields; the web app reuses these schemas to validate CSV rows before they
+// are sent.
 import { z } from "zod";
+import { PERSON_ROW_FIELDS } from "../../person-row-checks.ts";
 import {
   InvitationState,
   PersonRow,
@@ -32,14 +34,8 @@ export const PreviewRows = z.strictObject({
 });
 export type PreviewRows = z.infer<typeof PreviewRows>;
 
-/** The fields of a row, in the order of the columns. */
-export const PREVIEW_COLUMNS = [
-  "email",
-  "givenName",
-  "familyName",
-  "role",
-  "locale",
-] as const;
+/** The fields of a row, in the order of the columns: a person row's fields. */
+export const PREVIEW_COLUMNS = PERSON_ROW_FIELDS;
 /** A column's cell: the value, or null when the row has none. */
 const ColumnCell = z.string().max(UNCHECKED_CELL_MAX).nullable();
 const Column = z.array(ColumnCell).max(MAX_ROWS);
