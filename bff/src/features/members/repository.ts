@@ -198,10 +198,10 @@ export function listQuery(a: ListArgs): { sql: string; params: unknown[] } {
            order by ${orderBy(t)} limit $2)`,
       );
     };
-    // The sort hides the stored state from the indexes (`|| ''`, same value) so that it reads the
-    // trigram bitmap: a state's own index (e.g. invitations_tenant_accepted, 8,000 rows at 100,000
-    // people) would run the `like` on every row of the state, since the planner cannot estimate a
-    // rare `like` (docs/benchmarks.md, members).
+    // The sort hides the stored state from the indexes (`|| ''`, same value) so that it always reads
+    // the trigram bitmap: the planner cannot estimate a rare `like` and, depending on what `analyze`
+    // sampled, chose a state's own index instead (e.g. invitations_tenant_accepted, 8,000 rows at
+    // 100,000 people, the `like` on every one of them: twice the time). docs/benchmarks.md, members.
     const sortFroms = invitationParts(a.state, "(i.state || '')");
     const keysOnly = (from: string) =>
       from === INVITATION_FROM && !role ? INVITATION_ONLY_FROM : from;
