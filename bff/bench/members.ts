@@ -7,21 +7,27 @@
 // same requests one at a time (the latency of one request without queueing), and the machine's
 // load average, since the build machine is shared.
 //   pnpm bench:members [people=100000] [seconds per scenario=10]
-//   BENCH_ENGINES=pglite|postgres (default: both when a URL is set)
+//   BENCH_ENGINES=pglite|pglite-process|postgres, comma-separated (default: pglite,postgres —
+//   postgres when a URL is set); pglite-process = PGlite in its own process as `npm start` runs it
+//   (src/db/pglite-server.ts, data on disk in a temp dir, the app on its one session); its CPU is
+//   reported as the server's
+
 //   BENCH_SCENARIOS=list,seat… (names starting with these words; default: all)
 //   BENCH_PG_NAMED_STATEMENTS=0: Postgres without named prepared statements (db.ts)
 //   BENCH_PGLITE_NAMED_STATEMENTS=0: the same on PGlite
 //   BENCH_PG_PID=<postmaster pid> of a local server: adds its backends' CPU per request (Linux /proc)
 import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { openDb, type Db } from "../src/db/db.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { seedTenants } from "../src/db/seed.ts";
 import { encodeCursor } from "../src/features/members/list.ts";
 import { buildTestApp, TEST_TENANTS } from "../src/test/build-test-app.ts";
 import { inSchema } from "../src/test/schema-url.ts";
+import { startPgliteServerProcess } from "../src/pipeline/test/pglite-server-process.ts";
 
 const PEOPLE = Number(process.argv[2] ?? 100_000);
 const SECONDS = Number(process.argv[3] ?? 10);
@@ -244,10 +250,11 @@ async function run(base: string, token: string, s: Scenario) {
   };
 }
 
-const PG_PID = Number(process.env.BENCH_PG_PID ?? 0);
+/** The database server whose CPU is reported: BENCH_PG_PID, or the PGlite process of pglite-process. */
+let PG_PID = Number(process.env.BENCH_PG_PID ?? 0);
 const TICKS_PER_MS = 100 / 1000; // USER_HZ: 100 on Linux
 
-/** CPU (ms) used so far by the local PostgreSQL server's processes (children of PG_PID). */
+/** CPU (ms) used so far by the local database server's processes (PG_PID and its children). */
 function serverCpuMs(): number {
   if (!PG_PID) return 0;
   let ticks = 0;
@@ -307,9 +314,31 @@ async function oneAtATime(base: string, token: string, s: Scenario) {
 }
 
 /** PGlite in memory, or a fresh schema on the PostgreSQL server (dropped afterwards). */
+type Engine = "pglite" | "pglite-process" | "postgres";
+
 async function openBenchDb(
-  engine: "pglite" | "postgres",
+  engine: Engine,
 ): Promise<{ db: Db; drop: () => Promise<void> }> {
+  if (engine === "pglite-process") {
+    const dir = mkdtempSync(join(tmpdir(), "bench-members-"));
+    const server = await startPgliteServerProcess(join(dir, "pgdata"));
+    PG_PID = server.child.pid ?? 0;
+    // as npm start connects the BFF to it (docs/decisions/012-pglite-in-its-own-process.md)
+    const db = await openDb({
+      databaseUrl: server.url,
+      singleSession: true,
+      poolSize: 1,
+      namedStatements: process.env.BENCH_PGLITE_NAMED_STATEMENTS !== "0",
+    });
+    return {
+      db,
+      drop: async () => {
+        await server.stop();
+        PG_PID = Number(process.env.BENCH_PG_PID ?? 0);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
   if (engine === "pglite") {
     const db = await openDb({
       namedStatements: process.env.BENCH_PGLITE_NAMED_STATEMENTS !== "0",
@@ -337,7 +366,7 @@ async function openBenchDb(
   };
 }
 
-async function bench(engine: "pglite" | "postgres"): Promise<void> {
+async function bench(engine: Engine): Promise<void> {
   console.log(`\n== ${engine}`);
   const { db, drop } = await openBenchDb(engine);
   await migrate(db);
@@ -380,6 +409,7 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   const engines = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",");
   if (engines.includes("pglite")) await bench("pglite");
+  if (engines.includes("pglite-process")) await bench("pglite-process");
   if (!engines.includes("postgres")) return;
   if (url) await bench("postgres");
   else
