@@ -2,6 +2,7 @@
 // most 20 per second over at most 3 connections, while the server answers 421/454 for its first
 // 1.2 s. Every invitee gets exactly one message, the pace holds (from the server's own receive
 // times), and the import shows why it waits while the server throttles.
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Db } from "../db/db.ts";
 import { importProgress } from "../features/invitations/progress.ts";
@@ -46,6 +47,11 @@ afterAll(async () => {
 });
 
 test("paces invitations, backs off on 421/454, sends each exactly once, and says why it waits", async () => {
+  // The server timestamps what it receives on this process's event loop: a stall of d ms there
+  // lets the messages of d ms arrive at one timestamp, so the window check allows for the worst
+  // stall measured during the run (0 on a quiet machine: the allowance is the rate's own +1).
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  stalls.enable();
   await db.query("update tenants set seat_limit = 1000 where id = 'acme'");
   const importId = await makeImport(db, "acme", PEOPLE);
   // What the batch step leaves behind once Auth0 has created the users: rows owing an email.
@@ -118,11 +124,16 @@ test("paces invitations, backs off on 421/454, sends each exactly once, and says
   const first = times[0] ?? 0;
   const last = times.at(-1) ?? 0;
   const meanPerSecond = ((times.length - 1) * 1_000) / (last - first);
+  stalls.disable();
+  // Beyond the timer's resolution, the longest stall of the event loop the server shares.
+  const stallMs = Math.max(0, stalls.max / 1e6 - 10);
+  const allowed = PER_SECOND + 1 + Math.floor(stallMs / (1_000 / PER_SECOND));
   console.log(
-    `[smtp pace] ${times.length} messages in ${last - first} ms: ${meanPerSecond.toFixed(1)}/s, busiest 1 s window ${busiest}, ` +
+    `[smtp pace] ${times.length} messages in ${last - first} ms: ${meanPerSecond.toFixed(1)}/s, busiest 1 s window ${busiest}` +
+      ` (allowed ${allowed}: longest event-loop stall ${stallMs.toFixed(0)} ms), ` +
       `${smtp.throttled.length} throttling replies, at most ${smtp.maxOpenConnections} connections`,
   );
-  expect(busiest).toBeLessThanOrEqual(PER_SECOND + 1);
+  expect(busiest).toBeLessThanOrEqual(allowed);
   expect(meanPerSecond).toBeLessThanOrEqual(PER_SECOND * 1.02);
   expect(smtp.maxOpenConnections).toBeLessThanOrEqual(CONNECTIONS);
 
