@@ -17,6 +17,7 @@ import { parseCsvText } from "./parse-csv-text.ts";
 import { PreviewStep } from "./preview-step.tsx";
 import { PreviewTable, type PreviewRow } from "./preview-table.tsx";
 import type { ValidatedFile } from "./use-csv-worker.ts";
+import { rowsOfColumns } from "./fixtures.ts";
 import { previewBody, RowChecks } from "./row-checks.ts";
 
 startMswServer();
@@ -38,23 +39,6 @@ function validatedFile(csv: string): ValidatedFile {
     summary,
     previewBody: Promise.resolve(previewBody(checks.columns)),
   };
-}
-
-/** The rows of the preview's columnar body (PreviewColumns), as objects. */
-function rowsOfColumns(body: PreviewColumns): UncheckedPersonRow[] {
-  return body.email.map((email, i) => {
-    const row: UncheckedPersonRow = { email };
-    for (const field of [
-      "givenName",
-      "familyName",
-      "role",
-      "locale",
-    ] as const) {
-      const value = body[field]?.[i];
-      if (value !== undefined && value !== null) row[field] = value;
-    }
-    return row;
-  });
 }
 
 /** A preview route that marks known addresses as members and rows past `free` as over the limit. */

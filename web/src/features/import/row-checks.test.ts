@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest";
 import { generateHrCsv } from "../../../../e2e/bench/generate-csv.ts";
 import type { ColumnMapping } from "./detect-columns.ts";
-import { fixture } from "./fixtures.ts";
+import { fixture, rowsOfColumns } from "./fixtures.ts";
 import { parseCsvText } from "./parse-csv-text.ts";
 import { PreviewColumns } from "@app/bff/contract";
 import {
@@ -228,23 +228,6 @@ describe("the worker's checks judge exactly as the contract's zod schema", () =>
 });
 
 describe("the preview's request body (previewColumns, previewBody)", () => {
-  /** The body's columns back as the row objects RowChecks.inputs() gives. */
-  function rowsOf(body: PreviewColumns) {
-    return body.email.map((email, i) => {
-      const row: Record<string, string | null> = { email };
-      for (const field of [
-        "givenName",
-        "familyName",
-        "role",
-        "locale",
-      ] as const) {
-        const value = body[field]?.[i];
-        if (value !== null && value !== undefined) row[field] = value;
-      }
-      return row;
-    });
-  }
-
   test("every fixture: the columns hold exactly the rows the checks send, and the contract accepts them", () => {
     for (const name of FIXTURES) {
       const analysis = parseCsvText(fixture(name));
@@ -257,7 +240,7 @@ describe("the preview's request body (previewColumns, previewBody)", () => {
         JSON.parse(previewBody(checks.columns)),
       );
       expect(body, name).toEqual(previewColumns(checks.columns));
-      expect(rowsOf(body), name).toEqual(checks.inputs());
+      expect(rowsOfColumns(body), name).toEqual(checks.inputs());
     }
   });
 
@@ -291,7 +274,7 @@ describe("the preview's request body (previewColumns, previewBody)", () => {
     const body = previewColumns(checks.columns);
     for (const column of Object.values(body))
       expect(column).toHaveLength(100_000);
-    expect(rowsOf(body)).toEqual(checks.inputs());
+    expect(rowsOfColumns(body)).toEqual(checks.inputs());
     const columnar = new TextEncoder().encode(
       previewBody(checks.columns),
     ).byteLength;
