@@ -115,17 +115,30 @@ export async function reconcileDue(
   minIntervalMs: number,
 ): Promise<boolean> {
   const r = await db.query<{ due: boolean }>(
-    `select not exists (
-         select 1 from invitation_reconcile
-          where tenant_id = $1
-            and (lease_until >= now() or last_run_at > now() - $3::int * interval '1 millisecond'))
-       and exists (
-         select 1 from invitations
-          where tenant_id = $1 and state in ('created', 'emailed', 'verified')
-            and ticket_issued_at is not null and ticket_expires_at > now() - $2::int * interval '1 millisecond') as due`,
+    `select ${reconcileDueCondition("$1", "$2::int", "$3::int")} as due`,
     [tenantId, graceMs, Math.round(minIntervalMs)],
   );
   return r.rows[0]?.due === true;
+}
+
+/**
+ * reconcileDue's condition as a boolean SQL expression over the given SQL expressions (a
+ * parameter or a literal each), for a statement that reads it along with something else: the
+ * members page reads it with the page, one statement instead of two (members/repository.ts).
+ */
+export function reconcileDueCondition(
+  tenant: string,
+  graceMs: string,
+  minIntervalMs: string,
+): string {
+  return `(not exists (
+         select 1 from invitation_reconcile
+          where tenant_id = ${tenant}
+            and (lease_until >= now() or last_run_at > now() - ${minIntervalMs} * interval '1 millisecond'))
+       and exists (
+         select 1 from invitations
+          where tenant_id = ${tenant} and state in ('created', 'emailed', 'verified')
+            and ticket_issued_at is not null and ticket_expires_at > now() - ${graceMs} * interval '1 millisecond'))`;
 }
 
 /** The tenants with open invitations whose ticket expired less than `graceMs` ago (or later). */

@@ -13,7 +13,13 @@ import {
   rowsToFetch,
 } from "../../db/keyset.ts";
 import type { Member, MembersQuery } from "./contract.ts";
-import { findMemberRows } from "./repository.ts";
+import {
+  findMemberRows,
+  findMembersPage,
+  type ListArgs,
+  type MemberRow,
+  type ReconcileWindow,
+} from "./repository.ts";
 
 const iso = (v: Date | string | null): string | null =>
   v === null ? null : new Date(v).toISOString();
@@ -41,7 +47,40 @@ export async function listMembers(
   query: Pick<MembersQuery, "limit"> & Partial<MembersQuery>,
   userId: string | null = null,
 ): Promise<{ items: Member[]; nextCursor: string | null }> {
-  const fetched = await findMemberRows(q, {
+  const args = listArgs(tenantId, query, userId);
+  return toPage(await findMemberRows(q, args), query.limit);
+}
+
+/**
+ * The members page in one statement: the page of `query`, the mirror's last refresh and whether a
+ * reconciliation with Auth0 is due (repository.ts, pageQuery). null: there is no such tenant.
+ */
+export async function readMembersPage(
+  q: Queryable,
+  tenantId: string,
+  query: MembersQuery,
+  reconcile: ReconcileWindow,
+): Promise<{
+  page: { items: Member[]; nextCursor: string | null };
+  syncedAt: Date | null;
+  reconcileDue: boolean;
+} | null> {
+  const found = await findMembersPage(
+    q,
+    listArgs(tenantId, query, null),
+    reconcile,
+  );
+  if (!found) return null;
+  const { rows, ...meta } = found;
+  return { page: toPage(rows, query.limit), ...meta };
+}
+
+function listArgs(
+  tenantId: string,
+  query: Pick<MembersQuery, "limit"> & Partial<MembersQuery>,
+  userId: string | null,
+): ListArgs {
+  return {
     tenantId,
     role: query.role,
     userId,
@@ -49,8 +88,14 @@ export async function listMembers(
     pattern: query.q ? `%${escapeLike(query.q.toLowerCase())}%` : null,
     state: query.state,
     limit: rowsToFetch(query.limit),
-  });
-  const { rows, nextCursor } = keysetPage(fetched, query.limit, (last) =>
+  };
+}
+
+function toPage(
+  fetched: MemberRow[],
+  limit: number,
+): { items: Member[]; nextCursor: string | null } {
+  const { rows, nextCursor } = keysetPage(fetched, limit, (last) =>
     encodeCursor(last.email, last.user_id),
   );
   return {

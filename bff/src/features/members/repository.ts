@@ -2,6 +2,7 @@
 // mirror (members, member_sync), role changes and removals. Only this file talks to the database.
 import type { AppUser } from "../../auth0/types.ts";
 import type { Queryable } from "../../db/db.ts";
+import { reconcileDueCondition } from "../../invitation-lifecycle/repository.ts";
 import { AppError } from "../../errors.ts";
 import type { TenantRole } from "../../shared-contract.ts";
 import type { MemberState } from "./contract.ts";
@@ -135,9 +136,56 @@ export interface ListArgs {
 /** A search first walks this many pages of each part in order before it sorts every match. */
 const WALK_PAGES = 4;
 
+/** The list's statement: its common table expressions and its final select (ordered, one page). */
+interface ListStatement {
+  ctes: string[];
+  body: string;
+}
+
+/** The members list of `a` as one statement. */
 export function listQuery(a: ListArgs): { sql: string; params: unknown[] } {
-  // $1 tenant and $2 limit always; the cursor and pattern only when given.
   const params: unknown[] = [a.tenantId, a.limit];
+  const { ctes, body } = listStatement(a, params);
+  return {
+    sql: ctes.length ? `with ${ctes.join(",\n")}\n${body}` : body,
+    params,
+  };
+}
+
+/** How often the members page may start a reconciliation (invitation-lifecycle/reconcile.ts). */
+export interface ReconcileWindow {
+  graceMs: number;
+  minIntervalMs: number;
+}
+
+/**
+ * The members page in one statement: the list of `a` and, from the tenant's row, the mirror's
+ * last refresh and whether a reconciliation with Auth0 is due (reconcileDueCondition). No row at
+ * all: there is no such tenant; a row whose user_id is null: the tenant, but an empty page.
+ */
+export function pageQuery(
+  a: ListArgs,
+  reconcile: ReconcileWindow,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [a.tenantId, a.limit];
+  const { ctes, body } = listStatement(a, params);
+  const grace = `$${params.push(reconcile.graceMs)}::int`;
+  const interval = `$${params.push(Math.round(reconcile.minIntervalMs))}::int`;
+  const meta = `page_meta as materialized (
+    select s.synced_at, ${reconcileDueCondition("$1", grace, interval)} as reconcile_due
+      from tenants t left join member_sync s on s.tenant_id = t.id where t.id = $1)`;
+  return {
+    sql: `with ${[meta, ...ctes].join(",\n")}
+      select page_meta.synced_at as page_synced_at, page_meta.reconcile_due as page_reconcile_due, x.*
+        from page_meta left join (${body}) x on true
+       order by x.email, x.user_id`,
+    params,
+  };
+}
+
+/** Builds the list's statement; `params` holds $1 (tenant) and $2 (limit), and gets the others. */
+function listStatement(a: ListArgs, params: unknown[]): ListStatement {
+  // $1 tenant and $2 limit always; the cursor and pattern only when given.
   const param = (v: unknown): string => `$${params.push(v)}::text`;
   const cursor = a.after
     ? ([param(a.after[0]), param(a.after[1])] as const)
@@ -217,15 +265,16 @@ export function listQuery(a: ListArgs): { sql: string; params: unknown[] } {
       const from = `${MEMBER_FROM} and ${members}`;
       part("m", "m.email, m.user_id, null::uuid as invitation", from, from);
     }
+    ctes.push(
+      `page as materialized (select * from (${keys.join("\n union all ")}) k order by k.email, k.user_id limit $2)`,
+    );
     return {
-      sql: `with ${ctes.join(",\n")},
-        page as materialized (select * from (${keys.join("\n union all ")}) k order by k.email, k.user_id limit $2)
-        select * from (
+      ctes,
+      body: `select * from (
           select ${INVITATION_COLUMNS} from page k join invitations i on i.id = k.invitation left join members m on m.user_id = i.user_id
           union all
           select ${MEMBER_COLUMNS} from page k join members m on m.user_id = k.user_id where k.invitation is null) x
         order by x.email, x.user_id`,
-      params,
     };
   }
   const parts = invitationParts(a.state).map(
@@ -240,8 +289,8 @@ export function listQuery(a: ListArgs): { sql: string; params: unknown[] } {
     );
   // Each part is at most one page, in order; the page is the first $2 rows of their merge.
   return {
-    sql: `select * from (${parts.join("\n union all ")}) x order by x.email, x.user_id limit $2`,
-    params,
+    ctes: [],
+    body: `select * from (${parts.join("\n union all ")}) x order by x.email, x.user_id limit $2`,
   };
 }
 
@@ -267,6 +316,36 @@ export async function findMemberRows(
 ): Promise<MemberRow[]> {
   const { sql, params } = listQuery(args);
   return (await q.query<MemberRow>(sql, params)).rows;
+}
+
+/** The members page (pageQuery): null when there is no such tenant. */
+export async function findMembersPage(
+  q: Queryable,
+  args: ListArgs,
+  reconcile: ReconcileWindow,
+): Promise<{
+  syncedAt: Date | null;
+  reconcileDue: boolean;
+  rows: MemberRow[];
+} | null> {
+  const { sql, params } = pageQuery(args, reconcile);
+  const r = await q.query<
+    Omit<MemberRow, "user_id"> & {
+      user_id: string | null;
+      page_synced_at: Date | string | null;
+      page_reconcile_due: boolean;
+    }
+  >(sql, params);
+  const first = r.rows[0];
+  if (!first) return null;
+  return {
+    syncedAt:
+      first.page_synced_at === null ? null : new Date(first.page_synced_at),
+    reconcileDue: first.page_reconcile_due,
+    rows: r.rows.filter(
+      (row): row is typeof row & MemberRow => row.user_id !== null,
+    ),
+  };
 }
 
 // The Auth0 mirror (docs/decisions/003-member-state.md).
@@ -366,25 +445,6 @@ export async function failSync(
     "update member_sync set lease_until = null, last_error = $2 where tenant_id = $1",
     [tenantId, error],
   );
-}
-
-/**
- * The mirror's last refresh of an existing tenant (null: never); not_found when there is no such
- * tenant. One statement for both, before every members page.
- */
-export async function tenantSyncedAt(
-  q: Queryable,
-  tenantId: string,
-): Promise<Date | null> {
-  const row = (
-    await q.query<{ synced_at: Date | string | null }>(
-      `select s.synced_at from tenants t left join member_sync s on s.tenant_id = t.id
-        where t.id = $1`,
-      [tenantId],
-    )
-  ).rows[0];
-  if (!row) throw new AppError("not_found", "No such tenant");
-  return row.synced_at ? new Date(row.synced_at) : null;
 }
 
 /** Whom DELETE …/members/:userId is about: their invitation in the tenant and their mirror row. */

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { seatSummary } from "../../seats/seats.ts";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.ts";
 import { makeInvitation, makeMember } from "../../test/seed-data.ts";
 import type { Member, MembersPage } from "./contract.ts";
-import { tenantSyncedAt } from "./repository.ts";
+import { readMembersPage } from "./list.ts";
 
 let t: TestApp;
 let admin: string;
@@ -75,18 +75,53 @@ describe("GET /api/tenants/:tenantId/members", () => {
     expect(find(page, blocked.userId)?.state).toBe("blocked");
   });
 
-  test("syncedAt: null before the first refresh, then the mirror's time; one statement for tenant and mirror", async () => {
+  test("syncedAt: null before the first refresh, then the mirror's time; not found for no tenant; one statement per page", async () => {
+    const window = { graceMs: 600_000, minIntervalMs: 15_000 };
+    const read = (tenant: string) =>
+      readMembersPage(t.db, tenant, { limit: 50 }, window);
     await t.db.query("delete from member_sync where tenant_id = 'acme'");
-    expect(await tenantSyncedAt(t.db, "acme")).toBeNull();
+    expect((await read("acme"))?.syncedAt).toBeNull();
     await t.db.query(
       "insert into member_sync (tenant_id, synced_at) values ('acme', '2026-11-30T10:00:00Z')",
     );
-    expect((await tenantSyncedAt(t.db, "acme"))?.toISOString()).toBe(
+    expect((await read("acme"))?.syncedAt?.toISOString()).toBe(
       "2026-11-30T10:00:00.000Z",
     );
-    await expect(tenantSyncedAt(t.db, "nope")).rejects.toMatchObject({
-      code: "not_found",
+    expect(await read("nope")).toBeNull();
+    // a tenant with nobody: found, an empty page
+    await t.db.query(
+      "insert into tenants (id, name, seat_limit) values ('empty-co', 'Empty', 5) on conflict do nothing",
+    );
+    expect(await read("empty-co")).toMatchObject({
+      page: { items: [], nextCursor: null },
+      syncedAt: null,
+      reconcileDue: false,
     });
+    // the page the admin sees, with a fresh mirror and no reconciliation due: one statement in all
+    await t.db.query(
+      "update member_sync set synced_at = now() where tenant_id = 'acme'",
+    );
+    await t.db.query(
+      `insert into invitation_reconcile (tenant_id, last_run_at) values ('acme', now())
+       on conflict (tenant_id) do update set last_run_at = now(), lease_until = null`,
+    );
+    const statements: string[] = [];
+    const query = t.db.query.bind(t.db);
+    const spy = vi.spyOn(t.db, "query").mockImplementation((sql, params) => {
+      statements.push(sql);
+      return query(sql, params);
+    });
+    try {
+      const res = await t.app.inject({
+        url: "/api/tenants/acme/members?limit=5",
+        headers: auth(admin),
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().syncedAt).not.toBeNull();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(statements).toHaveLength(1);
     await t.db.query("delete from member_sync where tenant_id = 'acme'");
   });
 
