@@ -117,7 +117,7 @@ describe("GET /api/tenants/:tenantId/members", () => {
         headers: auth(admin),
       });
       expect(res.statusCode).toBe(200);
-      expect(res.json().syncedAt).not.toBeNull();
+      expect(res.json<MembersPage>().syncedAt).not.toBeNull();
     } finally {
       spy.mockRestore();
     }
