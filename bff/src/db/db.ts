@@ -13,6 +13,13 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import pg from "pg";
 import { AppError, isDatabaseUnavailable } from "../errors.ts";
+import {
+  PreparedStatements,
+  runGeneric,
+  type QueryOptions,
+} from "./generic-plans.ts";
+
+export type { QueryOptions } from "./generic-plans.ts";
 
 export interface QueryResult<T> {
   rows: T[];
@@ -23,6 +30,7 @@ export interface Queryable {
   query<T = Record<string, unknown>>(
     sql: string,
     params?: unknown[],
+    options?: QueryOptions,
   ): Promise<QueryResult<T>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
@@ -153,12 +161,20 @@ async function openPglite(
     return { rows: r.rows, rowCount: r.affectedRows || r.rows.length }; // PGlite reports 0 affected rows for a SELECT
   };
   const named = namedStatements ? pgliteNamedStatements(lite) : null;
+  // generic-plans.ts: one session, its prepared statements
+  const generic = {
+    prepared: new PreparedStatements(),
+    simple: (sql: string) => lite.exec(sql),
+  };
   const query = async <T>(
     sql: string,
     params?: unknown[],
+    options?: QueryOptions,
   ): Promise<QueryResult<T>> =>
-    (params?.length && (await named?.<T>(sql, params))) ||
-    run<T>(lite, sql, params);
+    options?.genericPlan && namedStatements
+      ? runGeneric<T>(generic, sql, params ?? [], options.genericPlan.inline)
+      : (params?.length && (await named?.<T>(sql, params))) ||
+        run<T>(lite, sql, params);
   return {
     engine: "pglite",
     query,
@@ -412,9 +428,50 @@ async function openPostgres(
   const exec = async (q: pg.Pool | pg.PoolClient, sql: string) => {
     await translated(q.query(sql));
   };
+  // PGlite's server (one session): statements that allow it keep one generic plan there
+  // (generic-plans.ts). A PostgreSQL server plans every call with its values (withCustomPlans).
+  const genericPlans =
+    options.singleSession === true && options.namedStatements !== false;
+  const preparedOn = new WeakMap<pg.PoolClient, PreparedStatements>();
+  const runGenericPlan = async <T>(
+    sql: string,
+    params: unknown[],
+    inline: readonly number[],
+  ): Promise<QueryResult<T>> => {
+    const client = await translated(pool.connect());
+    let broken: Error | undefined;
+    try {
+      let prepared = preparedOn.get(client);
+      if (!prepared) {
+        prepared = new PreparedStatements();
+        preparedOn.set(client, prepared);
+      }
+      const simple = async (text: string) => {
+        // several statements: node-postgres answers with one result per statement
+        const answer: pg.QueryResult | pg.QueryResult[] =
+          await client.query(text);
+        return (Array.isArray(answer) ? answer : [answer]).map((r) => ({
+          rows: r.rows,
+          affectedRows: r.rowCount ?? 0,
+        }));
+      };
+      return await translated(
+        runGeneric<T>({ prepared, simple }, sql, params, inline),
+      );
+    } catch (error) {
+      if (isDatabaseUnavailable(error) || isConnectionLost(error))
+        broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
   return {
     engine: "postgres",
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, queryOptions) =>
+      queryOptions?.genericPlan && genericPlans
+        ? runGenericPlan(sql, params ?? [], queryOptions.genericPlan.inline)
+        : run(pool, sql, params),
     exec: (sql) => exec(pool, sql),
     async transaction(fn) {
       const client = await translated(pool.connect());
