@@ -450,7 +450,10 @@ async function openPostgres(
         // several statements: node-postgres answers with one result per statement
         const answer: pg.QueryResult | pg.QueryResult[] =
           await client.query(text);
-        return (Array.isArray(answer) ? answer : [answer]).map((r) => ({
+        const results: pg.QueryResult[] = Array.isArray(answer)
+          ? (answer as pg.QueryResult[])
+          : [answer];
+        return results.map((r) => ({
           rows: r.rows,
           affectedRows: r.rowCount ?? 0,
         }));
