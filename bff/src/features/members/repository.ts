@@ -51,6 +51,18 @@ const NOT_GONE = `m.removed_at is null and m.blocked is not true`;
 const NOT_EXPIRED = `(i.expires_at is null or i.expires_at > now())`;
 const EXPIRED = `i.expires_at <= now()`;
 
+/** One part of the invitations' half of the list (invitationParts). */
+interface InvitationPart {
+  /** FROM … WHERE of the part's rows, the mirror left-joined as m */
+  from: string;
+  /**
+   * When a condition of the part reads the mirror: the part's invitations without the join, and
+   * that condition. A search's walk reads the mirror only for the invitations the search matches
+   * (a handful of its 4 pages for a rare term) instead of for every row it walks.
+   */
+  unjoined?: { from: string; mirror: string };
+}
+
 /**
  * The invitations showing badge `state`, as index-friendly parts whose conditions are exactly the
  * badge's case in INVITATION_STATE (plain conditions, not `case … = $state`, so that the planner
@@ -60,18 +72,31 @@ const EXPIRED = `i.expires_at <= now()`;
 function invitationParts(
   state: MemberState | undefined,
   stateColumn = "i.state",
-): string[] {
-  const stored = (s: string, condition = "true") =>
-    `${INVITATION_FROM} and ${stateColumn} = '${s}' and ${condition}`;
+): InvitationPart[] {
+  const stored = (
+    s: string,
+    invitation = "true",
+    mirror?: string,
+  ): InvitationPart => {
+    const own = `${stateColumn} = '${s}' and ${invitation}`;
+    return mirror
+      ? {
+          from: `${INVITATION_FROM} and ${own} and ${mirror}`,
+          unjoined: { from: `${INVITATION_ONLY_FROM} and ${own}`, mirror },
+        }
+      : { from: `${INVITATION_FROM} and ${own}` };
+  };
   switch (state) {
     case undefined:
-      return [INVITATION_FROM];
+      return [{ from: INVITATION_FROM }];
     case "removed":
-      return [`${FROM_MIRROR} and m.removed_at is not null`];
+      return [{ from: `${FROM_MIRROR} and m.removed_at is not null` }];
     case "blocked":
-      return [`${FROM_MIRROR} and m.blocked and m.removed_at is null`];
+      return [
+        { from: `${FROM_MIRROR} and m.blocked and m.removed_at is null` },
+      ];
     case "active":
-      return [stored("accepted", NOT_GONE)];
+      return [stored("accepted", "true", NOT_GONE)];
     case "failed":
     case "revoked":
       return [stored(state)];
@@ -80,14 +105,14 @@ function invitationParts(
         stored("queued", EXPIRED),
         stored("importing", EXPIRED),
         ...["created", "emailed", "verified"].map((s) =>
-          stored(s, `${NOT_GONE} and ${EXPIRED}`),
+          stored(s, EXPIRED, NOT_GONE),
         ),
       ];
     case "verified":
       return [
-        stored("verified", `${NOT_GONE} and ${NOT_EXPIRED}`),
+        stored("verified", NOT_EXPIRED, NOT_GONE),
         ...["created", "emailed"].map((s) =>
-          stored(s, `${NOT_GONE} and ${NOT_EXPIRED} and m.email_verified`),
+          stored(s, NOT_EXPIRED, `${NOT_GONE} and m.email_verified`),
         ),
       ];
     case "created":
@@ -95,7 +120,8 @@ function invitationParts(
       return [
         stored(
           state,
-          `${NOT_GONE} and ${NOT_EXPIRED} and m.email_verified is not true`,
+          NOT_EXPIRED,
+          `${NOT_GONE} and m.email_verified is not true`,
         ),
       ];
     case "queued":
@@ -229,14 +255,13 @@ function listStatement(a: ListArgs, params: unknown[]): ListStatement {
     const part = (
       t: "i" | "m",
       select: string,
-      from: string,
+      walk: { from: string; hit: string },
       sortFrom: string,
     ) => {
       const n = keys.length;
       const search = t === "i" ? INVITATION_SEARCH : MEMBER_SEARCH;
-      const where = `${from}${after(t)}${only(t)}`;
       ctes.push(
-        `w${n} as materialized (select ${select}, ${search} like ${pattern} escape '\\' as hit ${where}
+        `w${n} as materialized (select ${select}, ${walk.hit} as hit ${walk.from}${after(t)}${only(t)}
            order by ${t}.email, ${t}.user_id limit $2 * ${WALK_PAGES}),
          d${n} as materialized (select count(*) filter (where hit) >= $2 or count(*) < $2 * ${WALK_PAGES} as done from w${n})`,
       );
@@ -246,24 +271,40 @@ function listStatement(a: ListArgs, params: unknown[]): ListStatement {
            order by ${orderBy(t)} limit $2)`,
       );
     };
+    const matches = (search: string) => `${search} like ${pattern} escape '\\'`;
+    // The walk over invitations alone: the mirror's condition is read (CASE: in this order, only
+    // then) for the rows the search matches, with the same left-join semantics (m may be absent).
+    const walkOf = (p: InvitationPart): { from: string; hit: string } =>
+      p.unjoined && !role
+        ? {
+            from: p.unjoined.from,
+            hit: `case when ${matches(INVITATION_SEARCH)} then coalesce((select ${p.unjoined.mirror}
+                    from (select 1) one left join members m on m.user_id = i.user_id), false) else false end`,
+          }
+        : { from: keysOnly(p.from), hit: matches(INVITATION_SEARCH) };
     // The sort hides the stored state from the indexes (`|| ''`, same value) so that it always reads
     // the trigram bitmap: the planner cannot estimate a rare `like` and, depending on what `analyze`
     // sampled, chose a state's own index instead (e.g. invitations_tenant_accepted, 8,000 rows at
     // 100,000 people, the `like` on every one of them: twice the time). docs/benchmarks.md, members.
-    const sortFroms = invitationParts(a.state, "(i.state || '')");
+    const sortParts = invitationParts(a.state, "(i.state || '')");
     const keysOnly = (from: string) =>
       from === INVITATION_FROM && !role ? INVITATION_ONLY_FROM : from;
-    invitationParts(a.state).forEach((from, k) =>
+    invitationParts(a.state).forEach((p, k) =>
       part(
         "i",
         "i.email, i.user_id, i.id as invitation",
-        keysOnly(from),
-        keysOnly(sortFroms[k] ?? from),
+        walkOf(p),
+        keysOnly(sortParts[k]?.from ?? p.from),
       ),
     );
     if (members !== null) {
       const from = `${MEMBER_FROM} and ${members}`;
-      part("m", "m.email, m.user_id, null::uuid as invitation", from, from);
+      part(
+        "m",
+        "m.email, m.user_id, null::uuid as invitation",
+        { from, hit: matches(MEMBER_SEARCH) },
+        from,
+      );
     }
     ctes.push(
       `page as materialized (select * from (${keys.join("\n union all ")}) k order by k.email, k.user_id limit $2)`,
@@ -278,7 +319,7 @@ function listStatement(a: ListArgs, params: unknown[]): ListStatement {
     };
   }
   const parts = invitationParts(a.state).map(
-    (from) =>
+    ({ from }) =>
       `(select ${INVITATION_COLUMNS} ${from}${after("i")}${like(INVITATION_SEARCH)}${only("i")}
         order by ${orderBy("i")} limit $2)`,
   );
