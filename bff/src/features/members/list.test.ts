@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "../../db/db.ts";
 import { ENGINES, openTestDb } from "../../test/databases.ts";
-import { listMembers } from "./list.ts";
+import { listMembers, readMembersPage } from "./list.ts";
 import type { Member, MemberState } from "./contract.ts";
 import { inlineParameters, literal } from "../../db/generic-plans.ts";
 import { listQuery, type ListArgs } from "./repository.ts";
@@ -296,6 +296,22 @@ describe.each(ENGINES)("members list filters on %s", (engine) => {
         filtered.map((m) => m.userId),
         state,
       ).toEqual(all.filter((m) => m.state === state).map((m) => m.userId));
+    }
+  });
+
+  test("the page as the route reads it (one JSON value) equals the list read as rows", async () => {
+    const window = { graceMs: 600_000, minIntervalMs: 15_000 };
+    for (const query of [
+      { limit: 200 },
+      { limit: 7 },
+      { limit: 50, state: "expired" as const },
+      { limit: 50, q: "mix.test" },
+      { limit: 50, q: "accepted", role: "member" as const },
+    ]) {
+      const page = await readMembersPage(db, "mix", query, window);
+      expect(page?.page, JSON.stringify(query)).toEqual(
+        await listMembers(db, "mix", query),
+      );
     }
   });
 });

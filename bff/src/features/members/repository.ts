@@ -185,9 +185,11 @@ export interface ReconcileWindow {
 }
 
 /**
- * The members page in one statement: the list of `a` and, from the tenant's row, the mirror's
- * last refresh and whether a reconciliation with Auth0 is due (reconcileDueCondition). No row at
- * all: there is no such tenant; a row whose user_id is null: the tenant, but an empty page.
+ * The members page in one statement: from the tenant's row, the mirror's last refresh and whether
+ * a reconciliation with Auth0 is due (reconcileDueCondition), and the list of `a` as one JSON
+ * array in list order. No row: there is no such tenant. One JSON value instead of a row per
+ * person: on PGlite, sending and decoding 51 rows of 12 columns field by field cost more than
+ * reading them (0.6 of the list's 1.4 ms; docs/benchmarks.md, members).
  */
 export function pageQuery(
   a: ListArgs,
@@ -202,9 +204,9 @@ export function pageQuery(
       from tenants t left join member_sync s on s.tenant_id = t.id where t.id = $1)`;
   return {
     sql: `with ${[meta, ...ctes].join(",\n")}
-      select page_meta.synced_at as page_synced_at, page_meta.reconcile_due as page_reconcile_due, x.*
-        from page_meta left join (${body}) x on true
-       order by x.email, x.user_id`,
+      select page_meta.synced_at, page_meta.reconcile_due,
+        (select coalesce(json_agg(x order by x.email, x.user_id), '[]') from (${body}) x) as rows
+        from page_meta`,
     params,
   };
 }
@@ -377,22 +379,18 @@ export async function findMembersPage(
   rows: MemberRow[];
 } | null> {
   const { sql, params } = pageQuery(args, reconcile);
-  const r = await q.query<
-    Omit<MemberRow, "user_id"> & {
-      user_id: string | null;
-      page_synced_at: Date | string | null;
-      page_reconcile_due: boolean;
-    }
-  >(sql, params, PLAN_ONCE_PER_TENANT);
-  const first = r.rows[0];
-  if (!first) return null;
+  const row = (
+    await q.query<{
+      synced_at: Date | string | null;
+      reconcile_due: boolean;
+      rows: MemberRow[]; // JSON: timestamps as ISO 8601 strings
+    }>(sql, params, PLAN_ONCE_PER_TENANT)
+  ).rows[0];
+  if (!row) return null;
   return {
-    syncedAt:
-      first.page_synced_at === null ? null : new Date(first.page_synced_at),
-    reconcileDue: first.page_reconcile_due,
-    rows: r.rows.filter(
-      (row): row is typeof row & MemberRow => row.user_id !== null,
-    ),
+    syncedAt: row.synced_at === null ? null : new Date(row.synced_at),
+    reconcileDue: row.reconcile_due,
+    rows: row.rows,
   };
 }
 
