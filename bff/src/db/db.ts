@@ -280,7 +280,8 @@ function pgliteNamedStatements(
  * generic plan (plan_cache_mode auto, after five executions) estimates `tenant_id = $1` from the
  * column's average: for the members list's `state=blocked` and `state=removed` at 100,000 people
  * in one tenant it walked all the tenant's invitations, 0.5–1.2 s instead of 2–8 ms
- * (docs/benchmarks.md, members). Set as a startup parameter
+ * (docs/benchmarks.md, members). The one exception, on PGlite only: statements run with the
+ * `genericPlan` option, whose plan-steering values are in their text (generic-plans.ts, ADR 016). Set as a startup parameter
  * (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-OPTIONS), added to
  * the URL's own `options` (the tests' search_path); a string that is not a URL is left alone.
  */

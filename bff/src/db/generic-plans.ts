@@ -1,5 +1,5 @@
 // Statements planned once and run with that plan (a generic plan) where planning is dear: on PGlite,
-// in this process or in its own (docs/decisions/016-generic-plans-on-pglite.md). PGlite plans in
+// in this process or in its own (docs/decisions/016-members-page-on-pglite.md). PGlite plans in
 // WebAssembly on one thread, and every statement waits for the one before: the members page's
 // search spent about 1 ms of its 3–5 ms planning (docs/benchmarks.md, members). Everywhere else
 // plans stay custom (db.ts, withCustomPlans).
