@@ -109,18 +109,22 @@ describe.each(ENGINES)("members list query plans on %s", (engine) => {
   });
   afterAll(() => db.close());
 
+  /** The first page (51 rows) of "big" with `args`. */
+  const bigList = (args: Partial<ListArgs>) =>
+    listQuery({
+      tenantId: "big",
+      after: null,
+      pattern: null,
+      state: undefined,
+      limit: 51,
+      ...args,
+    });
+
   // enable_seqscan=off in this transaction only: proves the index is usable, whatever the table size.
   const plan = (args: Partial<ListArgs>): Promise<string> =>
     db.transaction(async (tx) => {
       await tx.query("set local enable_seqscan = off");
-      const { sql, params } = listQuery({
-        tenantId: "big",
-        after: null,
-        pattern: null,
-        state: undefined,
-        limit: 51,
-        ...args,
-      });
+      const { sql, params } = bigList(args);
       const rows = (
         await tx.query<{ "QUERY PLAN": string }>(`explain ${sql}`, params)
       ).rows;
@@ -209,14 +213,7 @@ describe.each(ENGINES)("members list query plans on %s", (engine) => {
     // db/generic-plans.ts: the tenant and page size are in the text, the rest are parameters.
     let prepared = 0;
     const generic = async (args: Partial<ListArgs>): Promise<string> => {
-      const { sql, params } = listQuery({
-        tenantId: "big",
-        after: null,
-        pattern: null,
-        state: undefined,
-        limit: 51,
-        ...args,
-      });
+      const { sql, params } = bigList(args);
       const { text, values } = inlineParameters(sql, params, [0, 1]);
       const name = `generic_plan_test_${++prepared}`;
       // as runGeneric runs it: prepared, then executed with plan_cache_mode = force_generic_plan
