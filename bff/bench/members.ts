@@ -7,10 +7,11 @@
 // same requests one at a time (the latency of one request without queueing), and the machine's
 // load average, since the build machine is shared.
 //   pnpm bench:members [people=100000] [seconds per scenario=10]
-//   BENCH_ENGINES=pglite|pglite-process|postgres, comma-separated (default: pglite,postgres —
-//   postgres when a URL is set); pglite-process = PGlite in its own process as `npm start` runs it
-//   (src/db/pglite-server.ts, data on disk in a temp dir, the app on its one session); its CPU is
-//   reported as the server's
+//   BENCH_ENGINES=pglite-process|pglite|postgres, comma-separated (default: all three, run in this
+//   order; postgres only when a URL is set): pglite-process = PGlite in its own process as
+//   `npm start` runs it (src/db/pglite-server.ts, data on disk in a temp dir, the app on its one
+//   session; its CPU is reported as the server's); pglite = PGlite inside this process, as
+//   `npm start -- --pglite-in-process` runs it (in memory here)
 
 //   BENCH_SCENARIOS=list,seat… (names starting with these words; default: all)
 //   BENCH_PG_NAMED_STATEMENTS=0: Postgres without named prepared statements (db.ts)
@@ -407,9 +408,11 @@ async function main(): Promise<void> {
     `Members page, ${PEOPLE.toLocaleString("en")} people in one tenant, ${CONNECTIONS} connections, ${SECONDS} s per scenario (${new Date().toISOString()}, load average ${load()})`,
   );
   const url = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  const engines = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",");
-  if (engines.includes("pglite")) await bench("pglite");
+  const engines = (
+    process.env.BENCH_ENGINES ?? "pglite-process,pglite,postgres"
+  ).split(",");
   if (engines.includes("pglite-process")) await bench("pglite-process");
+  if (engines.includes("pglite")) await bench("pglite");
   if (!engines.includes("postgres")) return;
   if (url) await bench("postgres");
   else
