@@ -274,6 +274,10 @@ function listStatement(a: ListArgs, params: unknown[]): ListStatement {
       );
     };
     const matches = (search: string) => `${search} like ${pattern} escape '\\'`;
+    // Without a role, the invitations' keys need no join to the mirror (the part's own conditions
+    // aside): PostgreSQL 15 kept the unused left join (docs/benchmarks.md, members).
+    const keysOnly = (from: string) =>
+      from === INVITATION_FROM && !role ? INVITATION_ONLY_FROM : from;
     // The walk over invitations alone: the mirror's condition is read (CASE: in this order, only
     // then) for the rows the search matches, with the same left-join semantics (m may be absent).
     const walkOf = (p: InvitationPart): { from: string; hit: string } =>
@@ -289,8 +293,6 @@ function listStatement(a: ListArgs, params: unknown[]): ListStatement {
     // sampled, chose a state's own index instead (e.g. invitations_tenant_accepted, 8,000 rows at
     // 100,000 people, the `like` on every one of them: twice the time). docs/benchmarks.md, members.
     const sortParts = invitationParts(a.state, "(i.state || '')");
-    const keysOnly = (from: string) =>
-      from === INVITATION_FROM && !role ? INVITATION_ONLY_FROM : from;
     invitationParts(a.state).forEach((p, k) =>
       part(
         "i",
