@@ -11,6 +11,7 @@ import { openDb, type Db } from "./db.ts";
 import {
   inlineParameters,
   literal,
+  MAX_PREPARED,
   PreparedStatements,
 } from "./generic-plans.ts";
 import { startPgliteServer, type PgliteServer } from "./pglite-server.ts";
@@ -122,6 +123,26 @@ describe("generic plans on PGlite in this process", () => {
 
   test("plans once per inlined value, resets the setting, survives errors and schema changes", async () => {
     await behavesAsGeneric(db);
+  });
+
+  test("keeps at most MAX_PREPARED statements in the session, the least recently used out first", async () => {
+    const call = (n: number) =>
+      db.query<{ n: number }>("select $1::int + $2::int as n", [n, 1], {
+        genericPlan: { inline: [0] },
+      });
+    for (let n = 0; n < MAX_PREPARED + 10; n++) {
+      expect((await call(n)).rows).toEqual([{ n: n + 1 }]);
+      if (n >= 1) await call(0); // 0 stays the most recently used
+    }
+    const prepared = await db.query<{ statement: string }>(
+      "select statement from pg_prepared_statements where name like 'glg_%' and statement like '%+ $1::int as n'",
+    );
+    expect(prepared.rows).toHaveLength(MAX_PREPARED);
+    const kept = prepared.rows.map((r) => r.statement);
+    expect(kept.some((t) => t.includes("select 0::int"))).toBe(true);
+    expect(kept.some((t) => t.includes("select 1::int"))).toBe(false);
+    // a statement pushed out is prepared again when it is called again
+    expect((await call(1)).rows).toEqual([{ n: 2 }]);
   });
 });
 
