@@ -39,28 +39,15 @@ describe("needsErrorList", () => {
   test("no summary: read the errors", () => {
     expect(needsErrorList({})).toBe(true);
   });
-  test("nothing failed and every user inserted or updated: no call", () => {
+  // [failed, updated, inserted, total] of the job's summary → whether the error list is read
+  test.each([
+    ["nothing failed, every user inserted", [0, 0, 5, 5], false],
+    ["nothing failed, every user inserted or updated", [0, 2, 3, 5], false],
+    ["a failure", [1, 0, 4, 5], true],
+    ["counts that do not add up", [0, 0, 4, 5], true],
+  ] as const)("%s: %j → %s", (_, [failed, updated, inserted, total], reads) => {
     expect(
-      needsErrorList({
-        summary: { failed: 0, updated: 0, inserted: 5, total: 5 },
-      }),
-    ).toBe(false);
-    expect(
-      needsErrorList({
-        summary: { failed: 0, updated: 2, inserted: 3, total: 5 },
-      }),
-    ).toBe(false);
-  });
-  test("a failure, or counts that do not add up: read the errors", () => {
-    expect(
-      needsErrorList({
-        summary: { failed: 1, updated: 0, inserted: 4, total: 5 },
-      }),
-    ).toBe(true);
-    expect(
-      needsErrorList({
-        summary: { failed: 0, updated: 0, inserted: 4, total: 5 },
-      }),
-    ).toBe(true);
+      needsErrorList({ summary: { failed, updated, inserted, total } }),
+    ).toBe(reads);
   });
 });

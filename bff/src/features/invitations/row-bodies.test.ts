@@ -11,6 +11,7 @@ import {
   PreviewInput,
   PreviewRows,
 } from "./contract.ts";
+import { PERSON_ROW_FIELDS } from "../../person-row-checks.ts";
 import { importBodyCompiler, previewBodyCompiler } from "./row-bodies.ts";
 
 type Compiler = typeof importBodyCompiler;
@@ -196,14 +197,7 @@ describe("POST …/invitations/preview body (PreviewInput), rows", () => {
     };
     expect(check(body).value).toEqual(body);
     for (const v of [...others, "x".repeat(2_000), "x".repeat(2_001)])
-      for (const field of [
-        "email",
-        "givenName",
-        "familyName",
-        "role",
-        "locale",
-        "nick",
-      ])
+      for (const field of [...PERSON_ROW_FIELDS, "nick"])
         check({ rows: [{ email: "a@acme.test" }, { [field]: v }] });
     for (const bad of [
       null,
@@ -241,13 +235,7 @@ describe("POST …/invitations/preview body (PreviewInput), columns", () => {
 
   test("every bad cell is zod's issue at its column and row, e.g. /givenName/1", () => {
     for (const v of [...others, "x".repeat(2_001)])
-      for (const field of [
-        "email",
-        "givenName",
-        "familyName",
-        "role",
-        "locale",
-      ]) {
+      for (const field of PERSON_ROW_FIELDS) {
         const body = {
           email: ["a@acme.test", "b@acme.test", "c@acme.test"],
           [field]: ["ok", v, "ok"],

@@ -6,13 +6,25 @@ import type { Member, MemberState } from "./contract.ts";
 import { inlineParameters, literal } from "../../db/generic-plans.ts";
 import { listQuery, type ListArgs } from "./repository.ts";
 
+/** A fresh test database on `engine` with one tenant of `seats` seats. */
+async function dbWithTenant(
+  engine: (typeof ENGINES)[number],
+  id: string,
+  name: string,
+  seats: number,
+): Promise<Db> {
+  const db = await openTestDb(engine);
+  await db.query(
+    "insert into tenants (id, name, seat_limit) values ($1, $2, $3)",
+    [id, name, seats],
+  );
+  return db;
+}
+
 describe.each(ENGINES)("members paging at 10,000 on %s", (engine) => {
   let db: Db;
   beforeAll(async () => {
-    db = await openTestDb(engine);
-    await db.query(
-      "insert into tenants (id, name, seat_limit) values ('big', 'Big Co', 20000)",
-    );
+    db = await dbWithTenant(engine, "big", "Big Co", 20000);
     await db.query(`
       insert into invitations (id, tenant_id, email, given_name, user_id, state, invited_by, expires_at)
       select gen_random_uuid(), 'big', 'p' || lpad(g::text, 5, '0') || '@big.test', 'Person ' || g, 'auth0|bulk' || g,
@@ -91,10 +103,7 @@ describe.each(ENGINES)("members paging at 10,000 on %s", (engine) => {
 describe.each(ENGINES)("members list query plans on %s", (engine) => {
   let db: Db;
   beforeAll(async () => {
-    db = await openTestDb(engine);
-    await db.query(
-      "insert into tenants (id, name, seat_limit) values ('big', 'Big Co', 200000)",
-    );
+    db = await dbWithTenant(engine, "big", "Big Co", 200000);
     await db.query(`
       insert into invitations (id, tenant_id, email, given_name, family_name, user_id, state, invited_by, expires_at)
       select gen_random_uuid(), 'big', 'p' || lpad(g::text, 6, '0') || '@big.test', 'Person', 'Number' || g, 'auth0|bulk' || g,
@@ -256,10 +265,7 @@ describe.each(ENGINES)("members list query plans on %s", (engine) => {
 describe.each(ENGINES)("members list filters on %s", (engine) => {
   let db: Db;
   beforeAll(async () => {
-    db = await openTestDb(engine);
-    await db.query(
-      "insert into tenants (id, name, seat_limit) values ('mix', 'Mix', 1000)",
-    );
+    db = await dbWithTenant(engine, "mix", "Mix", 1000);
     // Every stored state × no mirror / verified / blocked / removed in Auth0 × expired or not.
     await db.query(`
       insert into invitations (id, tenant_id, email, user_id, state, invited_by, expires_at)
@@ -316,10 +322,7 @@ describe.each(ENGINES)("members list filters on %s", (engine) => {
 describe.each(ENGINES)("members search pages on %s", (engine) => {
   let db: Db;
   beforeAll(async () => {
-    db = await openTestDb(engine);
-    await db.query(
-      "insert into tenants (id, name, seat_limit) values ('srch', 'Search Co', 10000)",
-    );
+    db = await dbWithTenant(engine, "srch", "Search Co", 10000);
     // Dense (every invitee's domain), common (one family name in 7), rare (one person) and absent
     // terms, in invitations of several states and in the mirror with and without an invitation.
     await db.query(`
