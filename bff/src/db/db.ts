@@ -281,7 +281,8 @@ function pgliteNamedStatements(
  * column's average: for the members list's `state=blocked` and `state=removed` at 100,000 people
  * in one tenant it walked all the tenant's invitations, 0.5–1.2 s instead of 2–8 ms
  * (docs/benchmarks.md, members). The one exception, on PGlite only: statements run with the
- * `genericPlan` option, whose plan-steering values are in their text (generic-plans.ts, ADR 016). Set as a startup parameter
+ * `genericPlan` option, whose plan-steering values are in their text (generic-plans.ts, ADR 016).
+ * Set as a startup parameter
  * (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-OPTIONS), added to
  * the URL's own `options` (the tests' search_path); a string that is not a URL is left alone.
  */
@@ -429,6 +430,28 @@ async function openPostgres(
   const exec = async (q: pg.Pool | pg.PoolClient, sql: string) => {
     await translated(q.query(sql));
   };
+  /**
+   * fn on one pooled connection. A connection that died meanwhile must not go back to the pool:
+   * release(error) destroys it; after any other error `otherwise` runs first (a transaction's
+   * rollback), and its own failure is ignored.
+   */
+  const onOneConnection = async <T>(
+    fn: (client: pg.PoolClient) => Promise<T>,
+    otherwise?: (client: pg.PoolClient) => Promise<void>,
+  ): Promise<T> => {
+    const client = await translated(pool.connect());
+    let broken: Error | undefined;
+    try {
+      return await fn(client);
+    } catch (error) {
+      if (isDatabaseUnavailable(error) || isConnectionLost(error))
+        broken = error instanceof Error ? error : new Error(String(error));
+      else await otherwise?.(client).catch(() => undefined);
+      throw translate(error);
+    } finally {
+      client.release(broken);
+    }
+  };
   // PGlite's server (one session): statements that allow it keep one generic plan there
   // (generic-plans.ts). A PostgreSQL server plans every call with its values (withCustomPlans).
   const genericPlans =
@@ -438,10 +461,8 @@ async function openPostgres(
     sql: string,
     params: unknown[],
     inline: readonly number[],
-  ): Promise<QueryResult<T>> => {
-    const client = await translated(pool.connect());
-    let broken: Error | undefined;
-    try {
+  ): Promise<QueryResult<T>> =>
+    onOneConnection(async (client) => {
       let prepared = preparedOn.get(client);
       if (!prepared) {
         prepared = new PreparedStatements();
@@ -459,17 +480,8 @@ async function openPostgres(
           affectedRows: r.rowCount ?? 0,
         }));
       };
-      return await translated(
-        runGeneric<T>({ prepared, simple }, sql, params, inline),
-      );
-    } catch (error) {
-      if (isDatabaseUnavailable(error) || isConnectionLost(error))
-        broken = error instanceof Error ? error : new Error(String(error));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  };
+      return runGeneric<T>({ prepared, simple }, sql, params, inline);
+    });
   return {
     engine: "postgres",
     query: (sql, params, queryOptions) =>
@@ -477,29 +489,21 @@ async function openPostgres(
         ? runGenericPlan(sql, params ?? [], queryOptions.genericPlan.inline)
         : run(pool, sql, params),
     exec: (sql) => exec(pool, sql),
-    async transaction(fn) {
-      const client = await translated(pool.connect());
-      // A dead connection must not go back to the pool: release(error) destroys it.
-      let broken: Error | undefined;
-      try {
-        await run(client, "begin");
-        const result = await fn({
-          query: (sql, params) => run(client, sql, params),
-          exec: (sql) => exec(client, sql),
-        });
-        // A commit whose answer is lost may or may not have happened: callers whose writes
-        // follow an outside effect keep them idempotent (pipeline/settle.ts).
-        await run(client, "commit");
-        return result;
-      } catch (error) {
-        if (isDatabaseUnavailable(error) || isConnectionLost(error))
-          broken = error instanceof Error ? error : new Error(String(error));
-        else await client.query("rollback").catch(() => undefined);
-        throw translate(error);
-      } finally {
-        client.release(broken);
-      }
-    },
+    transaction: (fn) =>
+      onOneConnection(
+        async (client) => {
+          await run(client, "begin");
+          const result = await fn({
+            query: (sql, params) => run(client, sql, params),
+            exec: (sql) => exec(client, sql),
+          });
+          // A commit whose answer is lost may or may not have happened: callers whose writes
+          // follow an outside effect keep them idempotent (pipeline/settle.ts).
+          await run(client, "commit");
+          return result;
+        },
+        (client) => client.query("rollback").then(() => undefined),
+      ),
     close: () => pool.end(),
   };
 }
